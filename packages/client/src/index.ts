@@ -1,0 +1,1 @@
+export { usePlatform, platformUrl, VIPPS_HOSTS, type UsePlatformOptions } from './testing.js';

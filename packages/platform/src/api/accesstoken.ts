@@ -1,0 +1,65 @@
+import { AccessTokenErrorSchema, AccessTokenResponseSchema } from '@betal/contract';
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Clock } from '../clock.js';
+import { AuthError, type AuthService } from '../services/auth.js';
+
+function header(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/**
+ * `POST /accesstoken/get` (contract 2): credentials in the `client_id`, `client_secret` and
+ * `Ocp-Apim-Subscription-Key` headers, the body ignored whatever its Content-Type. Wrong client credentials get
+ * the Azure AD error shape; a bad subscription key the APIM 401.
+ */
+export async function accessTokenRoutes(
+  app: FastifyInstance,
+  deps: { auth: AuthService; clock: Clock },
+): Promise<void> {
+  app.post(
+    '/accesstoken/get',
+    {
+      schema: {
+        tags: ['Access Token'],
+        summary: 'Get an access token',
+        response: {
+          200: AccessTokenResponseSchema,
+          400: AccessTokenErrorSchema,
+          401: AccessTokenErrorSchema,
+        },
+      },
+    },
+    async (request, reply) => {
+      try {
+        const token = await deps.auth.issue(
+          header(request, 'client_id'),
+          header(request, 'client_secret'),
+          header(request, 'ocp-apim-subscription-key'),
+        );
+        return reply.code(200).type('application/json;charset=UTF-8').send(token);
+      } catch (error) {
+        if (error instanceof AuthError && error.failure.kind === 'client') {
+          const f = error.failure;
+          const stamp = new Date(deps.clock.now())
+            .toISOString()
+            .replace('T', ' ')
+            .replace(/\.\d+Z$/, 'Z');
+          return reply
+            .code(f.error === 'invalid_request' ? 400 : 401)
+            .type('application/json;charset=UTF-8')
+            .send({
+              error: f.error,
+              error_description: `${f.detail}\r\nTrace ID: ${request.traceId}\r\nTimestamp: ${stamp}`,
+              error_codes: [f.code],
+              timestamp: stamp,
+              trace_id: randomUUID(),
+              correlation_id: randomUUID(),
+            });
+        }
+        throw error;
+      }
+    },
+  );
+}

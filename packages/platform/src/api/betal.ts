@@ -1,0 +1,94 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { PlatformClock } from '../clock.js';
+import { validationProblem, problem } from '../problem.js';
+import type { SalesUnitDirectory } from '../services/directory.js';
+import type { PaymentService } from '../services/payments.js';
+import type { PlatformStore } from '../store/store.js';
+import { sendProblem } from './http/context.js';
+import { readBody } from './http/validate.js';
+
+interface Deps {
+  clock: PlatformClock;
+  store: PlatformStore;
+  payments: PaymentService;
+  directory: SalesUnitDirectory;
+  devMode: boolean;
+}
+
+const AdvanceSchema = Type.Object(
+  {
+    seconds: Type.Number({
+      minimum: 0,
+      maximum: 400 * 24 * 3600,
+      description: 'How far to move the clock, in seconds.',
+    }),
+  },
+  { additionalProperties: false },
+);
+
+/**
+ * The platform's own endpoints, apart from the Vipps paths, under `/betal`: health and readiness, the test
+ * clock, and in dev mode the sales units and test users with their credentials.
+ */
+export async function betalRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
+  const tags = ['Betal platform'];
+  app.get('/betal/health', { schema: { tags, summary: 'Liveness' } }, async () => ({ status: 'ok' }));
+
+  app.get(
+    '/betal/ready',
+    { schema: { tags, summary: 'Readiness: the store answers' } },
+    async (request, reply) => {
+      try {
+        await deps.store.getSetting('token_signing_key');
+        return { status: 'ready' };
+      } catch (error) {
+        request.log.error({ err: error }, 'store not ready');
+        return sendProblem(request, reply, problem(503, 'The store does not answer.'));
+      }
+    },
+  );
+
+  const clockView = () => ({
+    now: new Date(deps.clock.now()).toISOString(),
+    offsetSeconds: deps.clock.offset / 1000,
+    frozen: deps.clock.frozen,
+  });
+
+  app.get('/betal/clock', { schema: { tags, summary: 'The platform clock' } }, async () => clockView());
+
+  app.post(
+    '/betal/clock/advance',
+    {
+      schema: {
+        tags,
+        summary: 'Move the platform clock forward and expire what is due',
+        body: AdvanceSchema,
+      },
+    },
+    async (request, reply) => {
+      if (!deps.devMode)
+        return sendProblem(request, reply, problem(403, 'The test clock is only available in dev mode.'));
+      const read = readBody<{ seconds: number }>(AdvanceSchema, request.body, request.lintNotices);
+      if (!read.ok) return sendProblem(request, reply, validationProblem(read.details));
+      deps.clock.advance(read.value.seconds * 1000);
+      await deps.store.setSetting('clock_offset_ms', String(deps.clock.offset));
+      const expired = await deps.payments.expireOverdue();
+      return { ...clockView(), expired };
+    },
+  );
+
+  app.get(
+    '/betal/merchants',
+    { schema: { tags, summary: 'Sales units and their credentials (dev mode)' } },
+    async (request, reply) => {
+      if (!deps.devMode) return sendProblem(request, reply, problem(403, 'Only available in dev mode.'));
+      return { merchants: deps.directory.list() };
+    },
+  );
+
+  app.get('/betal/users', { schema: { tags, summary: 'Test users (dev mode)' } }, async (request, reply) => {
+    if (!deps.devMode) return sendProblem(request, reply, problem(403, 'Only available in dev mode.'));
+    return { users: await deps.store.listUsers() };
+  });
+}

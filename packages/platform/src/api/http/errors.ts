@@ -1,0 +1,59 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { DomainError, FieldError } from '../../domain/errors.js';
+import { problem, problemOf } from '../../problem.js';
+import { AuthError } from '../../services/auth.js';
+import { sendProblem } from './context.js';
+import { JsonSyntaxError } from './json-body.js';
+
+/** Adds the Problem-shaped error and not-found handlers: no request ever gets a bare 500 or an HTML page. */
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(
+      request,
+      reply,
+      problem(404, `No resource at ${request.method} ${request.url.split('?')[0]}.`),
+    ),
+  );
+
+  app.setErrorHandler((error: FastifyError | Error, request, reply) => {
+    if (error instanceof DomainError || error instanceof FieldError)
+      return sendProblem(request, reply, problemOf(error));
+    if (error instanceof JsonSyntaxError) {
+      return sendProblem(
+        request,
+        reply,
+        problem(400, `The request body is not valid JSON: ${error.message}.`, {
+          extraDetails: [{ name: '$', reason: error.message }],
+        }),
+      );
+    }
+    if (error instanceof AuthError) {
+      const f = error.failure;
+      if (f.kind === 'subscription-key') {
+        return sendProblem(request, reply, { ...problem(401, f.detail), statusCode: 401, message: f.detail });
+      }
+      if (f.kind === 'merchant') return sendProblem(request, reply, problem(403, f.detail));
+      return sendProblem(request, reply, problem(401, f.detail));
+    }
+    const code = (error as FastifyError).code;
+    const status = (error as FastifyError).statusCode;
+    if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return sendProblem(request, reply, problem(413, 'The request body is larger than this API accepts.'));
+    }
+    if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      return sendProblem(request, reply, problem(415, 'The request body must be application/json.'));
+    }
+    if (status !== undefined && status >= 400 && status < 500) {
+      return sendProblem(request, reply, problem(status, error.message));
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return sendProblem(
+      request,
+      reply,
+      problem(500, 'An internal error occurred.', {
+        title: 'Internal error',
+        extraDetails: [{ name: 'ErrorCode', reason: '3010' }],
+      }),
+    );
+  });
+}

@@ -1,0 +1,42 @@
+import type { FastifyRequest } from 'fastify';
+import { FieldError } from '../../domain/errors.js';
+
+const SYSTEM_HEADERS = [
+  ['vipps-system-name', 'Vipps-System-Name'],
+  ['vipps-system-version', 'Vipps-System-Version'],
+  ['vipps-system-plugin-name', 'Vipps-System-Plugin-Name'],
+  ['vipps-system-plugin-version', 'Vipps-System-Plugin-Version'],
+] as const;
+
+function one(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/**
+ * The `Idempotency-Key` header: at most 50 characters; required where `required` (create, capture, refund).
+ * Throws FieldError naming the header. Source: contract 1 and 3.8.
+ */
+export function idempotencyKey(request: FastifyRequest, required: true): string;
+export function idempotencyKey(request: FastifyRequest, required: false): string | undefined;
+export function idempotencyKey(request: FastifyRequest, required: boolean): string | undefined {
+  const key = one(request, 'idempotency-key');
+  if (key === undefined || key === '') {
+    if (required) throw new FieldError('Idempotency-Key', 'The Idempotency-Key header is required.');
+    return undefined;
+  }
+  if (key.length > 50) {
+    throw new FieldError('Idempotency-Key', 'The Idempotency-Key header must be at most 50 characters.');
+  }
+  return key;
+}
+
+/** The `Vipps-System-*` headers are optional, at most `max` characters each (30 on ePayment). Contract 1. */
+export function checkSystemHeaders(request: FastifyRequest, max = 30): void {
+  for (const [name, display] of SYSTEM_HEADERS) {
+    const value = one(request, name);
+    if (value !== undefined && value.length > max) {
+      throw new FieldError(display, `The ${display} header must be at most ${max} characters.`);
+    }
+  }
+}

@@ -1,0 +1,33 @@
+import { EPAYMENT_ERRORS, type EPaymentErrorCode } from '@betal/contract';
+
+/**
+ * A refusal by a payment rule, carrying its contract error code (contract 3.9). Thrown by domain functions;
+ * the HTTP layer turns it into a Problem with `extraDetails: [{name: 'ErrorCode', reason: code}]`.
+ */
+export class DomainError extends Error {
+  readonly status: number;
+  readonly title: string;
+  constructor(
+    readonly code: EPaymentErrorCode,
+    readonly detail: string,
+  ) {
+    super(detail);
+    this.name = 'DomainError';
+    this.status = EPAYMENT_ERRORS[code].status;
+    this.title = EPAYMENT_ERRORS[code].title;
+  }
+}
+
+/**
+ * A refusal of the request's shape that names a field, like the API's model validation (contract 3.9):
+ * HTTP 400 with `extraDetails: [{name: field, reason}]` and no error code.
+ */
+export class FieldError extends Error {
+  constructor(
+    readonly field: string,
+    readonly reason: string,
+  ) {
+    super(reason);
+    this.name = 'FieldError';
+  }
+}

@@ -1,0 +1,297 @@
+import type {
+  Currency,
+  Customer,
+  PaymentEventName,
+  PaymentMethodType,
+  PaymentState,
+  QrFormat,
+  Receipt,
+  UserFlow,
+} from '@betal/contract';
+import { DomainError } from './errors.js';
+
+/** Running sums of a payment in minor units of its currency (contract 3.6). */
+export interface AggregateAmounts {
+  authorized: number;
+  captured: number;
+  refunded: number;
+  cancelled: number;
+}
+
+/**
+ * What a merchant sent on create that is kept with the payment but does not take part in the state machine.
+ * Amount fields are minor units.
+ */
+export interface PaymentDetails {
+  customer?: Customer;
+  /** The phone number of the test user `customer` resolved to (phoneNumber, personalQr or customerToken). */
+  customerPhoneNumber?: string;
+  returnUrl?: string;
+  paymentDescription?: string;
+  blockedSources?: string[];
+  qrFormat?: { format: QrFormat; size?: number };
+  profileScope?: string[];
+  minimumUserAge?: number;
+  customerInteraction: 'CUSTOMER_PRESENT' | 'CUSTOMER_NOT_PRESENT';
+  receipt?: Receipt;
+  receiptUrl?: string;
+  metadata?: Record<string, string>;
+  industryData?: unknown;
+  /** Set when the merchant gave `expiresAt` (a long-living payment). */
+  longLiving: boolean;
+}
+
+/**
+ * A payment as the platform keeps it. Times are epoch milliseconds on the platform clock; money is minor units.
+ * Source: contract 3.4 and 3.6.
+ */
+export interface Payment {
+  msn: string;
+  reference: string;
+  /** The pspReference of the CREATED event; the payment's own id at Vipps MobilePay. */
+  pspReference: string;
+  state: PaymentState;
+  currency: Currency;
+  /** The amount asked for, in minor units. */
+  value: number;
+  aggregate: AggregateAmounts;
+  userFlow: UserFlow;
+  paymentMethod: PaymentMethodType;
+  /** The token of the payment's landing page, app link and QR URLs. */
+  token: string;
+  redirectUrl?: string;
+  /** The user's `sub` for this MSN once a profile scope was consented (contract 3.13). */
+  sub?: string;
+  /** Phone number of the user who authorized. */
+  authorizedBy?: string;
+  createdAt: number;
+  /** When a CREATED payment nobody acts on becomes EXPIRED (contract 3.11, 3.12). */
+  expiresAt: number;
+  details: PaymentDetails;
+}
+
+/** One entry of the event log before it is stored. `timestamp` is epoch ms. Contract 3.7. */
+export interface NewPaymentEvent {
+  name: PaymentEventName;
+  pspReference: string;
+  amount: number;
+  timestamp: number;
+  idempotencyKey: string | null;
+  success: boolean;
+}
+
+/** Makes the pspReferences of events after CREATED: numeric strings, as the real service's are. */
+export interface PspReferenceSource {
+  next(): string;
+}
+
+/** A transition's result: the payment after it and the events it caused, in order. */
+export interface Transition {
+  payment: Payment;
+  events: NewPaymentEvent[];
+}
+
+function event(
+  name: PaymentEventName,
+  amount: number,
+  now: number,
+  ids: PspReferenceSource,
+  idempotencyKey: string | null,
+  success = true,
+): NewPaymentEvent {
+  return { name, pspReference: ids.next(), amount, timestamp: now, idempotencyKey, success };
+}
+
+/** True while the payment waits for the user and its time has run out. */
+export function isOverdue(payment: Payment, now: number): boolean {
+  return payment.state === 'CREATED' && now >= payment.expiresAt;
+}
+
+/** CREATED → EXPIRED with its event. Contract 3.11. */
+export function expire(payment: Payment, now: number, ids: PspReferenceSource): Transition {
+  if (payment.state !== 'CREATED') throw new Error(`cannot expire a ${payment.state} payment`);
+  return {
+    payment: { ...payment, state: 'EXPIRED' },
+    events: [event('EXPIRED', payment.value, now, ids, null)],
+  };
+}
+
+/**
+ * The amounts that make an authorization fail in the test environment, with the reason the user is shown.
+ * Source: contract 3.10 (TK test-and-go-live).
+ */
+export const AUTHORIZATION_TEST_AMOUNTS: Readonly<Record<number, string>> = {
+  151: 'Insufficient funds',
+  182: 'Refused by issuer',
+  183: 'Suspected fraud',
+  184: 'Withdrawal limit exceeded',
+  186: 'Expired card',
+  187: 'Invalid card',
+  197: '3-D Secure denied',
+};
+
+/** The refund amounts that fail in the test environment (contract 3.10). */
+export const REFUND_TEST_AMOUNTS: Readonly<Record<number, string>> = {
+  123: 'Cannot refund: the user is deleted or has no account to receive the refund',
+  124: 'Refund period expired',
+};
+
+/**
+ * The user approves: CREATED → AUTHORIZED, authorized = amount. A test amount (151, 182, ...) refuses with
+ * 10010 and leaves the payment CREATED, as a declined card in the app does. Other states refuse: AUTHORIZED with
+ * 6230, final states with 10020. Contract 3.6, 3.10.
+ */
+export function authorize(
+  payment: Payment,
+  now: number,
+  ids: PspReferenceSource,
+  by: { phoneNumber: string; sub?: string },
+): Transition {
+  if (payment.state === 'AUTHORIZED') throw new DomainError(6230, 'The payment is already reserved.');
+  if (payment.state !== 'CREATED') {
+    throw new DomainError(10020, `The payment is ${payment.state} and can no longer be approved.`);
+  }
+  const testFailure = AUTHORIZATION_TEST_AMOUNTS[payment.value];
+  if (testFailure)
+    throw new DomainError(10010, `Approve failed: ${testFailure} (test amount ${payment.value}).`);
+  return {
+    payment: {
+      ...payment,
+      state: 'AUTHORIZED',
+      aggregate: { ...payment.aggregate, authorized: payment.value },
+      authorizedBy: by.phoneNumber,
+      ...(by.sub ? { sub: by.sub } : {}),
+    },
+    events: [event('AUTHORIZED', payment.value, now, ids, null)],
+  };
+}
+
+/** The user rejects in the app or on the landing page: CREATED → ABORTED. Contract 3.6. */
+export function abort(payment: Payment, now: number, ids: PspReferenceSource): Transition {
+  if (payment.state !== 'CREATED') {
+    throw new DomainError(10020, `The payment is ${payment.state} and can no longer be rejected.`);
+  }
+  return {
+    payment: { ...payment, state: 'ABORTED' },
+    events: [event('ABORTED', payment.value, now, ids, null)],
+  };
+}
+
+function checkAmount(payment: Payment, currency: Currency, value: number, what: string): void {
+  if (currency !== payment.currency) {
+    throw new DomainError(
+      4040,
+      `The ${what} currency ${currency} differs from the payment currency ${payment.currency}.`,
+    );
+  }
+  if (!Number.isSafeInteger(value) || value <= 0) {
+    throw new DomainError(4040, `The ${what} amount must be a positive integer in minor units.`);
+  }
+}
+
+/**
+ * Capture `value` minor units of an AUTHORIZED payment. Partial and repeated captures are allowed up to
+ * authorized − cancelled; `fullCaptureOnly` sales units must capture all at once (6140). Refusals follow the
+ * matrix of contract 3.6: 6080 before authorization, 6200 in a final state, 6070 after a cancel, 6090 over the
+ * remainder (6170 when nothing remains).
+ */
+export function capture(
+  payment: Payment,
+  currency: Currency,
+  value: number,
+  now: number,
+  ids: PspReferenceSource,
+  idempotencyKey: string | null,
+  options: { fullCaptureOnly?: boolean } = {},
+): Transition {
+  if (payment.state === 'CREATED') throw new DomainError(6080, 'The payment has not been authorized yet.');
+  if (payment.state !== 'AUTHORIZED')
+    throw new DomainError(6200, `A ${payment.state} payment cannot be captured.`);
+  checkAmount(payment, currency, value, 'capture');
+  const a = payment.aggregate;
+  if (a.cancelled > 0) throw new DomainError(6070, 'The payment has been cancelled.');
+  const capturable = a.authorized - a.cancelled - a.captured;
+  if (capturable === 0) throw new DomainError(6170, 'The payment is already fully captured.');
+  if (value > capturable) {
+    throw new DomainError(6090, `Capture amount too high: at most ${capturable} can be captured.`);
+  }
+  if (options.fullCaptureOnly && (a.captured > 0 || value !== capturable)) {
+    throw new DomainError(6140, `This sales unit only allows a full capture of ${capturable}.`);
+  }
+  return {
+    payment: { ...payment, aggregate: { ...a, captured: a.captured + value } },
+    events: [event('CAPTURED', value, now, ids, idempotencyKey)],
+  };
+}
+
+/** Outcome of a refund: a transition, or a test-amount failure that is logged as an unsuccessful event. */
+export type RefundResult = Transition & { failure?: DomainError };
+
+/**
+ * Refund `value` minor units of what was captured: refunded may never pass captured (6150). Before
+ * authorization 6020; in another final state 6210. The test amounts 123 and 124 fail with 5100 and 6220 and
+ * leave a REFUNDED event with `success: false`. Contract 3.6, 3.10.
+ */
+export function refund(
+  payment: Payment,
+  currency: Currency,
+  value: number,
+  now: number,
+  ids: PspReferenceSource,
+  idempotencyKey: string | null,
+): RefundResult {
+  if (payment.state === 'CREATED') throw new DomainError(6020, 'The payment has not been authorized yet.');
+  if (payment.state !== 'AUTHORIZED')
+    throw new DomainError(6210, `A ${payment.state} payment cannot be refunded.`);
+  checkAmount(payment, currency, value, 'refund');
+  const a = payment.aggregate;
+  const refundable = a.captured - a.refunded;
+  if (value > refundable) {
+    throw new DomainError(6150, `Not enough refundable: at most ${refundable} can be refunded.`);
+  }
+  const testFailure = REFUND_TEST_AMOUNTS[value];
+  if (testFailure) {
+    return {
+      payment,
+      events: [event('REFUNDED', value, now, ids, idempotencyKey, false)],
+      failure: new DomainError(value === 124 ? 6220 : 5100, `${testFailure} (test amount ${value}).`),
+    };
+  }
+  return {
+    payment: { ...payment, aggregate: { ...a, refunded: a.refunded + value } },
+    events: [event('REFUNDED', value, now, ids, idempotencyKey)],
+  };
+}
+
+/**
+ * Cancel. CREATED → TERMINATED with cancelled = amount. AUTHORIZED: releases all that is not captured at once
+ * (cancelled = authorized − captured) and stays AUTHORIZED; refused with 6040 when fully captured, 6190 when
+ * already cancelled, and 6060 with `cancelTransactionOnly`. Final states: 6190. Contract 3.6.
+ */
+export function cancel(
+  payment: Payment,
+  now: number,
+  ids: PspReferenceSource,
+  idempotencyKey: string | null,
+  cancelTransactionOnly = false,
+): Transition {
+  const a = payment.aggregate;
+  if (payment.state === 'CREATED') {
+    return {
+      payment: { ...payment, state: 'TERMINATED', aggregate: { ...a, cancelled: payment.value } },
+      events: [event('TERMINATED', payment.value, now, ids, idempotencyKey)],
+    };
+  }
+  if (payment.state !== 'AUTHORIZED')
+    throw new DomainError(6190, `A ${payment.state} payment cannot be cancelled.`);
+  if (cancelTransactionOnly) {
+    throw new DomainError(6060, 'The payment is authorized; cancelTransactionOnly leaves it as it is.');
+  }
+  if (a.cancelled > 0) throw new DomainError(6190, 'The payment has already been cancelled.');
+  const remainder = a.authorized - a.captured;
+  if (remainder === 0) throw new DomainError(6040, 'The payment is fully captured.');
+  return {
+    payment: { ...payment, aggregate: { ...a, cancelled: remainder } },
+    events: [event('CANCELLED', remainder, now, ids, idempotencyKey)],
+  };
+}

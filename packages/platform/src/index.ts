@@ -1,0 +1,10 @@
+export { createPlatform, type Platform, type PlatformOverrides } from './server.js';
+export { configFromEnv, type PlatformConfig } from './config.js';
+export { PlatformClock, type Clock } from './clock.js';
+export { randomIds, type IdSource } from './ids.js';
+export { DEV_SALES_UNITS, DEV_TEST_USERS } from './dev/seed.js';
+export { startPlatform, type StartedPlatform, type StartPlatformOptions } from './testing.js';
+export type { PlatformStore } from './store/store.js';
+export { SqliteStore } from './store/sqlite.js';
+export type { SalesUnit, Capabilities, Market } from './domain/sales-unit.js';
+export type { TestUser } from './domain/test-user.js';

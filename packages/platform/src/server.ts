@@ -1,0 +1,177 @@
+import { randomBytes } from 'node:crypto';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import { accessTokenRoutes } from './api/accesstoken.js';
+import { betalRoutes } from './api/betal.js';
+import { epaymentRoutes } from './api/epayment.js';
+import { LINT_HEADER } from './api/http/context.js';
+import { registerErrorHandling } from './api/http/errors.js';
+import { parseJsonBody } from './api/http/json-body.js';
+import { PlatformClock } from './clock.js';
+import type { PlatformConfig } from './config.js';
+import { DEV_SALES_UNITS, DEV_TEST_USERS } from './dev/seed.js';
+import { randomIds, type IdSource } from './ids.js';
+import { AuthService } from './services/auth.js';
+import { SalesUnitDirectory } from './services/directory.js';
+import { PaymentService } from './services/payments.js';
+import { SqliteStore } from './store/sqlite.js';
+import type { PlatformStore } from './store/store.js';
+
+/** What the composition root can be given besides the configuration: test doubles for time and ids. */
+export interface PlatformOverrides {
+  clock?: PlatformClock;
+  ids?: IdSource;
+  store?: PlatformStore;
+}
+
+/** A composed platform: its HTTP app, services and store. `listen` starts serving; `close` stops everything. */
+export interface Platform {
+  app: FastifyInstance;
+  config: PlatformConfig;
+  clock: PlatformClock;
+  store: PlatformStore;
+  directory: SalesUnitDirectory;
+  auth: AuthService;
+  payments: PaymentService;
+  /** The public base URL (known once listening when the port is 0). */
+  readonly baseUrl: string;
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+async function seedDevData(store: PlatformStore, directory: SalesUnitDirectory): Promise<boolean> {
+  if (await store.getSetting('dev_seeded')) return false;
+  for (const unit of DEV_SALES_UNITS) if (!directory.byMsn(unit.msn)) await directory.save(unit);
+  for (const user of DEV_TEST_USERS)
+    if (!(await store.findUser(user.phoneNumber))) await store.saveUser(user);
+  await store.setSetting('dev_seeded', new Date().toISOString());
+  return true;
+}
+
+/**
+ * Composition root: config → store → services → HTTP. Opens the store, creates the dev data on first start in
+ * dev mode, and wires the Access Token, ePayment and `/betal` routes and the OpenAPI document at `/docs`.
+ */
+export async function createPlatform(
+  config: PlatformConfig,
+  overrides: PlatformOverrides = {},
+): Promise<Platform> {
+  const store = overrides.store ?? new SqliteStore(config.database);
+  const savedOffset = Number((await store.getSetting('clock_offset_ms')) ?? 0);
+  const clock = overrides.clock ?? new PlatformClock({ offsetMs: savedOffset });
+  const ids = overrides.ids ?? randomIds();
+  const directory = await SalesUnitDirectory.open(store);
+  const firstStart = config.devMode ? await seedDevData(store, directory) : false;
+  let subjectKey = await store.getSetting('subject_key');
+  if (!subjectKey) {
+    subjectKey = randomBytes(32).toString('base64url');
+    await store.setSetting('subject_key', subjectKey);
+  }
+  const auth = await AuthService.open(store, directory, clock);
+
+  const app = Fastify({
+    logger: { level: config.logLevel },
+    bodyLimit: 1024 * 1024,
+    logController: new LogController({
+      disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
+    }),
+    return503OnClosing: true,
+  });
+  let baseUrl = config.publicBaseUrl ?? `http://${config.host}:${config.port}`;
+  const payments = new PaymentService(store, clock, ids, {
+    get publicBaseUrl() {
+      return baseUrl;
+    },
+    devMode: config.devMode,
+    subjectKey,
+  });
+
+  app.setValidatorCompiler(() => () => true);
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    try {
+      done(null, parseJsonBody(body as string));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
+  app.addContentTypeParser('*', { parseAs: 'string' }, (request, body, done) => {
+    const text = body as string;
+    if (text.trim() === '' || request.url.startsWith('/accesstoken/')) return done(null, undefined);
+    const error = Object.assign(new Error('unsupported media type'), {
+      code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE',
+      statusCode: 415,
+    });
+    done(error, undefined);
+  });
+  app.decorateRequest('lintNotices', null as unknown as string[]);
+  app.decorateRequest('traceId', '');
+  app.addHook('onRequest', async (request) => {
+    request.lintNotices = [];
+    request.traceId = ids.traceId();
+  });
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (request.lintNotices.length > 0) {
+      reply.header(
+        LINT_HEADER,
+        request.lintNotices.map((n) => n.replace(/[^\x20-\x7e]/g, '?')),
+      );
+      request.log.warn(
+        { lint: request.lintNotices, url: request.url },
+        'accepted a deviation from the Vipps MobilePay spec',
+      );
+    }
+    return payload;
+  });
+  registerErrorHandling(app);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Betal platform: Vipps MobilePay merchant APIs',
+        version: '0.1.0',
+        description:
+          "A self-hostable, offline implementation of the Vipps MobilePay Access Token and ePayment APIs, plus the platform's own /betal endpoints.",
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(accessTokenRoutes, { auth, clock });
+  await app.register(epaymentRoutes, { auth, payments });
+  await app.register(betalRoutes, { clock, store, payments, directory, devMode: config.devMode });
+
+  let sweeper: NodeJS.Timeout | undefined;
+  const platform: Platform = {
+    app,
+    config,
+    clock,
+    store,
+    directory,
+    auth,
+    payments,
+    get baseUrl() {
+      return baseUrl;
+    },
+    async listen() {
+      const address = await app.listen({ host: config.host, port: config.port });
+      if (!config.publicBaseUrl) baseUrl = address.replace('[::1]', 'localhost');
+      if (config.expirySweepMs > 0) {
+        sweeper = setInterval(() => {
+          payments.expireOverdue().catch((err: unknown) => app.log.error({ err }, 'expiry sweep failed'));
+        }, config.expirySweepMs);
+        sweeper.unref();
+      }
+      if (firstStart) app.log.info('dev mode: created the dev merchants and test users');
+      return baseUrl;
+    },
+    async close() {
+      if (sweeper) clearInterval(sweeper);
+      await app.close();
+      await store.close();
+    },
+  };
+  return platform;
+}

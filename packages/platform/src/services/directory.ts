@@ -1,0 +1,49 @@
+import type { SalesUnit } from '../domain/sales-unit.js';
+import type { PlatformStore } from '../store/store.js';
+
+/**
+ * The sales units, held in memory for the per-request look-ups (subscription key, MSN) and written through to
+ * the store. Source: contract 1 (credentials of a sales unit).
+ */
+export class SalesUnitDirectory {
+  private byMsnMap = new Map<string, SalesUnit>();
+  private byKeyMap = new Map<string, SalesUnit>();
+
+  private constructor(private readonly store: PlatformStore) {}
+
+  static async open(store: PlatformStore): Promise<SalesUnitDirectory> {
+    const directory = new SalesUnitDirectory(store);
+    for (const unit of await store.listSalesUnits()) directory.index(unit);
+    return directory;
+  }
+
+  private index(unit: SalesUnit): void {
+    const old = this.byMsnMap.get(unit.msn);
+    if (old) for (const k of old.subscriptionKeys) this.byKeyMap.delete(k);
+    this.byMsnMap.set(unit.msn, unit);
+    for (const k of unit.subscriptionKeys) this.byKeyMap.set(k, unit);
+  }
+
+  /** Creates or replaces a sales unit; a subscription key may belong to one unit only (throws otherwise). */
+  async save(unit: SalesUnit): Promise<void> {
+    for (const k of unit.subscriptionKeys) {
+      const owner = this.byKeyMap.get(k);
+      if (owner && owner.msn !== unit.msn)
+        throw new Error(`subscription key already belongs to MSN ${owner.msn}`);
+    }
+    await this.store.saveSalesUnit(unit);
+    this.index(unit);
+  }
+
+  byMsn(msn: string): SalesUnit | undefined {
+    return this.byMsnMap.get(msn);
+  }
+
+  bySubscriptionKey(key: string): SalesUnit | undefined {
+    return this.byKeyMap.get(key);
+  }
+
+  list(): SalesUnit[] {
+    return [...this.byMsnMap.values()];
+  }
+}

@@ -1,0 +1,439 @@
+import { createHmac } from 'node:crypto';
+import type {
+  CreatePaymentRequest,
+  EPaymentErrorCode,
+  ForceApproveRequest,
+  GetPaymentResponse,
+  ModificationRequest,
+  PaymentEvent,
+} from '@betal/contract';
+import type { Clock } from '../clock.js';
+import { createPayment, redirectUrlFor } from '../domain/create.js';
+import { DomainError } from '../domain/errors.js';
+import {
+  abort,
+  authorize,
+  cancel,
+  capture,
+  expire,
+  isOverdue,
+  refund,
+  type Payment,
+  type Transition,
+} from '../domain/payment.js';
+import type { SalesUnit } from '../domain/sales-unit.js';
+import { isEligible, phoneFromPersonalQr, type TestUser } from '../domain/test-user.js';
+import type { IdSource } from '../ids.js';
+import { domainProblem, problem, problemOf } from '../problem.js';
+import type { CommandOutcome, IdempotencyRecord, PlatformStore, StoredResponse } from '../store/store.js';
+import { fingerprint } from './fingerprint.js';
+import { getPaymentResponse, modificationResponse, paymentEvent } from './representation.js';
+
+/** What a service call answers: an HTTP status and body, whether it is a replay, and lint notices. */
+export interface ServiceResponse extends StoredResponse {
+  replayed: boolean;
+  notices: string[];
+}
+
+/** Settings of the payment service. */
+export interface PaymentServiceOptions {
+  /** Base of the URLs handed out (redirectUrl, QR), e.g. `http://127.0.0.1:8080`. */
+  publicBaseUrl: string;
+  /** Dev mode: http:// and localhost URLs are accepted, with a lint notice. */
+  devMode: boolean;
+  /** Key for deriving each user's `sub` per MSN. */
+  subjectKey: string;
+}
+
+type Operation = 'create' | 'capture' | 'refund' | 'cancel';
+
+/** The code of "same key, another body" per operation (contract 3.8). */
+const CONFLICT_CODE: Record<Operation, EPaymentErrorCode> = {
+  create: 4020,
+  capture: 4010,
+  refund: 4150,
+  cancel: 4020,
+};
+
+function notFound(reference: string): StoredResponse {
+  return {
+    status: 404,
+    body: problem(404, `No payment with reference '${reference}' for this merchant.`, {
+      title: 'Reference not found',
+      extraDetails: [{ name: 'ErrorCode', reason: '5090' }],
+    }),
+  };
+}
+
+/**
+ * The ePayment operations of contract 3: create, get, events, capture, refund, cancel, force approve, and the
+ * customer's approve and reject. Each change runs as one store command, so it is atomic, serialized per payment
+ * and idempotent per key. Overdue payments are expired before anything else touches them (contract 3.11).
+ */
+export class PaymentService {
+  constructor(
+    private readonly store: PlatformStore,
+    private readonly clock: Clock,
+    private readonly ids: IdSource,
+    private readonly options: PaymentServiceOptions,
+  ) {}
+
+  /** The user's stable `sub` for one MSN: a UUID derived from the user's national id (contract 3.13). */
+  subFor(msn: string, user: TestUser): string {
+    const h = createHmac('sha256', this.options.subjectKey).update(`${msn}:${user.nin}`).digest('hex');
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+  }
+
+  /** Applies expiry to an overdue payment, so every operation sees the state the clock implies. */
+  private settle(current: Payment, now: number): Transition {
+    return isOverdue(current, now) ? expire(current, now, this.ids) : { payment: current, events: [] };
+  }
+
+  /**
+   * Wraps an operation's decision with the idempotency rules of contract 3.8: a replay of the same request
+   * gets the kept answer; the key with another body or on another operation is a 409.
+   */
+  private idempotent(
+    operation: Operation,
+    reference: string,
+    key: string | undefined,
+    print: string,
+    replayed: { value: boolean },
+    decide: (current: Payment | undefined) => CommandOutcome,
+  ) {
+    return (current: Payment | undefined, existing: IdempotencyRecord | undefined): CommandOutcome => {
+      if (existing && key !== undefined) {
+        if (existing.operation !== operation || existing.reference !== reference) {
+          return {
+            response: {
+              status: 409,
+              body: domainProblem(
+                new DomainError(
+                  4020,
+                  `Idempotency error: Idempotency-Key ${key} already exists (used for ${existing.operation} of ${existing.reference}).`,
+                ),
+              ),
+            },
+          };
+        }
+        if (existing.fingerprint !== print) {
+          return {
+            response: {
+              status: 409,
+              body: domainProblem(
+                new DomainError(
+                  CONFLICT_CODE[operation],
+                  `The Idempotency-Key ${key} was used with another request body.`,
+                ),
+              ),
+            },
+          };
+        }
+        replayed.value = true;
+        return { response: existing.response };
+      }
+      const outcome = decide(current);
+      const keep =
+        outcome.response.status < 500 && outcome.response.status !== 423 && outcome.response.status !== 429;
+      return keep ? { ...outcome, remember: { operation, fingerprint: print } } : outcome;
+    };
+  }
+
+  /**
+   * Creates a payment (POST /epayment/v1/payments): 201 `{reference, redirectUrl?}`, or the rule's problem.
+   * A reused reference is 409 with 4150; the same key and body replays the first answer. Contract 3.2, 3.3, 3.8.
+   */
+  async create(unit: SalesUnit, req: CreatePaymentRequest, idempotencyKey: string): Promise<ServiceResponse> {
+    const now = this.clock.now();
+    const notices: string[] = [];
+    let resolvedUser: TestUser | undefined;
+    const customer = req.customer;
+    if (customer?.phoneNumber !== undefined) resolvedUser = await this.store.findUser(customer.phoneNumber);
+    else if (customer?.personalQr !== undefined) {
+      const phone = phoneFromPersonalQr(customer.personalQr);
+      resolvedUser = phone ? await this.store.findUser(phone) : undefined;
+    } else if (customer?.customerToken !== undefined) {
+      resolvedUser = await this.store.findUserByCustomerToken(customer.customerToken);
+    }
+    const replayed = { value: false };
+    const print = fingerprint('create', req);
+    const response = await this.store.execute({
+      msn: unit.msn,
+      reference: req.reference,
+      idempotencyKey,
+      decide: this.idempotent('create', req.reference, idempotencyKey, print, replayed, (current) => {
+        if (current) {
+          return {
+            response: {
+              status: 409,
+              body: domainProblem(
+                new DomainError(4150, `Idempotency error: Reference ${req.reference} already exists.`),
+              ),
+            },
+          };
+        }
+        try {
+          const created = createPayment(req, {
+            salesUnit: unit,
+            now,
+            pspReference: this.ids.uuid(),
+            token: this.ids.token(),
+            allowInsecureUrls: this.options.devMode,
+            ...(customer?.phoneNumber !== undefined && req.userFlow === 'PUSH_MESSAGE'
+              ? { customerEligible: isEligible(resolvedUser, req.minimumUserAge ?? undefined, now) }
+              : {}),
+            ...(resolvedUser && customer?.phoneNumber === undefined
+              ? { resolvedPhoneNumber: resolvedUser.phoneNumber }
+              : {}),
+          });
+          if (customer && customer.phoneNumber === undefined && req.userFlow === 'PUSH_MESSAGE') {
+            if (!isEligible(resolvedUser, req.minimumUserAge ?? undefined, now)) {
+              throw new DomainError(7010, 'Customer not found.');
+            }
+          }
+          notices.push(...created.notices);
+          const redirectUrl = redirectUrlFor(this.options.publicBaseUrl, created.payment);
+          const payment: Payment = {
+            ...created.payment,
+            ...(redirectUrl ? { redirectUrl } : {}),
+            ...(resolvedUser
+              ? { details: { ...created.payment.details, customerPhoneNumber: resolvedUser.phoneNumber } }
+              : {}),
+          };
+          return {
+            write: { payment, insert: true, events: [{ ...created.event, idempotencyKey }] },
+            response: {
+              status: 201,
+              body: { ...(redirectUrl ? { redirectUrl } : {}), reference: req.reference },
+            },
+          };
+        } catch (error) {
+          const body = problemOf(error);
+          return { response: { status: body.status, body } };
+        }
+      }),
+    });
+    return { ...response, replayed: replayed.value, notices };
+  }
+
+  /** GET /epayment/v1/payments/{reference}: 200 GetPaymentResponse or 404 (contract 3.4). */
+  async get(
+    msn: string,
+    reference: string,
+  ): Promise<StoredResponse & { body: GetPaymentResponse | unknown }> {
+    const payment = await this.current(msn, reference);
+    return payment ? { status: 200, body: getPaymentResponse(payment) } : notFound(reference);
+  }
+
+  /** GET .../events: 200 with the event log in order, or 404 (contract 3.7). */
+  async events(msn: string, reference: string): Promise<StoredResponse & { body: PaymentEvent[] | unknown }> {
+    const payment = await this.current(msn, reference);
+    if (!payment) return notFound(reference);
+    const events = await this.store.listEvents(msn, reference);
+    return { status: 200, body: events.map(paymentEvent) };
+  }
+
+  /** The payment as the clock implies: an overdue one is expired first (and its event written). */
+  async current(msn: string, reference: string): Promise<Payment | undefined> {
+    const payment = await this.store.findPayment(msn, reference);
+    if (!payment || !isOverdue(payment, this.clock.now())) return payment;
+    await this.expireOne(msn, reference);
+    return this.store.findPayment(msn, reference);
+  }
+
+  private modification(
+    operation: Exclude<Operation, 'create'>,
+    unit: SalesUnit,
+    reference: string,
+    idempotencyKey: string | undefined,
+    body: unknown,
+    apply: (payment: Payment, now: number) => Transition & { failure?: DomainError },
+  ): Promise<ServiceResponse> {
+    const now = this.clock.now();
+    const replayed = { value: false };
+    const print = fingerprint(operation, reference, body ?? null);
+    return this.store
+      .execute({
+        msn: unit.msn,
+        reference,
+        ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
+        decide: this.idempotent(operation, reference, idempotencyKey, print, replayed, (current) => {
+          if (!current) return { response: notFound(reference) };
+          const settled = this.settle(current, now);
+          try {
+            const t = apply(settled.payment, now);
+            const write = { payment: t.payment, insert: false, events: [...settled.events, ...t.events] };
+            if (t.failure)
+              return { write, response: { status: t.failure.status, body: domainProblem(t.failure) } };
+            return { write, response: { status: 200, body: modificationResponse(t.payment) } };
+          } catch (error) {
+            const problemBody = problemOf(error);
+            const write = settled.events.length
+              ? { payment: settled.payment, insert: false, events: settled.events }
+              : undefined;
+            return {
+              ...(write ? { write } : {}),
+              response: { status: problemBody.status, body: problemBody },
+            };
+          }
+        }),
+      })
+      .then((response) => ({ ...response, replayed: replayed.value, notices: [] }));
+  }
+
+  /** POST .../capture: captures `modificationAmount` (contract 3.6). */
+  capture(
+    unit: SalesUnit,
+    reference: string,
+    req: ModificationRequest,
+    key: string,
+  ): Promise<ServiceResponse> {
+    const { currency, value } = req.modificationAmount;
+    return this.modification('capture', unit, reference, key, req, (p, now) =>
+      capture(p, currency, value, now, this.ids, key, { fullCaptureOnly: unit.capabilities.fullCaptureOnly }),
+    );
+  }
+
+  /** POST .../refund: refunds `modificationAmount` of what was captured (contract 3.6, 3.10). */
+  refund(
+    unit: SalesUnit,
+    reference: string,
+    req: ModificationRequest,
+    key: string,
+  ): Promise<ServiceResponse> {
+    const { currency, value } = req.modificationAmount;
+    return this.modification('refund', unit, reference, key, req, (p, now) =>
+      refund(p, currency, value, now, this.ids, key),
+    );
+  }
+
+  /** POST .../cancel: terminates a CREATED payment or releases the uncaptured remainder (contract 3.6). */
+  cancel(
+    unit: SalesUnit,
+    reference: string,
+    req: { cancelTransactionOnly?: boolean } | undefined,
+    key: string | undefined,
+  ): Promise<ServiceResponse> {
+    return this.modification('cancel', unit, reference, key, req, (p, now) =>
+      cancel(p, now, this.ids, key ?? null, req?.cancelTransactionOnly ?? false),
+    );
+  }
+
+  /**
+   * POST /epayment/v1/test/payments/{reference}/approve (test only): approves as the customer in the body, else
+   * the payment's own customer. A token, when given, must be the payment's. Scopes asked for are granted and the
+   * user's `sub` set. 200 with no body, or 10010 (test amounts, wrong token), 10030 (no user), 7010 (ineligible
+   * user), 10020 (not CREATED). Contract 3.10, 3.13.
+   */
+  async forceApprove(unit: SalesUnit, reference: string, req: ForceApproveRequest): Promise<StoredResponse> {
+    const payment = await this.current(unit.msn, reference);
+    if (!payment) return notFound(reference);
+    if (req.token !== undefined && req.token !== payment.token) {
+      return {
+        status: 400,
+        body: domainProblem(new DomainError(10010, 'The token does not belong to this payment.')),
+      };
+    }
+    let phone =
+      req.customer?.phoneNumber ??
+      payment.details.customerPhoneNumber ??
+      payment.details.customer?.phoneNumber;
+    if (req.customer?.personalQr !== undefined) phone = phoneFromPersonalQr(req.customer.personalQr);
+    if (req.customer?.customerToken !== undefined) {
+      phone = (await this.store.findUserByCustomerToken(req.customer.customerToken))?.phoneNumber;
+    }
+    if (phone === undefined) {
+      return {
+        status: 400,
+        body: domainProblem(
+          new DomainError(10030, 'Identification required: give customer.phoneNumber of a test user.'),
+        ),
+      };
+    }
+    const user = await this.store.findUser(phone);
+    if (!isEligible(user, payment.details.minimumUserAge, this.clock.now()) || !user) {
+      return { status: 400, body: domainProblem(new DomainError(7010, 'Customer not found.')) };
+    }
+    const response = await this.act(unit.msn, reference, (p, now) =>
+      authorize(p, now, this.ids, {
+        phoneNumber: user.phoneNumber,
+        ...(p.details.profileScope ? { sub: this.subFor(unit.msn, user) } : {}),
+      }),
+    );
+    return response.status === 200 ? { status: 200, body: undefined } : response;
+  }
+
+  /** The customer rejects the payment in the app or on the landing page: ABORTED (contract 3.6, 3.15). */
+  reject(msn: string, reference: string): Promise<StoredResponse> {
+    return this.act(msn, reference, (p, now) => abort(p, now, this.ids));
+  }
+
+  /** The customer approves in the app: AUTHORIZED, with `sub` when a scope was consented. */
+  approveAs(msn: string, reference: string, user: TestUser): Promise<StoredResponse> {
+    return this.act(msn, reference, (p, now) =>
+      authorize(p, now, this.ids, {
+        phoneNumber: user.phoneNumber,
+        ...(p.details.profileScope ? { sub: this.subFor(msn, user) } : {}),
+      }),
+    );
+  }
+
+  /** A customer-side change: no idempotency key, answered with GetPaymentResponse. */
+  private act(
+    msn: string,
+    reference: string,
+    apply: (p: Payment, now: number) => Transition,
+  ): Promise<StoredResponse> {
+    const now = this.clock.now();
+    return this.store.execute({
+      msn,
+      reference,
+      decide: (current) => {
+        if (!current) return { response: notFound(reference) };
+        const settled = this.settle(current, now);
+        try {
+          const t = apply(settled.payment, now);
+          return {
+            write: { payment: t.payment, insert: false, events: [...settled.events, ...t.events] },
+            response: { status: 200, body: getPaymentResponse(t.payment) },
+          };
+        } catch (error) {
+          const body = problemOf(error);
+          const write = settled.events.length
+            ? { payment: settled.payment, insert: false, events: settled.events }
+            : undefined;
+          return { ...(write ? { write } : {}), response: { status: body.status, body } };
+        }
+      },
+    });
+  }
+
+  private expireOne(msn: string, reference: string): Promise<StoredResponse> {
+    const now = this.clock.now();
+    return this.store.execute({
+      msn,
+      reference,
+      decide: (current) => {
+        if (!current || !isOverdue(current, now)) return { response: { status: 204, body: undefined } };
+        const t = expire(current, now, this.ids);
+        return {
+          write: { payment: t.payment, insert: false, events: t.events },
+          response: { status: 200, body: undefined },
+        };
+      },
+    });
+  }
+
+  /** Expires every CREATED payment whose time has run out on the platform clock; returns how many. */
+  async expireOverdue(batch = 500): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const due = await this.store.listOverdue(this.clock.now(), batch);
+      for (const { msn, reference } of due) {
+        const r = await this.expireOne(msn, reference);
+        if (r.status === 200) total += 1;
+      }
+      if (due.length < batch) return total;
+    }
+  }
+}

@@ -1,0 +1,419 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Payment } from '../domain/payment.js';
+import type { SalesUnit } from '../domain/sales-unit.js';
+import type { TestUser } from '../domain/test-user.js';
+import type {
+  IdempotencyRecord,
+  PaymentCommand,
+  PlatformStore,
+  StoredPaymentEvent,
+  StoredResponse,
+} from './store.js';
+
+const MIGRATIONS: string[] = [
+  `CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+   CREATE TABLE sales_units (
+     msn TEXT PRIMARY KEY,
+     client_id TEXT NOT NULL UNIQUE,
+     data TEXT NOT NULL
+   );
+   CREATE TABLE test_users (
+     phone_number TEXT PRIMARY KEY,
+     customer_token TEXT NOT NULL UNIQUE,
+     data TEXT NOT NULL
+   );
+   CREATE TABLE payments (
+     msn TEXT NOT NULL,
+     reference TEXT NOT NULL,
+     psp_reference TEXT NOT NULL,
+     state TEXT NOT NULL,
+     currency TEXT NOT NULL,
+     value INTEGER NOT NULL,
+     authorized INTEGER NOT NULL,
+     captured INTEGER NOT NULL,
+     refunded INTEGER NOT NULL,
+     cancelled INTEGER NOT NULL,
+     user_flow TEXT NOT NULL,
+     payment_method TEXT NOT NULL,
+     token TEXT NOT NULL UNIQUE,
+     redirect_url TEXT,
+     sub TEXT,
+     authorized_by TEXT,
+     created_at INTEGER NOT NULL,
+     expires_at INTEGER NOT NULL,
+     details TEXT NOT NULL,
+     PRIMARY KEY (msn, reference),
+     CHECK (state <> 'AUTHORIZED' OR captured + cancelled <= authorized),
+     CHECK (refunded <= captured)
+   ) WITHOUT ROWID;
+   CREATE INDEX payments_overdue ON payments (expires_at) WHERE state = 'CREATED';
+   CREATE INDEX payments_newest ON payments (msn, created_at);
+   CREATE TABLE payment_events (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     msn TEXT NOT NULL,
+     reference TEXT NOT NULL,
+     psp_reference TEXT NOT NULL,
+     name TEXT NOT NULL,
+     currency TEXT NOT NULL,
+     amount INTEGER NOT NULL,
+     timestamp INTEGER NOT NULL,
+     idempotency_key TEXT,
+     success INTEGER NOT NULL
+   );
+   CREATE INDEX payment_events_payment ON payment_events (msn, reference, seq);
+   CREATE TABLE idempotency_keys (
+     msn TEXT NOT NULL,
+     key TEXT NOT NULL,
+     operation TEXT NOT NULL,
+     reference TEXT NOT NULL,
+     fingerprint TEXT NOT NULL,
+     status INTEGER NOT NULL,
+     body TEXT,
+     PRIMARY KEY (msn, key)
+   ) WITHOUT ROWID;`,
+];
+
+interface PaymentRow {
+  msn: string;
+  reference: string;
+  psp_reference: string;
+  state: string;
+  currency: string;
+  value: number;
+  authorized: number;
+  captured: number;
+  refunded: number;
+  cancelled: number;
+  user_flow: string;
+  payment_method: string;
+  token: string;
+  redirect_url: string | null;
+  sub: string | null;
+  authorized_by: string | null;
+  created_at: number;
+  expires_at: number;
+  details: string;
+}
+
+interface EventRow {
+  seq: number;
+  msn: string;
+  reference: string;
+  psp_reference: string;
+  name: string;
+  currency: string;
+  amount: number;
+  timestamp: number;
+  idempotency_key: string | null;
+  success: number;
+}
+
+function toPayment(row: PaymentRow): Payment {
+  return {
+    msn: row.msn,
+    reference: row.reference,
+    pspReference: row.psp_reference,
+    state: row.state as Payment['state'],
+    currency: row.currency as Payment['currency'],
+    value: row.value,
+    aggregate: {
+      authorized: row.authorized,
+      captured: row.captured,
+      refunded: row.refunded,
+      cancelled: row.cancelled,
+    },
+    userFlow: row.user_flow as Payment['userFlow'],
+    paymentMethod: row.payment_method as Payment['paymentMethod'],
+    token: row.token,
+    ...(row.redirect_url !== null ? { redirectUrl: row.redirect_url } : {}),
+    ...(row.sub !== null ? { sub: row.sub } : {}),
+    ...(row.authorized_by !== null ? { authorizedBy: row.authorized_by } : {}),
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    details: JSON.parse(row.details) as Payment['details'],
+  };
+}
+
+function toRow(p: Payment): PaymentRow {
+  return {
+    msn: p.msn,
+    reference: p.reference,
+    psp_reference: p.pspReference,
+    state: p.state,
+    currency: p.currency,
+    value: p.value,
+    authorized: p.aggregate.authorized,
+    captured: p.aggregate.captured,
+    refunded: p.aggregate.refunded,
+    cancelled: p.aggregate.cancelled,
+    user_flow: p.userFlow,
+    payment_method: p.paymentMethod,
+    token: p.token,
+    redirect_url: p.redirectUrl ?? null,
+    sub: p.sub ?? null,
+    authorized_by: p.authorizedBy ?? null,
+    created_at: p.createdAt,
+    expires_at: p.expiresAt,
+    details: JSON.stringify(p.details),
+  };
+}
+
+function toEvent(row: EventRow): StoredPaymentEvent {
+  return {
+    seq: row.seq,
+    msn: row.msn,
+    reference: row.reference,
+    pspReference: row.psp_reference,
+    name: row.name as StoredPaymentEvent['name'],
+    currency: row.currency as StoredPaymentEvent['currency'],
+    amount: row.amount,
+    timestamp: row.timestamp,
+    idempotencyKey: row.idempotency_key,
+    success: row.success === 1,
+  };
+}
+
+/**
+ * The embedded default store: one SQLite file in WAL mode (or `:memory:`). better-sqlite3 is synchronous, so a
+ * command's read, decision and write run in one transaction with no other code in between: SQLite's single
+ * writer is the serialization DESIGN.md asks for. `synchronous = NORMAL` in WAL keeps every committed
+ * transaction across a crash of the process (kill -9); only a power loss could take the last ones.
+ */
+export class SqliteStore implements PlatformStore {
+  private readonly db: Database.Database;
+  private readonly stmt;
+
+  constructor(path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma('busy_timeout = 5000');
+    this.migrate();
+    const db = this.db;
+    this.stmt = {
+      payment: db.prepare<[string, string], PaymentRow>(
+        'SELECT * FROM payments WHERE msn = ? AND reference = ?',
+      ),
+      paymentByToken: db.prepare<[string], PaymentRow>('SELECT * FROM payments WHERE token = ?'),
+      insertPayment: db.prepare(
+        `INSERT INTO payments (msn, reference, psp_reference, state, currency, value, authorized, captured, refunded,
+           cancelled, user_flow, payment_method, token, redirect_url, sub, authorized_by, created_at, expires_at, details)
+         VALUES (@msn, @reference, @psp_reference, @state, @currency, @value, @authorized, @captured, @refunded,
+           @cancelled, @user_flow, @payment_method, @token, @redirect_url, @sub, @authorized_by, @created_at,
+           @expires_at, @details)`,
+      ),
+      updatePayment: db.prepare(
+        `UPDATE payments SET state = @state, authorized = @authorized, captured = @captured, refunded = @refunded,
+           cancelled = @cancelled, redirect_url = @redirect_url, sub = @sub, authorized_by = @authorized_by,
+           expires_at = @expires_at, details = @details
+         WHERE msn = @msn AND reference = @reference`,
+      ),
+      insertEvent: db.prepare(
+        `INSERT INTO payment_events (msn, reference, psp_reference, name, currency, amount, timestamp, idempotency_key, success)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      events: db.prepare<[string, string], EventRow>(
+        'SELECT * FROM payment_events WHERE msn = ? AND reference = ? ORDER BY seq',
+      ),
+      eventsAfter: db.prepare<[number, number], EventRow>(
+        'SELECT * FROM payment_events WHERE seq > ? ORDER BY seq LIMIT ?',
+      ),
+      overdue: db.prepare<[number, number], { msn: string; reference: string }>(
+        "SELECT msn, reference FROM payments WHERE state = 'CREATED' AND expires_at <= ? ORDER BY expires_at LIMIT ?",
+      ),
+      listPayments: db.prepare<[string, number], PaymentRow>(
+        'SELECT * FROM payments WHERE msn = ? ORDER BY created_at DESC LIMIT ?',
+      ),
+      idempotency: db.prepare<
+        [string, string],
+        {
+          key: string;
+          operation: string;
+          reference: string;
+          fingerprint: string;
+          status: number;
+          body: string | null;
+        }
+      >(
+        'SELECT key, operation, reference, fingerprint, status, body FROM idempotency_keys WHERE msn = ? AND key = ?',
+      ),
+      insertIdempotency: db.prepare(
+        'INSERT INTO idempotency_keys (msn, key, operation, reference, fingerprint, status, body) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
+      saveUnit: db.prepare(
+        `INSERT INTO sales_units (msn, client_id, data) VALUES (?, ?, ?)
+         ON CONFLICT (msn) DO UPDATE SET client_id = excluded.client_id, data = excluded.data`,
+      ),
+      unitByMsn: db.prepare<[string], { data: string }>('SELECT data FROM sales_units WHERE msn = ?'),
+      unitByClientId: db.prepare<[string], { data: string }>(
+        'SELECT data FROM sales_units WHERE client_id = ?',
+      ),
+      units: db.prepare<[], { data: string }>('SELECT data FROM sales_units ORDER BY msn'),
+      saveUser: db.prepare(
+        `INSERT INTO test_users (phone_number, customer_token, data) VALUES (?, ?, ?)
+         ON CONFLICT (phone_number) DO UPDATE SET customer_token = excluded.customer_token, data = excluded.data`,
+      ),
+      user: db.prepare<[string], { data: string }>('SELECT data FROM test_users WHERE phone_number = ?'),
+      userByToken: db.prepare<[string], { data: string }>(
+        'SELECT data FROM test_users WHERE customer_token = ?',
+      ),
+      users: db.prepare<[], { data: string }>('SELECT data FROM test_users ORDER BY phone_number'),
+      deleteUser: db.prepare('DELETE FROM test_users WHERE phone_number = ?'),
+      getSetting: db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?'),
+      setSetting: db.prepare(
+        'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      ),
+    };
+  }
+
+  private migrate(): void {
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    for (let v = version; v < MIGRATIONS.length; v++) {
+      this.db.transaction(() => {
+        this.db.exec(MIGRATIONS[v] as string);
+        this.db.pragma(`user_version = ${v + 1}`);
+      })();
+    }
+  }
+
+  private readonly runCommand = (command: PaymentCommand): StoredResponse => {
+    const { msn, reference, idempotencyKey } = command;
+    const idemRow = idempotencyKey !== undefined ? this.stmt.idempotency.get(msn, idempotencyKey) : undefined;
+    const existing: IdempotencyRecord | undefined = idemRow && {
+      key: idemRow.key,
+      operation: idemRow.operation,
+      reference: idemRow.reference,
+      fingerprint: idemRow.fingerprint,
+      response: {
+        status: idemRow.status,
+        body: idemRow.body === null ? undefined : JSON.parse(idemRow.body),
+      },
+    };
+    const row = this.stmt.payment.get(msn, reference);
+    const outcome = command.decide(row ? toPayment(row) : undefined, existing);
+    const write = outcome.write;
+    if (write) {
+      if (write.payment.msn !== msn || write.payment.reference !== reference) {
+        throw new Error('a command may only write its own payment');
+      }
+      const next = toRow(write.payment);
+      if (write.insert) this.stmt.insertPayment.run(next);
+      else this.stmt.updatePayment.run(next);
+      for (const e of write.events) {
+        this.stmt.insertEvent.run(
+          msn,
+          reference,
+          e.pspReference,
+          e.name,
+          write.payment.currency,
+          e.amount,
+          e.timestamp,
+          e.idempotencyKey,
+          e.success ? 1 : 0,
+        );
+      }
+    }
+    if (outcome.remember && idempotencyKey !== undefined && !existing) {
+      const body = outcome.response.body;
+      this.stmt.insertIdempotency.run(
+        msn,
+        idempotencyKey,
+        outcome.remember.operation,
+        reference,
+        outcome.remember.fingerprint,
+        outcome.response.status,
+        body === undefined ? null : JSON.stringify(body),
+      );
+    }
+    return outcome.response;
+  };
+
+  private readonly transaction = (command: PaymentCommand): StoredResponse =>
+    this.db.transaction(this.runCommand).immediate(command);
+
+  async execute(command: PaymentCommand): Promise<StoredResponse> {
+    return this.transaction(command);
+  }
+
+  async findPayment(msn: string, reference: string): Promise<Payment | undefined> {
+    const row = this.stmt.payment.get(msn, reference);
+    return row && toPayment(row);
+  }
+
+  async findPaymentByToken(token: string): Promise<Payment | undefined> {
+    const row = this.stmt.paymentByToken.get(token);
+    return row && toPayment(row);
+  }
+
+  async listEvents(msn: string, reference: string): Promise<StoredPaymentEvent[]> {
+    return this.stmt.events.all(msn, reference).map(toEvent);
+  }
+
+  async eventsAfter(seq: number, limit: number): Promise<StoredPaymentEvent[]> {
+    return this.stmt.eventsAfter.all(seq, limit).map(toEvent);
+  }
+
+  async listOverdue(now: number, limit: number): Promise<Array<{ msn: string; reference: string }>> {
+    return this.stmt.overdue.all(now, limit);
+  }
+
+  async listPayments(msn: string, limit: number): Promise<Payment[]> {
+    return this.stmt.listPayments.all(msn, limit).map(toPayment);
+  }
+
+  async saveSalesUnit(unit: SalesUnit): Promise<void> {
+    this.stmt.saveUnit.run(unit.msn, unit.clientId, JSON.stringify(unit));
+  }
+
+  async findSalesUnitByMsn(msn: string): Promise<SalesUnit | undefined> {
+    const row = this.stmt.unitByMsn.get(msn);
+    return row && (JSON.parse(row.data) as SalesUnit);
+  }
+
+  async findSalesUnitByClientId(clientId: string): Promise<SalesUnit | undefined> {
+    const row = this.stmt.unitByClientId.get(clientId);
+    return row && (JSON.parse(row.data) as SalesUnit);
+  }
+
+  async listSalesUnits(): Promise<SalesUnit[]> {
+    return this.stmt.units.all().map((r) => JSON.parse(r.data) as SalesUnit);
+  }
+
+  async saveUser(user: TestUser): Promise<void> {
+    this.stmt.saveUser.run(user.phoneNumber, user.customerToken, JSON.stringify(user));
+  }
+
+  async findUser(phoneNumber: string): Promise<TestUser | undefined> {
+    const row = this.stmt.user.get(phoneNumber);
+    return row && (JSON.parse(row.data) as TestUser);
+  }
+
+  async findUserByCustomerToken(token: string): Promise<TestUser | undefined> {
+    const row = this.stmt.userByToken.get(token);
+    return row && (JSON.parse(row.data) as TestUser);
+  }
+
+  async listUsers(): Promise<TestUser[]> {
+    return this.stmt.users.all().map((r) => JSON.parse(r.data) as TestUser);
+  }
+
+  async deleteUser(phoneNumber: string): Promise<boolean> {
+    return this.stmt.deleteUser.run(phoneNumber).changes > 0;
+  }
+
+  async getSetting(key: string): Promise<string | undefined> {
+    return this.stmt.getSetting.get(key)?.value;
+  }
+
+  async setSetting(key: string, value: string): Promise<void> {
+    this.stmt.setSetting.run(key, value);
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}

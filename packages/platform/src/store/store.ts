@@ -1,0 +1,92 @@
+import type { Currency, PaymentEventName } from '@betal/contract';
+import type { NewPaymentEvent, Payment } from '../domain/payment.js';
+import type { SalesUnit } from '../domain/sales-unit.js';
+import type { TestUser } from '../domain/test-user.js';
+
+/** An HTTP answer kept for an idempotency key: status and JSON body (undefined for an empty body). */
+export interface StoredResponse {
+  status: number;
+  body: unknown;
+}
+
+/** What an idempotency key was first used for, and the answer it got (contract 3.8). */
+export interface IdempotencyRecord {
+  key: string;
+  /** `create`, `capture`, `refund` or `cancel`. */
+  operation: string;
+  reference: string;
+  /** A hash of the request that first used the key. */
+  fingerprint: string;
+  response: StoredResponse;
+}
+
+/** A stored event of the log; `seq` orders all events of the platform, `timestamp` is epoch ms. */
+export interface StoredPaymentEvent extends NewPaymentEvent {
+  seq: number;
+  msn: string;
+  reference: string;
+  currency: Currency;
+  name: PaymentEventName;
+}
+
+/** What a command writes: a new or changed payment and the events that change caused. */
+export interface PaymentWrite {
+  payment: Payment;
+  insert: boolean;
+  events: NewPaymentEvent[];
+}
+
+/** A command's decision: optionally a write, the answer, and whether to keep that answer for the key. */
+export interface CommandOutcome {
+  write?: PaymentWrite;
+  response: StoredResponse;
+  /** Keep `response` under the command's idempotency key, for this operation and request fingerprint. */
+  remember?: { operation: string; fingerprint: string };
+}
+
+/**
+ * One atomic change of one payment. `decide` is pure and synchronous: it is called inside the store's
+ * transaction with the payment as it is (undefined when absent) and the record of the idempotency key (if any),
+ * so that changes to one payment are serialized and aggregates can never pass their bounds.
+ */
+export interface PaymentCommand {
+  msn: string;
+  reference: string;
+  idempotencyKey?: string;
+  decide(current: Payment | undefined, existing: IdempotencyRecord | undefined): CommandOutcome;
+}
+
+/**
+ * Persistence of the platform behind one interface; every payment read and write is scoped by MSN, so another
+ * merchant's reference does not exist for you. SQLite implements it now; PostgreSQL can follow with the same
+ * contract (a row lock where SQLite has its single writer).
+ */
+export interface PlatformStore {
+  /** Runs a command atomically; a write and its events commit together or not at all. */
+  execute(command: PaymentCommand): Promise<StoredResponse>;
+  findPayment(msn: string, reference: string): Promise<Payment | undefined>;
+  findPaymentByToken(token: string): Promise<Payment | undefined>;
+  listEvents(msn: string, reference: string): Promise<StoredPaymentEvent[]>;
+  /** Events of every payment after `seq`, oldest first: the outbox that webhook delivery reads. */
+  eventsAfter(seq: number, limit: number): Promise<StoredPaymentEvent[]>;
+  /** CREATED payments whose expiry is at or before `now`. */
+  listOverdue(now: number, limit: number): Promise<Array<{ msn: string; reference: string }>>;
+  /** Payments of one MSN, newest first. */
+  listPayments(msn: string, limit: number): Promise<Payment[]>;
+
+  saveSalesUnit(unit: SalesUnit): Promise<void>;
+  findSalesUnitByMsn(msn: string): Promise<SalesUnit | undefined>;
+  findSalesUnitByClientId(clientId: string): Promise<SalesUnit | undefined>;
+  listSalesUnits(): Promise<SalesUnit[]>;
+
+  saveUser(user: TestUser): Promise<void>;
+  findUser(phoneNumber: string): Promise<TestUser | undefined>;
+  findUserByCustomerToken(token: string): Promise<TestUser | undefined>;
+  listUsers(): Promise<TestUser[]>;
+  deleteUser(phoneNumber: string): Promise<boolean>;
+
+  getSetting(key: string): Promise<string | undefined>;
+  setSetting(key: string, value: string): Promise<void>;
+
+  close(): Promise<void>;
+}
