@@ -354,12 +354,7 @@ export class PaymentService {
     if (!isEligible(user, payment.details.minimumUserAge, this.clock.now()) || !user) {
       return { status: 400, body: domainProblem(new DomainError(7010, 'Customer not found.')) };
     }
-    const response = await this.act(unit.msn, reference, (p, now) =>
-      authorize(p, now, this.ids, {
-        phoneNumber: user.phoneNumber,
-        ...(p.details.profileScope ? { sub: this.subFor(unit.msn, user) } : {}),
-      }),
-    );
+    const response = await this.approveAs(unit.msn, reference, user);
     return response.status === 200 ? { status: 200, body: undefined } : response;
   }
 
@@ -368,14 +363,30 @@ export class PaymentService {
     return this.act(msn, reference, (p, now) => abort(p, now, this.ids));
   }
 
-  /** The customer approves in the app: AUTHORIZED, with `sub` when a scope was consented. */
-  approveAs(msn: string, reference: string, user: TestUser): Promise<StoredResponse> {
-    return this.act(msn, reference, (p, now) =>
-      authorize(p, now, this.ids, {
+  /**
+   * The customer approves in the app: AUTHORIZED, with `sub` when a scope was asked for. The consent to the
+   * payment's scopes is remembered for this user and MSN (contract 3.13).
+   */
+  async approveAs(msn: string, reference: string, user: TestUser): Promise<StoredResponse> {
+    let scopes: string[] | undefined;
+    const response = await this.act(msn, reference, (p, now) => {
+      scopes = p.details.profileScope;
+      return authorize(p, now, this.ids, {
         phoneNumber: user.phoneNumber,
         ...(p.details.profileScope ? { sub: this.subFor(msn, user) } : {}),
-      }),
-    );
+      });
+    });
+    if (response.status === 200 && scopes) {
+      const previous = await this.store.findConsent(msn, user.phoneNumber);
+      await this.store.saveConsent({
+        msn,
+        phoneNumber: user.phoneNumber,
+        sub: this.subFor(msn, user),
+        scopes: [...new Set([...(previous?.scopes ?? []), ...scopes])],
+        grantedAt: this.clock.now(),
+      });
+    }
+    return response;
   }
 
   /** A customer-side change: no idempotency key, answered with GetPaymentResponse. */

@@ -5,14 +5,17 @@ import type { Payment } from '../domain/payment.js';
 import type { SalesUnit } from '../domain/sales-unit.js';
 import type { TestUser } from '../domain/test-user.js';
 import type {
+  CommittedChange,
+  Consent,
   IdempotencyRecord,
+  PaymentWrite,
   PaymentCommand,
   PlatformStore,
   StoredPaymentEvent,
   StoredResponse,
 } from './store.js';
 
-const MIGRATIONS: string[] = [
+const CORE_MIGRATIONS: string[] = [
   `CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
    CREATE TABLE sales_units (
      msn TEXT PRIMARY KEY,
@@ -73,6 +76,15 @@ const MIGRATIONS: string[] = [
      body TEXT,
      PRIMARY KEY (msn, key)
    ) WITHOUT ROWID;`,
+  `CREATE TABLE consents (
+     msn TEXT NOT NULL,
+     phone_number TEXT NOT NULL,
+     sub TEXT NOT NULL,
+     scopes TEXT NOT NULL,
+     granted_at INTEGER NOT NULL,
+     PRIMARY KEY (msn, phone_number)
+   ) WITHOUT ROWID;
+   CREATE UNIQUE INDEX consents_sub ON consents (msn, sub);`,
 ];
 
 interface PaymentRow {
@@ -108,6 +120,24 @@ interface EventRow {
   timestamp: number;
   idempotency_key: string | null;
   success: number;
+}
+
+interface ConsentRow {
+  msn: string;
+  phone_number: string;
+  sub: string;
+  scopes: string;
+  granted_at: number;
+}
+
+function toConsent(row: ConsentRow): Consent {
+  return {
+    msn: row.msn,
+    phoneNumber: row.phone_number,
+    sub: row.sub,
+    scopes: row.scopes.split(' ').filter(Boolean),
+    grantedAt: row.granted_at,
+  };
 }
 
 function toPayment(row: PaymentRow): Payment {
@@ -182,8 +212,13 @@ function toEvent(row: EventRow): StoredPaymentEvent {
  * transaction across a crash of the process (kill -9); only a power loss could take the last ones.
  */
 export class SqliteStore implements PlatformStore {
-  private readonly db: Database.Database;
+  /**
+   * The connection, for the feature stores (webhooks, order management, ...) that keep their tables in the same
+   * file: they create them with {@link SqliteStore.migrate} under their own module name.
+   */
+  readonly db: Database.Database;
   private readonly stmt;
+  private readonly commitListeners = new Set<(commit: CommittedChange) => void>();
 
   constructor(path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -192,7 +227,10 @@ export class SqliteStore implements PlatformStore {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
-    this.migrate();
+    this.db.exec(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (module TEXT PRIMARY KEY, version INTEGER NOT NULL)',
+    );
+    this.migrate('core', CORE_MIGRATIONS);
     const db = this.db;
     this.stmt = {
       payment: db.prepare<[string, string], PaymentRow>(
@@ -263,6 +301,16 @@ export class SqliteStore implements PlatformStore {
       ),
       users: db.prepare<[], { data: string }>('SELECT data FROM test_users ORDER BY phone_number'),
       deleteUser: db.prepare('DELETE FROM test_users WHERE phone_number = ?'),
+      saveConsent: db.prepare(
+        `INSERT INTO consents (msn, phone_number, sub, scopes, granted_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (msn, phone_number) DO UPDATE SET sub = excluded.sub, scopes = excluded.scopes, granted_at = excluded.granted_at`,
+      ),
+      consent: db.prepare<[string, string], ConsentRow>(
+        'SELECT * FROM consents WHERE msn = ? AND phone_number = ?',
+      ),
+      consentBySub: db.prepare<[string, string], ConsentRow>(
+        'SELECT * FROM consents WHERE msn = ? AND sub = ?',
+      ),
       getSetting: db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?'),
       setSetting: db.prepare(
         'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
@@ -270,14 +318,29 @@ export class SqliteStore implements PlatformStore {
     };
   }
 
-  private migrate(): void {
-    const version = this.db.pragma('user_version', { simple: true }) as number;
-    for (let v = version; v < MIGRATIONS.length; v++) {
+  /**
+   * Applies the migrations of one module that are not applied yet, each in its own transaction. A module's list
+   * only ever grows: never edit a migration that has shipped, add the next one.
+   */
+  migrate(module: string, migrations: readonly string[]): void {
+    const row = this.db
+      .prepare<[string], { version: number }>('SELECT version FROM schema_migrations WHERE module = ?')
+      .get(module);
+    for (let v = row?.version ?? 0; v < migrations.length; v++) {
       this.db.transaction(() => {
-        this.db.exec(MIGRATIONS[v] as string);
-        this.db.pragma(`user_version = ${v + 1}`);
+        this.db.exec(migrations[v] as string);
+        this.db
+          .prepare(
+            'INSERT INTO schema_migrations (module, version) VALUES (?, ?) ON CONFLICT (module) DO UPDATE SET version = excluded.version',
+          )
+          .run(module, v + 1);
       })();
     }
+  }
+
+  onCommit(listener: (commit: CommittedChange) => void): () => void {
+    this.commitListeners.add(listener);
+    return () => this.commitListeners.delete(listener);
   }
 
   private readonly runCommand = (command: PaymentCommand): StoredResponse => {
@@ -336,7 +399,40 @@ export class SqliteStore implements PlatformStore {
     this.db.transaction(this.runCommand).immediate(command);
 
   async execute(command: PaymentCommand): Promise<StoredResponse> {
-    return this.transaction(command);
+    let written: PaymentWrite | undefined;
+    const response = this.transaction({
+      ...command,
+      decide: (current, existing) => {
+        const outcome = command.decide(current, existing);
+        written = outcome.write;
+        return outcome;
+      },
+    });
+    if (written && this.commitListeners.size > 0) {
+      const commit: CommittedChange = { payment: written.payment, events: written.events };
+      for (const listener of this.commitListeners) listener(commit);
+    }
+    return response;
+  }
+
+  async saveConsent(consent: Consent): Promise<void> {
+    this.stmt.saveConsent.run(
+      consent.msn,
+      consent.phoneNumber,
+      consent.sub,
+      consent.scopes.join(' '),
+      consent.grantedAt,
+    );
+  }
+
+  async findConsent(msn: string, phoneNumber: string): Promise<Consent | undefined> {
+    const row = this.stmt.consent.get(msn, phoneNumber);
+    return row && toConsent(row);
+  }
+
+  async findConsentBySub(msn: string, sub: string): Promise<Consent | undefined> {
+    const row = this.stmt.consentBySub.get(msn, sub);
+    return row && toConsent(row);
   }
 
   async findPayment(msn: string, reference: string): Promise<Payment | undefined> {

@@ -56,6 +56,24 @@ export interface PaymentCommand {
   decide(current: Payment | undefined, existing: IdempotencyRecord | undefined): CommandOutcome;
 }
 
+/** A change that has committed: the payment after it and the events it caused. */
+export interface CommittedChange {
+  payment: Payment;
+  events: NewPaymentEvent[];
+}
+
+/**
+ * A user's consent to share profile data with one merchant (contract 3.13): remembered per user and MSN, so a
+ * second payment with the same scopes does not ask again. `grantedAt` is epoch ms on the platform clock.
+ */
+export interface Consent {
+  msn: string;
+  phoneNumber: string;
+  sub: string;
+  scopes: string[];
+  grantedAt: number;
+}
+
 /**
  * Persistence of the platform behind one interface; every payment read and write is scoped by MSN, so another
  * merchant's reference does not exist for you. SQLite implements it now; PostgreSQL can follow with the same
@@ -84,6 +102,16 @@ export interface PlatformStore {
   findUserByCustomerToken(token: string): Promise<TestUser | undefined>;
   listUsers(): Promise<TestUser[]>;
   deleteUser(phoneNumber: string): Promise<boolean>;
+
+  /**
+   * Calls `listener` after every committed change of a payment (webhook delivery and the customer's app wake up
+   * on it). Returns a function that removes the listener.
+   */
+  onCommit(listener: (commit: CommittedChange) => void): () => void;
+
+  saveConsent(consent: Consent): Promise<void>;
+  findConsent(msn: string, phoneNumber: string): Promise<Consent | undefined>;
+  findConsentBySub(msn: string, sub: string): Promise<Consent | undefined>;
 
   getSetting(key: string): Promise<string | undefined>;
   setSetting(key: string, value: string): Promise<void>;
