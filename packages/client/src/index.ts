@@ -1,1 +1,8 @@
 export { usePlatform, platformUrl, VIPPS_HOSTS, type UsePlatformOptions } from './testing.js';
+export {
+  VippsClient,
+  VippsApiError,
+  deriveIdempotencyKey,
+  type VippsClientOptions,
+  type RetryPolicy,
+} from './client.js';

@@ -311,6 +311,9 @@ export class SqliteStore implements PlatformStore {
       consentBySub: db.prepare<[string, string], ConsentRow>(
         'SELECT * FROM consents WHERE msn = ? AND sub = ?',
       ),
+      savepoint: db.prepare('SAVEPOINT command'),
+      release: db.prepare('RELEASE command'),
+      rollbackTo: db.prepare('ROLLBACK TO command'),
       getSetting: db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?'),
       setSetting: db.prepare(
         'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
@@ -343,7 +346,9 @@ export class SqliteStore implements PlatformStore {
     return () => this.commitListeners.delete(listener);
   }
 
-  private readonly runCommand = (command: PaymentCommand): StoredResponse => {
+  private readonly runCommand = (
+    command: PaymentCommand,
+  ): { response: StoredResponse; write?: PaymentWrite } => {
     const { msn, reference, idempotencyKey } = command;
     const idemRow = idempotencyKey !== undefined ? this.stmt.idempotency.get(msn, idempotencyKey) : undefined;
     const existing: IdempotencyRecord | undefined = idemRow && {
@@ -392,28 +397,70 @@ export class SqliteStore implements PlatformStore {
         body === undefined ? null : JSON.stringify(body),
       );
     }
-    return outcome.response;
+    return { response: outcome.response, ...(write ? { write } : {}) };
   };
 
-  private readonly transaction = (command: PaymentCommand): StoredResponse =>
-    this.db.transaction(this.runCommand).immediate(command);
+  private queue: Array<{
+    command: PaymentCommand;
+    resolve: (r: StoredResponse) => void;
+    reject: (e: unknown) => void;
+  }> = [];
+  private flushScheduled = false;
 
-  async execute(command: PaymentCommand): Promise<StoredResponse> {
-    let written: PaymentWrite | undefined;
-    const response = this.transaction({
-      ...command,
-      decide: (current, existing) => {
-        const outcome = command.decide(current, existing);
-        written = outcome.write;
-        return outcome;
-      },
+  /**
+   * Queues the command for the next group commit: the commands that arrive in the same turn of the event loop run
+   * one after another in one transaction, each under its own savepoint (a command that throws is rolled back
+   * alone), and are answered only once that transaction has committed. One commit for many requests is what
+   * makes SQLite fast under concurrency; the order of commands is kept, so they stay serialized.
+   */
+  execute(command: PaymentCommand): Promise<StoredResponse> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ command, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(this.flush);
+      }
     });
-    if (written && this.commitListeners.size > 0) {
-      const commit: CommittedChange = { payment: written.payment, events: written.events };
-      for (const listener of this.commitListeners) listener(commit);
-    }
-    return response;
   }
+
+  private readonly flush = (): void => {
+    this.flushScheduled = false;
+    const batch = this.queue;
+    this.queue = [];
+    const results: Array<
+      { ok: true; response: StoredResponse; write?: PaymentWrite } | { ok: false; error: unknown }
+    > = [];
+    try {
+      this.db
+        .transaction(() => {
+          for (const { command } of batch) {
+            this.stmt.savepoint.run();
+            try {
+              results.push({ ok: true, ...this.runCommand(command) });
+              this.stmt.release.run();
+            } catch (error) {
+              this.stmt.rollbackTo.run();
+              this.stmt.release.run();
+              results.push({ ok: false, error });
+            }
+          }
+        })
+        .immediate();
+    } catch (error) {
+      for (const { reject } of batch) reject(error);
+      return;
+    }
+    batch.forEach(({ resolve, reject }, i) => {
+      const result = results[i];
+      if (!result) return reject(new Error('command lost from its batch'));
+      if (!result.ok) return reject(result.error);
+      if (result.write && this.commitListeners.size > 0) {
+        const commit: CommittedChange = { payment: result.write.payment, events: result.write.events };
+        for (const listener of this.commitListeners) listener(commit);
+      }
+      resolve(result.response);
+    });
+  };
 
   async saveConsent(consent: Consent): Promise<void> {
     this.stmt.saveConsent.run(
