@@ -13,13 +13,49 @@ export class JsonSyntaxError extends Error {
   }
 }
 
+/** The deepest nesting of arrays and objects a request body may have; no ePayment body comes near it. */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * How deep `[` and `{` nest in a JSON text, ignoring brackets inside strings. Bounding it before parsing keeps a
+ * hostile body (10 000 nested arrays) from reaching the recursive parser and the validators, so the answer is a
+ * 400 that does not depend on how much stack is left.
+ */
+function nestingDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      depth++;
+      if (depth > max) max = depth;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return max;
+}
+
 /**
  * Parses a request body keeping every number's exact digits (as a LosslessNumber), so that a phone number or
  * reference sent as a JSON number can be taken digit for digit even past 2^53, and `100.0` can be told from
- * `100`. An empty body is `undefined`. Throws JsonSyntaxError saying where.
+ * `100`. An empty body is `undefined`. Throws JsonSyntaxError saying where, or when arrays and objects nest deeper
+ * than {@link MAX_JSON_DEPTH}.
  */
 export function parseJsonBody(text: string): unknown {
   if (text.trim() === '') return undefined;
+  const depth = nestingDepth(text);
+  if (depth > MAX_JSON_DEPTH) {
+    throw new JsonSyntaxError(
+      `arrays and objects nest ${depth} levels deep; at most ${MAX_JSON_DEPTH} are accepted`,
+      undefined,
+      undefined,
+      undefined,
+    );
+  }
   try {
     return parse(text);
   } catch (error) {
