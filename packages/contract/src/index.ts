@@ -4,3 +4,6 @@ export * from './receipt.js';
 export * from './epayment.js';
 export * from './errors.js';
 export * from './accesstoken.js';
+export * from './webhooks.js';
+export * from './order-management.js';
+export * from './userinfo.js';
