@@ -35,10 +35,15 @@ export interface CreateResult {
 }
 
 const CUSTOM_SCHEME = /^[a-zA-Z][a-zA-Z0-9+.-]*:/;
+/** Schemes that are not an app's: a browser would run or read them instead of opening an app. */
+const NOT_APP_SCHEMES = new Set(['javascript:', 'vbscript:', 'data:', 'file:', 'blob:', 'about:']);
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '0.0.0.0']);
 
 /**
- * The URL rule of returnUrl and receiptUrl: https, or a custom app scheme (contract 3.2). http:// is refused with
- * 4090 unless `allowInsecureUrls`, when it is accepted with a notice.
+ * The URL rule of returnUrl and receiptUrl: https, or a custom app scheme (contract 3.2); script, data and file
+ * URLs are no app scheme and are refused with 4090. http:// and https://localhost are refused with 4090 unless
+ * `allowInsecureUrls` (dev mode), when they are accepted with a notice (README, "Behaviour where the contract is
+ * uncertain").
  */
 export function checkMerchantUrl(
   field: string,
@@ -52,14 +57,58 @@ export function checkMerchantUrl(
   } catch {
     throw new DomainError(4090, `Invalid URL in ${field}: '${value}' is not an absolute URL.`);
   }
-  if (!CUSTOM_SCHEME.test(value)) throw new DomainError(4090, `Invalid URL in ${field}.`);
+  if (!CUSTOM_SCHEME.test(value) || NOT_APP_SCHEMES.has(url.protocol)) {
+    throw new DomainError(4090, `Invalid URL in ${field}: it must use https:// or an app scheme.`);
+  }
   if (url.protocol === 'http:') {
     if (!allowInsecure)
       throw new DomainError(4090, `Invalid URL in ${field}: it must use https:// or an app scheme.`);
     notices.push(`${field} uses http://, which the real API refuses (4090); use https:// before going live.`);
   } else if (url.protocol === 'https:' && !url.hostname) {
     throw new DomainError(4090, `Invalid URL in ${field}: no host.`);
+  } else if (
+    url.protocol === 'https:' &&
+    (LOCAL_HOSTS.has(url.hostname) || url.hostname.endsWith('.localhost'))
+  ) {
+    if (!allowInsecure)
+      throw new DomainError(
+        4090,
+        `Invalid URL in ${field}: ${url.hostname} is not reachable for the user's phone.`,
+      );
+    notices.push(
+      `${field} points to ${url.hostname}, which the real API refuses (4090); use a public https:// URL before going live.`,
+    );
   }
+}
+
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$/;
+
+/**
+ * An RFC 3339 date-time (as `expiresAt` is given) in epoch ms, or undefined when it is not one or names a day or
+ * time that does not exist (2026-02-30, 24:00). `Date.parse` alone would roll such values over to another day.
+ */
+export function parseDateTime(text: string): number | undefined {
+  const m = DATE_TIME.exec(text);
+  if (!m) return undefined;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const calendar = new Date(Date.UTC(year, month - 1, day));
+  if (
+    calendar.getUTCFullYear() !== year ||
+    calendar.getUTCMonth() !== month - 1 ||
+    calendar.getUTCDate() !== day
+  ) {
+    return undefined;
+  }
+  if (hour > 23 || minute > 59 || second > 59) return undefined;
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? undefined : at;
 }
 
 /** Parses `profile.scope` into its scopes: 4080 for an unknown or empty one, 5030 for nin without approval. */
@@ -171,8 +220,8 @@ export function createPayment(req: CreatePaymentRequest, ctx: CreateContext): Cr
       throw new FieldError('expiresAt', `ExpiresAt not allowed: cannot set ExpiresAt for flow ${flow}.`);
     }
     if (!req.receipt) throw new DomainError(6130, 'A long-living payment (expiresAt) needs a receipt.');
-    const at = Date.parse(req.expiresAt as string);
-    if (Number.isNaN(at))
+    const at = parseDateTime(req.expiresAt as string);
+    if (at === undefined)
       throw new FieldError('expiresAt', 'The field ExpiresAt is not a valid RFC 3339 date-time.');
     if (at <= now + MIN_LONG_LIVING_MS)
       throw new DomainError(6120, 'expiresAt must be more than 10 minutes ahead.');

@@ -18,6 +18,8 @@ export interface Capabilities {
   fullCaptureOnly: boolean;
   /** The longest `expiresAt` ahead, in days: 60 by default (contract 3.12). */
   maxLongLivingDays: number;
+  /** "Late capture" (DK/FI): 180 days to capture instead of 14 (contract 3.6, 6100). */
+  lateCapture?: boolean;
 }
 
 /** A merchant's sales unit with its credentials. Source: contract 1 (Credentials of a sales unit). */
@@ -40,3 +42,11 @@ export function brandOf(market: Market): Brand {
 
 /** The smallest amount a payment may ask for, in minor units: NOK 100 øre, DKK 1 øre, EUR 1 cent (6010). */
 export const MINIMUM_AMOUNT: Readonly<Record<Currency, number>> = { NOK: 100, DKK: 1, EUR: 1 };
+
+/**
+ * Days after authorization within which a sales unit can capture (contract 3.6): 180 in Norway and Sweden;
+ * 14 in Denmark and Finland unless late capture is enabled, then 180. After that, 6100.
+ */
+export function captureWindowDays(unit: Pick<SalesUnit, 'market' | 'capabilities'>): number {
+  return (unit.market === 'DK' || unit.market === 'FI') && !unit.capabilities.lateCapture ? 14 : 180;
+}

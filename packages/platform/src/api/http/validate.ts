@@ -79,7 +79,13 @@ export function normalize(schema: JsonSchema, value: unknown, path: string, noti
         schema.properties?.[key] ??
         (schema.patternProperties ? Object.values(schema.patternProperties)[0] : undefined) ??
         (typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined);
-      out[key] = sub ? normalize(sub, v, path ? `${path}.${key}` : key, notices) : plain(v);
+      // defineProperty, not assignment: a key such as `__proto__` must stay an ordinary key.
+      Object.defineProperty(out, key, {
+        value: sub ? normalize(sub, v, path ? `${path}.${key}` : key, notices) : plain(v),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     return out;
   }

@@ -1,0 +1,356 @@
+import { EPAYMENT_ERRORS } from '@betal/contract';
+import { describe, expect, it } from 'vitest';
+import { DomainError } from '../../src/domain/errors.js';
+import {
+  abort,
+  authorize,
+  AUTHORIZATION_TEST_AMOUNTS,
+  cancel,
+  capture,
+  expire,
+  isOverdue,
+  refund,
+  type Payment,
+  type Transition,
+} from '../../src/domain/payment.js';
+import { authorizedPayment, counterIds, createdPayment, NOW } from './fixtures.js';
+
+const USER = { phoneNumber: '4712345678' };
+
+/**
+ * Runs `act` on `payment` and asserts it is refused with `code` (and the catalogue's status), that the payment
+ * object is left exactly as it was and that no pspReference was drawn (no event was made).
+ */
+function expectRefused(payment: Payment, code: number, act: (p: Payment) => unknown): DomainError {
+  const before = structuredClone(payment);
+  let thrown: unknown;
+  try {
+    act(payment);
+  } catch (error) {
+    thrown = error;
+  }
+  expect(thrown).toBeInstanceOf(DomainError);
+  const error = thrown as DomainError;
+  expect(error.code).toBe(code);
+  expect(error.status).toBe(EPAYMENT_ERRORS[code as keyof typeof EPAYMENT_ERRORS].status);
+  expect(payment).toEqual(before);
+  return error;
+}
+
+function only(t: Transition) {
+  expect(t.events).toHaveLength(1);
+  return t.events[0]!;
+}
+
+describe('authorize (contract 3.6, 3.10)', () => {
+  it('CREATED → AUTHORIZED with authorized = amount and one AUTHORIZED event of the amount', () => {
+    const ids = counterIds();
+    const t = authorize(createdPayment(4_990), NOW + 5, ids, USER);
+    expect(t.payment.state).toBe('AUTHORIZED');
+    expect(t.payment.aggregate).toEqual({ authorized: 4_990, captured: 0, refunded: 0, cancelled: 0 });
+    expect(t.payment.authorizedBy).toBe('4712345678');
+    const e = only(t);
+    expect(e).toEqual({
+      name: 'AUTHORIZED',
+      pspReference: '1000000001',
+      amount: 4_990,
+      timestamp: NOW + 5,
+      idempotencyKey: null,
+      success: true,
+    });
+  });
+
+  it('keeps the sub when one is given, and sets none otherwise', () => {
+    const ids = counterIds();
+    expect(authorize(createdPayment(), NOW, ids, { ...USER, sub: 'sub-1' }).payment.sub).toBe('sub-1');
+    expect(authorize(createdPayment(), NOW, ids, USER).payment.sub).toBeUndefined();
+  });
+
+  it('refuses an AUTHORIZED payment with 6230', () => {
+    expectRefused(authorizedPayment(), 6230, (p) => authorize(p, NOW, counterIds(), USER));
+  });
+
+  it.each(['ABORTED', 'EXPIRED', 'TERMINATED'] as const)('refuses a %s payment with 10020', (state) => {
+    expectRefused(createdPayment(10_000, { state }), 10020, (p) => authorize(p, NOW, counterIds(), USER));
+  });
+
+  it.each([151, 182, 183, 184, 186, 187, 197])(
+    'refuses the test amount %i with 10010 and leaves the payment CREATED',
+    (amount) => {
+      expect(AUTHORIZATION_TEST_AMOUNTS[amount]).toBeTypeOf('string');
+      const error = expectRefused(createdPayment(amount), 10010, (p) =>
+        authorize(p, NOW, counterIds(), USER),
+      );
+      expect(error.detail).toContain(String(amount));
+    },
+  );
+
+  it('authorizes amounts next to the test amounts', () => {
+    for (const amount of [150, 152, 185, 188, 196, 198, 15_100]) {
+      expect(authorize(createdPayment(amount), NOW, counterIds(), USER).payment.state).toBe('AUTHORIZED');
+    }
+  });
+});
+
+describe('abort and expire (contract 3.6, 3.11)', () => {
+  it('abort: CREATED → ABORTED with an ABORTED event of the amount; other states 10020', () => {
+    const t = abort(createdPayment(2_500), NOW, counterIds());
+    expect(t.payment.state).toBe('ABORTED');
+    expect(t.payment.aggregate).toEqual({ authorized: 0, captured: 0, refunded: 0, cancelled: 0 });
+    expect(only(t)).toMatchObject({ name: 'ABORTED', amount: 2_500, success: true, idempotencyKey: null });
+    for (const state of ['AUTHORIZED', 'ABORTED', 'EXPIRED', 'TERMINATED'] as const) {
+      expectRefused(createdPayment(2_500, { state }), 10020, (p) => abort(p, NOW, counterIds()));
+    }
+  });
+
+  it('isOverdue is true for a CREATED payment from expiresAt on, and never for another state', () => {
+    const p = createdPayment();
+    expect(isOverdue(p, p.expiresAt - 1)).toBe(false);
+    expect(isOverdue(p, p.expiresAt)).toBe(true);
+    expect(isOverdue(authorizedPayment(), p.expiresAt + 1)).toBe(false);
+  });
+
+  it('expire: CREATED → EXPIRED with one EXPIRED event; any other state is a programming error', () => {
+    const t = expire(createdPayment(3_000), NOW, counterIds());
+    expect(t.payment.state).toBe('EXPIRED');
+    expect(only(t)).toMatchObject({ name: 'EXPIRED', amount: 3_000, success: true });
+    expect(() => expire(authorizedPayment(), NOW, counterIds())).toThrow();
+  });
+});
+
+describe('capture (contract 3.6)', () => {
+  it('adds to captured, keeps the state, and emits one CAPTURED event of the captured amount with its key', () => {
+    const t = capture(authorizedPayment(10_000), 'NOK', 6_000, NOW, counterIds(), 'cap-1');
+    expect(t.payment.state).toBe('AUTHORIZED');
+    expect(t.payment.aggregate).toEqual({ authorized: 10_000, captured: 6_000, refunded: 0, cancelled: 0 });
+    expect(only(t)).toMatchObject({
+      name: 'CAPTURED',
+      amount: 6_000,
+      idempotencyKey: 'cap-1',
+      success: true,
+    });
+  });
+
+  it('allows repeated partial captures up to the authorized amount', () => {
+    const ids = counterIds();
+    let p = authorizedPayment(10_000);
+    for (const v of [2_500, 2_500, 5_000]) p = capture(p, 'NOK', v, NOW, ids, null).payment;
+    expect(p.aggregate.captured).toBe(10_000);
+  });
+
+  it('refuses before authorization with 6080', () => {
+    expectRefused(createdPayment(), 6080, (p) => capture(p, 'NOK', 100, NOW, counterIds(), null));
+  });
+
+  it.each(['ABORTED', 'EXPIRED', 'TERMINATED'] as const)('refuses a %s payment with 6200', (state) => {
+    expectRefused(createdPayment(10_000, { state }), 6200, (p) =>
+      capture(p, 'NOK', 100, NOW, counterIds(), null),
+    );
+  });
+
+  it('refuses after a cancel with 6070, also when part was captured', () => {
+    expectRefused(authorizedPayment(10_000, { cancelled: 10_000 }), 6070, (p) =>
+      capture(p, 'NOK', 100, NOW, counterIds(), null),
+    );
+    expectRefused(authorizedPayment(10_000, { captured: 4_000, cancelled: 6_000 }), 6070, (p) =>
+      capture(p, 'NOK', 100, NOW, counterIds(), null),
+    );
+  });
+
+  it('refuses more than the remainder with 6090', () => {
+    expectRefused(authorizedPayment(10_000), 6090, (p) => capture(p, 'NOK', 10_001, NOW, counterIds(), null));
+    expectRefused(authorizedPayment(10_000, { captured: 7_000 }), 6090, (p) =>
+      capture(p, 'NOK', 3_001, NOW, counterIds(), null),
+    );
+  });
+
+  it('refuses a fully captured payment with 6170', () => {
+    expectRefused(authorizedPayment(10_000, { captured: 10_000, refunded: 500 }), 6170, (p) =>
+      capture(p, 'NOK', 1, NOW, counterIds(), null),
+    );
+  });
+
+  it('refuses a partial capture with 6140 on a fullCaptureOnly sales unit, and allows the full one', () => {
+    const options = { fullCaptureOnly: true };
+    expectRefused(authorizedPayment(10_000), 6140, (p) =>
+      capture(p, 'NOK', 9_999, NOW, counterIds(), null, options),
+    );
+    const t = capture(authorizedPayment(10_000), 'NOK', 10_000, NOW, counterIds(), null, options);
+    expect(t.payment.aggregate.captured).toBe(10_000);
+  });
+
+  it('refuses another currency and a non-positive or non-integer amount with 4040', () => {
+    for (const [currency, value] of [
+      ['DKK', 100],
+      ['EUR', 100],
+      ['NOK', 0],
+      ['NOK', -100],
+      ['NOK', 1.5],
+      ['NOK', Number.NaN],
+    ] as const) {
+      expectRefused(authorizedPayment(), 4040, (p) => capture(p, currency, value, NOW, counterIds(), null));
+    }
+  });
+});
+
+describe('refund (contract 3.6, 3.10)', () => {
+  const captured = () => authorizedPayment(10_000, { captured: 6_000 });
+
+  it('adds to refunded and emits one REFUNDED event of the refunded amount with its key', () => {
+    const t = refund(captured(), 'NOK', 1_000, NOW, counterIds(), 'ref-1');
+    expect(t.failure).toBeUndefined();
+    expect(t.payment.state).toBe('AUTHORIZED');
+    expect(t.payment.aggregate).toEqual({
+      authorized: 10_000,
+      captured: 6_000,
+      refunded: 1_000,
+      cancelled: 0,
+    });
+    expect(only(t)).toMatchObject({
+      name: 'REFUNDED',
+      amount: 1_000,
+      idempotencyKey: 'ref-1',
+      success: true,
+    });
+  });
+
+  it('allows refunding all that was captured, in parts, and after a cancel of the rest', () => {
+    const ids = counterIds();
+    let p = authorizedPayment(10_000, { captured: 6_000, cancelled: 4_000 });
+    p = refund(p, 'NOK', 2_000, NOW, ids, null).payment;
+    p = refund(p, 'NOK', 4_000, NOW, ids, null).payment;
+    expect(p.aggregate).toEqual({ authorized: 10_000, captured: 6_000, refunded: 6_000, cancelled: 4_000 });
+  });
+
+  it('refuses before authorization with 6020', () => {
+    expectRefused(createdPayment(), 6020, (p) => refund(p, 'NOK', 100, NOW, counterIds(), null));
+  });
+
+  it.each(['ABORTED', 'EXPIRED', 'TERMINATED'] as const)('refuses a %s payment with 6210', (state) => {
+    expectRefused(createdPayment(10_000, { state }), 6210, (p) =>
+      refund(p, 'NOK', 100, NOW, counterIds(), null),
+    );
+  });
+
+  it('refuses more than captured − refunded with 6150, also when nothing was captured', () => {
+    expectRefused(authorizedPayment(), 6150, (p) => refund(p, 'NOK', 100, NOW, counterIds(), null));
+    expectRefused(captured(), 6150, (p) => refund(p, 'NOK', 6_001, NOW, counterIds(), null));
+    expectRefused(authorizedPayment(10_000, { captured: 6_000, refunded: 5_000 }), 6150, (p) =>
+      refund(p, 'NOK', 1_001, NOW, counterIds(), null),
+    );
+  });
+
+  it('refuses another currency and a non-positive amount with 4040', () => {
+    expectRefused(captured(), 4040, (p) => refund(p, 'EUR', 100, NOW, counterIds(), null));
+    expectRefused(captured(), 4040, (p) => refund(p, 'NOK', 0, NOW, counterIds(), null));
+  });
+
+  it.each([
+    [123, 5100],
+    [124, 6220],
+  ])(
+    'the test amount %i fails with %i: payment unchanged, one REFUNDED event with success false',
+    (value, code) => {
+      const p = captured();
+      const before = structuredClone(p);
+      const t = refund(p, 'NOK', value, NOW, counterIds(), 'ref-test');
+      expect(t.failure).toBeInstanceOf(DomainError);
+      expect(t.failure!.code).toBe(code);
+      expect(t.failure!.status).toBe(400);
+      expect(t.payment).toEqual(before);
+      expect(p).toEqual(before);
+      expect(only(t)).toMatchObject({
+        name: 'REFUNDED',
+        amount: value,
+        idempotencyKey: 'ref-test',
+        success: false,
+      });
+    },
+  );
+});
+
+describe('cancel (contract 3.6)', () => {
+  it('CREATED → TERMINATED with cancelled = amount, authorized 0, and one TERMINATED event', () => {
+    const t = cancel(createdPayment(7_000), NOW, counterIds(), 'can-1');
+    expect(t.payment.state).toBe('TERMINATED');
+    expect(t.payment.aggregate).toEqual({ authorized: 0, captured: 0, refunded: 0, cancelled: 7_000 });
+    expect(only(t)).toMatchObject({
+      name: 'TERMINATED',
+      amount: 7_000,
+      idempotencyKey: 'can-1',
+      success: true,
+    });
+  });
+
+  it('CREATED with cancelTransactionOnly is also TERMINATED', () => {
+    expect(cancel(createdPayment(), NOW, counterIds(), null, true).payment.state).toBe('TERMINATED');
+  });
+
+  it('AUTHORIZED: releases the uncaptured remainder at once and stays AUTHORIZED', () => {
+    const whole = cancel(authorizedPayment(10_000), NOW, counterIds(), null);
+    expect(whole.payment.state).toBe('AUTHORIZED');
+    expect(whole.payment.aggregate).toEqual({
+      authorized: 10_000,
+      captured: 0,
+      refunded: 0,
+      cancelled: 10_000,
+    });
+    expect(only(whole)).toMatchObject({ name: 'CANCELLED', amount: 10_000, idempotencyKey: null });
+
+    const rest = cancel(
+      authorizedPayment(10_000, { captured: 3_000, refunded: 1_000 }),
+      NOW,
+      counterIds(),
+      'k',
+    );
+    expect(rest.payment.aggregate).toEqual({
+      authorized: 10_000,
+      captured: 3_000,
+      refunded: 1_000,
+      cancelled: 7_000,
+    });
+    expect(only(rest)).toMatchObject({ name: 'CANCELLED', amount: 7_000, idempotencyKey: 'k' });
+  });
+
+  it('refuses a fully captured payment with 6040', () => {
+    expectRefused(authorizedPayment(10_000, { captured: 10_000 }), 6040, (p) =>
+      cancel(p, NOW, counterIds(), null),
+    );
+  });
+
+  it('refuses cancelTransactionOnly on an AUTHORIZED payment with 6060', () => {
+    expectRefused(authorizedPayment(), 6060, (p) => cancel(p, NOW, counterIds(), null, true));
+    expectRefused(authorizedPayment(10_000, { captured: 2_000 }), 6060, (p) =>
+      cancel(p, NOW, counterIds(), null, true),
+    );
+  });
+
+  it('refuses a second cancel and the final states with 6190', () => {
+    expectRefused(authorizedPayment(10_000, { captured: 2_000, cancelled: 8_000 }), 6190, (p) =>
+      cancel(p, NOW, counterIds(), null),
+    );
+    for (const state of ['ABORTED', 'EXPIRED', 'TERMINATED'] as const) {
+      expectRefused(createdPayment(10_000, { state }), 6190, (p) => cancel(p, NOW, counterIds(), null));
+    }
+  });
+});
+
+describe('every event of a payment has its own pspReference (contract 3.7)', () => {
+  it('draws a fresh pspReference per event and never reuses the CREATED one', () => {
+    const ids = counterIds();
+    let p = createdPayment(10_000);
+    const seen = [p.pspReference];
+    for (const step of [
+      (q: Payment) => authorize(q, NOW, ids, USER),
+      (q: Payment) => capture(q, 'NOK', 4_000, NOW, ids, null),
+      (q: Payment) => refund(q, 'NOK', 1_000, NOW, ids, null),
+      (q: Payment) => cancel(q, NOW, ids, null),
+    ]) {
+      const t = step(p);
+      seen.push(...t.events.map((e) => e.pspReference));
+      p = t.payment;
+      expect(p.pspReference).toBe(seen[0]);
+    }
+    expect(new Set(seen).size).toBe(5);
+  });
+});
