@@ -8,6 +8,7 @@ import type {
   Receipt,
   UserFlow,
 } from '@betal/contract';
+import type { CustomerSide } from './customer-flow.js';
 import { DomainError } from './errors.js';
 
 /** Running sums of a payment in minor units of its currency (contract 3.6). */
@@ -39,6 +40,10 @@ export interface PaymentDetails {
   industryData?: unknown;
   /** Set when the merchant gave `expiresAt` (a long-living payment). */
   longLiving: boolean;
+  /** When the user authorized (epoch ms): the capture, cancel and refund windows count from it. */
+  authorizedAt?: number;
+  /** The customer's side: landing step, pay later, how the user ended it (domain/customer-flow.ts). */
+  customerSide?: CustomerSide;
 }
 
 /**
@@ -160,6 +165,7 @@ export function authorize(
       state: 'AUTHORIZED',
       aggregate: { ...payment.aggregate, authorized: payment.value },
       authorizedBy: by.phoneNumber,
+      details: { ...payment.details, authorizedAt: now },
       ...(by.sub ? { sub: by.sub } : {}),
     },
     events: [event('AUTHORIZED', payment.value, now, ids, null)],
@@ -202,11 +208,15 @@ export function capture(
   now: number,
   ids: PspReferenceSource,
   idempotencyKey: string | null,
-  options: { fullCaptureOnly?: boolean } = {},
+  options: { fullCaptureOnly?: boolean; captureWindowDays?: number } = {},
 ): Transition {
   if (payment.state === 'CREATED') throw new DomainError(6080, 'The payment has not been authorized yet.');
   if (payment.state !== 'AUTHORIZED')
     throw new DomainError(6200, `A ${payment.state} payment cannot be captured.`);
+  const captureDays = options.captureWindowDays ?? 180;
+  if (windowClosed(payment, now, captureDays)) {
+    throw new DomainError(6100, `The capture period of ${captureDays} days after authorization has expired.`);
+  }
   checkAmount(payment, currency, value, 'capture');
   const a = payment.aggregate;
   if (a.cancelled > 0) throw new DomainError(6070, 'The payment has been cancelled.');
@@ -222,6 +232,16 @@ export function capture(
     payment: { ...payment, aggregate: { ...a, captured: a.captured + value } },
     events: [event('CAPTURED', value, now, ids, idempotencyKey)],
   };
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** How long after authorization a payment can be cancelled (6030) and refunded (6220), in days (contract 3.6). */
+export const CANCEL_WINDOW_DAYS = 180;
+export const REFUND_WINDOW_DAYS = 365;
+
+function windowClosed(payment: Payment, now: number, days: number): boolean {
+  const at = payment.details.authorizedAt;
+  return at !== undefined && now > at + days * DAY_MS;
 }
 
 /** Outcome of a refund: a transition, or a test-amount failure that is logged as an unsuccessful event. */
@@ -243,6 +263,12 @@ export function refund(
   if (payment.state === 'CREATED') throw new DomainError(6020, 'The payment has not been authorized yet.');
   if (payment.state !== 'AUTHORIZED')
     throw new DomainError(6210, `A ${payment.state} payment cannot be refunded.`);
+  if (windowClosed(payment, now, REFUND_WINDOW_DAYS)) {
+    throw new DomainError(
+      6220,
+      `The refund period of ${REFUND_WINDOW_DAYS} days after authorization has expired.`,
+    );
+  }
   checkAmount(payment, currency, value, 'refund');
   const a = payment.aggregate;
   const refundable = a.captured - a.refunded;
@@ -284,6 +310,12 @@ export function cancel(
   }
   if (payment.state !== 'AUTHORIZED')
     throw new DomainError(6190, `A ${payment.state} payment cannot be cancelled.`);
+  if (windowClosed(payment, now, CANCEL_WINDOW_DAYS)) {
+    throw new DomainError(
+      6030,
+      `The cancel period of ${CANCEL_WINDOW_DAYS} days after authorization has expired.`,
+    );
+  }
   if (cancelTransactionOnly) {
     throw new DomainError(6060, 'The payment is authorized; cancelTransactionOnly leaves it as it is.');
   }

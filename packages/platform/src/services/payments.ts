@@ -9,6 +9,7 @@ import type {
 } from '@betal/contract';
 import type { Clock } from '../clock.js';
 import { createPayment, redirectUrlFor } from '../domain/create.js';
+import { expiryAtCreation } from '../domain/customer-flow.js';
 import { DomainError } from '../domain/errors.js';
 import {
   abort,
@@ -21,7 +22,7 @@ import {
   type Payment,
   type Transition,
 } from '../domain/payment.js';
-import type { SalesUnit } from '../domain/sales-unit.js';
+import { captureWindowDays, type SalesUnit } from '../domain/sales-unit.js';
 import { isEligible, phoneFromPersonalQr, type TestUser } from '../domain/test-user.js';
 import type { IdSource } from '../ids.js';
 import { domainProblem, problem, problemOf } from '../problem.js';
@@ -195,6 +196,8 @@ export class PaymentService {
           const redirectUrl = redirectUrlFor(this.options.publicBaseUrl, created.payment);
           const payment: Payment = {
             ...created.payment,
+            // 5 minutes for the landing step, then 5 in the app (contract 3.11; domain/customer-flow.ts).
+            expiresAt: expiryAtCreation(created.payment),
             ...(redirectUrl ? { redirectUrl } : {}),
             ...(resolvedUser
               ? { details: { ...created.payment.details, customerPhoneNumber: resolvedUser.phoneNumber } }
@@ -290,7 +293,10 @@ export class PaymentService {
   ): Promise<ServiceResponse> {
     const { currency, value } = req.modificationAmount;
     return this.modification('capture', unit, reference, key, req, (p, now) =>
-      capture(p, currency, value, now, this.ids, key, { fullCaptureOnly: unit.capabilities.fullCaptureOnly }),
+      capture(p, currency, value, now, this.ids, key, {
+        fullCaptureOnly: unit.capabilities.fullCaptureOnly,
+        captureWindowDays: captureWindowDays(unit),
+      }),
     );
   }
 
@@ -314,7 +320,9 @@ export class PaymentService {
     req: { cancelTransactionOnly?: boolean } | undefined,
     key: string | undefined,
   ): Promise<ServiceResponse> {
-    return this.modification('cancel', unit, reference, key, req, (p, now) =>
+    // No body and `{}` mean the same cancel, so a retry with either replays (contract 3.8).
+    const body = { cancelTransactionOnly: req?.cancelTransactionOnly ?? false };
+    return this.modification('cancel', unit, reference, key, body, (p, now) =>
       cancel(p, now, this.ids, key ?? null, req?.cancelTransactionOnly ?? false),
     );
   }

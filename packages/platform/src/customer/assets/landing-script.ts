@@ -1,0 +1,143 @@
+/**
+ * The landing page's script (served as /customer-assets/landing.js): the language choice, the phone-number step
+ * over `POST /app/api/landing/{token}/confirm`, "remember me in this browser" (localStorage, off by default), the
+ * countdown, cancel, and live updates over Server-Sent Events. Contract 3.15.
+ */
+export const LANDING_JS = String.raw`
+(function () {
+  'use strict';
+  document.documentElement.classList.add('js');
+  var configElement = document.getElementById('betal-config');
+  var config = configElement ? JSON.parse(configElement.textContent) : {};
+  var messages = config.messages || {};
+  var token = config.token;
+  var REMEMBER_KEY = 'betal.landing.phoneNumber';
+
+  function text(key, values) {
+    var message = messages[key] || key;
+    return message.replace(/\{(\w+)\}/g, function (whole, name) {
+      return values && values[name] !== undefined ? String(values[name]) : whole;
+    });
+  }
+
+  var select = document.querySelector('select[data-autosubmit]');
+  if (select) {
+    select.addEventListener('change', function () { select.form.submit(); });
+  }
+
+  function post(path, body) {
+    return fetch('/app/api/landing/' + encodeURIComponent(token) + path, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify(body || {}),
+    }).then(function (response) {
+      return response.text().then(function (raw) {
+        return { status: response.status, body: raw ? JSON.parse(raw) : undefined };
+      });
+    });
+  }
+
+  function codeOf(body) {
+    var details = (body && body.extraDetails) || [];
+    for (var i = 0; i < details.length; i++) {
+      if (details[i].name === 'ErrorCode' || details[i].name === 'CustomerError') return details[i].reason;
+    }
+    return undefined;
+  }
+
+  var form = document.getElementById('phone-form');
+  if (form) {
+    var input = document.getElementById('phone');
+    var remember = document.getElementById('remember');
+    var error = document.getElementById('phone-error');
+    var saved = null;
+    try { saved = window.localStorage.getItem(REMEMBER_KEY); } catch (e) { saved = null; }
+    if (saved) {
+      remember.checked = true;
+      if (!input.value) input.value = saved;
+    }
+    function showError(message) {
+      error.textContent = message;
+      input.setAttribute('aria-invalid', 'true');
+      input.focus();
+    }
+    form.addEventListener('submit', function (event) {
+      event.preventDefault();
+      var phoneNumber = input.value.replace(/[\s+]/g, '').replace(/^00/, '');
+      error.textContent = '';
+      input.removeAttribute('aria-invalid');
+      if (!/^\d{10,15}$/.test(phoneNumber)) {
+        showError(text('landing.invalidPhone'));
+        return;
+      }
+      var button = form.querySelector('button[type="submit"]');
+      button.disabled = true;
+      post('/confirm', { phoneNumber: phoneNumber }).then(function (result) {
+        button.disabled = false;
+        if (result.status === 200) {
+          try {
+            if (remember.checked) window.localStorage.setItem(REMEMBER_KEY, phoneNumber);
+            else window.localStorage.removeItem(REMEMBER_KEY);
+          } catch (e) { /* storage may be off */ }
+          window.location.reload();
+          return;
+        }
+        var code = codeOf(result.body);
+        if (code === '7010') showError(text('landing.refused', { brand: config.brand }) + ' ' + text('landing.refusedHint'));
+        else if (result.status === 400) showError(text('landing.invalidPhone'));
+        else window.location.reload();
+      }, function () {
+        button.disabled = false;
+        showError(text('landing.invalidPhone'));
+      });
+    });
+  }
+
+  var cancel = document.querySelector('[data-cancel]');
+  if (cancel) {
+    cancel.addEventListener('click', function () {
+      cancel.disabled = true;
+      post('/cancel').then(function () { window.location.reload(); });
+    });
+  }
+
+  var timer = document.querySelector('[data-seconds-left]');
+  var startedAt = Date.now();
+  var secondsLeft = timer ? Number(timer.getAttribute('data-seconds-left')) : 0;
+  function clockText(seconds) {
+    var s = Math.max(0, Math.floor(seconds));
+    var rest = s % 60;
+    return Math.floor(s / 60) + ':' + (rest < 10 ? '0' : '') + rest;
+  }
+  if (timer && config.state === 'CREATED') {
+    window.setInterval(function () {
+      var elapsed = (Date.now() - startedAt) / 1000;
+      timer.textContent = clockText(secondsLeft - elapsed);
+    }, 1000);
+  }
+
+  if (config.state === 'CREATED' && typeof window.EventSource === 'function') {
+    var source = new EventSource('/app/api/landing/' + encodeURIComponent(token) + '/events');
+    source.addEventListener('change', function (event) {
+      var data = JSON.parse(event.data);
+      if (data.state !== config.state || data.stage !== config.stage) {
+        source.close();
+        window.location.reload();
+      }
+    });
+    source.addEventListener('clock', function (event) {
+      var data = JSON.parse(event.data);
+      if (data.state !== config.state || data.stage !== config.stage) {
+        source.close();
+        window.location.reload();
+        return;
+      }
+      if (typeof data.secondsLeft === 'number') {
+        secondsLeft = data.secondsLeft;
+        startedAt = Date.now();
+        if (timer) timer.textContent = clockText(secondsLeft);
+      }
+    });
+  }
+})();
+`;

@@ -1,0 +1,298 @@
+/**
+ * The words of the landing page and the customer's app, in English and Norwegian (contract 3.15: the landing page
+ * has a language choice). `{name}` marks a value filled in by {@link format}.
+ */
+
+/** The languages the customer's pages speak. */
+export const LANGUAGES = ['en', 'nb'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+/** BCP 47 locale of each language, for money and dates. */
+export const LOCALES: Record<Language, string> = { en: 'en-GB', nb: 'nb-NO' };
+
+const en = {
+  'language.name': 'English',
+  'language.label': 'Language',
+  'language.apply': 'Change language',
+  'landing.title': 'Pay with {brand}',
+  'landing.to': 'To',
+  'landing.amount': 'Amount',
+  'landing.phoneLabel': 'Mobile number',
+  'landing.phoneHint': 'Country code and number, digits only, for example 4712345678.',
+  'landing.remember': 'Remember me in this browser',
+  'landing.next': 'Next',
+  'landing.cancel': 'Cancel payment',
+  'landing.refused': "You can't pay this business with {brand}.",
+  'landing.refusedHint': 'Check the number, or pay another way.',
+  'landing.invalidPhone': 'Enter a mobile number with country code: 10 to 15 digits.',
+  'landing.timeToConfirm': 'Time to confirm your number',
+  'landing.noscript': 'This page needs JavaScript to send the request to your phone.',
+  'waiting.title': 'Open {brand} on your phone',
+  'waiting.text': 'We sent the payment request to {phone}. Confirm it in the app.',
+  'waiting.timeLeft': 'Time left',
+  'expired.title': 'The payment request has expired',
+  'expired.text': 'Time ran out before the payment was confirmed.',
+  back: 'Back to {merchant}',
+  'approved.title': 'Payment approved',
+  'aborted.title': 'Payment cancelled',
+  'terminated.title': '{merchant} cancelled the payment',
+  'final.close': 'You can close this page.',
+  'notFound.title': 'This payment link is not valid',
+  'notFound.text': 'Check the link, or go back to the shop and start again.',
+  'app.title': '{brand} app',
+  'app.chooseUser': 'Whose phone is this?',
+  'app.chooseUserText': 'Every test user has their own app. Choose one to open it.',
+  'app.opening': 'Choose the phone that opens this payment.',
+  'app.addUser': 'Add a test user',
+  'app.edit': 'Edit',
+  'app.editUser': 'Edit {name}',
+  'app.noApp': 'App not installed',
+  'app.cannotPay': 'Cannot pay businesses',
+  'app.switchUser': 'Switch user',
+  'app.tabs': 'Sections',
+  'app.requests': 'Requests',
+  'app.activities': 'Activities',
+  'app.history': 'History',
+  'app.emptyRequests': 'No payment requests right now.',
+  'app.emptyActivities': 'Nothing to pay later.',
+  'app.emptyHistory': 'No payments yet.',
+  'app.newRequest': 'New payment request from {merchant}',
+  'app.open': 'Open',
+  'app.pay': 'Pay {amount}',
+  'app.reject': 'Reject',
+  'app.cancel': 'Cancel',
+  'app.cancelQuestion': 'What do you want to do?',
+  'app.payLater': "I'll pay later",
+  'app.rejectPayment': 'Reject payment',
+  'app.goBack': 'Go back',
+  'app.back': 'Back',
+  'app.seeDetails': 'See details',
+  'app.close': 'Close',
+  'app.openInBrowser': 'Open in browser',
+  'app.order': 'Order',
+  'app.total': 'Total',
+  'app.vat': 'incl. VAT {amount}',
+  'app.shipping': 'Shipping',
+  'app.receiptNumber': 'Receipt {number}',
+  'app.expiresIn': 'Expires in {time}',
+  'app.due': 'Pay by {date}',
+  'app.done': 'Done',
+  'app.paid': 'You paid {amount} to {merchant}',
+  'app.rejected': 'You rejected the payment',
+  'app.consentRefused': 'You did not share your information, so the payment was cancelled',
+  'app.savedForLater': 'Saved under Activities. Pay by {date}.',
+  'app.notInstalled': 'The app is not installed on this phone.',
+  'app.notInstalledHint': 'Edit the user to install it, or continue in the browser.',
+  'app.continueInBrowser': 'Continue in the browser',
+  'app.failed': 'The payment failed: {detail}',
+  'app.live': 'Live updates',
+  'consent.title': '{merchant} asks for your information',
+  'consent.text': 'To pay, you share this with {merchant}:',
+  'consent.share': 'Share and continue',
+  'consent.refuse': "Don't share",
+  'consent.refuseNote': "If you don't share, the payment is cancelled.",
+  'refusal.age': 'You must be at least {age} years old to pay this.',
+  'refusal.cannotPay': "You can't pay businesses with this account.",
+  'state.AUTHORIZED': 'Approved',
+  'state.ABORTED': 'Rejected',
+  'state.EXPIRED': 'Expired',
+  'state.TERMINATED': 'Cancelled by the merchant',
+  'state.CREATED': 'Waiting',
+  'state.CONSENT_REFUSED': 'Cancelled: not shared',
+  'history.captured': 'Charged {amount}',
+  'history.refunded': 'Refunded {amount}',
+  'scope.name': 'Name',
+  'scope.address': 'Address',
+  'scope.email': 'Email',
+  'scope.phoneNumber': 'Phone number',
+  'scope.birthDate': 'Birth date',
+  'scope.nin': 'National identity number',
+  'users.new': 'New test user',
+  'users.edit': 'Edit test user',
+  'users.phoneNumber': 'Phone number',
+  'users.name': 'Name',
+  'users.email': 'Email',
+  'users.streetAddress': 'Street address',
+  'users.postalCode': 'Postal code',
+  'users.city': 'City',
+  'users.country': 'Country (two letters)',
+  'users.birthDate': 'Birth date',
+  'users.nin': 'National identity number',
+  'users.market': 'Market',
+  'users.canPayBusinesses': 'May pay businesses',
+  'users.appInstalled': 'The app is installed',
+  'users.save': 'Save',
+  'users.delete': 'Delete user',
+  'users.confirmDelete': 'Delete {name} for good?',
+  'users.yesDelete': 'Yes, delete',
+  'users.keep': 'Keep',
+  'users.cancel': 'Cancel',
+  'users.optional': 'optional',
+};
+
+/** The keys of the dictionary. */
+export type MessageKey = keyof typeof en;
+
+const nb: Record<MessageKey, string> = {
+  'language.name': 'Norsk',
+  'language.label': 'Språk',
+  'language.apply': 'Bytt språk',
+  'landing.title': 'Betal med {brand}',
+  'landing.to': 'Til',
+  'landing.amount': 'Beløp',
+  'landing.phoneLabel': 'Mobilnummer',
+  'landing.phoneHint': 'Landskode og nummer, bare sifre, for eksempel 4712345678.',
+  'landing.remember': 'Husk meg i denne nettleseren',
+  'landing.next': 'Neste',
+  'landing.cancel': 'Avbryt betalingen',
+  'landing.refused': 'Du kan ikke betale til denne bedriften med {brand}.',
+  'landing.refusedHint': 'Sjekk nummeret, eller betal på en annen måte.',
+  'landing.invalidPhone': 'Skriv inn et mobilnummer med landskode: 10 til 15 sifre.',
+  'landing.timeToConfirm': 'Tid til å bekrefte nummeret',
+  'landing.noscript': 'Denne siden trenger JavaScript for å sende forespørselen til telefonen din.',
+  'waiting.title': 'Åpne {brand} på telefonen',
+  'waiting.text': 'Vi har sendt betalingsforespørselen til {phone}. Bekreft den i appen.',
+  'waiting.timeLeft': 'Tid igjen',
+  'expired.title': 'Betalingsforespørselen er utløpt',
+  'expired.text': 'Tiden gikk ut før betalingen ble bekreftet.',
+  back: 'Tilbake til {merchant}',
+  'approved.title': 'Betalingen er godkjent',
+  'aborted.title': 'Betalingen er avbrutt',
+  'terminated.title': '{merchant} har avbrutt betalingen',
+  'final.close': 'Du kan lukke denne siden.',
+  'notFound.title': 'Denne betalingslenken er ikke gyldig',
+  'notFound.text': 'Sjekk lenken, eller gå tilbake til butikken og start på nytt.',
+  'app.title': '{brand}-appen',
+  'app.chooseUser': 'Hvem sin telefon er dette?',
+  'app.chooseUserText': 'Hver testbruker har sin egen app. Velg en for å åpne den.',
+  'app.opening': 'Velg telefonen som åpner denne betalingen.',
+  'app.addUser': 'Legg til en testbruker',
+  'app.edit': 'Endre',
+  'app.editUser': 'Endre {name}',
+  'app.noApp': 'Appen er ikke installert',
+  'app.cannotPay': 'Kan ikke betale bedrifter',
+  'app.switchUser': 'Bytt bruker',
+  'app.tabs': 'Deler',
+  'app.requests': 'Forespørsler',
+  'app.activities': 'Aktiviteter',
+  'app.history': 'Historikk',
+  'app.emptyRequests': 'Ingen betalingsforespørsler akkurat nå.',
+  'app.emptyActivities': 'Ingenting å betale senere.',
+  'app.emptyHistory': 'Ingen betalinger ennå.',
+  'app.newRequest': 'Ny betalingsforespørsel fra {merchant}',
+  'app.open': 'Åpne',
+  'app.pay': 'Betal {amount}',
+  'app.reject': 'Avvis',
+  'app.cancel': 'Avbryt',
+  'app.cancelQuestion': 'Hva vil du gjøre?',
+  'app.payLater': 'Jeg betaler senere',
+  'app.rejectPayment': 'Avvis betalingen',
+  'app.goBack': 'Gå tilbake',
+  'app.back': 'Tilbake',
+  'app.seeDetails': 'Se detaljer',
+  'app.close': 'Lukk',
+  'app.openInBrowser': 'Åpne i nettleseren',
+  'app.order': 'Ordre',
+  'app.total': 'Totalt',
+  'app.vat': 'inkl. mva. {amount}',
+  'app.shipping': 'Frakt',
+  'app.receiptNumber': 'Kvittering {number}',
+  'app.expiresIn': 'Utløper om {time}',
+  'app.due': 'Betal innen {date}',
+  'app.done': 'Ferdig',
+  'app.paid': 'Du betalte {amount} til {merchant}',
+  'app.rejected': 'Du avviste betalingen',
+  'app.consentRefused': 'Du delte ikke informasjonen din, så betalingen ble avbrutt',
+  'app.savedForLater': 'Lagret under Aktiviteter. Betal innen {date}.',
+  'app.notInstalled': 'Appen er ikke installert på denne telefonen.',
+  'app.notInstalledHint': 'Endre brukeren for å installere den, eller fortsett i nettleseren.',
+  'app.continueInBrowser': 'Fortsett i nettleseren',
+  'app.failed': 'Betalingen feilet: {detail}',
+  'app.live': 'Direkte oppdateringer',
+  'consent.title': '{merchant} ber om informasjonen din',
+  'consent.text': 'For å betale deler du dette med {merchant}:',
+  'consent.share': 'Del og fortsett',
+  'consent.refuse': 'Ikke del',
+  'consent.refuseNote': 'Hvis du ikke deler, avbrytes betalingen.',
+  'refusal.age': 'Du må være minst {age} år for å betale dette.',
+  'refusal.cannotPay': 'Du kan ikke betale bedrifter med denne kontoen.',
+  'state.AUTHORIZED': 'Godkjent',
+  'state.ABORTED': 'Avvist',
+  'state.EXPIRED': 'Utløpt',
+  'state.TERMINATED': 'Avbrutt av bedriften',
+  'state.CREATED': 'Venter',
+  'state.CONSENT_REFUSED': 'Avbrutt: ikke delt',
+  'history.captured': 'Trukket {amount}',
+  'history.refunded': 'Refundert {amount}',
+  'scope.name': 'Navn',
+  'scope.address': 'Adresse',
+  'scope.email': 'E-post',
+  'scope.phoneNumber': 'Telefonnummer',
+  'scope.birthDate': 'Fødselsdato',
+  'scope.nin': 'Fødselsnummer',
+  'users.new': 'Ny testbruker',
+  'users.edit': 'Endre testbruker',
+  'users.phoneNumber': 'Telefonnummer',
+  'users.name': 'Navn',
+  'users.email': 'E-post',
+  'users.streetAddress': 'Gateadresse',
+  'users.postalCode': 'Postnummer',
+  'users.city': 'Sted',
+  'users.country': 'Land (to bokstaver)',
+  'users.birthDate': 'Fødselsdato',
+  'users.nin': 'Fødselsnummer',
+  'users.market': 'Marked',
+  'users.canPayBusinesses': 'Kan betale bedrifter',
+  'users.appInstalled': 'Appen er installert',
+  'users.save': 'Lagre',
+  'users.delete': 'Slett brukeren',
+  'users.confirmDelete': 'Slette {name} for godt?',
+  'users.yesDelete': 'Ja, slett',
+  'users.keep': 'Behold',
+  'users.cancel': 'Avbryt',
+  'users.optional': 'valgfritt',
+};
+
+/** The dictionary of each language. */
+export const MESSAGES: Record<Language, Record<MessageKey, string>> = { en, nb };
+
+/** Fills `{name}` placeholders of a message. Unknown placeholders stay as they are. */
+export function format(message: string, values: Record<string, string | number> = {}): string {
+  return message.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    values[name] !== undefined ? String(values[name]) : whole,
+  );
+}
+
+/** A translator for one language: `t('landing.next')`, `t('back', {merchant})`. */
+export function translator(
+  language: Language,
+): (key: MessageKey, values?: Record<string, string | number>) => string {
+  return (key, values) => format(MESSAGES[language][key], values);
+}
+
+/**
+ * The language of a request: `?lang=` (en or nb) first, then the `betal_lang` cookie, then Accept-Language
+ * (nb, no and nn are Norwegian), else English.
+ */
+export function pickLanguage(
+  query: string | undefined,
+  cookie: string | undefined,
+  acceptLanguage: string | undefined,
+): Language {
+  const known = (v: string | undefined): Language | undefined =>
+    v === 'en' || v === 'nb' ? v : v === 'no' || v === 'nn' ? 'nb' : undefined;
+  const chosen = known(query) ?? known(cookie);
+  if (chosen) return chosen;
+  for (const part of (acceptLanguage ?? '').split(',')) {
+    const tag = part.split(';')[0]?.trim().toLowerCase().split('-')[0];
+    const lang = known(tag);
+    if (lang) return lang;
+    if (tag === 'en') return 'en';
+  }
+  return 'en';
+}
+
+/** A sum of minor units as money in a language, e.g. `NOK 100.00` (en) or `100,00 kr` (nb). */
+export function money(language: Language, currency: string, minorUnits: number): string {
+  return new Intl.NumberFormat(LOCALES[language], { style: 'currency', currency }).format(minorUnits / 100);
+}

@@ -1,0 +1,715 @@
+import { ProblemSchema } from '@betal/contract';
+import { Type, type TSchema } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { sendProblem } from '../api/http/context.js';
+import { readBody } from '../api/http/validate.js';
+import type { Clock } from '../clock.js';
+import { CustomerFlowError } from '../domain/customer-flow.js';
+import type { IdSource } from '../ids.js';
+import { problem, validationProblem } from '../problem.js';
+import { CustomerService, customerProblem } from '../services/customer.js';
+import type { SalesUnitDirectory } from '../services/directory.js';
+import type { PaymentService } from '../services/payments.js';
+import type { PlatformStore } from '../store/store.js';
+import { APP_JS } from './assets/app-script.js';
+import { COMMON_JS } from './assets/common-script.js';
+import { LANDING_JS } from './assets/landing-script.js';
+import { CUSTOMER_CSS } from './assets/style.js';
+import { USERS_JS } from './assets/users-script.js';
+import { translator, pickLanguage, type Language } from './i18n.js';
+import { openInbox } from './inbox.js';
+import { LiveStreams } from './live.js';
+import { NO_ORDER_DETAILS, type OrderDetailsSource } from './order-details.js';
+import { appPage, chooserPage, landingPage, notFoundPage, userFormPage } from './pages.js';
+import { qrImage, QR_SIZE, type QrImageFormat } from './qr.js';
+import {
+  NewTestUserSchema,
+  TestUserChangesSchema,
+  TestUserSchema,
+  type NewTestUser,
+  type TestUserChanges,
+} from './test-users.js';
+
+/** What the customer routes need from the composition root. */
+export interface CustomerRoutesOptions {
+  store: PlatformStore;
+  clock: Clock;
+  ids: IdSource;
+  payments: PaymentService;
+  directory: SalesUnitDirectory;
+  /** The platform's public base URL (known once listening): the QR codes encode landing URLs on it. */
+  publicBaseUrl: () => string;
+  /** Where the app finds a payment's order details (the Order Management API); default: none. */
+  orderDetails?: OrderDetailsSource;
+}
+
+const ASSET_FILES: Record<string, { type: string; body: string }> = {
+  'customer.css': { type: 'text/css; charset=utf-8', body: CUSTOMER_CSS },
+  'landing.js': { type: 'text/javascript; charset=utf-8', body: LANDING_JS },
+  'app.js': { type: 'text/javascript; charset=utf-8', body: APP_JS },
+  'users.js': { type: 'text/javascript; charset=utf-8', body: USERS_JS },
+  'common.js': { type: 'text/javascript; charset=utf-8', body: COMMON_JS },
+};
+
+const MOBILE = /Mobi|Android|iPhone|iPad|iPod/i;
+const LANGUAGE_COOKIE = 'betal_lang';
+const APP_USER_COOKIE = 'betal_app_user';
+
+function cookies(request: FastifyRequest): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of (request.headers.cookie ?? '').split(';')) {
+    const at = part.indexOf('=');
+    if (at > 0) {
+      try {
+        out[part.slice(0, at).trim()] = decodeURIComponent(part.slice(at + 1).trim());
+      } catch {
+        // A cookie we cannot decode is not ours.
+      }
+    }
+  }
+  return out;
+}
+
+function languageOf(request: FastifyRequest, reply: FastifyReply): Language {
+  const query = request.query as { lang?: string };
+  const lang = pickLanguage(
+    query.lang,
+    cookies(request)[LANGUAGE_COOKIE],
+    request.headers['accept-language'],
+  );
+  if (query.lang === lang) {
+    reply.header('set-cookie', `${LANGUAGE_COOKIE}=${lang}; Path=/; Max-Age=31536000; SameSite=Lax`);
+  }
+  return lang;
+}
+
+/**
+ * The security headers of a page: never framed (contract 3.15), scripts and styles only from here, no referrer
+ * (the landing URL carries the payment's token), not cached. The app may frame orderDetailsUrl in its web view.
+ */
+function sendPage(reply: FastifyReply, status: number, body: string, options: { webView?: boolean } = {}) {
+  return reply
+    .code(status)
+    .header(
+      'content-security-policy',
+      [
+        "default-src 'self'",
+        "img-src 'self' data: https: http:",
+        `frame-src ${options.webView ? 'https: http:' : "'none'"}`,
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "object-src 'none'",
+      ].join('; '),
+    )
+    .header('x-frame-options', 'DENY')
+    .header('referrer-policy', 'no-referrer')
+    .header('x-content-type-options', 'nosniff')
+    .header('cache-control', 'no-store')
+    .type('text/html; charset=utf-8')
+    .send(body);
+}
+
+function redirect(reply: FastifyReply, location: string) {
+  return reply.code(303).header('location', location).header('referrer-policy', 'no-referrer').send();
+}
+
+const phoneParams = {
+  type: 'object',
+  properties: { phoneNumber: { type: 'string', description: "The test user's phone number (MSISDN)." } },
+  required: ['phoneNumber'],
+} as const;
+const requestParams = {
+  type: 'object',
+  properties: {
+    phoneNumber: { type: 'string', description: "The test user's phone number (MSISDN)." },
+    id: {
+      type: 'string',
+      description: "The request's id: the payment's token (from redirectUrl or the list).",
+    },
+  },
+  required: ['phoneNumber', 'id'],
+} as const;
+const landingParams = {
+  type: 'object',
+  properties: {
+    id: { type: 'string', description: "The payment's token (the `token` of its redirectUrl)." },
+  },
+  required: ['id'],
+} as const;
+
+const ApproveSchema = Type.Object(
+  {
+    consent: Type.Optional(
+      Type.Boolean({
+        description: 'Consent to share the profile scopes the payment asks for (contract 3.13).',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+const EmptySchema = Type.Object({}, { additionalProperties: false });
+const OpenSchema = Type.Object(
+  { id: Type.String({ minLength: 1, description: "The payment's token, from its redirectUrl." }) },
+  { additionalProperties: false },
+);
+const ConfirmSchema = Type.Object(
+  {
+    phoneNumber: Type.String({
+      pattern: '^\\d{10,15}$',
+      description: 'The number typed on the landing page.',
+    }),
+  },
+  { additionalProperties: false },
+);
+
+const RequestViewSchema = Type.Object(
+  {
+    id: Type.String(),
+    merchant: Type.Object({
+      msn: Type.String(),
+      name: Type.String(),
+      market: Type.String(),
+      brand: Type.String(),
+    }),
+    reference: Type.String(),
+    amount: Type.Object({ currency: Type.String(), value: Type.Integer({ description: 'Minor units.' }) }),
+    state: Type.String(),
+    stage: Type.String({ description: 'LANDING, IN_APP, POSTPONED, or the final state.' }),
+    expiresAt: Type.String(),
+    secondsLeft: Type.Integer(),
+  },
+  { additionalProperties: true, description: 'A payment request as the app shows it (see the README).' },
+);
+const RequestListsSchema = Type.Object({
+  requests: Type.Array(RequestViewSchema),
+  activities: Type.Array(RequestViewSchema),
+  history: Type.Array(RequestViewSchema),
+});
+const problems = { 400: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema };
+
+/**
+ * The customer's side of the platform (contract 3.3, 3.11-3.15), in one plugin:
+ *
+ * - pages: `/landing?token=` (the WEB_REDIRECT landing page), `/app` (choose a test user's app),
+ *   `/app/open?token=` (the NATIVE_REDIRECT app link), `/app/u/{phoneNumber}` (the user's app),
+ *   `/app/users/new` and `/app/users/{phoneNumber}/edit` (test users), `/customer-assets/*`;
+ * - `/qr/v1?token=&format=svg|png&size=`: the QR image of a payment, 404 once it has ended;
+ * - the app's JSON API under `/app/api` (what a person does in the pages, for automated tests);
+ * - the test users API: `GET/PATCH/DELETE /betal/users/{phoneNumber}`, `POST /betal/users`.
+ */
+export async function customerRoutes(app: FastifyInstance, options: CustomerRoutesOptions): Promise<void> {
+  const inbox = openInbox(options.store);
+  const customer = new CustomerService({
+    store: options.store,
+    clock: options.clock,
+    ids: options.ids,
+    payments: options.payments,
+    directory: options.directory,
+    inbox,
+    orderDetails: options.orderDetails ?? NO_ORDER_DETAILS,
+  });
+  const live = new LiveStreams(customer);
+  app.addHook('preClose', async () => live.close());
+  app.addHook('onClose', async () => customer.close());
+
+  const pageTags = ['Customer pages'];
+  const apiTags = ['Customer app API'];
+  const userTags = ['Test users'];
+
+  function body<T>(request: FastifyRequest, schema: TSchema): T {
+    const read = readBody<T>(schema, request.body ?? {}, request.lintNotices);
+    if (!read.ok) throw new ValidationFailure(read.details);
+    return read.value;
+  }
+
+  async function json(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    run: () => Promise<unknown>,
+    status = 200,
+  ): Promise<FastifyReply> {
+    try {
+      const result = await run();
+      if (result === undefined) return reply.code(status).send();
+      return reply.code(status).type('application/json; charset=utf-8').send(result);
+    } catch (error) {
+      if (error instanceof ValidationFailure)
+        return sendProblem(request, reply, validationProblem(error.details));
+      return sendProblem(request, reply, customerProblem(error));
+    }
+  }
+
+  // Pages ------------------------------------------------------------------------------------------------------
+
+  app.get<{ Querystring: { token?: string; lang?: string; web?: string } }>(
+    '/landing',
+    {
+      schema: {
+        tags: pageTags,
+        summary: 'The landing page behind a WEB_REDIRECT redirectUrl (HTML)',
+        description:
+          'Phone number, remember me, language; then a waiting screen with a countdown; then returnUrl. A mobile browser goes straight to the app (add web=1 to stay).',
+        querystring: {
+          type: 'object',
+          properties: {
+            token: { type: 'string' },
+            lang: { type: 'string', enum: ['en', 'nb'] },
+            web: { type: 'string' },
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const lang = languageOf(request, reply);
+      const t = translator(lang);
+      const token = request.query.token;
+      if (!token) return sendPage(reply, 400, notFoundPage(lang, t('notFound.title'), t('notFound.text')));
+      let view;
+      try {
+        view = await customer.landing(token);
+      } catch (error) {
+        if (error instanceof CustomerFlowError && error.reason === 'UNKNOWN_PAYMENT') {
+          return sendPage(reply, 404, notFoundPage(lang, t('notFound.title'), t('notFound.text')));
+        }
+        throw error;
+      }
+      const mobile = MOBILE.test(request.headers['user-agent'] ?? '');
+      if (mobile && request.query.web !== '1' && view.state === 'CREATED') {
+        return redirect(reply, `/app/open?token=${encodeURIComponent(token)}`);
+      }
+      if ((view.state === 'AUTHORIZED' || view.state === 'ABORTED') && view.returnUrl) {
+        return redirect(reply, view.returnUrl);
+      }
+      return sendPage(reply, 200, landingPage(view, lang));
+    },
+  );
+
+  app.get<{ Querystring: { token?: string } }>(
+    '/app/open',
+    {
+      schema: {
+        tags: pageTags,
+        summary:
+          "The NATIVE_REDIRECT app link: opens the payment in the app of this browser's user (redirect)",
+        querystring: { type: 'object', properties: { token: { type: 'string' } } },
+      },
+    },
+    async (request, reply) => {
+      const token = request.query.token;
+      if (!token) {
+        const lang = languageOf(request, reply);
+        const t = translator(lang);
+        return sendPage(reply, 400, notFoundPage(lang, t('notFound.title'), t('notFound.text')));
+      }
+      const phone = cookies(request)[APP_USER_COOKIE];
+      const known = phone && /^\d{10,15}$/.test(phone) ? await options.store.findUser(phone) : undefined;
+      const open = `open=${encodeURIComponent(token)}`;
+      return redirect(reply, known ? `/app/u/${known.phoneNumber}?${open}` : `/app?${open}`);
+    },
+  );
+
+  app.get<{ Querystring: { open?: string; lang?: string } }>(
+    '/app',
+    { schema: { tags: pageTags, summary: "The customer's app: choose a test user (HTML)" } },
+    async (request, reply) => {
+      const lang = languageOf(request, reply);
+      return sendPage(
+        reply,
+        200,
+        chooserPage(await customer.listUsers(), lang, request.query.open || undefined),
+      );
+    },
+  );
+
+  app.get<{ Params: { phoneNumber: string }; Querystring: { open?: string; lang?: string } }>(
+    '/app/u/:phoneNumber',
+    { schema: { tags: pageTags, summary: "One test user's app (HTML)", params: phoneParams } },
+    async (request, reply) => {
+      const lang = languageOf(request, reply);
+      const t = translator(lang);
+      const user = /^\d{10,15}$/.test(request.params.phoneNumber)
+        ? await options.store.findUser(request.params.phoneNumber)
+        : undefined;
+      if (!user)
+        return sendPage(reply, 404, notFoundPage(lang, t('app.chooseUser'), t('app.chooseUserText')));
+      reply.header('set-cookie', `${APP_USER_COOKIE}=${user.phoneNumber}; Path=/; SameSite=Lax`);
+      return sendPage(reply, 200, appPage(user, lang, request.query.open || undefined), { webView: true });
+    },
+  );
+
+  app.get(
+    '/app/users/new',
+    { schema: { tags: pageTags, summary: 'Form: a new test user (HTML)' } },
+    async (request, reply) => sendPage(reply, 200, userFormPage(languageOf(request, reply))),
+  );
+
+  app.get<{ Params: { phoneNumber: string } }>(
+    '/app/users/:phoneNumber/edit',
+    { schema: { tags: pageTags, summary: 'Form: edit or delete a test user (HTML)', params: phoneParams } },
+    async (request, reply) => {
+      const lang = languageOf(request, reply);
+      const t = translator(lang);
+      const user = /^\d{10,15}$/.test(request.params.phoneNumber)
+        ? await options.store.findUser(request.params.phoneNumber)
+        : undefined;
+      if (!user)
+        return sendPage(reply, 404, notFoundPage(lang, t('app.chooseUser'), t('app.chooseUserText')));
+      return sendPage(reply, 200, userFormPage(lang, user));
+    },
+  );
+
+  app.get<{ Params: { file: string } }>(
+    '/customer-assets/:file',
+    { schema: { tags: pageTags, summary: 'Stylesheet and scripts of the customer pages', hide: true } },
+    async (request, reply) => {
+      const asset = ASSET_FILES[request.params.file];
+      if (!asset) {
+        return sendProblem(request, reply, problem(404, `No asset ${request.params.file.slice(0, 60)}.`));
+      }
+      return reply
+        .header('cache-control', 'no-cache')
+        .header('x-content-type-options', 'nosniff')
+        .type(asset.type)
+        .send(asset.body);
+    },
+  );
+
+  // QR ---------------------------------------------------------------------------------------------------------
+
+  app.get<{ Querystring: { token?: string; format?: string; size?: string } }>(
+    '/qr/v1',
+    {
+      schema: {
+        tags: pageTags,
+        summary:
+          "A payment's QR image (SVG or PNG), encoding its landing URL; 404 once the payment has ended",
+        querystring: {
+          type: 'object',
+          properties: {
+            token: { type: 'string' },
+            format: { type: 'string', enum: ['svg', 'png'] },
+            size: { type: 'integer', minimum: QR_SIZE.min, maximum: QR_SIZE.max },
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const { token, format, size } = request.query;
+      const details = [];
+      if (!token) details.push({ name: 'token', reason: 'The token query parameter is required.' });
+      if (format !== undefined && format !== 'svg' && format !== 'png') {
+        details.push({ name: 'format', reason: "The format must be 'svg' or 'png'." });
+      }
+      const pixels = size === undefined ? undefined : Number(size);
+      if (
+        pixels !== undefined &&
+        (!Number.isInteger(pixels) || pixels < QR_SIZE.min || pixels > QR_SIZE.max)
+      ) {
+        details.push({
+          name: 'size',
+          reason: `The size must be an integer from ${QR_SIZE.min} to ${QR_SIZE.max}.`,
+        });
+      }
+      if (details.length > 0 || !token) return sendProblem(request, reply, validationProblem(details));
+      const payment = await customer.paymentByToken(token).catch(() => undefined);
+      if (!payment) return sendProblem(request, reply, problem(404, 'No QR code has this token.'));
+      if (payment.state !== 'CREATED') {
+        return sendProblem(
+          request,
+          reply,
+          problem(404, `The payment is ${payment.state}; its QR code is no longer valid.`),
+        );
+      }
+      const own = payment.details.qrFormat;
+      const chosen: QrImageFormat =
+        (format as QrImageFormat | undefined) ?? (own?.format === 'IMAGE/PNG' ? 'png' : 'svg');
+      const url = `${options.publicBaseUrl()}/landing?token=${encodeURIComponent(token)}`;
+      const image = await qrImage(url, chosen, pixels ?? own?.size ?? QR_SIZE.default);
+      return reply.header('cache-control', 'no-store').type(image.contentType).send(image.body);
+    },
+  );
+
+  // The app's JSON API -----------------------------------------------------------------------------------------
+
+  app.get<{ Params: { phoneNumber: string } }>(
+    '/app/api/users/:phoneNumber/requests',
+    {
+      schema: {
+        tags: apiTags,
+        summary: "A user's payment requests: waiting in the app, postponed (Activities), and ended (history)",
+        params: phoneParams,
+        response: { 200: RequestListsSchema, ...problems },
+      },
+    },
+    (request, reply) => json(request, reply, () => customer.requests(request.params.phoneNumber)),
+  );
+
+  app.get<{ Params: { phoneNumber: string; id: string } }>(
+    '/app/api/users/:phoneNumber/requests/:id',
+    {
+      schema: {
+        tags: apiTags,
+        summary: 'One payment request in the app',
+        params: requestParams,
+        response: { 200: RequestViewSchema, ...problems },
+      },
+    },
+    (request, reply) =>
+      json(request, reply, () => customer.request(request.params.phoneNumber, request.params.id)),
+  );
+
+  app.post<{ Params: { phoneNumber: string } }>(
+    '/app/api/users/:phoneNumber/open',
+    {
+      schema: {
+        tags: apiTags,
+        summary: 'Open a payment in the app (app switch, NATIVE_REDIRECT, QR scan): its landing step',
+        params: phoneParams,
+        body: OpenSchema,
+        response: { 200: RequestViewSchema, ...problems },
+      },
+    },
+    (request, reply) =>
+      json(request, reply, async () =>
+        customer.openInApp(request.params.phoneNumber, body<{ id: string }>(request, OpenSchema).id),
+      ),
+  );
+
+  app.post<{ Params: { phoneNumber: string; id: string } }>(
+    '/app/api/users/:phoneNumber/requests/:id/approve',
+    {
+      schema: {
+        tags: apiTags,
+        summary:
+          'Approve: AUTHORIZED. Give consent: true when the payment asks for profile data not shared yet',
+        params: requestParams,
+        body: ApproveSchema,
+        response: { 200: RequestViewSchema, ...problems },
+      },
+    },
+    (request, reply) =>
+      json(request, reply, async () =>
+        customer.approve(
+          request.params.phoneNumber,
+          request.params.id,
+          body<{ consent?: boolean }>(request, ApproveSchema),
+        ),
+      ),
+  );
+
+  const actions = [
+    ['reject', 'Reject: ABORTED', (p: string, id: string) => customer.reject(p, id)],
+    [
+      'refuse-consent',
+      'Refuse to share the profile data: the payment fails, ABORTED',
+      (p: string, id: string) => customer.refuseConsent(p, id),
+    ],
+    [
+      'pay-later',
+      "I'll pay later (long-living payments): stays CREATED under Activities until expiresAt",
+      (p: string, id: string) => customer.payLater(p, id),
+    ],
+  ] as const;
+  for (const [action, summary, run] of actions) {
+    app.post<{ Params: { phoneNumber: string; id: string } }>(
+      `/app/api/users/:phoneNumber/requests/:id/${action}`,
+      {
+        schema: {
+          tags: apiTags,
+          summary,
+          params: requestParams,
+          body: EmptySchema,
+          response: { 200: RequestViewSchema, ...problems },
+        },
+      },
+      (request, reply) =>
+        json(request, reply, async () => {
+          body(request, EmptySchema);
+          return run(request.params.phoneNumber, request.params.id);
+        }),
+    );
+  }
+
+  app.get<{ Params: { phoneNumber: string } }>(
+    '/app/api/users/:phoneNumber/events',
+    {
+      schema: {
+        tags: apiTags,
+        summary: "Server-Sent Events of a user's app: `change` after each change of one of their requests",
+        params: phoneParams,
+      },
+    },
+    async (request, reply) => {
+      const phone = request.params.phoneNumber;
+      try {
+        await customer.user(phone);
+      } catch (error) {
+        return sendProblem(request, reply, customerProblem(error));
+      }
+      live.open(
+        request,
+        reply,
+        (payment) => customer.reached(phone, payment),
+        async () => ({ now: new Date(options.clock.now()).toISOString() }),
+      );
+      return reply;
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/app/api/landing/:id',
+    {
+      schema: {
+        tags: apiTags,
+        summary: "The landing page's view of a payment",
+        params: landingParams,
+        response: { 200: RequestViewSchema, ...problems },
+      },
+    },
+    (request, reply) => json(request, reply, () => customer.landing(request.params.id)),
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/app/api/landing/:id/confirm',
+    {
+      schema: {
+        tags: apiTags,
+        summary:
+          "The landing step: confirm a phone number; the request goes to that user's app (5 minutes). 7010 for a number that cannot pay",
+        params: landingParams,
+        body: ConfirmSchema,
+        response: { 200: RequestViewSchema, ...problems },
+      },
+    },
+    (request, reply) =>
+      json(request, reply, async () =>
+        customer.confirmPhone(
+          request.params.id,
+          body<{ phoneNumber: string }>(request, ConfirmSchema).phoneNumber,
+        ),
+      ),
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/app/api/landing/:id/cancel',
+    {
+      schema: {
+        tags: apiTags,
+        summary: 'Cancel on the landing page: ABORTED',
+        params: landingParams,
+        body: EmptySchema,
+        response: { 200: RequestViewSchema, ...problems },
+      },
+    },
+    (request, reply) =>
+      json(request, reply, async () => {
+        body(request, EmptySchema);
+        return customer.cancelOnLanding(request.params.id);
+      }),
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/app/api/landing/:id/events',
+    {
+      schema: {
+        tags: apiTags,
+        summary:
+          'Server-Sent Events of one payment for the landing page: `change` and `clock` (seconds left)',
+        params: landingParams,
+      },
+    },
+    async (request, reply) => {
+      const id = request.params.id;
+      try {
+        await customer.paymentByToken(id);
+      } catch (error) {
+        return sendProblem(request, reply, customerProblem(error));
+      }
+      live.open(
+        request,
+        reply,
+        (payment) => payment.token === id,
+        async () => {
+          const view = await customer.landing(id);
+          return { now: view.now, state: view.state, stage: view.stage, secondsLeft: view.secondsLeft };
+        },
+      );
+      return reply;
+    },
+  );
+
+  // Test users -------------------------------------------------------------------------------------------------
+
+  app.get<{ Params: { phoneNumber: string } }>(
+    '/betal/users/:phoneNumber',
+    {
+      schema: {
+        tags: userTags,
+        summary: 'One test user',
+        params: phoneParams,
+        response: { 200: TestUserSchema, 404: ProblemSchema },
+      },
+    },
+    (request, reply) => json(request, reply, () => customer.user(request.params.phoneNumber)),
+  );
+
+  app.post(
+    '/betal/users',
+    {
+      schema: {
+        tags: userTags,
+        summary: 'Create a test user',
+        body: NewTestUserSchema,
+        response: { 201: TestUserSchema, 400: ProblemSchema, 409: ProblemSchema },
+      },
+    },
+    (request, reply) =>
+      json(
+        request,
+        reply,
+        async () => customer.createUser(body<NewTestUser>(request, NewTestUserSchema)),
+        201,
+      ),
+  );
+
+  app.patch<{ Params: { phoneNumber: string } }>(
+    '/betal/users/:phoneNumber',
+    {
+      schema: {
+        tags: userTags,
+        summary: 'Change a test user',
+        params: phoneParams,
+        body: TestUserChangesSchema,
+        response: { 200: TestUserSchema, 400: ProblemSchema, 404: ProblemSchema },
+      },
+    },
+    (request, reply) =>
+      json(request, reply, async () =>
+        customer.updateUser(
+          request.params.phoneNumber,
+          body<TestUserChanges>(request, TestUserChangesSchema),
+        ),
+      ),
+  );
+
+  app.delete<{ Params: { phoneNumber: string } }>(
+    '/betal/users/:phoneNumber',
+    {
+      schema: {
+        tags: userTags,
+        summary: 'Delete a test user (their payments stay)',
+        params: phoneParams,
+        response: { 204: { type: 'null', description: 'Deleted.' }, 404: ProblemSchema },
+      },
+    },
+    (request, reply) => json(request, reply, () => customer.deleteUser(request.params.phoneNumber), 204),
+  );
+}
+
+/** A request body that broke its schema: answered as 400 naming each field (contract 3.9). */
+class ValidationFailure extends Error {
+  constructor(readonly details: Array<{ name: string; reason: string }>) {
+    super('validation failed');
+  }
+}
