@@ -1,0 +1,487 @@
+import {
+  AddCategoryRequestSchema,
+  AddCategoryResponseSchema,
+  CategoryV3Schema,
+  GetCategoriesResponseSchema,
+  ImageRequestSchema,
+  ImageResponseSchema,
+  OM_ID_PATTERN,
+  OM_PAYMENT_TYPES,
+  OmProblemSchema,
+  OrderCategorySchema,
+  OrderV1ResponseSchema,
+  OrderV2ResponseSchema,
+  ReceiptSchema,
+  type AddCategoryRequest,
+  type ImageRequest,
+  type InvalidParam,
+  type OmPaymentType,
+  type OmProblem,
+  type OrderCategory,
+  type Receipt,
+} from '@betal/contract';
+import type { TSchema } from '@sinclair/typebox';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { FieldError } from '../domain/errors.js';
+import type { AuthService } from '../services/auth.js';
+import { OmError, type OrderManagementService } from '../services/order-management.js';
+import { authenticate } from './http/auth.js';
+import { checkSystemHeaders } from './http/headers.js';
+import { JsonSyntaxError } from './http/json-body.js';
+import { readBody } from './http/validate.js';
+
+interface Deps {
+  auth: AuthService;
+  orders: OrderManagementService;
+}
+
+const RFC7231 = 'https://datatracker.ietf.org/doc/html/rfc7231#section-';
+const ERROR_KINDS: Record<number, { section: string; title: string }> = {
+  400: { section: '6.5.1', title: 'One or more validation errors occurred.' },
+  404: { section: '6.5.4', title: 'Not Found' },
+  409: { section: '6.5.8', title: 'Conflict' },
+  413: { section: '6.5.11', title: 'Payload Too Large' },
+  415: { section: '6.5.13', title: 'Unsupported Media Type' },
+};
+
+/**
+ * The Order Management error body of contract 6: `{type, title, detail, instance, invalidParams}`, with the
+ * request's trace id as `instance` (as in the spec's example). `status` is the HTTP status (400, 404, 409,
+ * 413 or 415); other statuses fall back to the 400 kind's type and title.
+ */
+export function omProblem(
+  request: FastifyRequest,
+  status: number,
+  detail: string,
+  invalidParams: InvalidParam[] = [],
+): OmProblem {
+  const kind = ERROR_KINDS[status] ?? (ERROR_KINDS[400] as { section: string; title: string });
+  return {
+    type: `${RFC7231}${kind.section}`,
+    title: kind.title,
+    detail,
+    instance: request.traceId,
+    invalidParams,
+  };
+}
+
+function sendOmProblem(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  detail: string,
+  invalidParams: InvalidParam[] = [],
+): FastifyReply {
+  return reply
+    .code(status)
+    .type('application/json; charset=utf-8')
+    .send(omProblem(request, status, detail, invalidParams));
+}
+
+/** Sends a bare JSON string body (`"<uuid>"`), as the spec's 200/201 answers of category and receipt writes. */
+function sendJsonString(reply: FastifyReply, status: number, value: string): FastifyReply {
+  return reply.code(status).type('application/json; charset=utf-8').send(JSON.stringify(value));
+}
+
+function validation(details: InvalidParam[]): OmError {
+  return new OmError(400, 'See invalidParams for further details.', details);
+}
+
+function body<T>(request: FastifyRequest, schema: TSchema): T {
+  const read = readBody<T>(schema, request.body, request.lintNotices);
+  if (!read.ok) throw validation(read.details);
+  return read.value;
+}
+
+const ORDER_ID = new RegExp(OM_ID_PATTERN);
+
+/**
+ * The `{paymentType}` path segment: ECOM or RECURRING in any case (the seeds and older specs use `ecom`), with a
+ * lint notice for a non-canonical case. Throws OmError 400 naming `paymentType` otherwise. Contract 6.
+ */
+export function parsePaymentType(value: string, notices: string[]): OmPaymentType {
+  const canonical = OM_PAYMENT_TYPES.find((t) => t === value.toUpperCase());
+  if (!canonical) {
+    throw validation([
+      { name: 'paymentType', reason: `The value '${value}' is not valid. Valid values: ECOM, RECURRING.` },
+    ]);
+  }
+  if (canonical !== value) {
+    notices.push(`paymentType '${value}' was taken as '${canonical}'; spec 2.0 and later use upper case.`);
+  }
+  return canonical;
+}
+
+/** Checks an `{orderId}` path segment against the spec's pattern; throws OmError 400 naming `name`. */
+function orderIdParam(value: string, name = 'orderId'): string {
+  if (!ORDER_ID.test(value)) {
+    throw validation([
+      { name, reason: `The field ${name} must match the regular expression '${OM_ID_PATTERN}'.` },
+    ]);
+  }
+  return value;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function categoryIdParam(value: string): string {
+  if (!UUID.test(value)) throw validation([{ name: 'categoryId', reason: 'The categoryId must be a UUID.' }]);
+  return value.toLowerCase();
+}
+
+/**
+ * The URL the app opens behind "See details" (or a v3 category's `url`): an absolute `https` URL. `http` is
+ * accepted with a lint notice; any other scheme (`javascript:`, `data:`, ...) is refused with 400 naming
+ * `field`, since the app would open it.
+ */
+function checkDetailsUrl(field: string, url: string, notices: string[]): void {
+  const parsed = URL.canParse(url) ? new URL(url) : undefined;
+  if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) {
+    throw validation([{ name: field, reason: `The field ${field} must be an absolute https URL.` }]);
+  }
+  if (parsed.protocol === 'http:') {
+    notices.push(`${field} uses http://; the app opens it in a web view, use https.`);
+  }
+}
+
+const problems = { 400: OmProblemSchema, 404: OmProblemSchema, 409: OmProblemSchema };
+const typeAndOrder = {
+  type: 'object',
+  properties: {
+    paymentType: {
+      type: 'string',
+      enum: ['ECOM', 'RECURRING'],
+      description: 'ECOM or RECURRING (any case).',
+    },
+    orderId: {
+      type: 'string',
+      pattern: OM_ID_PATTERN,
+      description: 'The order id (ePayment: the reference).',
+    },
+  },
+  required: ['paymentType', 'orderId'],
+} as const;
+const transactionParams = {
+  type: 'object',
+  properties: { transactionId: { type: 'string', description: 'The order id (ePayment: the reference).' } },
+  required: ['transactionId'],
+} as const;
+const categoryParams = {
+  type: 'object',
+  properties: { categoryId: { type: 'string', format: 'uuid' } },
+  required: ['categoryId'],
+} as const;
+const jsonString = { type: 'string', description: 'A JSON string: the id of what was written (a UUID).' };
+
+/** Images travel as base64 in JSON: 2 MB of file is about 2.8 MB of body. */
+const IMAGE_BODY_LIMIT = 4 * 1024 * 1024;
+
+/**
+ * The Order Management API (contract 6) at `/order-management`: v1 images, v2 categories, receipts and the order
+ * view, v3 categories, the deprecated v1 orders and receipts (mapped onto ECOM), and `GET /betal/images/...`
+ * where the customer's app loads uploaded images. Errors are in the OM shape (see {@link omProblem}), apart
+ * from the 401/403 of the credentials, which are the API gateway's as on every API.
+ */
+export async function orderManagementRoutes(app: FastifyInstance, { auth, orders }: Deps): Promise<void> {
+  const tags = ['Order Management'];
+
+  app.setErrorHandler((error: FastifyError | Error, request, reply) => {
+    if (error instanceof OmError) {
+      return sendOmProblem(request, reply, error.status, error.detail, error.invalidParams);
+    }
+    if (error instanceof FieldError) {
+      return sendOmProblem(request, reply, 400, 'See invalidParams for further details.', [
+        { name: error.field, reason: error.reason },
+      ]);
+    }
+    if (error instanceof JsonSyntaxError) {
+      return sendOmProblem(request, reply, 400, `The request body is not valid JSON: ${error.message}.`, [
+        { name: '$', reason: error.message },
+      ]);
+    }
+    const code = (error as FastifyError).code;
+    if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return sendOmProblem(request, reply, 413, 'The request body is larger than this API accepts.');
+    }
+    if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      return sendOmProblem(request, reply, 415, 'The request body must be application/json.');
+    }
+    throw error; // credentials (401/403) and the rest: the platform-wide handler
+  });
+
+  const merchant = async (request: FastifyRequest) => {
+    const unit = await authenticate(auth, request, true);
+    checkSystemHeaders(request, 100);
+    return unit;
+  };
+
+  app.post(
+    '/order-management/v1/images',
+    {
+      bodyLimit: IMAGE_BODY_LIMIT,
+      schema: {
+        tags,
+        summary: 'Upload an image (PNG or JPEG, at least 167 px high, at most 2 MB; cannot be overwritten)',
+        body: ImageRequestSchema,
+        response: { 200: ImageResponseSchema, ...problems },
+      },
+    },
+    async (request, reply) => {
+      const unit = await merchant(request);
+      const req = body<ImageRequest>(request, ImageRequestSchema);
+      const result = await orders.uploadImage(unit.msn, req);
+      return reply.code(200).type('application/json; charset=utf-8').send(result);
+    },
+  );
+
+  app.put<{ Params: { paymentType: string; orderId: string } }>(
+    '/order-management/v2/:paymentType/categories/:orderId',
+    {
+      schema: {
+        tags,
+        summary: "Add or replace an order's category (upsert; the last write is shown in the app)",
+        params: typeAndOrder,
+        body: OrderCategorySchema,
+        response: { 200: jsonString, ...problems },
+      },
+    },
+    async (request, reply) => {
+      const unit = await merchant(request);
+      const paymentType = parsePaymentType(request.params.paymentType, request.lintNotices);
+      const orderId = orderIdParam(request.params.orderId);
+      const category = body<OrderCategory>(request, OrderCategorySchema);
+      checkDetailsUrl('orderDetailsUrl', category.orderDetailsUrl, request.lintNotices);
+      const id = await orders.putCategory(unit.msn, paymentType, orderId, category);
+      return sendJsonString(reply, 200, id);
+    },
+  );
+
+  app.post<{ Params: { paymentType: string; orderId: string } }>(
+    '/order-management/v2/:paymentType/receipts/:orderId',
+    {
+      schema: {
+        tags,
+        summary: 'Attach a receipt to an order (immutable: a second receipt is a conflict)',
+        params: typeAndOrder,
+        body: ReceiptSchema,
+        response: { 201: jsonString, ...problems },
+      },
+    },
+    async (request, reply) => {
+      const unit = await merchant(request);
+      const paymentType = parsePaymentType(request.params.paymentType, request.lintNotices);
+      const orderId = orderIdParam(request.params.orderId);
+      const receipt = body<Receipt>(request, ReceiptSchema);
+      const id = await orders.addReceipt(unit.msn, paymentType, orderId, receipt);
+      return sendJsonString(reply, 201, id);
+    },
+  );
+
+  app.get<{ Params: { paymentType: string; orderId: string } }>(
+    '/order-management/v2/:paymentType/:orderId',
+    {
+      schema: {
+        tags,
+        summary: "Get an order's category and receipt",
+        params: typeAndOrder,
+        response: { 200: OrderV2ResponseSchema, 404: OmProblemSchema },
+      },
+    },
+    async (request, reply) => {
+      const unit = await merchant(request);
+      const paymentType = parsePaymentType(request.params.paymentType, request.lintNotices);
+      const orderId = orderIdParam(request.params.orderId);
+      const order = await orders.getOrder(unit.msn, paymentType, orderId);
+      return reply.type('application/json; charset=utf-8').send(order);
+    },
+  );
+
+  app.post(
+    '/order-management/v3/categories',
+    {
+      schema: {
+        tags,
+        summary: 'Add a category to an order (the latest is shown in the app)',
+        body: AddCategoryRequestSchema,
+        response: { 201: AddCategoryResponseSchema, 400: OmProblemSchema },
+      },
+    },
+    async (request, reply) => {
+      const unit = await merchant(request);
+      const req = body<AddCategoryRequest>(request, AddCategoryRequestSchema);
+      checkDetailsUrl('url', req.url, request.lintNotices);
+      const result = await orders.addCategory(unit.msn, req);
+      return reply.code(201).type('application/json; charset=utf-8').send(result);
+    },
+  );
+
+  app.get<{ Querystring: { orderId?: string } }>(
+    '/order-management/v3/categories',
+    {
+      schema: {
+        tags,
+        summary: 'List the categories of an order id',
+        querystring: {
+          type: 'object',
+          properties: { orderId: { type: 'string', pattern: OM_ID_PATTERN } },
+          required: ['orderId'],
+        },
+        response: { 200: GetCategoriesResponseSchema, 400: OmProblemSchema },
+      },
+    },
+    async (request, reply) => {
+      const unit = await merchant(request);
+      const raw = request.query.orderId;
+      if (typeof raw !== 'string' || raw === '') {
+        throw validation([{ name: 'orderId', reason: 'The orderId query parameter is required.' }]);
+      }
+      const result = await orders.listCategories(unit.msn, orderIdParam(raw));
+      return reply.type('application/json; charset=utf-8').send(result);
+    },
+  );
+
+  app.get<{ Params: { categoryId: string } }>(
+    '/order-management/v3/categories/:categoryId',
+    {
+      schema: {
+        tags,
+        summary: 'Get a category',
+        params: categoryParams,
+        response: { 200: CategoryV3Schema, 400: OmProblemSchema, 404: OmProblemSchema },
+      },
+    },
+    async (request, reply) => {
+      const unit = await merchant(request);
+      const result = await orders.getCategory(unit.msn, categoryIdParam(request.params.categoryId));
+      return reply.type('application/json; charset=utf-8').send(result);
+    },
+  );
+
+  app.delete<{ Params: { categoryId: string } }>(
+    '/order-management/v3/categories/:categoryId',
+    {
+      schema: {
+        tags,
+        summary: 'Delete a category',
+        params: categoryParams,
+        response: { 200: { type: 'null', description: 'Deleted; no body.' }, 404: OmProblemSchema },
+      },
+    },
+    async (request, reply) => {
+      const unit = await merchant(request);
+      await orders.deleteCategory(unit.msn, categoryIdParam(request.params.categoryId));
+      return reply.code(200).send();
+    },
+  );
+
+  // Deprecated v1 endpoints, still in the spec: the transaction id is the ECOM order id.
+  const deprecated = ['Order Management (deprecated v1)'];
+
+  app.put<{ Params: { transactionId: string } }>(
+    '/order-management/v1/orders/:transactionId',
+    {
+      schema: {
+        tags: deprecated,
+        summary: 'Add info to an order (deprecated: use PUT /v2/{paymentType}/categories/{orderId})',
+        params: transactionParams,
+        body: OrderCategorySchema,
+        response: { 200: { type: 'null' }, ...problems },
+      },
+    },
+    async (request, reply) => {
+      const unit = await merchant(request);
+      const orderId = orderIdParam(request.params.transactionId, 'transactionId');
+      const category = body<OrderCategory>(request, OrderCategorySchema);
+      checkDetailsUrl('orderDetailsUrl', category.orderDetailsUrl, request.lintNotices);
+      await orders.putCategory(unit.msn, 'ECOM', orderId, category);
+      return reply.code(200).send();
+    },
+  );
+
+  app.get<{ Params: { transactionId: string } }>(
+    '/order-management/v1/orders/:transactionId',
+    {
+      schema: {
+        tags: deprecated,
+        summary: 'Get info for an order (deprecated: use GET /v2/{paymentType}/{orderId})',
+        params: transactionParams,
+        response: { 200: OrderV1ResponseSchema, 404: OmProblemSchema },
+      },
+    },
+    async (request, reply) => {
+      const unit = await merchant(request);
+      const orderId = orderIdParam(request.params.transactionId, 'transactionId');
+      const order = await orders.getOrder(unit.msn, 'ECOM', orderId);
+      if (!order.category) throw new OmError(404, `No category for order '${orderId}' of this merchant.`);
+      const { category, orderDetailsUrl, imageId } = order.category;
+      return reply.type('application/json; charset=utf-8').send({
+        category,
+        orderDetailsUrl,
+        imageIds: imageId ? [{ id: imageId, sortOrder: 1 }] : [],
+      });
+    },
+  );
+
+  app.get<{ Params: { transactionId: string } }>(
+    '/order-management/v1/receipts/:transactionId',
+    {
+      schema: {
+        tags: deprecated,
+        summary: "Get an order's receipt (deprecated: use GET /v2/{paymentType}/{orderId})",
+        params: transactionParams,
+        response: { 200: ReceiptSchema, 404: OmProblemSchema },
+      },
+    },
+    async (request, reply) => {
+      const unit = await merchant(request);
+      const orderId = orderIdParam(request.params.transactionId, 'transactionId');
+      const receipt = await orders.receiptOf(unit.msn, 'ECOM', orderId);
+      if (!receipt) throw new OmError(404, `No receipt for order '${orderId}' of this merchant.`);
+      return reply.type('application/json; charset=utf-8').send(receipt);
+    },
+  );
+
+  app.post<{ Params: { transactionId: string } }>(
+    '/order-management/v1/receipts/:transactionId',
+    {
+      schema: {
+        tags: deprecated,
+        summary: 'Attach a receipt (deprecated: use POST /v2/{paymentType}/receipts/{orderId})',
+        params: transactionParams,
+        body: ReceiptSchema,
+        response: { 200: { type: 'null' }, ...problems },
+      },
+    },
+    async (request, reply) => {
+      const unit = await merchant(request);
+      const orderId = orderIdParam(request.params.transactionId, 'transactionId');
+      const receipt = body<Receipt>(request, ReceiptSchema);
+      await orders.addReceipt(unit.msn, 'ECOM', orderId, receipt);
+      return reply.code(200).send();
+    },
+  );
+
+  app.get<{ Params: { msn: string; '*': string } }>(
+    '/betal/images/:msn/*',
+    {
+      schema: {
+        tags: ['Betal platform'],
+        summary: 'An uploaded Order Management image, as the customer app loads it',
+      },
+    },
+    async (request, reply) => {
+      const image = await orders.image(request.params.msn, request.params['*']);
+      if (!image) {
+        return sendOmProblem(request, reply, 404, 'No such image.', [
+          { name: 'imageId', reason: 'Image not found.' },
+        ]);
+      }
+      return reply
+        .code(200)
+        .type(image.mediaType)
+        .header('cache-control', 'public, max-age=31536000, immutable')
+        .header('x-content-type-options', 'nosniff')
+        .send(image.bytes);
+    },
+  );
+}

@@ -1,0 +1,95 @@
+import {
+  USERINFO_RETENTION_HOURS,
+  type ProfileScope,
+  type Userinfo,
+  type UserinfoAddress,
+} from '@betal/contract';
+import type { Clock } from '../clock.js';
+import type { TestUser } from '../domain/test-user.js';
+import type { PlatformStore } from '../store/store.js';
+
+/** How long after the consent the claims can be fetched, in ms: 168 hours (contract 3.13). */
+export const USERINFO_RETENTION_MS = USERINFO_RETENTION_HOURS * 3600 * 1000;
+
+/**
+ * A refusal of the Userinfo API: 404 (no consent to this MSN under this sub, which covers another MSN's sub and
+ * a deleted user) or 403 (the consent is older than 168 hours). Rendered as the Userinfo error body (contract 5).
+ */
+export class UserinfoRefusal extends Error {
+  constructor(
+    readonly status: 403 | 404,
+    readonly detail: string,
+  ) {
+    super(detail);
+    this.name = 'UserinfoRefusal';
+  }
+}
+
+function addressOf(user: TestUser): UserinfoAddress {
+  const a = user.address;
+  return {
+    street_address: a.streetAddress,
+    postal_code: a.postalCode,
+    region: a.city,
+    country: a.country,
+    formatted: `${a.streetAddress}\n${a.postalCode} ${a.city}`,
+    address_type: 'home',
+    default: true,
+  };
+}
+
+/**
+ * The claims of `user` that `scopes` release, with `sub` (contract 5, scope table): name → name, given_name,
+ * family_name; email → email, email_verified; phoneNumber → phone_number (a string MSISDN); birthDate →
+ * birthdate (`YYYY-MM-DD`); address → address (the default, `home`) and other_addresses (the test users have one
+ * address, so it is empty); nin → nin. Unknown scopes release nothing.
+ */
+export function claimsFor(user: TestUser, sub: string, scopes: readonly string[]): Userinfo {
+  const has = (scope: ProfileScope) => scopes.includes(scope);
+  return {
+    sub,
+    ...(has('name') ? { name: user.name, given_name: user.givenName, family_name: user.familyName } : {}),
+    ...(has('email') ? { email: user.email, email_verified: true } : {}),
+    ...(has('phoneNumber') ? { phone_number: user.phoneNumber } : {}),
+    ...(has('birthDate') ? { birthdate: user.birthDate } : {}),
+    ...(has('address') ? { address: addressOf(user), other_addresses: [] } : {}),
+    ...(has('nin') ? { nin: user.nin } : {}),
+  };
+}
+
+/**
+ * The Userinfo API (contract 5): what a user consented to share with one sales unit, found by the `sub` that
+ * GET payment showed. Consents are recorded per user and MSN when a payment with `profile.scope` is authorized
+ * (in the app or by force approve; see PaymentService.approveAs).
+ */
+export class UserinfoService {
+  constructor(
+    private readonly store: PlatformStore,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * `GET /vipps-userinfo-api/userinfo/{sub}` for sales unit `msn`: exactly the consented claims. Throws
+   * UserinfoRefusal 404 when this MSN has no consent under `sub` (unknown, another MSN's, or the user is gone)
+   * and 403 when the latest consent was given more than 168 hours ago on the platform clock.
+   */
+  async get(msn: string, sub: string): Promise<Userinfo> {
+    const consent = await this.store.findConsentBySub(msn, sub);
+    const user = consent && (await this.store.findUser(consent.phoneNumber));
+    if (!consent || !user) {
+      throw new UserinfoRefusal(
+        404,
+        `No user has shared profile data with this merchant under sub '${sub}'.`,
+      );
+    }
+    const age = this.clock.now() - consent.grantedAt;
+    if (age > USERINFO_RETENTION_MS) {
+      throw new UserinfoRefusal(
+        403,
+        `The user's consent under this sub was given ${Math.floor(age / 3_600_000)} hours ago; profile data can ` +
+          `only be fetched within ${USERINFO_RETENTION_HOURS} hours of it. Ask for the scopes in a new payment.`,
+      );
+    }
+    return claimsFor(user, consent.sub, consent.scopes);
+  }
+}

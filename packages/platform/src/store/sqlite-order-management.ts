@@ -1,0 +1,356 @@
+import type { OmCategoryType, OmPaymentType, Receipt } from '@betal/contract';
+import type { SqliteStore } from './sqlite.js';
+
+/** An uploaded image (contract 6, `POST /v1/images`): the decoded file and what its header says. */
+export interface StoredImage {
+  msn: string;
+  imageId: string;
+  mediaType: 'image/png' | 'image/jpeg';
+  /** Pixels, read from the file header. */
+  width: number;
+  height: number;
+  bytes: Buffer;
+  /** Epoch ms on the platform clock. */
+  createdAt: number;
+}
+
+/**
+ * A category of an order (contract 6): what the app shows as the order's link ("See details") and image. One
+ * record per v3 `POST /v3/categories`; the v2 upsert (`PUT /v2/{paymentType}/categories/{orderId}`) keeps one
+ * record per order that it overwrites. The app shows the latest written record of the order.
+ */
+export interface CategoryRecord {
+  /** UUID. */
+  categoryId: string;
+  msn: string;
+  paymentType: OmPaymentType;
+  orderId: string;
+  type: OmCategoryType;
+  url: string;
+  imageId?: string;
+  /** `v2` for the upserted record of an order, `v3` for an added one. */
+  source: 'v2' | 'v3';
+  /** Epoch ms on the platform clock. */
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** A receipt attached through Order Management (contract 6): immutable once stored. */
+export interface ReceiptRecord {
+  /** UUID, the 201 body of `POST /v2/{paymentType}/receipts/{orderId}`. */
+  receiptId: string;
+  msn: string;
+  paymentType: OmPaymentType;
+  orderId: string;
+  receipt: Receipt;
+  /** Epoch ms on the platform clock. */
+  createdAt: number;
+}
+
+/**
+ * Persistence of Order Management data, every read and write scoped by MSN: another merchant's images, orders
+ * and categories do not exist for you. SQLite implements it ({@link SqliteOrderManagementStore}); PostgreSQL
+ * can follow with the same contract (unique keys do the conflict checks in both).
+ */
+export interface OrderManagementStore {
+  /** Stores a new image; false (and nothing written) when the MSN already has one with this id. */
+  insertImage(image: StoredImage): Promise<boolean>;
+  findImage(msn: string, imageId: string): Promise<StoredImage | undefined>;
+  imageExists(msn: string, imageId: string): Promise<boolean>;
+
+  /**
+   * The v2 upsert: overwrites the order's v2 category (keeping its id and creation time) or inserts `record`.
+   * Either way it becomes the order's latest category. Returns the record as stored.
+   */
+  upsertOrderCategory(record: CategoryRecord): Promise<CategoryRecord>;
+  /** The v3 add: inserts a new category, which becomes the order's latest. */
+  addCategory(record: CategoryRecord): Promise<void>;
+  /** The category written last for the order, if any. */
+  latestCategory(
+    msn: string,
+    paymentType: OmPaymentType,
+    orderId: string,
+  ): Promise<CategoryRecord | undefined>;
+  /** Every category of an order id (any payment type), oldest first. */
+  listCategories(msn: string, orderId: string): Promise<CategoryRecord[]>;
+  findCategory(msn: string, categoryId: string): Promise<CategoryRecord | undefined>;
+  /** Deletes one category; false when the MSN has none with this id. */
+  deleteCategory(msn: string, categoryId: string): Promise<boolean>;
+
+  /** Stores the order's receipt; false (and nothing written) when the order already has one. */
+  insertReceipt(record: ReceiptRecord): Promise<boolean>;
+  findReceipt(msn: string, paymentType: OmPaymentType, orderId: string): Promise<ReceiptRecord | undefined>;
+}
+
+/** The `order-management` module's migrations; append only. */
+const MIGRATIONS: string[] = [
+  `CREATE TABLE om_images (
+     msn TEXT NOT NULL,
+     image_id TEXT NOT NULL,
+     media_type TEXT NOT NULL,
+     width INTEGER NOT NULL,
+     height INTEGER NOT NULL,
+     bytes BLOB NOT NULL,
+     created_at INTEGER NOT NULL,
+     PRIMARY KEY (msn, image_id)
+   ) WITHOUT ROWID;
+   CREATE TABLE om_categories (
+     category_id TEXT PRIMARY KEY,
+     msn TEXT NOT NULL,
+     payment_type TEXT NOT NULL,
+     order_id TEXT NOT NULL,
+     type TEXT NOT NULL,
+     url TEXT NOT NULL,
+     image_id TEXT,
+     source TEXT NOT NULL CHECK (source IN ('v2', 'v3')),
+     seq INTEGER NOT NULL,
+     created_at INTEGER NOT NULL,
+     updated_at INTEGER NOT NULL
+   );
+   CREATE UNIQUE INDEX om_categories_v2 ON om_categories (msn, payment_type, order_id) WHERE source = 'v2';
+   CREATE INDEX om_categories_order ON om_categories (msn, order_id, seq);
+   CREATE TABLE om_receipts (
+     msn TEXT NOT NULL,
+     payment_type TEXT NOT NULL,
+     order_id TEXT NOT NULL,
+     receipt_id TEXT NOT NULL UNIQUE,
+     receipt TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     PRIMARY KEY (msn, payment_type, order_id)
+   ) WITHOUT ROWID;`,
+];
+
+interface ImageRow {
+  msn: string;
+  image_id: string;
+  media_type: string;
+  width: number;
+  height: number;
+  bytes: Buffer;
+  created_at: number;
+}
+
+interface CategoryRow {
+  category_id: string;
+  msn: string;
+  payment_type: string;
+  order_id: string;
+  type: string;
+  url: string;
+  image_id: string | null;
+  source: string;
+  seq: number;
+  created_at: number;
+  updated_at: number;
+}
+
+interface ReceiptRow {
+  msn: string;
+  payment_type: string;
+  order_id: string;
+  receipt_id: string;
+  receipt: string;
+  created_at: number;
+}
+
+function toImage(row: ImageRow): StoredImage {
+  return {
+    msn: row.msn,
+    imageId: row.image_id,
+    mediaType: row.media_type as StoredImage['mediaType'],
+    width: row.width,
+    height: row.height,
+    bytes: row.bytes,
+    createdAt: row.created_at,
+  };
+}
+
+function toCategory(row: CategoryRow): CategoryRecord {
+  return {
+    categoryId: row.category_id,
+    msn: row.msn,
+    paymentType: row.payment_type as OmPaymentType,
+    orderId: row.order_id,
+    type: row.type as OmCategoryType,
+    url: row.url,
+    ...(row.image_id !== null ? { imageId: row.image_id } : {}),
+    source: row.source as CategoryRecord['source'],
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+function toReceipt(row: ReceiptRow): ReceiptRecord {
+  return {
+    receiptId: row.receipt_id,
+    msn: row.msn,
+    paymentType: row.payment_type as OmPaymentType,
+    orderId: row.order_id,
+    receipt: JSON.parse(row.receipt) as Receipt,
+    createdAt: row.created_at,
+  };
+}
+
+const NEXT_SEQ = '(SELECT COALESCE(MAX(seq), 0) + 1 FROM om_categories)';
+
+/**
+ * {@link OrderManagementStore} in the platform's SQLite file: three tables of the `order-management` migration
+ * module on the core store's connection. better-sqlite3 is synchronous, so each method is atomic on its own.
+ */
+export class SqliteOrderManagementStore implements OrderManagementStore {
+  private readonly stmt;
+
+  constructor(core: SqliteStore) {
+    core.migrate('order-management', MIGRATIONS);
+    const db = core.db;
+    this.stmt = {
+      insertImage: db.prepare(
+        `INSERT INTO om_images (msn, image_id, media_type, width, height, bytes, created_at)
+         VALUES (@msn, @image_id, @media_type, @width, @height, @bytes, @created_at)
+         ON CONFLICT (msn, image_id) DO NOTHING`,
+      ),
+      image: db.prepare<[string, string], ImageRow>('SELECT * FROM om_images WHERE msn = ? AND image_id = ?'),
+      imageExists: db.prepare<[string, string], { one: number }>(
+        'SELECT 1 AS one FROM om_images WHERE msn = ? AND image_id = ?',
+      ),
+      v2Category: db.prepare<[string, string, string], CategoryRow>(
+        `SELECT * FROM om_categories WHERE msn = ? AND payment_type = ? AND order_id = ? AND source = 'v2'`,
+      ),
+      updateCategory: db.prepare(
+        `UPDATE om_categories SET type = @type, url = @url, image_id = @image_id, updated_at = @updated_at,
+           seq = ${NEXT_SEQ}
+         WHERE category_id = @category_id`,
+      ),
+      insertCategory: db.prepare(
+        `INSERT INTO om_categories (category_id, msn, payment_type, order_id, type, url, image_id, source, seq,
+           created_at, updated_at)
+         VALUES (@category_id, @msn, @payment_type, @order_id, @type, @url, @image_id, @source, ${NEXT_SEQ},
+           @created_at, @updated_at)`,
+      ),
+      latestCategory: db.prepare<[string, string, string], CategoryRow>(
+        `SELECT * FROM om_categories WHERE msn = ? AND payment_type = ? AND order_id = ?
+         ORDER BY seq DESC LIMIT 1`,
+      ),
+      categoriesOfOrder: db.prepare<[string, string], CategoryRow>(
+        'SELECT * FROM om_categories WHERE msn = ? AND order_id = ? ORDER BY seq',
+      ),
+      category: db.prepare<[string, string], CategoryRow>(
+        'SELECT * FROM om_categories WHERE msn = ? AND category_id = ?',
+      ),
+      deleteCategory: db.prepare('DELETE FROM om_categories WHERE msn = ? AND category_id = ?'),
+      insertReceipt: db.prepare(
+        `INSERT INTO om_receipts (msn, payment_type, order_id, receipt_id, receipt, created_at)
+         VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (msn, payment_type, order_id) DO NOTHING`,
+      ),
+      receipt: db.prepare<[string, string, string], ReceiptRow>(
+        'SELECT * FROM om_receipts WHERE msn = ? AND payment_type = ? AND order_id = ?',
+      ),
+    };
+    this.upsertTx = db.transaction((record: CategoryRecord): CategoryRecord => {
+      const existing = this.stmt.v2Category.get(record.msn, record.paymentType, record.orderId);
+      if (existing) {
+        this.stmt.updateCategory.run({
+          category_id: existing.category_id,
+          type: record.type,
+          url: record.url,
+          image_id: record.imageId ?? null,
+          updated_at: record.updatedAt,
+        });
+        return { ...record, categoryId: existing.category_id, createdAt: existing.created_at, source: 'v2' };
+      }
+      this.insert({ ...record, source: 'v2' });
+      return { ...record, source: 'v2' };
+    });
+  }
+
+  private readonly upsertTx: (record: CategoryRecord) => CategoryRecord;
+
+  private insert(record: CategoryRecord): void {
+    this.stmt.insertCategory.run({
+      category_id: record.categoryId,
+      msn: record.msn,
+      payment_type: record.paymentType,
+      order_id: record.orderId,
+      type: record.type,
+      url: record.url,
+      image_id: record.imageId ?? null,
+      source: record.source,
+      created_at: record.createdAt,
+      updated_at: record.updatedAt,
+    });
+  }
+
+  async insertImage(image: StoredImage): Promise<boolean> {
+    const result = this.stmt.insertImage.run({
+      msn: image.msn,
+      image_id: image.imageId,
+      media_type: image.mediaType,
+      width: image.width,
+      height: image.height,
+      bytes: image.bytes,
+      created_at: image.createdAt,
+    });
+    return result.changes > 0;
+  }
+
+  async findImage(msn: string, imageId: string): Promise<StoredImage | undefined> {
+    const row = this.stmt.image.get(msn, imageId);
+    return row && toImage(row);
+  }
+
+  async imageExists(msn: string, imageId: string): Promise<boolean> {
+    return this.stmt.imageExists.get(msn, imageId) !== undefined;
+  }
+
+  async upsertOrderCategory(record: CategoryRecord): Promise<CategoryRecord> {
+    return this.upsertTx(record);
+  }
+
+  async addCategory(record: CategoryRecord): Promise<void> {
+    this.insert({ ...record, source: 'v3' });
+  }
+
+  async latestCategory(
+    msn: string,
+    paymentType: OmPaymentType,
+    orderId: string,
+  ): Promise<CategoryRecord | undefined> {
+    const row = this.stmt.latestCategory.get(msn, paymentType, orderId);
+    return row && toCategory(row);
+  }
+
+  async listCategories(msn: string, orderId: string): Promise<CategoryRecord[]> {
+    return this.stmt.categoriesOfOrder.all(msn, orderId).map(toCategory);
+  }
+
+  async findCategory(msn: string, categoryId: string): Promise<CategoryRecord | undefined> {
+    const row = this.stmt.category.get(msn, categoryId);
+    return row && toCategory(row);
+  }
+
+  async deleteCategory(msn: string, categoryId: string): Promise<boolean> {
+    return this.stmt.deleteCategory.run(msn, categoryId).changes > 0;
+  }
+
+  async insertReceipt(record: ReceiptRecord): Promise<boolean> {
+    const result = this.stmt.insertReceipt.run(
+      record.msn,
+      record.paymentType,
+      record.orderId,
+      record.receiptId,
+      JSON.stringify(record.receipt),
+      record.createdAt,
+    );
+    return result.changes > 0;
+  }
+
+  async findReceipt(
+    msn: string,
+    paymentType: OmPaymentType,
+    orderId: string,
+  ): Promise<ReceiptRecord | undefined> {
+    const row = this.stmt.receipt.get(msn, paymentType, orderId);
+    return row && toReceipt(row);
+  }
+}
