@@ -1,0 +1,222 @@
+import {
+  DELIVERY_STATUSES,
+  ProblemSchema,
+  QueryWebhooksResponseSchema,
+  RegisterWebhookRequestSchema,
+  RegisterWebhookResponseSchema,
+  type DeliveryStatus,
+  type RegisterWebhookRequest,
+} from '@betal/contract';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Clock } from '../clock.js';
+import { renderWebhooksDashboard } from '../delivery/dashboard.js';
+import type { WebhookService } from '../delivery/service.js';
+import { problem, validationProblem } from '../problem.js';
+import type { AuthService } from '../services/auth.js';
+import { authenticate } from './http/auth.js';
+import { sendProblem, sendResult } from './http/context.js';
+import { checkSystemHeaders } from './http/headers.js';
+import { readBody } from './http/validate.js';
+
+interface Deps {
+  auth: AuthService;
+  webhooks: WebhookService;
+  clock: Clock;
+  devMode: boolean;
+}
+
+const problems = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema };
+const idParams = {
+  type: 'object',
+  properties: { id: { type: 'string' } },
+  required: ['id'],
+} as const;
+
+function devOnly(request: FastifyRequest, reply: FastifyReply, devMode: boolean): FastifyReply | undefined {
+  return devMode
+    ? undefined
+    : sendProblem(request, reply, problem(403, 'The delivery log is only available in dev mode.'));
+}
+
+function deliveryId(raw: string): number | undefined {
+  return /^[1-9]\d{0,15}$/.test(raw) ? Number(raw) : undefined;
+}
+
+/**
+ * The Webhooks API v1 at its real paths (contract 4.1): list, register (201 `{id, secret}`) and delete (204)
+ * the registrations of the caller's MSN; the `Merchant-Serial-Number` header is optional. Plus Betal's delivery
+ * log (dev mode): `GET /betal/webhooks`, `GET /betal/webhooks/{id}/deliveries`, `GET /betal/deliveries/{id}`,
+ * `POST /betal/deliveries/{id}/redeliver`, and the dashboard page `GET /betal/dashboard/webhooks`.
+ */
+export async function webhookRoutes(
+  app: FastifyInstance,
+  { auth, webhooks, clock, devMode }: Deps,
+): Promise<void> {
+  const tags = ['Webhooks'];
+
+  app.get(
+    '/webhooks/v1/webhooks',
+    {
+      schema: {
+        tags,
+        summary: 'Get all registered webhooks',
+        response: { 200: QueryWebhooksResponseSchema, ...problems },
+      },
+    },
+    async (request, reply) => {
+      const unit = await authenticate(auth, request, false);
+      checkSystemHeaders(request);
+      return sendResult(request, reply, await webhooks.list(unit.msn));
+    },
+  );
+
+  app.post(
+    '/webhooks/v1/webhooks',
+    {
+      schema: {
+        tags,
+        summary: 'Register webhook',
+        description: 'At most 25 webhooks can be registered per event and MSN.',
+        body: RegisterWebhookRequestSchema,
+        response: { 201: RegisterWebhookResponseSchema, ...problems },
+      },
+    },
+    async (request, reply) => {
+      const unit = await authenticate(auth, request, false);
+      checkSystemHeaders(request);
+      const read = readBody<RegisterWebhookRequest>(
+        RegisterWebhookRequestSchema,
+        request.body,
+        request.lintNotices,
+      );
+      if (!read.ok) return sendProblem(request, reply, validationProblem(read.details));
+      const result = await webhooks.register(unit.msn, read.value, request.lintNotices);
+      if (result.status === 201) webhooks.wake();
+      return sendResult(request, reply, result);
+    },
+  );
+
+  app.delete<{ Params: { id: string } }>(
+    '/webhooks/v1/webhooks/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Delete webhook',
+        params: idParams,
+        response: { 204: { type: 'null' }, ...problems },
+      },
+    },
+    async (request, reply) => {
+      const unit = await authenticate(auth, request, false);
+      checkSystemHeaders(request);
+      return sendResult(request, reply, await webhooks.delete(unit.msn, request.params.id));
+    },
+  );
+
+  const betal = ['Betal platform'];
+
+  app.get(
+    '/betal/webhooks',
+    { schema: { tags: betal, summary: 'Every webhook registration with its delivery counts (dev mode)' } },
+    async (request, reply) =>
+      devOnly(request, reply, devMode) ?? { webhooks: await webhooks.registrations() },
+  );
+
+  app.get<{ Params: { id: string }; Querystring: { limit?: string; before?: string; status?: string } }>(
+    '/betal/webhooks/:id/deliveries',
+    {
+      schema: {
+        tags: betal,
+        summary: "A registration's delivery log, newest first, every attempt included (dev mode)",
+        params: idParams,
+      },
+    },
+    async (request, reply) => {
+      const refused = devOnly(request, reply, devMode);
+      if (refused) return refused;
+      const { limit, before, status } = request.query;
+      const details = [];
+      if (limit !== undefined && !/^\d{1,3}$/.test(limit))
+        details.push({ name: 'limit', reason: 'The limit must be an integer from 1 to 500.' });
+      if (before !== undefined && deliveryId(before) === undefined)
+        details.push({ name: 'before', reason: 'The before must be a delivery id.' });
+      if (status !== undefined && !DELIVERY_STATUSES.includes(status as DeliveryStatus)) {
+        details.push({
+          name: 'status',
+          reason: `The status must be one of ${DELIVERY_STATUSES.join(', ')}.`,
+        });
+      }
+      if (details.length) return sendProblem(request, reply, validationProblem(details));
+      const summary = await webhooks.registration(request.params.id);
+      if (!summary)
+        return sendProblem(request, reply, problem(404, `No webhook with id '${request.params.id}'.`));
+      const deliveries = await webhooks.deliveries(summary.id, {
+        ...(limit !== undefined ? { limit: Number(limit) } : {}),
+        ...(before !== undefined ? { before: Number(before) } : {}),
+        ...(status !== undefined ? { status: status as DeliveryStatus } : {}),
+      });
+      return { webhook: summary, deliveries };
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/betal/deliveries/:id',
+    { schema: { tags: betal, summary: 'One delivery with its attempts (dev mode)', params: idParams } },
+    async (request, reply) => {
+      const refused = devOnly(request, reply, devMode);
+      if (refused) return refused;
+      const id = deliveryId(request.params.id);
+      const delivery = id === undefined ? undefined : await webhooks.delivery(id);
+      if (!delivery)
+        return sendProblem(request, reply, problem(404, `No delivery with id '${request.params.id}'.`));
+      return delivery;
+    },
+  );
+
+  app.post<{ Params: { id: string }; Querystring: { then?: string } }>(
+    '/betal/deliveries/:id/redeliver',
+    {
+      schema: {
+        tags: betal,
+        summary: 'Send a delivered, failed or pending event again now, by hand (dev mode)',
+        params: idParams,
+      },
+    },
+    async (request, reply) => {
+      const refused = devOnly(request, reply, devMode);
+      if (refused) return refused;
+      const id = deliveryId(request.params.id);
+      if (id === undefined)
+        return sendProblem(request, reply, problem(404, `No delivery with id '${request.params.id}'.`));
+      const result = await webhooks.redeliver(id);
+      if (result.status === 200 && request.query.then === 'dashboard') {
+        return reply.redirect('/betal/dashboard/webhooks', 303);
+      }
+      return sendResult(request, reply, result);
+    },
+  );
+
+  app.get(
+    '/betal/dashboard/webhooks',
+    {
+      schema: {
+        tags: betal,
+        summary: 'The webhooks page of the dashboard: registrations and delivery log (dev mode)',
+      },
+    },
+    async (request, reply) => {
+      const refused = devOnly(request, reply, devMode);
+      if (refused) return refused;
+      const summaries = await webhooks.registrations(50);
+      const hooks = await Promise.all(
+        summaries.map(async (summary) => ({
+          summary,
+          deliveries: await webhooks.deliveries(summary.id, { limit: 25 }),
+        })),
+      );
+      return reply
+        .type('text/html; charset=utf-8')
+        .send(renderWebhooksDashboard(hooks, new Date(clock.now()).toISOString()));
+    },
+  );
+}

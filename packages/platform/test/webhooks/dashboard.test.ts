@@ -1,0 +1,105 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Api, ref, webRedirect } from '../support/harness.js';
+import { Receiver, startWebhookApi } from './support.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const artifacts = fileURLToPath(new URL('../../../../test-artifacts/', import.meta.url));
+
+let api: Api;
+let ok: Receiver;
+let failing: Receiver;
+let failingId: string;
+beforeAll(async () => {
+  api = await startWebhookApi({ webhooks: { timeoutMs: 200 } });
+  ok = await new Receiver().start('/shop/webhooks');
+  failing = await new Receiver(() => 503).start('/broken');
+  failing.errorBody = '<script>alert(1)</script> down for maintenance';
+  await api.registerWebhook(ok.url);
+  failingId = (await api.registerWebhook(failing.url, ['epayments.payment.created.v1'])).body.id;
+  const a = ref('dash');
+  await api.create(webRedirect(a, 25_000));
+  await api.approve(a);
+  await api.modify('capture', a, 25_000, `${a}-c`);
+  await api.create(webRedirect(ref('dash'), 9_900));
+  await api.started.platform.webhooks.drain();
+  api.started.clock.advance(2_000);
+  await api.started.platform.webhooks.drain();
+});
+afterAll(async () => {
+  await api.close();
+  await ok.close();
+  await failing.close();
+});
+
+describe('the webhooks page of the dashboard', () => {
+  it('shows registrations, deliveries and every attempt as escaped HTML', async () => {
+    const res = await fetch(`${api.url}/betal/dashboard/webhooks`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    const html = await res.text();
+    expect(html).toContain(ok.url);
+    expect(html).toContain('HTTP 503: &#60;script&#62;alert(1)&#60;/script&#62; down for maintenance');
+    expect(html).not.toContain('<script>');
+    expect(html).toContain('epayments.payment.captured.v1');
+    expect(html.match(/<form method="post" action="\/betal\/deliveries\/\d+\/redeliver/g)?.length).toBe(6);
+  });
+
+  it('redelivers from the page and comes back to it (303)', async () => {
+    const log = await api.deliveries(failingId);
+    const id = log.body.deliveries[0].id;
+    const res = await fetch(`${api.url}/betal/deliveries/${id}/redeliver?then=dashboard`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      redirect: 'manual',
+    });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/betal/dashboard/webhooks');
+    const after = await api.call<any>('GET', `/betal/deliveries/${id}`, { headers: {} });
+    expect(after.body.attempts.at(-1)).toMatchObject({ manual: true, statusCode: 503 });
+  });
+});
+
+describe.skipIf(!existsSync(CHROMIUM))('the webhooks page in a browser', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+  });
+  afterAll(() => browser?.close());
+
+  it('renders, and the Redeliver button sends the event again', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${api.url}/betal/dashboard/webhooks`);
+    expect(await page.locator('section.hook').count()).toBe(2);
+    expect(await page.locator('.pill.failed').first().isVisible()).toBe(true);
+    mkdirSync(artifacts, { recursive: true });
+    await page.screenshot({ path: join(artifacts, 'webhooks-dashboard.png'), fullPage: true });
+    const before = ok.requests.length;
+    const okId = (await api.listWebhooks()).body.webhooks.find((w) => w.url === ok.url)?.id;
+    await Promise.all([
+      page.waitForResponse(
+        (r) => r.url().endsWith('/betal/dashboard/webhooks') && r.request().method() === 'GET',
+      ),
+      page.locator(`#wh-${okId} button`).first().click(),
+    ]);
+    await page.waitForLoadState('load');
+    expect(ok.requests.length).toBe(before + 1);
+    expect(await page.getByText('by hand').count()).toBeGreaterThanOrEqual(1);
+    await page.close();
+  });
+});
