@@ -9,6 +9,7 @@ export default defineConfig({
       '@betal/contract': src('contract'),
       '@betal/platform': src('platform'),
       '@betal/client': src('client'),
+      '@betal/merchant': src('merchant'),
     },
   },
   test: {

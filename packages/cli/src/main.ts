@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { createMerchant, merchantConfigFromEnv } from '@betal/merchant';
 import { configFromEnv, createPlatform, type Platform } from '@betal/platform';
 
 function banner(platform: Platform, url: string): string {
@@ -63,5 +64,89 @@ program
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+
+program
+  .command('dev')
+  .description(
+    'start the platform and the reference merchant together (embedded SQLite stores) and print where the five flows start',
+  )
+  .option('-p, --port <port>', 'platform port (env PORT, default 8080)', (v) => Number(v))
+  .option('--merchant-port <port>', 'merchant port (env MERCHANT_PORT, default 3000)', (v) => Number(v))
+  .option('--host <host>', 'interface both listen on (env HOST, default 127.0.0.1)')
+  .option('--db <path>', 'platform SQLite file, or :memory: (env BETAL_DB)')
+  .option('--merchant-db <path>', 'merchant SQLite file, or :memory: (env MERCHANT_DB)')
+  .action(
+    async (opts: {
+      port?: number;
+      merchantPort?: number;
+      host?: string;
+      db?: string;
+      merchantDb?: string;
+    }) => {
+      for (const [flag, value] of [
+        ['--port', opts.port],
+        ['--merchant-port', opts.merchantPort],
+      ] as const) {
+        if (value !== undefined && !(Number.isInteger(value) && value >= 0 && value <= 65535)) {
+          console.error(`betal dev: ${flag} must be a port number from 0 to 65535.`);
+          process.exit(2);
+        }
+      }
+      const config = configFromEnv();
+      if (opts.port !== undefined) config.port = opts.port;
+      if (opts.host) config.host = opts.host;
+      if (opts.db) config.database = opts.db;
+      config.devMode = true;
+      const platform = await createPlatform(config);
+      const platformUrl = await platform.listen();
+
+      const merchantConfig = merchantConfigFromEnv();
+      if (opts.merchantPort !== undefined) merchantConfig.port = opts.merchantPort;
+      if (opts.host) merchantConfig.host = opts.host;
+      if (opts.merchantDb) merchantConfig.database = opts.merchantDb;
+      // The merchant talks to this platform, over HTTP, with the dev credentials of MSN 123456 (unless the env
+      // names others), and keeps time with the platform's clock so that POST /betal/clock/advance moves both.
+      merchantConfig.vipps.baseUrl = platformUrl;
+      let merchant;
+      try {
+        merchant = await createMerchant(merchantConfig, { now: () => platform.clock.now() });
+      } catch (error) {
+        await platform.close();
+        throw error;
+      }
+      const merchantUrl = await merchant.listen();
+      const users = await platform.store.listUsers();
+      const webhook = merchant.registrar.status;
+      const lines = [
+        '',
+        `Betal is running: the platform and a reference merchant (startup ${Math.round(performance.now())} ms)`,
+        '',
+        `  Shop (online payments)     ${merchantUrl}/shop`,
+        `  Merchant's pages           ${merchantUrl}/merchant`,
+        `  The five flows, explained  ${merchantUrl}/`,
+        `  Customer's app             ${platformUrl}/app`,
+        `  Platform dashboard         ${platformUrl}/betal/dashboard/webhooks`,
+        `  Platform API, OpenAPI      ${platformUrl}  ${platformUrl}/docs`,
+        '',
+        `  Stores                     ${platform.config.database}  ${merchantConfig.database}`,
+        `  Merchant                   MSN ${merchantConfig.vipps.msn}, webhook ${
+          webhook?.ok
+            ? `registered at ${webhook.registration.url}`
+            : `NOT registered: ${webhook?.ok === false ? webhook.error : 'off'}`
+        }`,
+        '',
+        "Test users (pick one in the customer's app; phone numbers for the landing page):",
+        ...users.map((u) => `  ${u.phoneNumber}  ${u.name} (${u.market})`),
+      ];
+      console.log(`${lines.join('\n')}\n`);
+      const stop = async () => {
+        await merchant.close();
+        await platform.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    },
+  );
 
 await program.parseAsync();

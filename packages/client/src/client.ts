@@ -7,8 +7,19 @@ import type {
   ExtraDetail,
   ForceApproveRequest,
   GetPaymentResponse,
+  ImageRequest,
+  ImageResponse,
+  InvalidParam,
   ModificationResponse,
+  OmPaymentType,
+  OrderCategory,
+  OrderV2Response,
   PaymentEvent,
+  QueryWebhooksResponse,
+  Receipt,
+  RegisterWebhookRequest,
+  RegisterWebhookResponse,
+  Userinfo,
 } from '@betal/contract';
 
 /** How the client retries: attempts in all (first try included) and the backoff, in milliseconds. */
@@ -44,19 +55,32 @@ export interface VippsClientOptions {
  */
 export class VippsApiError extends Error {
   readonly code: number | undefined;
+  /**
+   * The fields at fault, whichever way the API names them: `extraDetails` of an ePayment Problem (contract 3.9)
+   * or `invalidParams` of an Order Management error (contract 6). Empty when the body names none.
+   */
+  readonly invalidParams: InvalidParam[];
   constructor(
     readonly status: number,
     readonly body: unknown,
     readonly method: string,
     readonly path: string,
   ) {
-    const problem = (body ?? {}) as { title?: string; detail?: string; extraDetails?: ExtraDetail[] | null };
+    const problem = (body !== null && typeof body === 'object' ? body : {}) as {
+      title?: string;
+      detail?: string;
+      extraDetails?: ExtraDetail[] | null;
+      invalidParams?: InvalidParam[] | null;
+    };
     const code = problem.extraDetails?.find((d) => d.name === 'ErrorCode')?.reason;
     super(
       `${method} ${path} answered ${status}${problem.title ? `: ${problem.title}` : ''}${problem.detail ? ` (${problem.detail})` : ''}`,
     );
     this.name = 'VippsApiError';
     this.code = code !== undefined && /^\d+$/.test(code) ? Number(code) : undefined;
+    this.invalidParams = [...(problem.invalidParams ?? []), ...(problem.extraDetails ?? [])].filter(
+      (d) => d.name !== 'ErrorCode',
+    );
   }
 }
 
@@ -180,6 +204,37 @@ export class VippsClient {
     body?: unknown,
     extra: Record<string, string> = {},
   ): Promise<T> {
+    const text = await this.exchange(method, path, body, extra);
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  /**
+   * As {@link request}, for answers whose body is a bare string: Order Management answers a category or receipt
+   * write with a JSON string (`"<uuid>"`) in the spec, and some servers send it unquoted. Returns the string
+   * either way (empty for an empty body).
+   */
+  private async requestString(
+    method: string,
+    path: string,
+    body?: unknown,
+    extra: Record<string, string> = {},
+  ): Promise<string> {
+    const text = await this.exchange(method, path, body, extra);
+    try {
+      const parsed: unknown = JSON.parse(text);
+      return typeof parsed === 'string' ? parsed : text;
+    } catch {
+      return text;
+    }
+  }
+
+  /** One authenticated call (see {@link request}), answering the raw text of a 2xx body. */
+  private async exchange(
+    method: string,
+    path: string,
+    body: unknown,
+    extra: Record<string, string>,
+  ): Promise<string> {
     for (let renewed = false; ; renewed = true) {
       const token = await this.accessToken();
       const s = this.options.system ?? {};
@@ -196,8 +251,7 @@ export class VippsClient {
       };
       try {
         const res = await this.send(method, path, body, headers);
-        const text = await res.text();
-        return (text ? JSON.parse(text) : undefined) as T;
+        return await res.text();
       } catch (error) {
         if (!renewed && error instanceof VippsApiError && error.status === 401) {
           this.clearToken();
@@ -254,5 +308,61 @@ export class VippsClient {
         `/epayment/v1/test/payments/${encodeURIComponent(reference)}/approve`,
         body,
       ),
+  };
+
+  /**
+   * The Webhooks API v1 (contract 4.1). The registration's `secret` is answered only by `register`: keep it to
+   * verify the signature of each delivery (contract 4.4). Errors throw {@link VippsApiError} (400 Problem).
+   */
+  readonly webhooks = {
+    /** POST /webhooks/v1/webhooks → 201 `{id, secret}`; `url` https (a Betal platform in dev mode also takes http). */
+    register: (body: RegisterWebhookRequest) =>
+      this.request<RegisterWebhookResponse>('POST', '/webhooks/v1/webhooks', body),
+    /** GET /webhooks/v1/webhooks → `{webhooks: [{id, url, events}]}` of this MSN (no secrets). */
+    list: () => this.request<QueryWebhooksResponse>('GET', '/webhooks/v1/webhooks'),
+    /** DELETE /webhooks/v1/webhooks/{id} → 204. */
+    delete: (id: string) =>
+      this.request<undefined>('DELETE', `/webhooks/v1/webhooks/${encodeURIComponent(id)}`),
+  };
+
+  /**
+   * The Order Management API v2 (contract 6): the category (with the merchant's `orderDetailsUrl`) and the
+   * receipt of an order, keyed by `orderId` = the ePayment `reference`, `paymentType` ECOM by default. Its error
+   * bodies carry `invalidParams` (see {@link VippsApiError.invalidParams}).
+   */
+  readonly orderManagement = {
+    /** PUT /order-management/v2/{paymentType}/categories/{orderId} (upsert) → the category id string. */
+    putCategory: (orderId: string, category: OrderCategory, paymentType: OmPaymentType = 'ECOM') =>
+      this.requestString(
+        'PUT',
+        `/order-management/v2/${paymentType}/categories/${encodeURIComponent(orderId)}`,
+        category,
+      ),
+    /** POST /order-management/v2/{paymentType}/receipts/{orderId} → 201, the receipt id string; immutable (409 on a second). */
+    addReceipt: (orderId: string, receipt: Receipt, paymentType: OmPaymentType = 'ECOM') =>
+      this.requestString(
+        'POST',
+        `/order-management/v2/${paymentType}/receipts/${encodeURIComponent(orderId)}`,
+        receipt,
+      ),
+    /** GET /order-management/v2/{paymentType}/{orderId} → `{category?, receipt?}`. */
+    getOrder: (orderId: string, paymentType: OmPaymentType = 'ECOM') =>
+      this.request<OrderV2Response>(
+        'GET',
+        `/order-management/v2/${paymentType}/${encodeURIComponent(orderId)}`,
+      ),
+    /** POST /order-management/v1/images: a PNG or JPEG as base64 (≥ 167 px high, ≤ 2 MB) → `{imageId}`. */
+    addImage: (image: ImageRequest) =>
+      this.request<ImageResponse>('POST', '/order-management/v1/images', image),
+  };
+
+  /**
+   * The Userinfo API (contract 5): the claims a user consented to share, by the `sub` of a payment's profile
+   * (`GET payment` → `profile.sub`), within 168 hours of the consent. Errors throw {@link VippsApiError}.
+   */
+  readonly userinfo = {
+    /** GET /vipps-userinfo-api/userinfo/{sub} → `{sub, phone_number?, name?, email?, ...}`. */
+    get: (sub: string) =>
+      this.request<Userinfo>('GET', `/vipps-userinfo-api/userinfo/${encodeURIComponent(sub)}`),
   };
 }

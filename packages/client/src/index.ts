@@ -6,3 +6,12 @@ export {
   type VippsClientOptions,
   type RetryPolicy,
 } from './client.js';
+export {
+  verifyWebhook,
+  parseWebhook,
+  WebhookVerificationError,
+  type IncomingWebhook,
+  type VerifyWebhookOptions,
+  type WebhookVerification,
+  type WebhookRejection,
+} from './webhooks.js';

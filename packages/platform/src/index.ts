@@ -8,3 +8,7 @@ export type { PlatformStore } from './store/store.js';
 export { SqliteStore } from './store/sqlite.js';
 export type { SalesUnit, Capabilities, Market } from './domain/sales-unit.js';
 export type { TestUser } from './domain/test-user.js';
+export { WebhookService, type WebhookServiceOptions } from './delivery/service.js';
+export { signWebhook, httpDate, type SignInput, type SignedHeaders } from './delivery/signing.js';
+export { retryDelayMs, nextAttemptAt, RETRY_WINDOW_MS } from './delivery/schedule.js';
+export type { OrderDetails, OrderDetailsSource } from './customer/order-details.js';

@@ -5,8 +5,15 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { accessTokenRoutes } from './api/accesstoken.js';
 import { betalRoutes } from './api/betal.js';
 import { epaymentRoutes } from './api/epayment.js';
-import { LINT_HEADER } from './api/http/context.js';
+import { webhookRoutes } from './api/webhooks.js';
+import { WebhookService, type WebhookServiceOptions } from './delivery/service.js';
+import { SqliteWebhookStore } from './delivery/sqlite-store.js';
+import { orderManagementRoutes } from './api/order-management.js';
+import { userinfoRoutes } from './api/userinfo.js';
+import { LINT_HEADER, sendProblem } from './api/http/context.js';
 import { registerErrorHandling } from './api/http/errors.js';
+import { customerRoutes } from './customer/routes.js';
+import type { OrderDetailsSource } from './customer/order-details.js';
 import { parseJsonBody } from './api/http/json-body.js';
 import { PlatformClock } from './clock.js';
 import type { PlatformConfig } from './config.js';
@@ -14,8 +21,12 @@ import { DEV_SALES_UNITS, DEV_TEST_USERS } from './dev/seed.js';
 import { randomIds, type IdSource } from './ids.js';
 import { AuthService } from './services/auth.js';
 import { SalesUnitDirectory } from './services/directory.js';
+import { OrderManagementService, orderDetailsSource } from './services/order-management.js';
 import { PaymentService } from './services/payments.js';
+import { UserinfoService } from './services/userinfo.js';
+import { problem } from './problem.js';
 import { SqliteStore } from './store/sqlite.js';
+import { SqliteOrderManagementStore } from './store/sqlite-order-management.js';
 import type { PlatformStore } from './store/store.js';
 
 /** What the composition root can be given besides the configuration: test doubles for time and ids. */
@@ -23,6 +34,10 @@ export interface PlatformOverrides {
   clock?: PlatformClock;
   ids?: IdSource;
   store?: PlatformStore;
+  /** Webhook delivery settings (a short HTTP timeout in tests, ...). */
+  webhooks?: Partial<Omit<WebhookServiceOptions, 'devMode'>>;
+  /** Where the customer's app finds order details ("See details"); default: none (customer/order-details.ts). */
+  orderDetails?: OrderDetailsSource;
 }
 
 /** A composed platform: its HTTP app, services and store. `listen` starts serving; `close` stops everything. */
@@ -34,6 +49,10 @@ export interface Platform {
   directory: SalesUnitDirectory;
   auth: AuthService;
   payments: PaymentService;
+  /** Webhooks (contract 4): registrations, the outbox dispatcher and the delivery log. */
+  webhooks: WebhookService;
+  /** Order Management (contract 6): categories, images and receipts of orders. */
+  orders: OrderManagementService;
   /** The public base URL (known once listening when the port is 0). */
   readonly baseUrl: string;
   listen(): Promise<string>;
@@ -77,6 +96,22 @@ export async function createPlatform(
       disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
     }),
     return503OnClosing: true,
+    // A URL the router cannot decode (`%ZZ`) or a path parameter over its length limit never reaches a route or
+    // the onRequest hook: answer it as a Problem too, instead of Fastify's own JSON.
+    frameworkErrors: (error, request, reply) => {
+      request.lintNotices = [];
+      request.traceId = ids.traceId();
+      const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+      void sendProblem(
+        request,
+        reply,
+        tooLong
+          ? problem(414, 'A path segment of this URL is longer than any resource here.', {
+              title: 'URI Too Long',
+            })
+          : problem(400, 'The URL is not validly percent-encoded.'),
+      );
+    },
   });
   let baseUrl = config.publicBaseUrl ?? `http://${config.host}:${config.port}`;
   const payments = new PaymentService(store, clock, ids, {
@@ -86,11 +121,20 @@ export async function createPlatform(
     devMode: config.devMode,
     subjectKey,
   });
+  if (!(store instanceof SqliteStore)) throw new Error('Order Management needs the SQLite store (for now).');
+  const orders = new OrderManagementService(new SqliteOrderManagementStore(store), store, clock, ids);
+  const webhooks = new WebhookService(store, new SqliteWebhookStore(store), clock, {
+    log: app.log,
+    ...overrides.webhooks,
+    devMode: config.devMode,
+  });
 
   app.setValidatorCompiler(() => () => true);
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    // The access token endpoint ignores its body whatever it is (contract 2).
+    if (request.url.startsWith('/accesstoken/')) return done(null, undefined);
     try {
       done(null, parseJsonBody(body as string));
     } catch (error) {
@@ -141,7 +185,26 @@ export async function createPlatform(
   await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.register(accessTokenRoutes, { auth, clock });
   await app.register(epaymentRoutes, { auth, payments });
-  await app.register(betalRoutes, { clock, store, payments, directory, devMode: config.devMode });
+  await app.register(webhookRoutes, { auth, webhooks, clock, devMode: config.devMode });
+  await app.register(orderManagementRoutes, { auth, orders });
+  await app.register(userinfoRoutes, { auth, userinfo: new UserinfoService(store, clock) });
+  await app.register(betalRoutes, {
+    clock,
+    store,
+    payments,
+    directory,
+    devMode: config.devMode,
+    onAdvance: () => webhooks.wake(),
+  });
+  await app.register(customerRoutes, {
+    store,
+    clock,
+    ids,
+    payments,
+    directory,
+    publicBaseUrl: () => baseUrl,
+    orderDetails: overrides.orderDetails ?? orderDetailsSource(orders),
+  });
 
   let sweeper: NodeJS.Timeout | undefined;
   const platform: Platform = {
@@ -152,6 +215,8 @@ export async function createPlatform(
     directory,
     auth,
     payments,
+    webhooks,
+    orders,
     get baseUrl() {
       return baseUrl;
     },
@@ -164,12 +229,14 @@ export async function createPlatform(
         }, config.expirySweepMs);
         sweeper.unref();
       }
+      webhooks.start();
       if (firstStart) app.log.info('dev mode: created the dev merchants and test users');
       return baseUrl;
     },
     async close() {
       if (sweeper) clearInterval(sweeper);
       await app.close();
+      await webhooks.stop();
       await store.close();
     },
   };

@@ -14,6 +14,8 @@ interface Deps {
   payments: PaymentService;
   directory: SalesUnitDirectory;
   devMode: boolean;
+  /** Called after the test clock moved (webhook retries that became due are sent). */
+  onAdvance?: () => void;
 }
 
 const AdvanceSchema = Type.Object(
@@ -74,6 +76,7 @@ export async function betalRoutes(app: FastifyInstance, deps: Deps): Promise<voi
       deps.clock.advance(read.value.seconds * 1000);
       await deps.store.setSetting('clock_offset_ms', String(deps.clock.offset));
       const expired = await deps.payments.expireOverdue();
+      deps.onAdvance?.();
       return { ...clockView(), expired };
     },
   );
@@ -87,8 +90,8 @@ export async function betalRoutes(app: FastifyInstance, deps: Deps): Promise<voi
     },
   );
 
-  app.get('/betal/users', { schema: { tags, summary: 'Test users (dev mode)' } }, async (request, reply) => {
-    if (!deps.devMode) return sendProblem(request, reply, problem(403, 'Only available in dev mode.'));
-    return { users: await deps.store.listUsers() };
-  });
+  // Test users are the test environment's customers in every mode, like their create/edit/delete endpoints.
+  app.get('/betal/users', { schema: { tags, summary: 'Test users' } }, async () => ({
+    users: await deps.store.listUsers(),
+  }));
 }

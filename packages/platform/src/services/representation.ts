@@ -58,7 +58,14 @@ export function paymentEvent(e: StoredPaymentEvent): PaymentEvent {
   };
 }
 
-/** The webhook payload of an event (contract 4.3): the log entry plus `msn`. */
-export function webhookPayload(e: StoredPaymentEvent): WebhookPaymentEvent {
-  return { msn: e.msn, ...paymentEvent(e) };
+/**
+ * The webhook payload of an event (contract 4.3): the log entry plus `msn`. `sub` (the payment's, when profile
+ * sharing was consented) is added as `profile.sub` to an AUTHORIZED event, as the newer docs show.
+ */
+export function webhookPayload(
+  e: StoredPaymentEvent,
+  sub?: string,
+): WebhookPaymentEvent & { profile?: { sub: string } } {
+  const payload = { msn: e.msn, ...paymentEvent(e) };
+  return e.name === 'AUTHORIZED' && sub !== undefined ? { ...payload, profile: { sub } } : payload;
 }

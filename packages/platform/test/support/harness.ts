@@ -30,7 +30,7 @@ export interface ApiResponse<T = unknown> {
  * wire format exactly as an integrator's code does.
  */
 export class Api {
-  private tokens = new Map<string, string>();
+  private tokens = new Map<string, { token: string; expiresOn: number }>();
   constructor(readonly started: StartedPlatform) {}
 
   get url(): string {
@@ -41,7 +41,8 @@ export class Api {
     merchant: { clientId: string; clientSecret: string; subscriptionKey: string } = DEV,
   ): Promise<string> {
     const cached = this.tokens.get(merchant.clientId);
-    if (cached) return cached;
+    // A cached token is reused while the platform clock says it is valid (tests move that clock forward).
+    if (cached && this.started.clock.now() < cached.expiresOn * 1000) return cached.token;
     const res = await fetch(`${this.url}/accesstoken/get`, {
       method: 'POST',
       headers: {
@@ -50,8 +51,8 @@ export class Api {
         'Ocp-Apim-Subscription-Key': merchant.subscriptionKey,
       },
     });
-    const body = (await res.json()) as { access_token: string };
-    this.tokens.set(merchant.clientId, body.access_token);
+    const body = (await res.json()) as { access_token: string; expires_on: string };
+    this.tokens.set(merchant.clientId, { token: body.access_token, expiresOn: Number(body.expires_on) });
     return body.access_token;
   }
 
@@ -118,16 +119,17 @@ export class Api {
     value: number,
     key: string,
     currency = 'NOK',
+    merchant: typeof DEV | typeof DEV2 = DEV,
   ) {
-    const headers = await this.headers(DEV, { 'Idempotency-Key': key });
+    const headers = await this.headers(merchant, { 'Idempotency-Key': key });
     return this.call<Record<string, unknown>>('POST', `/epayment/v1/payments/${reference}/${operation}`, {
       body: { modificationAmount: { currency, value } },
       headers,
     });
   }
 
-  async cancel(reference: string, body?: unknown, key?: string) {
-    const headers = await this.headers(DEV, key ? { 'Idempotency-Key': key } : {});
+  async cancel(reference: string, body?: unknown, key?: string, merchant: typeof DEV | typeof DEV2 = DEV) {
+    const headers = await this.headers(merchant, key ? { 'Idempotency-Key': key } : {});
     return this.call<Record<string, unknown>>('POST', `/epayment/v1/payments/${reference}/cancel`, {
       body,
       headers,
@@ -138,13 +140,98 @@ export class Api {
     return this.call<Record<string, any>>('GET', `/epayment/v1/payments/${reference}`, { merchant });
   }
 
-  events(reference: string) {
-    return this.call<Array<Record<string, any>>>('GET', `/epayment/v1/payments/${reference}/events`);
+  events(reference: string, merchant: typeof DEV | typeof DEV2 = DEV) {
+    return this.call<Array<Record<string, any>>>('GET', `/epayment/v1/payments/${reference}/events`, {
+      merchant,
+    });
+  }
+
+  /** Force approve with any body (`{customer?, token?}`), e.g. by the redirectUrl token. */
+  forceApprove(reference: string, body: unknown, merchant: typeof DEV | typeof DEV2 = DEV) {
+    return this.call('POST', `/epayment/v1/test/payments/${reference}/approve`, { body, merchant });
+  }
+
+  /** Moves the platform clock forward through `POST /betal/clock/advance` (which also expires what is due). */
+  advance(seconds: number) {
+    return this.call<{ now: string; expired: number }>('POST', '/betal/clock/advance', {
+      body: { seconds },
+      headers: { 'Content-Type': 'application/json' },
+    });
+  }
+
+  /** An Order Management call: `path` below `/order-management` (e.g. `/v2/ECOM/categories/order-1`). */
+  om<T = any>(method: string, path: string, body?: unknown, merchant: typeof DEV | typeof DEV2 = DEV) {
+    return this.call<T>(method, `/order-management${path}`, {
+      merchant,
+      ...(body !== undefined ? { body } : {}),
+    });
+  }
+
+  /** GET /vipps-userinfo-api/userinfo/{sub} with a merchant's token (and its MSN header). */
+  userinfo(sub: string, merchant: typeof DEV | typeof DEV2 = DEV) {
+    return this.call<Record<string, any>>('GET', `/vipps-userinfo-api/userinfo/${encodeURIComponent(sub)}`, {
+      merchant,
+    });
+  }
+
+  /** POST /webhooks/v1/webhooks: registers `url` for `events` (default every ePayment event). */
+  registerWebhook(url: string, events?: string[], merchant: typeof DEV | typeof DEV2 = DEV) {
+    const all = [
+      'created',
+      'authorized',
+      'aborted',
+      'expired',
+      'cancelled',
+      'captured',
+      'refunded',
+      'terminated',
+    ];
+    return this.call<{ id: string; secret: string }>('POST', '/webhooks/v1/webhooks', {
+      body: { url, events: events ?? all.map((e) => `epayments.payment.${e}.v1`) },
+      merchant,
+    });
+  }
+
+  /** GET /webhooks/v1/webhooks of a merchant. */
+  listWebhooks(merchant: typeof DEV | typeof DEV2 = DEV) {
+    return this.call<{ webhooks: Array<{ id: string; url: string; events: string[] }> }>(
+      'GET',
+      '/webhooks/v1/webhooks',
+      { merchant },
+    );
+  }
+
+  /** DELETE /webhooks/v1/webhooks/{id} of a merchant. */
+  deleteWebhook(id: string, merchant: typeof DEV | typeof DEV2 = DEV) {
+    return this.call('DELETE', `/webhooks/v1/webhooks/${encodeURIComponent(id)}`, { merchant });
+  }
+
+  /** A registration's delivery log (`GET /betal/webhooks/{id}/deliveries`), newest first. */
+  deliveries(webhookId: string, query = '') {
+    return this.call<{ webhook: Record<string, any>; deliveries: Array<Record<string, any>> }>(
+      'GET',
+      `/betal/webhooks/${encodeURIComponent(webhookId)}/deliveries${query}`,
+      { headers: {} },
+    );
   }
 
   close(): Promise<void> {
     return this.started.close();
   }
+}
+
+/** The ePayment error code of a Problem body (`extraDetails: [{name: 'ErrorCode', reason}]`), if any. */
+export function errorCode(body: unknown): string | undefined {
+  const details = (body as { extraDetails?: Array<{ name: string; reason: string }> | null } | undefined)
+    ?.extraDetails;
+  return details?.find((d) => d.name === 'ErrorCode')?.reason;
+}
+
+/** The `token` query value of a redirectUrl: what force approve takes as `token` (contract 3.3, 3.10). */
+export function tokenOf(redirectUrl: string): string {
+  const token = new URL(redirectUrl).searchParams.get('token');
+  if (!token) throw new Error(`no token in ${redirectUrl}`);
+  return token;
 }
 
 let counter = 0;

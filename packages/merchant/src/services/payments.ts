@@ -1,0 +1,653 @@
+import { randomBytes } from 'node:crypto';
+import type {
+  Aggregate,
+  CreatePaymentRequest,
+  GetPaymentResponse,
+  ModificationResponse,
+  PaymentEvent,
+  Receipt,
+} from '@betal/contract';
+import { VippsApiError, deriveIdempotencyKey, type VippsClient } from '@betal/client';
+import {
+  applyEvent,
+  applySnapshot,
+  derive,
+  isEventName,
+  newView,
+  type IncomingEvent,
+  type Sums,
+} from '../domain/order-status.js';
+import { formatAmount } from '../domain/input.js';
+import {
+  followUpsPending,
+  wantsPhone,
+  type PaymentRecord,
+  type Purpose,
+  MerchantStore,
+} from '../store/store.js';
+
+/** A logger as pino gives one (only what the service uses). */
+export interface Log {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+/** What the service needs: the store, the typed client, the merchant's MSN and currency, and its clock. */
+export interface PaymentServiceDeps {
+  store: MerchantStore;
+  client: VippsClient;
+  msn: string;
+  currency: string;
+  /** The merchant's clock, epoch ms. */
+  now: () => number;
+  log: Log;
+}
+
+/** A payment the merchant wants to ask for. Amounts in minor units. */
+export interface NewPayment {
+  /** The reference to use (from {@link PaymentService.newReference}); default a new one with the prefix. */
+  reference?: string;
+  purpose: Purpose;
+  ownerId: string;
+  /** Minor units. */
+  amount: number;
+  /** 3-100 characters: `paymentDescription` of create (contract 3.2). */
+  description: string;
+  userFlow: 'WEB_REDIRECT' | 'PUSH_MESSAGE';
+  /** `customer.phoneNumber`: required for PUSH_MESSAGE, pre-fills the landing page for WEB_REDIRECT. */
+  phoneNumber?: string;
+  /** `profile.scope`, e.g. `phoneNumber` (contract 3.13). */
+  scope?: string;
+  receipt: Receipt;
+  /** Send the receipt with create (else it is attached with Order Management after authorization). */
+  receiptInCreate: boolean;
+  /** Capture as soon as it is authorized. */
+  autoCapture?: boolean;
+  /** Long-living payment: `expiresAt` (RFC 3339, contract 3.12). */
+  expiresAt?: string;
+  /** Where the customer comes back to (WEB_REDIRECT). */
+  returnUrl?: string;
+  /** Before create, PUT this Order Management category with the merchant's page (contract 6, seed 004). */
+  orderDetailsUrl?: string;
+}
+
+/**
+ * A failed call to the platform, for people: which step, what the platform said (status, error code, the fields
+ * at fault), and whether the outcome is unknown (a timeout or 5xx after the retries: the reconciler settles it).
+ */
+export class PlatformCallError extends Error {
+  constructor(
+    readonly step: string,
+    override readonly cause: unknown,
+    readonly inDoubt: boolean,
+  ) {
+    super(`${step} failed: ${describeError(cause)}`);
+    this.name = 'PlatformCallError';
+  }
+
+  /** The HTTP status the platform answered, if it answered. */
+  get status(): number | undefined {
+    return this.cause instanceof VippsApiError ? this.cause.status : undefined;
+  }
+}
+
+/** A merchant rule said no before any call (e.g. a capture larger than what is left). */
+export class RefusedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RefusedError';
+  }
+}
+
+/** The words of a failed call: `400 Capture amount too high (code 6090): <detail>; fields: ...`, or the network error. */
+export function describeError(error: unknown): string {
+  if (error instanceof VippsApiError) {
+    const body = (error.body ?? {}) as { title?: string; detail?: string; message?: string };
+    const parts = [`the platform answered ${error.status}`];
+    if (body.title) parts.push(body.title);
+    if (error.code !== undefined) parts.push(`(code ${error.code})`);
+    let text = parts.join(' ');
+    const detail = body.detail ?? body.message;
+    if (detail) text += `: ${detail}`;
+    if (error.invalidParams.length > 0) {
+      text += ` [${error.invalidParams.map((p) => `${p.name}: ${p.reason}`).join('; ')}]`;
+    }
+    return text;
+  }
+  if (error instanceof Error) {
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    return `no answer from the platform (${cause?.code ?? cause?.message ?? error.message})`;
+  }
+  return String(error);
+}
+
+/** Whether an error leaves the outcome of a call unknown: no answer, or 5xx/423/429 after the client's retries. */
+function inDoubt(error: unknown): boolean {
+  if (error instanceof VippsApiError)
+    return error.status >= 500 || error.status === 423 || error.status === 429;
+  return true;
+}
+
+/** The sums of an API aggregate (contract 3.4), in minor units. */
+export function sumsOf(aggregate: Aggregate): Sums {
+  return {
+    authorized: aggregate.authorizedAmount.value,
+    captured: aggregate.capturedAmount.value,
+    refunded: aggregate.refundedAmount.value,
+    cancelled: aggregate.cancelledAmount.value,
+  };
+}
+
+/** What happened to a webhook event (see {@link PaymentService.applyWebhook}). */
+export type WebhookOutcome = 'applied' | 'duplicate' | 'unknown-payment' | 'other-msn';
+
+/** A webhook body that is not an ePayment event payload (contract 4.3). */
+export class BadWebhookError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BadWebhookError';
+  }
+}
+
+/** The fields of an ePayment webhook payload the merchant uses (contract 4.3), checked. */
+export interface WebhookEvent extends IncomingEvent {
+  msn: string;
+  reference: string;
+  profile?: { sub?: string };
+}
+
+/** Reads an ePayment webhook payload (contract 4.3); throws BadWebhookError naming the first bad field. */
+export function readWebhookEvent(body: unknown): WebhookEvent {
+  const b = (body ?? {}) as Record<string, unknown>;
+  const need = (ok: boolean, field: string) => {
+    if (!ok) throw new BadWebhookError(`The webhook payload has no valid ${field}.`);
+  };
+  need(typeof body === 'object' && body !== null && !Array.isArray(body), 'body');
+  need(typeof b.msn === 'string', 'msn');
+  need(typeof b.reference === 'string' && b.reference !== '', 'reference');
+  need(typeof b.pspReference === 'string' && b.pspReference !== '', 'pspReference');
+  need(isEventName(b.name), 'name');
+  const amount = b.amount as { value?: unknown; currency?: unknown } | undefined;
+  need(typeof amount === 'object' && amount !== null && Number.isSafeInteger(amount.value), 'amount');
+  need(typeof b.success === 'boolean', 'success');
+  need(typeof b.timestamp === 'string', 'timestamp');
+  const profile = b.profile as { sub?: unknown } | undefined;
+  return {
+    msn: b.msn as string,
+    reference: b.reference as string,
+    pspReference: b.pspReference as string,
+    name: b.name as IncomingEvent['name'],
+    amount: { value: amount!.value as number, currency: String(amount!.currency ?? '') },
+    success: b.success as boolean,
+    timestamp: b.timestamp as string,
+    ...(profile && typeof profile.sub === 'string' ? { profile: { sub: profile.sub } } : {}),
+  };
+}
+
+/**
+ * The merchant's payments: creating them (ePayment create, with the Order Management category first when asked),
+ * keeping its view of each up to date from webhooks and queries (status logic in domain/order-status.ts), the
+ * follow-ups once authorized (receipt to Order Management, the customer's phone number from Userinfo, capture of
+ * invoices), its own capture, refund and cancel, and reconciliation. Every call to the platform goes through the
+ * typed client with an Idempotency-Key derived from the merchant's ids (`create-<reference>`,
+ * `capture-<reference>-<operation id>`...), so a retry is safe. Operations on one payment are serialized.
+ */
+export class PaymentService {
+  private readonly locks = new Map<string, Promise<unknown>>();
+  private readonly background = new Set<Promise<unknown>>();
+  private readonly tag: string;
+
+  constructor(private readonly deps: PaymentServiceDeps) {
+    let tag = deps.store.getSetting('reference_tag');
+    if (!tag) {
+      // A tag per merchant store, so that a new store does not reuse references a platform still remembers.
+      tag = randomBytes(4).toString('hex');
+      deps.store.setSetting('reference_tag', tag);
+    }
+    this.tag = tag;
+  }
+
+  private get store(): MerchantStore {
+    return this.deps.store;
+  }
+
+  private get client(): VippsClient {
+    return this.deps.client;
+  }
+
+  /** Runs `fn` after every earlier call for the same reference has finished. */
+  private withLock<T>(reference: string, fn: () => Promise<T>): Promise<T> {
+    const before = this.locks.get(reference) ?? Promise.resolve();
+    const run = before.then(fn, fn);
+    const tail = run.catch(() => undefined);
+    this.locks.set(reference, tail);
+    void tail.then(() => {
+      if (this.locks.get(reference) === tail) this.locks.delete(reference);
+    });
+    return run;
+  }
+
+  /** Runs `task` in the background; {@link idle} waits for it. Its failure is logged (and kept on the payment). */
+  private spawn(task: () => Promise<unknown>): void {
+    const p = task().catch((err: unknown) => this.deps.log.error({ err }, 'background task failed'));
+    this.background.add(p);
+    void p.finally(() => this.background.delete(p));
+  }
+
+  /** Resolves when every background follow-up started so far has finished (for tests and shutdown). */
+  async idle(): Promise<void> {
+    while (this.background.size > 0) await Promise.allSettled([...this.background]);
+  }
+
+  /** A new reference: `<prefix>-<store tag>-<n>`, 8-64 of `[a-zA-Z0-9-]` (contract 3.2). */
+  newReference(prefix: string): string {
+    return `${prefix}-${this.tag}-${this.store.next('reference')}`;
+  }
+
+  get(reference: string): PaymentRecord | undefined {
+    return this.store.getPayment(reference);
+  }
+
+  /**
+   * Asks for a payment: stores it (so that a webhook arriving during create finds it), PUTs the Order Management
+   * category when `orderDetailsUrl` is given (contract 6), and creates it (contract 3.2) with the Idempotency-Key
+   * `create-<reference>`. Answers the stored record (with `redirectUrl` for WEB_REDIRECT). A refusal is kept on
+   * the record (`createError`, status FAILED) and thrown as PlatformCallError; a call without a clear answer
+   * leaves the payment PENDING for the reconciler and throws PlatformCallError with `inDoubt`.
+   */
+  async create(input: NewPayment, prefix: string): Promise<PaymentRecord> {
+    const now = this.deps.now();
+    const reference = input.reference ?? this.newReference(prefix);
+    const record: PaymentRecord = {
+      reference,
+      purpose: input.purpose,
+      ownerId: input.ownerId,
+      amount: input.amount,
+      currency: this.deps.currency,
+      description: input.description,
+      userFlow: input.userFlow,
+      ...(input.phoneNumber ? { phoneNumber: input.phoneNumber } : {}),
+      ...(input.scope ? { scope: input.scope } : {}),
+      receipt: input.receipt,
+      receiptInCreate: input.receiptInCreate,
+      autoCapture: input.autoCapture ?? false,
+      ...(input.expiresAt ? { expiresAt: input.expiresAt } : {}),
+      view: newView(reference, input.amount, this.deps.currency, now),
+      createdAt: now,
+      updatedAt: now,
+    };
+    this.store.insertPayment(record);
+    return this.withLock(reference, async () => {
+      if (input.orderDetailsUrl) {
+        try {
+          await this.client.orderManagement.putCategory(reference, {
+            category: 'GENERAL',
+            orderDetailsUrl: input.orderDetailsUrl,
+          });
+        } catch (error) {
+          this.update(reference, (r) => ({
+            ...r,
+            createError: `Order Management category: ${describeError(error)}`,
+          }));
+          throw new PlatformCallError(
+            'Adding the invoice page to the order (Order Management)',
+            error,
+            false,
+          );
+        }
+      }
+      const body: CreatePaymentRequest = {
+        amount: {
+          currency: this.deps.currency as CreatePaymentRequest['amount']['currency'],
+          value: input.amount,
+        },
+        paymentMethod: { type: 'WALLET' },
+        reference,
+        userFlow: input.userFlow,
+        paymentDescription: input.description,
+        ...(input.phoneNumber ? { customer: { phoneNumber: input.phoneNumber } } : {}),
+        ...(input.returnUrl && input.userFlow !== 'PUSH_MESSAGE' ? { returnUrl: input.returnUrl } : {}),
+        ...(input.scope ? { profile: { scope: input.scope } } : {}),
+        ...(input.receiptInCreate ? { receipt: input.receipt } : {}),
+        ...(input.expiresAt ? { expiresAt: input.expiresAt } : {}),
+      };
+      try {
+        const created = await this.client.epayment.create(body, deriveIdempotencyKey('create', reference));
+        return this.update(reference, (r) => ({
+          ...r,
+          ...(created.redirectUrl ? { redirectUrl: created.redirectUrl } : {}),
+          ...(input.receiptInCreate ? { receiptAttachedAt: this.deps.now() } : {}),
+        }));
+      } catch (error) {
+        const doubt = inDoubt(error);
+        this.update(reference, (r) =>
+          doubt
+            ? { ...r, followUpError: `Create: ${describeError(error)}; the reconciler will check it.` }
+            : { ...r, createError: describeError(error) },
+        );
+        throw new PlatformCallError('Creating the payment request', error, doubt);
+      }
+    });
+  }
+
+  /** Reads, changes and saves a record in one transaction; answers the saved record. */
+  private update(reference: string, change: (r: PaymentRecord) => PaymentRecord): PaymentRecord {
+    return this.store.transaction(() => {
+      const current = this.store.getPayment(reference);
+      if (!current) throw new Error(`unknown payment ${reference}`);
+      const next = { ...change(current), updatedAt: this.deps.now() };
+      this.store.savePayment(next);
+      return next;
+    });
+  }
+
+  /**
+   * Processes one webhook event (contract 4.3) exactly once: the event is recorded by (reference, pspReference)
+   * and applied to the view in one transaction; a duplicate is recorded as such and changes nothing; an event of
+   * a payment the merchant does not know, or of another MSN, is ignored. Out-of-order events are fine (the view
+   * only moves forward). Once the payment is authorized, the follow-ups start in the background.
+   */
+  applyWebhook(event: WebhookEvent, rawBody: string): WebhookOutcome {
+    if (event.msn !== this.deps.msn) return 'other-msn';
+    const now = this.deps.now();
+    const outcome = this.store.transaction((): WebhookOutcome => {
+      const fresh = this.store.recordWebhookEvent({
+        reference: event.reference,
+        pspReference: event.pspReference,
+        name: event.name,
+        payload: rawBody,
+        receivedAt: now,
+      });
+      const record = this.store.getPayment(event.reference);
+      if (!record) return 'unknown-payment';
+      if (!fresh) return 'duplicate';
+      let { view } = applyEvent(record.view, event, now, 'webhook');
+      if (event.profile?.sub && !view.sub) view = { ...view, sub: event.profile.sub };
+      this.store.savePayment({ ...record, view, updatedAt: now });
+      return 'applied';
+    });
+    if (outcome === 'applied') this.startFollowUps(event.reference);
+    return outcome;
+  }
+
+  /** Starts the follow-ups of a payment in the background when it is authorized and has some left. */
+  private startFollowUps(reference: string): void {
+    const record = this.store.getPayment(reference);
+    if (!record || !this.hasFollowUps(record)) return;
+    this.spawn(() => this.followUp(reference));
+  }
+
+  private hasFollowUps(record: PaymentRecord): boolean {
+    const d = derive(record.view);
+    if (d.state !== 'AUTHORIZED') return false;
+    return followUpsPending(record) || (record.autoCapture && d.capturable > 0);
+  }
+
+  /**
+   * Queries the payment (GET payment and its event log, contract 3.4 and 3.7) and applies the answer: the view
+   * then agrees with the platform's. Settles operations in doubt and, when authorized, runs the follow-ups.
+   * A 404 for a payment whose create never got a clear answer marks it FAILED. Throws PlatformCallError.
+   */
+  async refresh(reference: string): Promise<PaymentRecord> {
+    const record = await this.withLock(reference, () => this.query(reference));
+    if (this.hasFollowUps(record)) return this.followUp(reference);
+    return record;
+  }
+
+  private async query(reference: string): Promise<PaymentRecord> {
+    let payment: GetPaymentResponse;
+    let events: PaymentEvent[];
+    try {
+      payment = await this.client.epayment.get(reference);
+      events = await this.client.epayment.events(reference);
+    } catch (error) {
+      const record = this.store.getPayment(reference);
+      if (
+        error instanceof VippsApiError &&
+        error.status === 404 &&
+        record &&
+        record.view.snapshot === undefined &&
+        Object.keys(record.view.events).length === 0
+      ) {
+        return this.update(reference, (r) => {
+          const { followUpError: _dropped, ...rest } = r;
+          return {
+            ...rest,
+            createError: 'The platform does not know this payment: create did not go through.',
+          };
+        });
+      }
+      throw new PlatformCallError('Querying the payment', error, true);
+    }
+    const now = this.deps.now();
+    return this.store.transaction(() => {
+      const record = this.store.getPayment(reference);
+      if (!record) throw new Error(`unknown payment ${reference}`);
+      let view = record.view;
+      for (const e of events) {
+        if (isEventName(e.name)) view = applyEvent(view, e, now, 'query').view;
+      }
+      view = applySnapshot(
+        view,
+        { state: payment.state, sums: sumsOf(payment.aggregate), sub: payment.profile?.sub },
+        now,
+      );
+      const next: PaymentRecord = { ...record, view, updatedAt: now };
+      if (record.inDoubt) {
+        delete next.inDoubt;
+        this.store.settleDoubts(reference, now);
+      }
+      if (next.followUpError?.startsWith('Create:')) delete next.followUpError;
+      this.store.savePayment(next);
+      return next;
+    });
+  }
+
+  /**
+   * The follow-ups of an authorized payment, each done once and retried until done: the receipt to Order
+   * Management unless it went with create (contract 6; a 409 means it is there already), the customer's phone
+   * number from Userinfo with the `sub` of the payment when the phone number was asked for (contract 5, 3.13),
+   * and the capture of an invoice. Failures are kept on the payment (`followUpError`) for the pages and the
+   * reconciler; never thrown.
+   */
+  followUp(reference: string): Promise<PaymentRecord> {
+    return this.withLock(reference, async () => {
+      let record = this.store.getPayment(reference)!;
+      if (derive(record.view).state !== 'AUTHORIZED') return record;
+      const errors: string[] = [];
+      if (record.receiptAttachedAt === undefined) {
+        try {
+          await this.client.orderManagement.addReceipt(reference, record.receipt);
+          record = this.update(reference, (r) => ({ ...r, receiptAttachedAt: this.deps.now() }));
+        } catch (error) {
+          if (error instanceof VippsApiError && error.status === 409) {
+            record = this.update(reference, (r) => ({ ...r, receiptAttachedAt: this.deps.now() }));
+          } else errors.push(`Attaching the receipt: ${describeError(error)}`);
+        }
+      }
+      if (wantsPhone(record) && record.customerSavedAt === undefined) {
+        try {
+          let sub = record.view.sub;
+          if (!sub) sub = (await this.query(reference)).view.sub;
+          if (!sub) throw new Error('the payment has no profile.sub yet');
+          const info = await this.client.userinfo.get(sub);
+          if (!info.phone_number) throw new Error('Userinfo gave no phone_number');
+          const now = this.deps.now();
+          this.store.transaction(() => {
+            this.store.saveCustomer({
+              phoneNumber: info.phone_number!,
+              ...(info.name ? { name: info.name } : {}),
+              sub,
+              consentSource: `shared the phone number when paying ${reference}`,
+              consentAt: now,
+              createdAt: now,
+            });
+            const r = this.store.getPayment(reference)!;
+            this.store.savePayment({ ...r, customerSavedAt: now, updatedAt: now });
+          });
+          record = this.store.getPayment(reference)!;
+        } catch (error) {
+          errors.push(`Reading the shared phone number (Userinfo): ${describeError(error)}`);
+        }
+      }
+      if (record.autoCapture && derive(record.view).capturable > 0) {
+        try {
+          record = await this.modify(record, 'capture', derive(record.view).capturable, 'auto');
+        } catch (error) {
+          errors.push(
+            `Capturing: ${describeError(error instanceof PlatformCallError ? error.cause : error)}`,
+          );
+        }
+      }
+      return this.update(reference, (r) => {
+        const { followUpError: _old, ...rest } = r;
+        return errors.length > 0 ? { ...rest, followUpError: errors.join(' ') } : rest;
+      });
+    });
+  }
+
+  /**
+   * Captures `amount` minor units (default: all that is left) and checks the result: the answer's
+   * capturedAmount must have grown by the amount (seed 002: "check the status of capture"). Refused before any
+   * call when the view shows less capturable. Throws RefusedError or PlatformCallError.
+   */
+  capture(reference: string, amount?: number): Promise<PaymentRecord> {
+    return this.withLock(reference, async () => {
+      const record = this.requireRecord(reference);
+      const d = derive(record.view);
+      const value = amount ?? d.capturable;
+      if (d.capturable <= 0) throw new RefusedError('Nothing is left to capture on this payment.');
+      if (value <= 0 || value > d.capturable) {
+        throw new RefusedError(
+          `At most ${formatAmount(d.capturable, record.currency)} can be captured (you asked for ${formatAmount(value, record.currency)}).`,
+        );
+      }
+      return this.modify(record, 'capture', value);
+    });
+  }
+
+  /** Refunds `amount` minor units of what was captured (contract 3.6). Throws RefusedError or PlatformCallError. */
+  refund(reference: string, amount: number): Promise<PaymentRecord> {
+    return this.withLock(reference, async () => {
+      const record = this.requireRecord(reference);
+      const d = derive(record.view);
+      if (d.refundable <= 0) throw new RefusedError('Nothing captured is left to refund on this payment.');
+      if (amount <= 0 || amount > d.refundable) {
+        throw new RefusedError(
+          `At most ${formatAmount(d.refundable, record.currency)} can be refunded (you asked for ${formatAmount(amount, record.currency)}).`,
+        );
+      }
+      return this.modify(record, 'refund', amount);
+    });
+  }
+
+  /**
+   * Cancels: a CREATED payment becomes TERMINATED, an authorized one releases what is not captured (contract
+   * 3.6). Throws RefusedError or PlatformCallError.
+   */
+  cancel(reference: string): Promise<PaymentRecord> {
+    return this.withLock(reference, async () => {
+      const record = this.requireRecord(reference);
+      if (!derive(record.view).cancellable)
+        throw new RefusedError('This payment can no longer be cancelled.');
+      return this.modify(record, 'cancel');
+    });
+  }
+
+  private requireRecord(reference: string): PaymentRecord {
+    const record = this.store.getPayment(reference);
+    if (!record) throw new RefusedError(`There is no payment ${reference}.`);
+    if (record.createError !== undefined) throw new RefusedError('This payment request was never created.');
+    return record;
+  }
+
+  /**
+   * One capture, refund or cancel: recorded as an operation first, sent with the Idempotency-Key
+   * `<kind>-<reference>-<operation id>` (or `-auto` for the automatic capture, so that it is sent once however
+   * often it is tried), the answer applied as a query result, and for capture and refund checked.
+   */
+  private async modify(
+    record: PaymentRecord,
+    kind: 'capture' | 'refund' | 'cancel',
+    amount?: number,
+    keyId?: string,
+  ): Promise<PaymentRecord> {
+    const reference = record.reference;
+    const op = this.store.startOperation({
+      reference,
+      kind,
+      ...(amount !== undefined ? { amount } : {}),
+      at: this.deps.now(),
+    });
+    const key = deriveIdempotencyKey(kind, reference, keyId ?? op.id);
+    const money = { currency: record.currency as 'NOK', value: amount ?? 0 };
+    let answer: ModificationResponse;
+    try {
+      answer =
+        kind === 'capture'
+          ? await this.client.epayment.capture(reference, money, key)
+          : kind === 'refund'
+            ? await this.client.epayment.refund(reference, money, key)
+            : await this.client.epayment.cancel(reference, key);
+    } catch (error) {
+      const doubt = inDoubt(error);
+      this.store.finishOperation(op.id, doubt ? 'doubt' : 'failed', this.deps.now(), describeError(error));
+      if (doubt) this.update(reference, (r) => ({ ...r, inDoubt: true }));
+      throw new PlatformCallError(`The ${kind}`, error, doubt);
+    }
+    const before = derive(record.view).sums;
+    const now = this.deps.now();
+    const next = this.store.transaction(() => {
+      const current = this.store.getPayment(reference)!;
+      const view = applySnapshot(current.view, { state: answer.state, sums: sumsOf(answer.aggregate) }, now);
+      const saved: PaymentRecord = { ...current, view, updatedAt: now };
+      this.store.savePayment(saved);
+      return saved;
+    });
+    const after = sumsOf(answer.aggregate);
+    const problem =
+      kind === 'capture' && after.captured < before.captured + (amount ?? 0)
+        ? `the platform shows ${formatAmount(after.captured, record.currency)} captured, expected at least ${formatAmount(before.captured + (amount ?? 0), record.currency)}`
+        : kind === 'refund' && after.refunded < before.refunded + (amount ?? 0)
+          ? `the platform shows ${formatAmount(after.refunded, record.currency)} refunded, expected at least ${formatAmount(before.refunded + (amount ?? 0), record.currency)}`
+          : undefined;
+    this.store.finishOperation(op.id, problem ? 'failed' : 'done', now, problem);
+    if (problem) throw new PlatformCallError(`Checking the ${kind}`, new Error(problem), false);
+    return next;
+  }
+
+  /** The payment's event log as the platform has it now (contract 3.7). Throws PlatformCallError. */
+  async platformEvents(reference: string): Promise<PaymentEvent[]> {
+    try {
+      return await this.client.epayment.events(reference);
+    } catch (error) {
+      throw new PlatformCallError('Reading the event log', error, false);
+    }
+  }
+
+  /**
+   * Reconciliation: queries every open payment that has had no news for `quietMs` (see `needsReconciliation`
+   * and the store's `open` flag), oldest news first, at most `limit`. Answers how many were checked and which
+   * failed (with the error), never throws. `now` is the merchant's clock.
+   */
+  async reconcile(
+    quietMs: number,
+    limit = 50,
+  ): Promise<{ checked: string[]; failed: Array<{ reference: string; error: string }> }> {
+    const due = this.store.listQuietOpenPayments(this.deps.now() - quietMs, limit);
+    const checked: string[] = [];
+    const failed: Array<{ reference: string; error: string }> = [];
+    for (const record of due) {
+      try {
+        await this.refresh(record.reference);
+        checked.push(record.reference);
+      } catch (error) {
+        // Count it as news, so a payment the platform cannot answer for does not starve the others.
+        this.update(record.reference, (r) => ({ ...r, view: { ...r.view, lastNewsAt: this.deps.now() } }));
+        failed.push({ reference: record.reference, error: describeError(error) });
+      }
+    }
+    return { checked, failed };
+  }
+}

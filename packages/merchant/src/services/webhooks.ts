@@ -1,0 +1,123 @@
+import { EPAYMENT_WEBHOOK_EVENTS } from '@betal/contract';
+import {
+  verifyWebhook,
+  type IncomingWebhook,
+  type VippsClient,
+  type WebhookVerification,
+} from '@betal/client';
+import type { MerchantStore } from '../store/store.js';
+import { describeError, type Log } from './payments.js';
+
+/** The registration the merchant keeps: id, URL and the secret (answered only at registration, contract 4.1). */
+export interface Registration {
+  id: string;
+  url: string;
+  secret: string;
+  registeredAt: number;
+}
+
+/** Where the registration stands, for the pages: registered, or the error of the last try. */
+export type RegistrationStatus =
+  { ok: true; registration: Registration } | { ok: false; error: string; at: number };
+
+const SETTING = 'webhook_registration';
+
+/**
+ * The merchant's webhook registration (contract 4.1) and the check of each delivery's signature (contract 4.4).
+ * At start the merchant makes sure one registration with its URL exists for every ePayment event: it keeps the
+ * one it registered before when the platform still has it (the secret is only known from registration), and
+ * otherwise deletes registrations of its URL whose secret it lost and registers anew.
+ */
+export class WebhookRegistrar {
+  private state: RegistrationStatus | undefined;
+  private readonly deps: {
+    store: MerchantStore;
+    client: VippsClient;
+    url: () => string;
+    now: () => number;
+    wallClock?: () => number;
+    log: Log;
+  };
+
+  /**
+   * `url` answers the URL the platform should POST to, e.g. `http://127.0.0.1:3000/webhooks/vipps` (a function:
+   * it is known once the merchant listens). `wallClock` is real time for the freshness of `x-ms-date` (epoch ms),
+   * default Date.now.
+   */
+  constructor(deps: {
+    store: MerchantStore;
+    client: VippsClient;
+    url: () => string;
+    now: () => number;
+    wallClock?: () => number;
+    log: Log;
+  }) {
+    this.deps = deps;
+    const saved = deps.store.getSetting(SETTING);
+    if (saved) this.saved = JSON.parse(saved) as Registration;
+  }
+
+  /** The registration kept in the store from an earlier start, if any. */
+  private saved: Registration | undefined;
+
+  /** The registration status, or undefined before the first try. */
+  get status(): RegistrationStatus | undefined {
+    return this.state;
+  }
+
+  /**
+   * Ensures the registration (see the class). Answers the status; a failure is kept (shown on the pages) and
+   * logged, never thrown, so that the merchant starts even when the platform is down; call again to retry.
+   */
+  async ensure(): Promise<RegistrationStatus> {
+    const { client, store, log } = this.deps;
+    const url = this.deps.url();
+    try {
+      const listed = await client.webhooks.list();
+      const known = this.state?.ok ? this.state.registration : this.saved;
+      if (known && listed.webhooks.some((w) => w.id === known.id && w.url === url)) {
+        this.state = { ok: true, registration: known };
+        return this.state;
+      }
+      for (const w of listed.webhooks) if (w.url === url) await client.webhooks.delete(w.id);
+      const created = await client.webhooks.register({ url, events: [...EPAYMENT_WEBHOOK_EVENTS] });
+      const registration: Registration = {
+        id: created.id,
+        url,
+        secret: created.secret,
+        registeredAt: this.deps.now(),
+      };
+      store.setSetting(SETTING, JSON.stringify(registration));
+      this.saved = registration;
+      this.state = { ok: true, registration };
+      log.info({ id: created.id, url }, 'registered the webhook');
+    } catch (error) {
+      this.state = {
+        ok: false,
+        error: `Registering the webhook ${url}: ${describeError(error)}`,
+        at: this.deps.now(),
+      };
+      log.error({ err: error, url }, 'webhook registration failed');
+    }
+    return this.state;
+  }
+
+  /**
+   * Verifies a delivery's signature (contract 4.4) with the registration's secret, through the client's
+   * `verifyWebhook`: content hash, HMAC-SHA256 over method, path and query, date, host and hash, and a date
+   * within 5 minutes of real time. Refused when the merchant holds no registration.
+   */
+  verify(request: IncomingWebhook): WebhookVerification {
+    const registration = this.state?.ok ? this.state.registration : this.saved;
+    if (!registration) {
+      return {
+        ok: false,
+        reason: 'signature-mismatch',
+        message: 'The merchant holds no webhook registration.',
+      };
+    }
+    return verifyWebhook(request, registration.secret, {
+      now: this.deps.wallClock ?? Date.now,
+    });
+  }
+}

@@ -1,0 +1,101 @@
+import { STATUS_LABELS, type PaymentStatus } from '../domain/order-status.js';
+import type { ListedStatus } from '../store/store.js';
+import { html, type Html } from './html.js';
+
+/** A message at the top of a page: an error (a refused form, a failed platform call) or a notice. */
+export interface Flash {
+  kind: 'error' | 'notice' | 'warning';
+  text: string;
+}
+
+/** Which side a page belongs to: the shop the customer sees, or the merchant's own pages. */
+export type Side = 'shop' | 'merchant';
+
+/** Options of {@link page}. */
+export interface PageOptions {
+  title: string;
+  side: Side;
+  shopName: string;
+  body: Html;
+  flashes?: Flash[];
+  /** Links of the local platform (customer's app, dashboard), shown in the merchant's footer. */
+  platformLinks?: Array<{ label: string; href: string }>;
+  /** Reload the page when a live status on it changes (return pages, the payment page). */
+  reloadOnChange?: boolean;
+  /** Have the merchant query the platform for pending payments on the page (return pages waiting for news). */
+  refresh?: boolean;
+}
+
+function flashes(list: Flash[] = []): Html {
+  return html`${list.map(
+    (f) =>
+      html`<div class="flash flash-${f.kind}" role="${f.kind === 'error' ? 'alert' : 'status'}">
+        ${f.text}
+      </div>`,
+  )}`;
+}
+
+/** A whole document: header with the side's navigation, the flashes, the body, and the small live-status script. */
+export function page(o: PageOptions): string {
+  const nav =
+    o.side === 'shop'
+      ? html`<nav aria-label="Shop"><a href="/shop">Products</a><a href="/shop/cart">Cart</a></nav>`
+      : html`<nav aria-label="Merchant">
+          <a href="/merchant">Overview</a><a href="/merchant/orders">Orders</a
+          ><a href="/merchant/links">Payment links</a><a href="/merchant/customers">Customers</a
+          ><a href="/merchant/invoices">Invoices</a><a href="/shop">Shop</a>
+        </nav>`;
+  return html`<!doctype html>
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>${o.title} · ${o.shopName}</title>
+        <link rel="stylesheet" href="/assets/merchant.css" />
+        <script src="/assets/merchant.js" defer></script>
+      </head>
+      <body
+        class="side-${o.side}"
+        ${o.reloadOnChange ? html`data-reload-on-change` : ''}
+        ${o.refresh ? html`data-refresh` : ''}
+      >
+        <header class="top">
+          <a class="logo" href="${o.side === 'shop' ? '/shop' : '/merchant'}"
+            >${o.shopName}${o.side === 'merchant' ? html` <small>merchant</small>` : ''}</a
+          >
+          ${nav}
+        </header>
+        <main>${flashes(o.flashes)} ${o.body}</main>
+        ${
+          o.side === 'merchant' && o.platformLinks?.length
+            ? html`<footer>
+                Local platform:
+                ${o.platformLinks.map((l) => html`<a href="${l.href}" target="_blank" rel="noopener">${l.label}</a> `)}
+              </footer>`
+            : ''
+        }
+      </body>
+    </html>`.value;
+}
+
+/** A status badge that the live script keeps up to date (by `data-ref`). */
+export function statusBadge(reference: string, status: ListedStatus, live = true): Html {
+  const label = status === 'FAILED' ? 'Not created' : STATUS_LABELS[status as PaymentStatus];
+  return html`<span
+    class="badge badge-${status.toLowerCase()}"
+    ${live ? html`data-ref="${reference}"` : ''}
+    data-status="${status}"
+    >${label}</span
+  >`;
+}
+
+/** A description list of label/value pairs. */
+export function facts(rows: Array<[string, unknown]>): Html {
+  return html`<dl class="facts">
+    ${rows.map(
+      ([k, v]) =>
+        html`<dt>${k}</dt>
+          <dd>${v as Html}</dd>`,
+    )}
+  </dl>`;
+}

@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  badge,
+  confirmPhone,
+  HAS_CHROMIUM,
+  openApp,
+  openRequest,
+  startScene,
+  type Scene,
+} from './support/browser.js';
+
+/**
+ * Seed 002, online payments, as a person does it in Chromium: products and a cart in the shop, Pay, the
+ * platform's landing page (phone number), the customer's app (approve), back to the shop's return page (which
+ * confirms the order by querying the payment), then Ship on the merchant's page (capture, checked).
+ */
+describe.skipIf(!HAS_CHROMIUM)('flow 002: online payments in the shop', () => {
+  let scene: Scene;
+  beforeAll(async () => {
+    scene = await startScene('002-shop');
+  });
+  afterAll(async () => {
+    await scene?.close();
+  });
+
+  it('cart → landing page → app → confirmed order → ship captures the full amount', async () => {
+    const shop = await scene.desktop.newPage();
+    await shop.goto(`${scene.merchantUrl}/shop`);
+    await scene.shot(shop, 'products');
+    await shop.getByRole('button', { name: 'Add Wool socks to the cart' }).click();
+    await shop.waitForURL(/\/shop\/cart$/);
+    await shop.goto(`${scene.merchantUrl}/shop`);
+    await shop.getByRole('button', { name: 'Add Knitted beanie to the cart' }).click();
+    await shop.getByLabel('Quantity of Wool socks').fill('2');
+    await shop.getByRole('button', { name: 'Update' }).first().click();
+    await expect.poll(() => shop.getByTestId('total').textContent()).toBe('NOK 547.00');
+    await scene.shot(shop, 'cart');
+
+    await shop.getByRole('button', { name: 'Pay with Vipps MobilePay' }).click();
+    await shop.waitForURL(/\/landing\?token=/);
+    await expect.poll(() => shop.locator('.order .amount').textContent()).toContain('547');
+    await scene.shot(shop, 'landing-page');
+    await confirmPhone(shop, '4796574209');
+    await scene.shot(shop, 'landing-waiting');
+
+    const order = scene.pair.merchant.merchant.store.listShopOrders()[0]!;
+    const app = await openApp(scene, 'Ingrid Berg');
+    await openRequest(app, order.reference);
+    await expect.poll(() => app.locator('main').textContent()).toContain('Wool socks');
+    await scene.shot(app, 'app-request');
+    await app.locator('button[data-action="approve"]').click();
+    await scene.shot(app, 'app-paid');
+
+    // The landing page notices and sends the browser back to the shop, which asks the platform.
+    await shop.waitForURL(new RegExp(`/shop/orders/${order.id}$`), { timeout: 20_000 });
+    await expect.poll(() => shop.locator('h1').textContent()).toContain('Your order is confirmed');
+    await scene.shot(shop, 'order-confirmed');
+
+    const admin = await scene.desktop.newPage();
+    await admin.goto(`${scene.merchantUrl}/merchant/orders`);
+    await badge(admin, order.reference, 'AUTHORIZED');
+    await scene.shot(admin, 'orders-before-ship');
+    await admin.getByRole('button', { name: /Ship \(capture NOK 547\.00\)/ }).click();
+    await expect.poll(() => admin.locator('.flash-notice').textContent()).toContain('Shipped');
+    await badge(admin, order.reference, 'CAPTURED');
+    await scene.shot(admin, 'orders-shipped');
+
+    const platformView = await scene.pair.merchant.merchant.client.epayment.get(order.reference);
+    expect(platformView.aggregate.capturedAmount.value).toBe(54700);
+    expect(platformView.state).toBe('AUTHORIZED');
+  });
+});
