@@ -125,7 +125,7 @@ program
         `  Merchant's pages           ${merchantUrl}/merchant`,
         `  The five flows, explained  ${merchantUrl}/`,
         `  Customer's app             ${platformUrl}/app`,
-        `  Platform dashboard         ${platformUrl}/betal/dashboard/webhooks`,
+        `  Platform dashboard         ${platformUrl}/betal/dashboard  (webhooks: /betal/dashboard/webhooks)`,
         `  Platform API, OpenAPI      ${platformUrl}  ${platformUrl}/docs`,
         '',
         `  Stores                     ${platform.config.database}  ${merchantConfig.database}`,

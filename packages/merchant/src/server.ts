@@ -93,7 +93,7 @@ export async function createMerchant(
         { label: "Customer's app", href: `${config.vipps.baseUrl}/app` },
         {
           label: 'Platform dashboard (webhook deliveries)',
-          href: `${config.vipps.baseUrl}/betal/dashboard/webhooks`,
+          href: `${config.vipps.baseUrl}/betal/dashboard`,
         },
         { label: 'API docs', href: `${config.vipps.baseUrl}/docs` },
       ];

@@ -4,6 +4,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { accessTokenRoutes } from './api/accesstoken.js';
 import { betalRoutes } from './api/betal.js';
+import { dashboardRoutes } from './api/dashboard.js';
 import { epaymentRoutes } from './api/epayment.js';
 import { webhookRoutes } from './api/webhooks.js';
 import { WebhookService, type WebhookServiceOptions } from './delivery/service.js';
@@ -188,6 +189,7 @@ export async function createPlatform(
   await app.register(webhookRoutes, { auth, webhooks, clock, devMode: config.devMode });
   await app.register(orderManagementRoutes, { auth, orders });
   await app.register(userinfoRoutes, { auth, userinfo: new UserinfoService(store, clock) });
+  await app.register(dashboardRoutes, { clock, store, directory, devMode: config.devMode });
   await app.register(betalRoutes, {
     clock,
     store,

@@ -1,7 +1,7 @@
 import type { Brand } from '../domain/sales-unit.js';
 import type { TestUser } from '../domain/test-user.js';
 import type { LandingView } from '../services/customer.js';
-import { html, jsonForScript, type Html } from './html.js';
+import { html, jsonForScript, type Html } from '../html.js';
 import { LANGUAGES, MESSAGES, money, translator, type Language } from './i18n.js';
 
 /**

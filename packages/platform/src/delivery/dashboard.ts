@@ -1,10 +1,6 @@
 import type { Delivery } from '@betal/contract';
+import { escapeHtml } from '../html.js';
 import type { RegistrationSummary } from './service.js';
-
-/** Escapes text for HTML element content and attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
 
 const STYLE = `
   :root { --ink: #1d1b26; --muted: #6b6878; --line: #e4e2ec; --brand: #ff5b24; --ok: #11794a; --bad: #b3261e;

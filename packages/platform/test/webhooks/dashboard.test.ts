@@ -42,7 +42,7 @@ describe('the webhooks page of the dashboard', () => {
     expect(res.headers.get('content-type')).toMatch(/^text\/html/);
     const html = await res.text();
     expect(html).toContain(ok.url);
-    expect(html).toContain('HTTP 503: &#60;script&#62;alert(1)&#60;/script&#62; down for maintenance');
+    expect(html).toContain('HTTP 503: &lt;script&gt;alert(1)&lt;/script&gt; down for maintenance');
     expect(html).not.toContain('<script>');
     expect(html).toContain('epayments.payment.captured.v1');
     expect(html.match(/<form method="post" action="\/betal\/deliveries\/\d+\/redeliver/g)?.length).toBe(6);

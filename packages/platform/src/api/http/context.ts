@@ -19,7 +19,7 @@ export const LINT_HEADER = 'x-betal-lint';
 /** The `instance` of a Problem: the path as the API's own server sees it (without the API's base segment). */
 export function instanceOf(request: FastifyRequest): string {
   const path = request.url.split('?')[0] ?? request.url;
-  return path.replace(/^\/epayment(?=\/)/, '');
+  return path.replace(/^\/(epayment|webhooks)(?=\/v1\/)/, '');
 }
 
 /** Sends a problem as `application/problem+json` with this request's instance and trace id. */

@@ -3,7 +3,7 @@ import { DomainError, FieldError } from '../../domain/errors.js';
 import { problem, problemOf } from '../../problem.js';
 import { AuthError } from '../../services/auth.js';
 import { sendProblem } from './context.js';
-import { JsonSyntaxError } from './json-body.js';
+import { JsonSyntaxError, JsonTooDeepError } from './json-body.js';
 
 /** Adds the Problem-shaped error and not-found handlers: no request ever gets a bare 500 or an HTML page. */
 export function registerErrorHandling(app: FastifyInstance): void {
@@ -18,6 +18,15 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | Error, request, reply) => {
     if (error instanceof DomainError || error instanceof FieldError)
       return sendProblem(request, reply, problemOf(error));
+    if (error instanceof JsonTooDeepError) {
+      return sendProblem(
+        request,
+        reply,
+        problem(400, `The request body nests too deeply: ${error.message}.`, {
+          extraDetails: [{ name: '$', reason: error.message }],
+        }),
+      );
+    }
     if (error instanceof JsonSyntaxError) {
       return sendProblem(
         request,

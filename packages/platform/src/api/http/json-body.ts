@@ -13,6 +13,14 @@ export class JsonSyntaxError extends Error {
   }
 }
 
+/** A body that may be valid JSON but nests deeper than this API reads. */
+export class JsonTooDeepError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'JsonTooDeepError';
+  }
+}
+
 /** The deepest nesting of arrays and objects a request body may have; no ePayment body comes near it. */
 export const MAX_JSON_DEPTH = 64;
 
@@ -49,11 +57,8 @@ export function parseJsonBody(text: string): unknown {
   if (text.trim() === '') return undefined;
   const depth = nestingDepth(text);
   if (depth > MAX_JSON_DEPTH) {
-    throw new JsonSyntaxError(
+    throw new JsonTooDeepError(
       `arrays and objects nest ${depth} levels deep; at most ${MAX_JSON_DEPTH} are accepted`,
-      undefined,
-      undefined,
-      undefined,
     );
   }
   try {

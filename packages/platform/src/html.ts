@@ -1,4 +1,4 @@
-/** Safe HTML building for the customer's pages: every interpolated value is escaped unless it is {@link Html}. */
+/** Safe HTML building for the platform's pages: every interpolated value is escaped unless it is {@link Html}. */
 
 /** A piece of HTML that is already safe (built by {@link html} or {@link raw}). */
 export class Html {

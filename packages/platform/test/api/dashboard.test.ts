@@ -1,0 +1,28 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { Api, ref, startApi, webRedirect } from '../support/harness.js';
+
+let api: Api;
+beforeAll(async () => {
+  api = await startApi();
+});
+afterAll(() => api.close());
+
+it('lists each sales unit with its latest payments, their state and aggregate', async () => {
+  const reference = ref('dash');
+  expect((await api.create(webRedirect(reference, 12_345))).status).toBe(201);
+  expect((await api.approve(reference)).status).toBe(200);
+  expect((await api.modify('capture', reference, 2_345, `${reference}-c`)).status).toBe(200);
+
+  const res = await fetch(`${api.url}/betal/dashboard`);
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toMatch(/text\/html/);
+  expect(res.headers.get('content-security-policy')).toMatch(/frame-ancestors 'none'/);
+  const page = await res.text();
+  expect(page).toContain('MSN 123456');
+  expect(page).toContain('MSN 654321');
+  const row = page.slice(page.indexOf(reference), page.indexOf('</tr>', page.indexOf(reference)));
+  expect(row).toContain('AUTHORIZED');
+  expect(row).toContain('123.45 NOK');
+  expect(row).toContain('23.45 NOK');
+  expect(page).toContain('href="/betal/dashboard/webhooks"');
+});
