@@ -132,7 +132,6 @@ async function memory(dir) {
       url: p.url,
       connections,
       amount: memoryCreates,
-      duration: undefined,
       requests: [createRequest(p.headers, 'mem')],
     });
     const after = rssMb(p.child.pid);

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomFillSync, randomUUID } from 'node:crypto';
 import type { PspReferenceSource } from './domain/payment.js';
 
 /** Sources of the ids the platform hands out; injected so that tests can make them predictable. */
@@ -11,12 +11,35 @@ export interface IdSource extends PspReferenceSource {
   traceId(): string;
 }
 
-/** Random ids: UUIDs, 10-digit numeric pspReferences, 24-byte base64url tokens. */
+/**
+ * Cryptographically random bytes handed out from a pool refilled 8 KiB at a time: one system call for hundreds of
+ * ids instead of one per id, which showed in the profile of create.
+ */
+class RandomPool {
+  private readonly pool = Buffer.alloc(8192);
+  private offset = this.pool.length;
+
+  take(n: number): Buffer {
+    if (this.offset + n > this.pool.length) {
+      randomFillSync(this.pool);
+      this.offset = 0;
+    }
+    const out = Buffer.from(this.pool.subarray(this.offset, this.offset + n));
+    this.offset += n;
+    return out;
+  }
+}
+
+/** Random ids: UUIDs, 10-digit numeric pspReferences, 24-byte base64url tokens, traceparent-style trace ids. */
 export function randomIds(): IdSource {
+  const random = new RandomPool();
   return {
     uuid: () => randomUUID(),
-    next: () => String(1_000_000_000 + (randomBytes(4).readUInt32BE(0) % 9_000_000_000)),
-    token: () => randomBytes(24).toString('base64url'),
-    traceId: () => `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`,
+    next: () => String(1_000_000_000 + (random.take(4).readUInt32BE(0) % 9_000_000_000)),
+    token: () => random.take(24).toString('base64url'),
+    traceId: () => {
+      const bytes = random.take(24).toString('hex');
+      return `00-${bytes.slice(0, 32)}-${bytes.slice(32)}-01`;
+    },
   };
 }

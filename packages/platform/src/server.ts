@@ -152,12 +152,23 @@ export async function createPlatform(
     done(error, undefined);
   });
   app.decorateRequest('lintNotices', null as unknown as string[]);
-  app.decorateRequest('traceId', '');
-  app.addHook('onRequest', async (request) => {
-    request.lintNotices = [];
-    request.traceId = ids.traceId();
+  // The trace id is made on first use: only Problem answers carry one.
+  const traceIds = new WeakMap<object, string>();
+  app.decorateRequest('traceId', {
+    getter(this: object) {
+      let id = traceIds.get(this);
+      if (id === undefined) traceIds.set(this, (id = ids.traceId()));
+      return id;
+    },
+    setter(this: object, value: string) {
+      traceIds.set(this, value);
+    },
   });
-  app.addHook('onSend', async (request, reply, payload) => {
+  app.addHook('onRequest', (request, _reply, done) => {
+    request.lintNotices = [];
+    done();
+  });
+  app.addHook('onSend', (request, reply, payload, done) => {
     if (request.lintNotices.length > 0) {
       reply.header(
         LINT_HEADER,
@@ -168,7 +179,7 @@ export async function createPlatform(
         'accepted a deviation from the Vipps MobilePay spec',
       );
     }
-    return payload;
+    done(null, payload);
   });
   registerErrorHandling(app);
 

@@ -474,6 +474,13 @@ export class WebhookService {
     this.outboxDirty = false;
     for (;;) {
       const from = this.cursorSeq ?? (await this.hooks.cursor());
+      if ((await this.liveRegistrations()).length === 0) {
+        // Nobody to deliver to: move the cursor past everything without reading the events.
+        const latest = await this.store.latestEventSeq();
+        this.cursorSeq =
+          latest > from && !(await this.hooks.fanOut(from, latest, [])) ? undefined : Math.max(from, latest);
+        return;
+      }
       const events = await this.store.eventsAfter(from, this.fanOutBatch);
       const last = events[events.length - 1];
       if (!last) {

@@ -85,6 +85,8 @@ export interface PlatformStore {
   findPayment(msn: string, reference: string): Promise<Payment | undefined>;
   findPaymentByToken(token: string): Promise<Payment | undefined>;
   listEvents(msn: string, reference: string): Promise<StoredPaymentEvent[]>;
+  /** The `seq` of the newest event (0 when there is none). */
+  latestEventSeq(): Promise<number>;
   /** Events of every payment after `seq`, oldest first: the outbox that webhook delivery reads. */
   eventsAfter(seq: number, limit: number): Promise<StoredPaymentEvent[]>;
   /** CREATED payments whose expiry is at or before `now`. */
