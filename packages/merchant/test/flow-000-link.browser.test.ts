@@ -1,13 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  badge,
-  confirmPhone,
-  HAS_CHROMIUM,
-  openApp,
-  openRequest,
-  startScene,
-  type Scene,
-} from './support/browser.js';
+import { expect, it } from 'vitest';
+import { badge, confirmPhone, describeFlow, openApp, openRequest } from './support/browser.js';
 
 /**
  * Seed 000, a payment request as a link, as people do it in Chromium: the merchant makes a link and a printable
@@ -15,15 +7,7 @@ import {
  * platform's landing page and approves in the app; the confirmation page; the merchant sees the receipt attached,
  * captures, and refunds part of it.
  */
-describe.skipIf(!HAS_CHROMIUM)('flow 000: payment request as a link', () => {
-  let scene: Scene;
-  beforeAll(async () => {
-    scene = await startScene('000-link');
-  });
-  afterAll(async () => {
-    await scene?.close();
-  });
-
+describeFlow('flow 000: payment request as a link', '000-link', (scene) => {
   it('link and QR → payment page → landing page → app → confirmation → capture → partial refund', async () => {
     const admin = await scene.desktop.newPage();
     await admin.goto(`${scene.merchantUrl}/merchant/links`);

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { badge, HAS_CHROMIUM, openApp, openRequest, startScene, type Scene } from './support/browser.js';
+import { expect, it } from 'vitest';
+import { badge, describeFlow, openApp, openRequest } from './support/browser.js';
 
 /**
  * Seed 001, a payment request sent directly to the app, as people do it in Chromium: the merchant adds a customer
@@ -7,15 +7,7 @@ import { badge, HAS_CHROMIUM, openApp, openRequest, startScene, type Scene } fro
  * approval reaches the merchant by webhook (the live badge changes without a reload); the receipt is attached;
  * the merchant captures.
  */
-describe.skipIf(!HAS_CHROMIUM)('flow 001: payment request sent directly to the app', () => {
-  let scene: Scene;
-  beforeAll(async () => {
-    scene = await startScene('001-direct');
-  });
-  afterAll(async () => {
-    await scene?.close();
-  });
-
+describeFlow('flow 001: payment request sent directly to the app', '001-direct', (scene) => {
   it('customer with consent → PUSH_MESSAGE → app → webhook → receipt → capture', async () => {
     const admin = await scene.desktop.newPage();
     await admin.goto(`${scene.merchantUrl}/merchant/customers`);

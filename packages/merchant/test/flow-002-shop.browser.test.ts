@@ -1,28 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  badge,
-  confirmPhone,
-  HAS_CHROMIUM,
-  openApp,
-  openRequest,
-  startScene,
-  type Scene,
-} from './support/browser.js';
+import { expect, it } from 'vitest';
+import { badge, confirmPhone, describeFlow, openApp, openRequest } from './support/browser.js';
 
 /**
  * Seed 002, online payments, as a person does it in Chromium: products and a cart in the shop, Pay, the
  * platform's landing page (phone number), the customer's app (approve), back to the shop's return page (which
  * confirms the order by querying the payment), then Ship on the merchant's page (capture, checked).
  */
-describe.skipIf(!HAS_CHROMIUM)('flow 002: online payments in the shop', () => {
-  let scene: Scene;
-  beforeAll(async () => {
-    scene = await startScene('002-shop');
-  });
-  afterAll(async () => {
-    await scene?.close();
-  });
-
+describeFlow('flow 002: online payments in the shop', '002-shop', (scene) => {
   it('cart → landing page → app → confirmed order → ship captures the full amount', async () => {
     const shop = await scene.desktop.newPage();
     await shop.goto(`${scene.merchantUrl}/shop`);

@@ -1,13 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  badge,
-  confirmPhone,
-  HAS_CHROMIUM,
-  openApp,
-  openRequest,
-  startScene,
-  type Scene,
-} from './support/browser.js';
+import { expect, it } from 'vitest';
+import { badge, confirmPhone, describeFlow, openApp, openRequest } from './support/browser.js';
 
 /**
  * Seed 003, a payment request with sharing of the phone number, as people do it in Chromium: a payment link with
@@ -15,15 +7,7 @@ import {
  * Userinfo and stores the phone number with the consent; the next request to that customer goes straight to the
  * app (seed 001), and is captured.
  */
-describe.skipIf(!HAS_CHROMIUM)('flow 003: payment request with sharing of the phone number', () => {
-  let scene: Scene;
-  beforeAll(async () => {
-    scene = await startScene('003-phone-sharing');
-  });
-  afterAll(async () => {
-    await scene?.close();
-  });
-
+describeFlow('flow 003: payment request with sharing of the phone number', '003-phone-sharing', (scene) => {
   it('link with phoneNumber scope → consent and approval → customer stored → next request straight to the app → capture', async () => {
     const admin = await scene.desktop.newPage();
     await admin.goto(`${scene.merchantUrl}/merchant/links`);

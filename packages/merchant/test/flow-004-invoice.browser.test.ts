@@ -1,14 +1,6 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  badge,
-  confirmPhone,
-  HAS_CHROMIUM,
-  openApp,
-  openRequest,
-  startScene,
-  type Scene,
-} from './support/browser.js';
+import { beforeAll, expect, it } from 'vitest';
+import { badge, confirmPhone, describeFlow, openApp, openRequest } from './support/browser.js';
 
 /**
  * Seed 004, payment requests for invoices, as people do it in Chromium:
@@ -19,15 +11,10 @@ import {
  *   customer is known;
  * - an unpaid invoice expires at the end of its due date (the platform's test clock moves).
  */
-describe.skipIf(!HAS_CHROMIUM)('flow 004: payment requests for invoices', () => {
-  let scene: Scene;
+describeFlow('flow 004: payment requests for invoices', '004-invoice', (scene) => {
   let admin: Page;
   beforeAll(async () => {
-    scene = await startScene('004-invoice');
     admin = await scene.desktop.newPage();
-  });
-  afterAll(async () => {
-    await scene?.close();
   });
 
   async function newInvoice(fields: {

@@ -4,7 +4,8 @@ import { amountInputValue, formatAmount, readAmount } from '../domain/input.js';
 import { STATUS_LABELS, derive, eventHistory, type PaymentStatus } from '../domain/order-status.js';
 import { PlatformCallError, describeError } from '../services/payments.js';
 import { listedStatus, type PaymentRecord, type Purpose } from '../store/store.js';
-import { failureOf, formOf, noticeOf, sendPage, type WebContext } from './context.js';
+import { formOf, noticeOf, sendPage, type WebContext } from './context.js';
+import { failureState, paymentTable, sendPageInState } from './page-parts.js';
 import { html, type Html } from './html.js';
 import { facts, statusBadge, type Flash } from './layout.js';
 import { notFound } from './links.js';
@@ -39,29 +40,10 @@ function time(epochMs: number | undefined): string {
 
 function paymentsOverview(ctx: WebContext, payments: PaymentRecord[]): Html {
   if (payments.length === 0) return html`<p class="card muted">No payments yet.</p>`;
-  return html`<table>
-    <thead>
-      <tr>
-        <th>Reference</th>
-        <th>For</th>
-        <th>Flow</th>
-        <th class="num">Amount</th>
-        <th>Status</th>
-      </tr>
-    </thead>
-    <tbody>
-      ${payments.map(
-        (p) =>
-          html`<tr>
-            <td><a href="/merchant/payments/${p.reference}">${p.reference}</a></td>
-            <td>${ownerLink(ctx, p)}</td>
-            <td>${p.userFlow}${p.expiresAt ? ' (long-living)' : ''}</td>
-            <td class="num">${formatAmount(p.amount, p.currency)}</td>
-            <td>${statusBadge(p.reference, listedStatus(p))}</td>
-          </tr>`,
-      )}
-    </tbody>
-  </table>`;
+  return paymentTable(payments, [
+    { heading: 'For', cell: (p) => ownerLink(ctx, p) },
+    { heading: 'Flow', cell: (p) => `${p.userFlow}${p.expiresAt ? ' (long-living)' : ''}` },
+  ]);
 }
 
 /**
@@ -163,13 +145,7 @@ export async function adminRoutes(app: FastifyInstance, ctx: WebContext): Promis
               </tbody>
             </table>`
       }`;
-    return sendPage(ctx, reply, {
-      status: o.status ?? 200,
-      title: 'Orders',
-      side: 'merchant',
-      body,
-      flashes: o.flashes ?? [],
-    });
+    return sendPageInState(ctx, reply, o, { title: 'Orders', side: 'merchant', body });
   };
 
   app.get('/merchant/orders', async (request, reply) => renderOrders(reply, { flashes: noticeOf(request) }));
@@ -200,8 +176,7 @@ export async function adminRoutes(app: FastifyInstance, ctx: WebContext): Promis
       ctx.store.saveShopOrder({ ...order, shippedAt: ctx.now() });
       return reply.redirect('/merchant/orders?done=shipped', 303);
     } catch (error) {
-      const failure = failureOf(error);
-      return renderOrders(reply, { status: failure.status, flashes: [failure.flash] });
+      return renderOrders(reply, failureState(error));
     }
   });
 
@@ -443,11 +418,7 @@ export async function adminRoutes(app: FastifyInstance, ctx: WebContext): Promis
           }
           return reply.redirect(`/merchant/payments/${record.reference}?done=${done}`, 303);
         } catch (error) {
-          const failure = failureOf(error);
-          return renderPayment(reply, ctx.store.getPayment(record.reference)!, {
-            status: failure.status,
-            flashes: [failure.flash],
-          });
+          return renderPayment(reply, ctx.store.getPayment(record.reference)!, failureState(error));
         }
       },
     );

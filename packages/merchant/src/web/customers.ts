@@ -2,7 +2,8 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { readAmount, readPhoneNumber, readText } from '../domain/input.js';
 import { singleLineReceipt } from '../domain/receipt.js';
 import type { Customer } from '../store/store.js';
-import { failureOf, formOf, noticeOf, sendPage, type WebContext } from './context.js';
+import { failureOf, formOf, noticeOf, type WebContext } from './context.js';
+import { amountField, descriptionField, sendPageInState } from './page-parts.js';
 import { html } from './html.js';
 import { facts, type Flash } from './layout.js';
 import { notFound, paymentsTable } from './links.js';
@@ -71,13 +72,7 @@ export async function customerRoutes(app: FastifyInstance, ctx: WebContext): Pro
         >
         <div><button type="submit">Add customer</button></div>
       </form>`;
-    return sendPage(ctx, reply, {
-      status: o.status ?? 200,
-      title: 'Customers',
-      side: 'merchant',
-      body,
-      flashes: o.flashes ?? [],
-    });
+    return sendPageInState(ctx, reply, o, { title: 'Customers', side: 'merchant', body });
   };
 
   app.get('/merchant/customers', async (request, reply) => renderList(reply, { flashes: noticeOf(request) }));
@@ -132,38 +127,13 @@ export async function customerRoutes(app: FastifyInstance, ctx: WebContext): Pro
       </section>
       <h2>Send a payment request to the app</h2>
       <form class="card stack" method="post" action="/merchant/customers/${customer.phoneNumber}/requests">
-        <div>
-          <label for="amount">Amount (${currency})</label>
-          <input
-            id="amount"
-            name="amount"
-            type="text"
-            inputmode="decimal"
-            placeholder="300.00"
-            value="${v.amount ?? ''}"
-          />
-        </div>
-        <div>
-          <label for="description">Description <span class="hint">(3-100 characters)</span></label>
-          <input
-            id="description"
-            name="description"
-            type="text"
-            maxlength="100"
-            value="${v.description ?? ''}"
-          />
-        </div>
+        ${amountField({ currency, value: v.amount, placeholder: '300.00' })}
+        ${descriptionField({ value: v.description, hint: '3-100 characters' })}
         <div><button type="submit">Send to the app</button></div>
       </form>
       <h2>Payment requests</h2>
       ${paymentsTable(payments)}`;
-    return sendPage(ctx, reply, {
-      status: o.status ?? 200,
-      title: 'Customer',
-      side: 'merchant',
-      body,
-      flashes: o.flashes ?? [],
-    });
+    return sendPageInState(ctx, reply, o, { title: 'Customer', side: 'merchant', body });
   };
 
   app.get<{ Params: { phone: string } }>('/merchant/customers/:phone', async (request, reply) => {

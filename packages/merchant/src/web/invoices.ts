@@ -11,9 +11,10 @@ import {
 } from '../domain/input.js';
 import { derive } from '../domain/order-status.js';
 import { receiptOf, totalOf, type Line } from '../domain/receipt.js';
-import { PlatformCallError, type PaymentService } from '../services/payments.js';
+import type { PaymentService } from '../services/payments.js';
 import { listedStatus, type Invoice, type MerchantStore, type PaymentRecord } from '../store/store.js';
 import { failureOf, formOf, noticeOf, sendPage, type WebContext } from './context.js';
+import { failureState, redirectToPayment, sendPageInState } from './page-parts.js';
 import { html, type Html } from './html.js';
 import { facts, statusBadge, type Flash } from './layout.js';
 import { notFound, paymentsTable } from './links.js';
@@ -276,13 +277,7 @@ export async function invoiceRoutes(app: FastifyInstance, ctx: WebContext): Prom
         </div>
         <div><button type="submit">Create invoice</button></div>
       </form>`;
-    return sendPage(ctx, reply, {
-      status: o.status ?? 200,
-      title: 'New invoice',
-      side: 'merchant',
-      body,
-      flashes: o.flashes ?? [],
-    });
+    return sendPageInState(ctx, reply, o, { title: 'New invoice', side: 'merchant', body });
   };
 
   app.get('/merchant/invoices/new', async (_request, reply) => renderNew(reply));
@@ -348,8 +343,7 @@ export async function invoiceRoutes(app: FastifyInstance, ctx: WebContext): Prom
         await sendInvoiceToApp(ctx.payments, invoice, ctx.publicUrl);
         return reply.redirect(`/merchant/invoices/${invoice.id}?done=sent`, 303);
       } catch (err) {
-        const failure = failureOf(err);
-        return renderInvoice(reply, invoice, { status: failure.status, flashes: [failure.flash] });
+        return renderInvoice(reply, invoice, failureState(err));
       }
     }
     return reply.redirect(`/merchant/invoices/${invoice.id}?done=created`, 303);
@@ -396,13 +390,7 @@ export async function invoiceRoutes(app: FastifyInstance, ctx: WebContext): Prom
       ${invoiceLines(invoice)}
       <h2>Payment requests</h2>
       ${paymentsTable(payments)}`;
-    return sendPage(ctx, reply, {
-      status: o.status ?? 200,
-      title: `Invoice #${invoice.number}`,
-      side: 'merchant',
-      body,
-      flashes: o.flashes ?? [],
-    });
+    return sendPageInState(ctx, reply, o, { title: `Invoice #${invoice.number}`, side: 'merchant', body });
   };
 
   app.get<{ Params: { id: string } }>('/merchant/invoices/:id', async (request, reply) => {
@@ -429,8 +417,7 @@ export async function invoiceRoutes(app: FastifyInstance, ctx: WebContext): Prom
       await sendInvoiceToApp(ctx.payments, invoice, ctx.publicUrl);
       return reply.redirect(`/merchant/invoices/${invoice.id}?done=sent`, 303);
     } catch (err) {
-      const failure = failureOf(err);
-      return renderInvoice(reply, invoice, { status: failure.status, flashes: [failure.flash] });
+      return renderInvoice(reply, invoice, failureState(err));
     }
   });
 
@@ -539,17 +526,9 @@ export async function invoiceRoutes(app: FastifyInstance, ctx: WebContext): Prom
         },
         'inv',
       );
-      if (!record.redirectUrl) {
-        throw new PlatformCallError(
-          'Creating the payment request',
-          new Error('the answer has no redirectUrl'),
-          false,
-        );
-      }
-      return reply.redirect(record.redirectUrl, 303);
+      return redirectToPayment(reply, record);
     } catch (err) {
-      const failure = failureOf(err);
-      return renderPublic(reply, invoice, { status: failure.status, flashes: [failure.flash] });
+      return renderPublic(reply, invoice, failureState(err));
     }
   });
 }

@@ -4,9 +4,16 @@ import QRCode from 'qrcode';
 import { formatAmount, readAmount, readText } from '../domain/input.js';
 import { derive } from '../domain/order-status.js';
 import { singleLineReceipt } from '../domain/receipt.js';
-import { PlatformCallError } from '../services/payments.js';
 import { listedStatus, type PaymentLink, type PaymentRecord } from '../store/store.js';
 import { failureOf, formOf, noticeOf, sendPage, type WebContext } from './context.js';
+import {
+  amountField,
+  descriptionField,
+  failureState,
+  paymentTable,
+  redirectToPayment,
+  sendPageInState,
+} from './page-parts.js';
 import { html, raw, type Html } from './html.js';
 import { facts, statusBadge, type Flash } from './layout.js';
 
@@ -32,32 +39,13 @@ export function linkState(attempts: PaymentRecord[]): {
   return { kind: 'open' };
 }
 
-function paymentsTable(payments: PaymentRecord[]): Html {
+/** The payments of a link, a customer or an invoice, with the time each was created. */
+export function paymentsTable(payments: PaymentRecord[]): Html {
   if (payments.length === 0) return html`<p class="muted">No payment yet.</p>`;
-  return html`<table>
-    <thead>
-      <tr>
-        <th>Reference</th>
-        <th>Created</th>
-        <th class="num">Amount</th>
-        <th>Status</th>
-      </tr>
-    </thead>
-    <tbody>
-      ${payments.map(
-        (p) =>
-          html`<tr>
-            <td><a href="/merchant/payments/${p.reference}">${p.reference}</a></td>
-            <td>${new Date(p.createdAt).toISOString().replace('T', ' ').slice(0, 16)}</td>
-            <td class="num">${formatAmount(p.amount, p.currency)}</td>
-            <td>${statusBadge(p.reference, listedStatus(p))}</td>
-          </tr>`,
-      )}
-    </tbody>
-  </table>`;
+  return paymentTable(payments, [
+    { heading: 'Created', cell: (p) => new Date(p.createdAt).toISOString().replace('T', ' ').slice(0, 16) },
+  ]);
 }
-
-export { paymentsTable };
 
 /**
  * Payment links: seed 000 (a link and a printable QR to the merchant's own payment page; the customer chooses
@@ -82,32 +70,13 @@ export async function linkRoutes(app: FastifyInstance, ctx: WebContext): Promise
         003): afterwards you can send them requests straight to the app.
       </p>
       <form class="card stack" method="post" action="/merchant/links">
-        <div>
-          <label for="amount">Amount (${currency})</label>
-          <input
-            id="amount"
-            name="amount"
-            type="text"
-            inputmode="decimal"
-            placeholder="249.50"
-            value="${v.amount ?? ''}"
-            ${o.invalid === 'amount' ? raw('aria-invalid="true"') : ''}
-          />
-        </div>
-        <div>
-          <label for="description"
-            >Description <span class="hint">(3-100 characters, shown in the app)</span></label
-          >
-          <input
-            id="description"
-            name="description"
-            type="text"
-            maxlength="100"
-            placeholder="Guided tour, 2 people"
-            value="${v.description ?? ''}"
-            ${o.invalid === 'description' ? raw('aria-invalid="true"') : ''}
-          />
-        </div>
+        ${amountField({ currency, value: v.amount, placeholder: '249.50', invalid: o.invalid === 'amount' })}
+        ${descriptionField({
+          value: v.description,
+          hint: '3-100 characters, shown in the app',
+          placeholder: 'Guided tour, 2 people',
+          invalid: o.invalid === 'description',
+        })}
         <label class="check"
           ><input type="checkbox" name="sharePhone" value="1" ${v.sharePhone ? 'checked' : ''} /> Ask the
           customer to share the phone number (profile scope phoneNumber)</label
@@ -146,13 +115,7 @@ export async function linkRoutes(app: FastifyInstance, ctx: WebContext): Promise
               </tbody>
             </table>`
       }`;
-    return sendPage(ctx, reply, {
-      status: o.status ?? 200,
-      title: 'Payment links',
-      side: 'merchant',
-      body,
-      flashes: o.flashes ?? [],
-    });
+    return sendPageInState(ctx, reply, o, { title: 'Payment links', side: 'merchant', body });
   };
 
   app.get('/merchant/links', async (request, reply) => renderList(reply, { flashes: noticeOf(request) }));
@@ -278,13 +241,7 @@ export async function linkRoutes(app: FastifyInstance, ctx: WebContext): Promise
             </form>`
       }
     </section>`;
-    return sendPage(ctx, reply, {
-      status: o.status ?? 200,
-      title: 'Pay',
-      side: 'shop',
-      body,
-      flashes: o.flashes ?? [],
-    });
+    return sendPageInState(ctx, reply, o, { title: 'Pay', side: 'shop', body });
   };
 
   app.get<{ Params: { id: string } }>('/pay/:id', async (request, reply) => {
@@ -322,17 +279,9 @@ export async function linkRoutes(app: FastifyInstance, ctx: WebContext): Promise
         },
         'link',
       );
-      if (!record.redirectUrl) {
-        throw new PlatformCallError(
-          'Creating the payment request',
-          new Error('the answer has no redirectUrl'),
-          false,
-        );
-      }
-      return reply.redirect(record.redirectUrl, 303);
+      return redirectToPayment(reply, record);
     } catch (error) {
-      const failure = failureOf(error);
-      return renderPayPage(reply, link, { status: failure.status, flashes: [failure.flash] });
+      return renderPayPage(reply, link, failureState(error));
     }
   });
 

@@ -4,9 +4,9 @@ import { PRODUCTS, productById } from '../domain/catalog.js';
 import { formatAmount, readQuantity } from '../domain/input.js';
 import { derive } from '../domain/order-status.js';
 import { receiptOf, totalOf, type Line } from '../domain/receipt.js';
-import { PlatformCallError } from '../services/payments.js';
 import { listedStatus, type ShopOrder } from '../store/store.js';
 import { failureOf, formOf, sendPage, type WebContext } from './context.js';
+import { redirectToPayment } from './page-parts.js';
 import { html, type Html } from './html.js';
 import { statusBadge, type Flash } from './layout.js';
 
@@ -212,14 +212,7 @@ export async function shopRoutes(app: FastifyInstance, ctx: WebContext): Promise
         'shop',
       );
       ctx.store.saveCart(id, [], ctx.now());
-      if (!record.redirectUrl) {
-        throw new PlatformCallError(
-          'Creating the payment request',
-          new Error('the answer has no redirectUrl'),
-          false,
-        );
-      }
-      return reply.redirect(record.redirectUrl, 303);
+      return redirectToPayment(reply, record);
     } catch (error) {
       const failure = failureOf(error);
       return renderCart(request, reply, failure.status, [failure.flash]);

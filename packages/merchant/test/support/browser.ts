@@ -1,26 +1,14 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import type { BrowserContext, Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
+import {
+  artifactsFolder,
+  HAS_CHROMIUM,
+  launchChromium,
+  saveScreenshot,
+} from '../../../../test-support/browser.js';
 import { startPair, type Pair } from './setup.js';
 
-/** Debian's Chromium; the browser tests skip when it is absent. */
-export const CHROMIUM = '/usr/bin/chromium';
-export const HAS_CHROMIUM = existsSync(CHROMIUM);
-
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-/** Where the screenshots go: test-artifacts/merchant/<flow>/ at the repository root (gitignored). */
-const ARTIFACTS = fileURLToPath(new URL('../../../../test-artifacts/merchant/', import.meta.url));
+export { HAS_CHROMIUM };
 
 /**
  * One end-to-end scene: a platform (frozen clock) and a merchant in-process, and Chromium with two contexts: the
@@ -42,12 +30,11 @@ export interface Scene {
 /** Starts a scene whose screenshots go to test-artifacts/merchant/<flow>/. */
 export async function startScene(flow: string): Promise<Scene> {
   const pair = await startPair();
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  const browser = await launchChromium();
   const desktop = await browser.newContext({ viewport: { width: 1200, height: 860 } });
   const phone = await browser.newContext({ viewport: { width: 400, height: 820 }, deviceScaleFactor: 1 });
   for (const ctx of [desktop, phone]) ctx.setDefaultTimeout(15_000);
-  const dir = `${ARTIFACTS}${flow}/`;
-  mkdirSync(dir, { recursive: true });
+  const dir = artifactsFolder(`merchant/${flow}`);
   let n = 0;
   return {
     pair,
@@ -58,13 +45,31 @@ export async function startScene(flow: string): Promise<Scene> {
     platformUrl: pair.platform.url,
     async shot(page, name) {
       n += 1;
-      await page.screenshot({ path: `${dir}${String(n).padStart(2, '0')}-${name}.png`, fullPage: true });
+      await saveScreenshot(page, dir, `${String(n).padStart(2, '0')}-${name}`);
     },
     async close() {
       await browser.close().catch(() => undefined);
       await pair.close();
     },
   };
+}
+
+/**
+ * Declares the browser test of one merchant flow: skipped without Chromium; a scene (screenshots to
+ * test-artifacts/merchant/<flow>/) starts before the tests that `body` declares and closes after them. The scene
+ * handed to `body` is filled in when it has started, so the tests use it directly.
+ */
+export function describeFlow(title: string, flow: string, body: (scene: Scene) => void): void {
+  describe.skipIf(!HAS_CHROMIUM)(title, () => {
+    const scene = {} as Scene;
+    beforeAll(async () => {
+      Object.assign(scene, await startScene(flow));
+    });
+    afterAll(async () => {
+      await (scene as Partial<Scene>).close?.();
+    });
+    body(scene);
+  });
 }
 
 /** The customer opens the app on the phone as `name` (a test user): /app, then the user's app. */

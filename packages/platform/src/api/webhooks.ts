@@ -38,6 +38,11 @@ function devOnly(request: FastifyRequest, reply: FastifyReply, devMode: boolean)
     : sendProblem(request, reply, problem(403, 'The delivery log is only available in dev mode.'));
 }
 
+/** The 404 answer for a path's delivery id `raw` that names no delivery. */
+function noSuchDelivery(request: FastifyRequest, reply: FastifyReply, raw: string): FastifyReply {
+  return sendProblem(request, reply, problem(404, `No delivery with id '${raw}'.`));
+}
+
 function deliveryId(raw: string): number | undefined {
   return /^[1-9]\d{0,15}$/.test(raw) ? Number(raw) : undefined;
 }
@@ -167,8 +172,7 @@ export async function webhookRoutes(
       if (refused) return refused;
       const id = deliveryId(request.params.id);
       const delivery = id === undefined ? undefined : await webhooks.delivery(id);
-      if (!delivery)
-        return sendProblem(request, reply, problem(404, `No delivery with id '${request.params.id}'.`));
+      if (!delivery) return noSuchDelivery(request, reply, request.params.id);
       return delivery;
     },
   );
@@ -186,8 +190,7 @@ export async function webhookRoutes(
       const refused = devOnly(request, reply, devMode);
       if (refused) return refused;
       const id = deliveryId(request.params.id);
-      if (id === undefined)
-        return sendProblem(request, reply, problem(404, `No delivery with id '${request.params.id}'.`));
+      if (id === undefined) return noSuchDelivery(request, reply, request.params.id);
       const result = await webhooks.redeliver(id);
       if (result.status === 200 && request.query.then === 'dashboard') {
         return reply.redirect('/betal/dashboard/webhooks', 303);

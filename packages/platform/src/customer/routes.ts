@@ -5,6 +5,7 @@ import { sendProblem } from '../api/http/context.js';
 import { readBody } from '../api/http/validate.js';
 import type { Clock } from '../clock.js';
 import { CustomerFlowError } from '../domain/customer-flow.js';
+import type { Payment } from '../domain/payment.js';
 import type { IdSource } from '../ids.js';
 import { problem, validationProblem } from '../problem.js';
 import { CustomerService, customerProblem } from '../services/customer.js';
@@ -240,6 +241,37 @@ export async function customerRoutes(app: FastifyInstance, options: CustomerRout
     }
   }
 
+  /**
+   * Answers with a stream of Server-Sent Events (see LiveStreams.open) once `exists` resolves; when it throws
+   * (no such user or payment), with its problem instead.
+   */
+  async function events(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    exists: () => Promise<unknown>,
+    matches: (payment: Payment) => boolean,
+    heartbeat: () => Promise<unknown>,
+  ): Promise<FastifyReply> {
+    try {
+      await exists();
+    } catch (error) {
+      return sendProblem(request, reply, customerProblem(error));
+    }
+    live.open(request, reply, matches, heartbeat);
+    return reply;
+  }
+
+  /** The test user that a page's path names, or undefined when the number is malformed or unknown. */
+  async function userOfPath(phoneNumber: string) {
+    return /^\d{10,15}$/.test(phoneNumber) ? await options.store.findUser(phoneNumber) : undefined;
+  }
+
+  /** The 404 page for a path naming no test user: it sends the customer to choose one. */
+  function sendNoSuchUser(reply: FastifyReply, lang: Language) {
+    const t = translator(lang);
+    return sendPage(reply, 404, notFoundPage(lang, t('app.chooseUser'), t('app.chooseUserText')));
+  }
+
   // Pages ------------------------------------------------------------------------------------------------------
 
   app.get<{ Querystring: { token?: string; lang?: string; web?: string } }>(
@@ -327,12 +359,8 @@ export async function customerRoutes(app: FastifyInstance, options: CustomerRout
     { schema: { tags: pageTags, summary: "One test user's app (HTML)", params: phoneParams } },
     async (request, reply) => {
       const lang = languageOf(request, reply);
-      const t = translator(lang);
-      const user = /^\d{10,15}$/.test(request.params.phoneNumber)
-        ? await options.store.findUser(request.params.phoneNumber)
-        : undefined;
-      if (!user)
-        return sendPage(reply, 404, notFoundPage(lang, t('app.chooseUser'), t('app.chooseUserText')));
+      const user = await userOfPath(request.params.phoneNumber);
+      if (!user) return sendNoSuchUser(reply, lang);
       reply.header('set-cookie', `${APP_USER_COOKIE}=${user.phoneNumber}; Path=/; SameSite=Lax`);
       return sendPage(reply, 200, appPage(user, lang, request.query.open || undefined), { webView: true });
     },
@@ -349,12 +377,8 @@ export async function customerRoutes(app: FastifyInstance, options: CustomerRout
     { schema: { tags: pageTags, summary: 'Form: edit or delete a test user (HTML)', params: phoneParams } },
     async (request, reply) => {
       const lang = languageOf(request, reply);
-      const t = translator(lang);
-      const user = /^\d{10,15}$/.test(request.params.phoneNumber)
-        ? await options.store.findUser(request.params.phoneNumber)
-        : undefined;
-      if (!user)
-        return sendPage(reply, 404, notFoundPage(lang, t('app.chooseUser'), t('app.chooseUserText')));
+      const user = await userOfPath(request.params.phoneNumber);
+      if (!user) return sendNoSuchUser(reply, lang);
       return sendPage(reply, 200, userFormPage(lang, user));
     },
   );
@@ -542,18 +566,13 @@ export async function customerRoutes(app: FastifyInstance, options: CustomerRout
     },
     async (request, reply) => {
       const phone = request.params.phoneNumber;
-      try {
-        await customer.user(phone);
-      } catch (error) {
-        return sendProblem(request, reply, customerProblem(error));
-      }
-      live.open(
+      return events(
         request,
         reply,
+        () => customer.user(phone),
         (payment) => customer.reached(phone, payment),
         async () => ({ now: new Date(options.clock.now()).toISOString() }),
       );
-      return reply;
     },
   );
 
@@ -621,21 +640,16 @@ export async function customerRoutes(app: FastifyInstance, options: CustomerRout
     },
     async (request, reply) => {
       const id = request.params.id;
-      try {
-        await customer.paymentByToken(id);
-      } catch (error) {
-        return sendProblem(request, reply, customerProblem(error));
-      }
-      live.open(
+      return events(
         request,
         reply,
+        () => customer.paymentByToken(id),
         (payment) => payment.token === id,
         async () => {
           const view = await customer.landing(id);
           return { now: view.now, state: view.state, stage: view.stage, secondsLeft: view.secondsLeft };
         },
       );
-      return reply;
     },
   );
 

@@ -268,23 +268,18 @@ export class WebhookService {
   /** Every registration (deleted ones too), newest first, with its delivery counts. */
   async registrations(limit = 200): Promise<RegistrationSummary[]> {
     const regs = await this.hooks.allRegistrations(limit);
-    return Promise.all(
-      regs.map(async (r) => ({
-        ...webhookView(r),
-        msn: r.msn,
-        createdAt: new Date(r.createdAt).toISOString(),
-        deletedAt: iso(r.deletedAt),
-        deletedReason: r.deletedReason,
-        failingSince: iso(r.failingSince),
-        deliveries: await this.hooks.countDeliveries(r.id),
-      })),
-    );
+    return Promise.all(regs.map((r) => this.summarise(r)));
   }
 
   /** One registration's summary, or undefined. */
   async registration(id: string): Promise<RegistrationSummary | undefined> {
     const r = await this.hooks.findRegistration(id);
     if (!r) return undefined;
+    return this.summarise(r);
+  }
+
+  /** A registration as the delivery log shows it: its public view, its dates and its delivery count. */
+  private async summarise(r: WebhookRegistration): Promise<RegistrationSummary> {
     return {
       ...webhookView(r),
       msn: r.msn,

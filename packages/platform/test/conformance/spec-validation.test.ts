@@ -4,49 +4,19 @@
  * The request bodies of the successful calls are validated against the spec too, so the script is known to
  * speak the spec's language. Skipped when ../shared (relative to the repository root) is absent.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Ajv, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
-import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlatform } from '../../src/testing.js';
 import { Api, DEV, DEV2, ref, T0, webRedirect, type ApiResponse } from '../support/harness.js';
+import { addFormats, readSpec, sharedPresent, translateNullable } from '../order-management/spec.js';
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
-const specs = join(repoRoot, '../shared/specs');
-const present = existsSync(join(specs, 'epayment.v1.yaml')) && existsSync(join(specs, 'access-token.yaml'));
-
-type AddFormats = (ajv: Ajv) => Ajv;
-const addFormats = ((addFormatsModule as unknown as { default?: AddFormats }).default ??
-  addFormatsModule) as unknown as AddFormats;
+const present = sharedPresent('specs/epayment.v1.yaml', 'specs/access-token.yaml');
 
 type Json = Record<string, any>;
 
-/**
- * OpenAPI 3.0 `nullable: true` is not JSON Schema: turn it into a `null` type (and a `null` enum member), or
- * wrap a schema without `type` (a `$ref`-only or a map schema) in `anyOf [schema, null]`. ajv knows `nullable`
- * only as an extension next to `type`, and does not let `null` through an `enum` (QuantityUnitEnum, Currency).
- */
-function translateNullable(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(translateNullable);
-  if (node === null || typeof node !== 'object') return node;
-  const out: Json = {};
-  for (const [key, value] of Object.entries(node)) out[key] = translateNullable(value);
-  if (out.nullable !== true) return out;
-  delete out.nullable;
-  if (typeof out.type === 'string') {
-    out.type = [out.type, 'null'];
-    if (Array.isArray(out.enum)) out.enum = [...out.enum, null];
-    return out;
-  }
-  return { anyOf: [out, { type: 'null' }] };
-}
-
 /** Loads a spec and applies the patches for its known quirks (each explained where it is made). */
 function loadSpec(file: string): Json {
-  const doc = parseYaml(readFileSync(join(specs, file), 'utf8')) as Json;
+  const doc = readSpec(file);
   const schemas = doc.components?.schemas ?? {};
   if (schemas.PaymentEvent) {
     // Spec bug (contract 3.7): PaymentEvent requires `paymentAction`, but the field carrying the event name is
@@ -572,7 +542,7 @@ describe.skipIf(!present)('responses validate against the official specs', () =>
 
 describe.skipIf(!present)('the spec patches are needed (each quirk is real)', () => {
   it('an unpatched 1.7.0 refuses a correct event, a correct customer and a null nullable enum', () => {
-    const raw = parseYaml(readFileSync(join(specs, 'epayment.v1.yaml'), 'utf8')) as Json;
+    const raw = readSpec('epayment.v1.yaml');
     const ajv = makeAjv();
     ajv.addSchema(raw, 'raw');
     const event = ajv.compile({ $ref: 'raw#/components/schemas/PaymentEvent' });

@@ -1,12 +1,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import jsQR from 'jsqr';
+import jsQRModule from 'jsqr';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPlatform, configFromEnv, PlatformClock, startPlatform } from '../../src/index.js';
 import { Api, DEV2, ref, startApi, T0, webRedirect } from '../support/harness.js';
 import { Customer, idOf, pushMessage, reasonOf, receipt } from './support.js';
+
+// jsqr is CommonJS; under NodeNext its callable default export is typed as the module namespace.
+const jsQR = jsQRModule as unknown as typeof jsQRModule.default;
 
 const KARI = '4712345678';
 const OLA = '4791234567';
@@ -150,7 +153,9 @@ describe('the landing step (contract 3.15, 3.14)', () => {
     expect(reasonOf((await customer.confirm(id, '4790000017')).body)).toBe('7010');
     const malformed = await customer.confirm(id, '12ab');
     expect(malformed.status).toBe(400);
-    expect(malformed.body.extraDetails[0].name).toBe('phoneNumber');
+    expect(
+      (malformed.body as unknown as { extraDetails: Array<{ name: string }> }).extraDetails[0].name,
+    ).toBe('phoneNumber');
   });
 
   it('cancel on the landing page makes the payment ABORTED', async () => {

@@ -1,32 +1,23 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import {
+  artifactsPath,
+  HAS_CHROMIUM,
+  launchChromium,
+  saveScreenshot,
+} from '../../../../test-support/browser.js';
 
-/** Debian's Chromium; the browser tests skip when it is absent (CI installs it with apt). */
-export const CHROMIUM = '/usr/bin/chromium';
-export const HAS_CHROMIUM = existsSync(CHROMIUM);
+export { HAS_CHROMIUM };
 
 /** Where the screenshots of every screen go (ignored by git): test-artifacts/customer at the repository root. */
-export const SHOTS = fileURLToPath(new URL('../../../../test-artifacts/customer/', import.meta.url));
+export const SHOTS = artifactsPath('customer');
 
-/** Starts headless Chromium the way the project's browser tests do. */
+/** Starts headless Chromium the way the project's browser tests do, with the screenshots' folder made. */
 export function launch(): Promise<Browser> {
   mkdirSync(SHOTS, { recursive: true });
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  return launchChromium();
 }
 
 /**
@@ -83,5 +74,5 @@ export async function phone(browser: Browser, locale = 'en-GB'): Promise<Browser
 
 /** Saves a screenshot of what the page shows now as `<name>.png`. */
 export async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: `${SHOTS}${name}.png`, fullPage: false });
+  await saveScreenshot(page, SHOTS, name, false);
 }

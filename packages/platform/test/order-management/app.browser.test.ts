@@ -4,17 +4,15 @@
  * in-app web view. Everything goes over the real APIs: image upload, the category PUT (before the payment, as
  * the seed does), and a PUSH_MESSAGE payment with its receipt. Skipped when Chromium is absent.
  */
-import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Api, DEV, ref, startApi } from '../support/harness.js';
 import { HAS_CHROMIUM, launch } from '../customer/support-browser.js';
+import { artifactsFolder, saveScreenshot } from '../../../../test-support/browser.js';
 import { png } from './images.js';
 
-const SHOTS = fileURLToPath(new URL('../../../../test-artifacts/order-management/', import.meta.url));
 const OLA = '4791234567';
 
 describe.skipIf(!HAS_CHROMIUM)('Order Management data in the customer app (Chromium)', () => {
@@ -22,9 +20,10 @@ describe.skipIf(!HAS_CHROMIUM)('Order Management data in the customer app (Chrom
   let api: Api;
   let merchant: Server;
   let merchantUrl: string;
+  let shots: string;
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
+    shots = artifactsFolder('order-management');
     browser = await launch();
     api = await startApi();
     // The merchant's own page behind "See details" (an invoice), served locally: the test needs no network.
@@ -123,16 +122,16 @@ describe.skipIf(!HAS_CHROMIUM)('Order Management data in the customer app (Chrom
       const logo = page.locator(`img[src="/betal/images/${DEV.msn}/${imageId}"]`);
       await logo.waitFor();
       await expect
-        .poll(() => logo.evaluate((img) => (img as { naturalWidth: number }).naturalWidth))
+        .poll(() => logo.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth))
         .toBe(240);
-      await page.screenshot({ path: `${SHOTS}01-app-receipt-and-image.png` });
+      await saveScreenshot(page, shots, '01-app-receipt-and-image', false);
 
       await page.getByRole('button', { name: 'See details' }).click();
       await page.getByRole('dialog').waitFor();
       const frame = page.frameLocator('#webview-frame');
       await frame.locator('#url').waitFor();
       expect(await frame.locator('#url').textContent()).toBe(`/orderdetails/${reference}`);
-      await page.screenshot({ path: `${SHOTS}02-app-see-details.png` });
+      await saveScreenshot(page, shots, '02-app-see-details', false);
     } finally {
       await context.close();
     }

@@ -21,11 +21,16 @@ export function sharedPresent(...files: string[]): boolean {
 
 type Json = Record<string, any>;
 type AddFormats = (ajv: Ajv) => Ajv;
-const addFormats = ((addFormatsModule as unknown as { default?: AddFormats }).default ??
+/** ajv-formats' plugin: adds the standard string formats (date-time, uri, ...) to an ajv instance. */
+export const addFormats = ((addFormatsModule as unknown as { default?: AddFormats }).default ??
   addFormatsModule) as unknown as AddFormats;
 
-/** OpenAPI 3.0 `nullable: true` as JSON Schema: a `null` type (and enum member), or `anyOf [schema, null]`. */
-function translateNullable(node: unknown): unknown {
+/**
+ * OpenAPI 3.0 `nullable: true` as JSON Schema: a `null` type (and a `null` enum member), or `anyOf [schema,
+ * null]` for a schema without `type` (a `$ref`-only or a map schema). ajv knows `nullable` only as an extension
+ * next to `type`, and does not let `null` through an `enum` (QuantityUnitEnum, Currency).
+ */
+export function translateNullable(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(translateNullable);
   if (node === null || typeof node !== 'object') return node;
   const out: Json = {};

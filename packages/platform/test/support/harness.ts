@@ -25,6 +25,18 @@ export interface ApiResponse<T = unknown> {
   body: T;
 }
 
+/** Every ePayment event type (contract 4.2). */
+export const ALL_EPAYMENT_EVENTS = [
+  'created',
+  'authorized',
+  'aborted',
+  'expired',
+  'cancelled',
+  'captured',
+  'refunded',
+  'terminated',
+].map((e) => `epayments.payment.${e}.v1`);
+
 /**
  * A test's view of a running platform: raw HTTP calls with a merchant's credentials, so that tests exercise the
  * wire format exactly as an integrator's code does.
@@ -176,18 +188,8 @@ export class Api {
 
   /** POST /webhooks/v1/webhooks: registers `url` for `events` (default every ePayment event). */
   registerWebhook(url: string, events?: string[], merchant: typeof DEV | typeof DEV2 = DEV) {
-    const all = [
-      'created',
-      'authorized',
-      'aborted',
-      'expired',
-      'cancelled',
-      'captured',
-      'refunded',
-      'terminated',
-    ];
     return this.call<{ id: string; secret: string }>('POST', '/webhooks/v1/webhooks', {
-      body: { url, events: events ?? all.map((e) => `epayments.payment.${e}.v1`) },
+      body: { url, events: events ?? ALL_EPAYMENT_EVENTS },
       merchant,
     });
   }

@@ -1,13 +1,13 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Api, ref, webRedirect } from '../support/harness.js';
 import { Receiver, startWebhookApi } from './support.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const artifacts = fileURLToPath(new URL('../../../../test-artifacts/', import.meta.url));
+import {
+  artifactsFolder,
+  HAS_CHROMIUM,
+  launchChromium,
+  saveScreenshot,
+} from '../../../../test-support/browser.js';
 
 let api: Api;
 let ok: Receiver;
@@ -63,22 +63,10 @@ describe('the webhooks page of the dashboard', () => {
   });
 });
 
-describe.skipIf(!existsSync(CHROMIUM))('the webhooks page in a browser', () => {
+describe.skipIf(!HAS_CHROMIUM)('the webhooks page in a browser', () => {
   let browser: Browser;
   beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
   afterAll(() => browser?.close());
 
@@ -87,8 +75,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the webhooks page in a browser', () => {
     await page.goto(`${api.url}/betal/dashboard/webhooks`);
     expect(await page.locator('section.hook').count()).toBe(2);
     expect(await page.locator('.pill.failed').first().isVisible()).toBe(true);
-    mkdirSync(artifacts, { recursive: true });
-    await page.screenshot({ path: join(artifacts, 'webhooks-dashboard.png'), fullPage: true });
+    await saveScreenshot(page, artifactsFolder(), 'webhooks-dashboard');
     const before = ok.requests.length;
     const okId = (await api.listWebhooks()).body.webhooks.find((w) => w.url === ok.url)?.id;
     await Promise.all([

@@ -46,7 +46,7 @@ describe('webhook signer', () => {
           expect(signed['x-ms-content-sha256']).toBe(createHash('sha256').update(body).digest('base64'));
           expect(signed.host).toBe(port === 80 ? '127.0.0.1' : `127.0.0.1:${port}`);
           const verdict = verifyWebhook(
-            { pathAndQuery: `${url.pathname}${url.search}`, headers: signed, body },
+            { pathAndQuery: `${url.pathname}${url.search}`, headers: { ...signed }, body },
             secret,
             { now: () => now },
           );

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { verifyWebhook } from '@betal/client';
 import { expect } from 'vitest';
 import { configFromEnv, createPlatform, PlatformClock, type WebhookServiceOptions } from '../../src/index.js';
-import { Api, T0 } from '../support/harness.js';
+import { ALL_EPAYMENT_EVENTS, Api, T0 } from '../support/harness.js';
 
 /** One request a receiver got. `body` is the raw text; `json` its parse. */
 export interface Received {
@@ -165,17 +165,7 @@ export async function startWebhookApi(
   return new Api({ url, platform, clock, close: () => platform.close() });
 }
 
-/** Every ePayment event type (contract 4.2). */
-export const ALL_EPAYMENT_EVENTS = [
-  'created',
-  'authorized',
-  'aborted',
-  'expired',
-  'cancelled',
-  'captured',
-  'refunded',
-  'terminated',
-].map((e) => `epayments.payment.${e}.v1`);
+export { ALL_EPAYMENT_EVENTS };
 
 /**
  * For one payment, checks that a receiver got every logged event (`NAME/pspReference`, in log order) at least
