@@ -190,7 +190,7 @@ export async function createPlatform(
         title: 'Betal platform: Vipps MobilePay merchant APIs',
         version: '0.1.0',
         description:
-          "A self-hostable, offline implementation of the Vipps MobilePay Access Token and ePayment APIs, plus the platform's own /betal endpoints.",
+          "A self-hostable, offline implementation of the Vipps MobilePay merchant APIs (Access Token, ePayment v1, Webhooks v1, Order Management v2, UserInfo), the customer's side (landing page, QR, the app's JSON API) and the platform's own /betal endpoints.",
       },
     },
   });
