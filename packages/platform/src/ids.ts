@@ -36,7 +36,13 @@ export function randomIds(): IdSource {
   return {
     uuid: () => randomUUID(),
     next: () => String(1_000_000_000 + (random.take(4).readUInt32BE(0) % 9_000_000_000)),
-    token: () => random.take(24).toString('base64url'),
+    // Time first, then 18 random bytes: still unguessable, and new tokens land at the end of the token index
+    // instead of at random places in it, which keeps inserts cheap as the table grows.
+    token: () => {
+      const bytes = random.take(24);
+      bytes.writeUIntBE(Date.now(), 0, 6);
+      return bytes.toString('base64url');
+    },
     traceId: () => {
       const bytes = random.take(24).toString('hex');
       return `00-${bytes.slice(0, 32)}-${bytes.slice(32)}-01`;
