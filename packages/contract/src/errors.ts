@@ -1,6 +1,7 @@
 /**
  * The ePayment error codes of contract 3.9, each with the HTTP status and title this platform answers with.
- * A domain failure is a Problem whose `extraDetails` is `[{name: 'ErrorCode', reason: '<code>'}]`; clients
+ * A domain failure is a 400 Problem whose `extraDetails` is `[{name: 'ErrorCode', reason: '<code>'}]` (the sales
+ * unit's 5xxx refusals included: contract 3.9 keeps 403 for a sales unit without the product at all); clients
  * branch on the code, never on the title. Source: contract 3.6, 3.8, 3.9, 3.10, 3.12.
  */
 export const EPAYMENT_ERRORS = {
@@ -21,13 +22,13 @@ export const EPAYMENT_ERRORS = {
   4150: { status: 409, title: 'Reference exists' },
   4160: { status: 400, title: 'Invalid payment method type' },
   5010: { status: 400, title: 'Blocked sources not applicable' },
-  5020: { status: 403, title: 'Express not allowed' },
-  5030: { status: 403, title: 'Illegal scope' },
+  5020: { status: 400, title: 'Express not allowed' },
+  5030: { status: 400, title: 'Illegal scope' },
   5040: { status: 400, title: 'Invalid currency for merchant' },
-  5050: { status: 403, title: 'Long living payments not allowed' },
-  5060: { status: 403, title: 'Merchant bank account not verified' },
-  5070: { status: 403, title: 'Payment cannot be created' },
-  5080: { status: 403, title: 'Skip landing page not allowed' },
+  5050: { status: 400, title: 'Long living payments not allowed' },
+  5060: { status: 400, title: 'Merchant bank account not verified' },
+  5070: { status: 400, title: 'Payment cannot be created' },
+  5080: { status: 400, title: 'Skip landing page not allowed' },
   5090: { status: 404, title: 'Reference not found' },
   5100: { status: 400, title: 'Refund not possible' },
   6010: { status: 400, title: 'Amount too low' },

@@ -1,3 +1,5 @@
+import type { RateLimitMode } from './services/rate-limits.js';
+
 /**
  * Settings of the platform, from flags and environment variables with documented defaults (README, "Configuration").
  */
@@ -16,6 +18,11 @@ export interface PlatformConfig {
   expirySweepMs: number;
   /** Log level of pino (`silent` to turn logging off). Env `LOG_LEVEL`, default `info`. */
   logLevel: string;
+  /**
+   * Rate limits of contract 3.1: `warn` (lint notice), `enforce` (429 with Retry-After) or `off`.
+   * Env `BETAL_RATE_LIMITS`, default `warn`.
+   */
+  rateLimits: RateLimitMode;
 }
 
 /** Reads the configuration from environment variables, falling back to the defaults. */
@@ -27,6 +34,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): PlatformCon
     database: env.BETAL_DB ?? './data/platform.sqlite',
     devMode: env.BETAL_DEV !== '0' && env.BETAL_DEV !== 'false',
     expirySweepMs: env.BETAL_EXPIRY_SWEEP_MS !== undefined ? Number(env.BETAL_EXPIRY_SWEEP_MS) : 1000,
+    rateLimits:
+      env.BETAL_RATE_LIMITS === 'enforce' || env.BETAL_RATE_LIMITS === 'off' ? env.BETAL_RATE_LIMITS : 'warn',
     logLevel: env.LOG_LEVEL ?? 'info',
   };
 }

@@ -24,6 +24,7 @@ import { AuthService } from './services/auth.js';
 import { SalesUnitDirectory } from './services/directory.js';
 import { OrderManagementService, orderDetailsSource } from './services/order-management.js';
 import { PaymentService } from './services/payments.js';
+import { RateLimiter } from './services/rate-limits.js';
 import { UserinfoService } from './services/userinfo.js';
 import { problem } from './problem.js';
 import { SqliteStore } from './store/sqlite.js';
@@ -93,6 +94,9 @@ export async function createPlatform(
   const app = Fastify({
     logger: { level: config.logLevel },
     bodyLimit: 1024 * 1024,
+    // A repeated query parameter keeps its last value: no endpoint takes a list, and a handler must never get an
+    // array where it reads a token or a limit.
+    routerOptions: { querystringParser: (query: string) => Object.fromEntries(new URLSearchParams(query)) },
     logController: new LogController({
       disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
     }),
@@ -196,7 +200,7 @@ export async function createPlatform(
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.register(accessTokenRoutes, { auth, clock });
-  await app.register(epaymentRoutes, { auth, payments });
+  await app.register(epaymentRoutes, { auth, payments, limits: new RateLimiter(clock, config.rateLimits) });
   await app.register(webhookRoutes, { auth, webhooks, clock, devMode: config.devMode });
   await app.register(orderManagementRoutes, { auth, orders });
   await app.register(userinfoRoutes, { auth, userinfo: new UserinfoService(store, clock) });

@@ -13,10 +13,11 @@ import {
   type ModificationRequest,
 } from '@betal/contract';
 import type { TSchema } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { validationProblem } from '../problem.js';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { problem, validationProblem } from '../problem.js';
 import type { AuthService } from '../services/auth.js';
 import type { PaymentService } from '../services/payments.js';
+import { RATE_LIMITS, type RateLimitKind, type RateLimiter } from '../services/rate-limits.js';
 import { authenticate } from './http/auth.js';
 import { sendProblem, sendResult } from './http/context.js';
 import { checkSystemHeaders, idempotencyKey } from './http/headers.js';
@@ -25,6 +26,7 @@ import { readBody, type Checked } from './http/validate.js';
 interface Deps {
   auth: AuthService;
   payments: PaymentService;
+  limits: RateLimiter;
 }
 
 const problems = {
@@ -48,7 +50,30 @@ function body<T>(request: FastifyRequest, schema: TSchema): Checked<T> {
  * The ePayment API v1 at its real paths (contract 3.1): create, get, events, cancel, capture, refund and the
  * test-only force approve. Routes validate, call the payment service and map its answer to HTTP.
  */
-export async function epaymentRoutes(app: FastifyInstance, { auth, payments }: Deps): Promise<void> {
+export async function epaymentRoutes(app: FastifyInstance, { auth, payments, limits }: Deps): Promise<void> {
+  /**
+   * Counts the call against its rate limit (contract 3.1). Over the limit it answers 429 with Retry-After when the
+   * limits are enforced and returns true; in warn mode it adds a lint notice and lets the call through.
+   */
+  const overLimit = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    kind: RateLimitKind,
+    key: string,
+  ): boolean => {
+    const retryMs = limits.hit(kind, key);
+    if (retryMs === undefined) return false;
+    const seconds = Math.max(1, Math.ceil(retryMs / 1000));
+    const what = `more than ${RATE_LIMITS[kind].limit} ${kind === 'read' ? 'reads' : 'changes'} of this payment per minute`;
+    if (limits.mode === 'warn') {
+      request.lintNotices.push(`Rate limit: ${what}; the real API answers 429 (retry after ${seconds} s).`);
+      return false;
+    }
+    reply.header('retry-after', String(seconds));
+    void sendProblem(request, reply, problem(429, `Rate limit exceeded: ${what}. Retry after ${seconds} s.`));
+    return true;
+  };
+
   const tags = ['ePayment'];
 
   app.post(
@@ -86,6 +111,8 @@ export async function epaymentRoutes(app: FastifyInstance, { auth, payments }: D
     },
     async (request, reply) => {
       const unit = await authenticate(auth, request, true);
+      if (overLimit(request, reply, 'read', `${subscriptionKeyOf(request)}:${request.params.reference}`))
+        return reply;
       return sendResult(request, reply, await payments.get(unit.msn, request.params.reference));
     },
   );
@@ -102,6 +129,8 @@ export async function epaymentRoutes(app: FastifyInstance, { auth, payments }: D
     },
     async (request, reply) => {
       const unit = await authenticate(auth, request, true);
+      if (overLimit(request, reply, 'read', `${subscriptionKeyOf(request)}:${request.params.reference}`))
+        return reply;
       return sendResult(request, reply, await payments.events(unit.msn, request.params.reference));
     },
   );
@@ -121,6 +150,7 @@ export async function epaymentRoutes(app: FastifyInstance, { auth, payments }: D
       const unit = await authenticate(auth, request, true);
       checkSystemHeaders(request);
       const key = idempotencyKey(request, false);
+      if (overLimit(request, reply, 'modify', `${unit.msn}:${request.params.reference}`)) return reply;
       const read = body<{ cancelTransactionOnly?: boolean }>(request, CancelRequestSchema);
       if (!read.ok && request.body !== undefined)
         return sendProblem(request, reply, validationProblem(read.details));
@@ -151,6 +181,7 @@ export async function epaymentRoutes(app: FastifyInstance, { auth, payments }: D
         const unit = await authenticate(auth, request, true);
         checkSystemHeaders(request);
         const key = idempotencyKey(request, true);
+        if (overLimit(request, reply, 'modify', `${unit.msn}:${request.params.reference}`)) return reply;
         const read = body<ModificationRequest>(request, ModificationRequestSchema);
         if (!read.ok) return sendProblem(request, reply, validationProblem(read.details));
         const result = await payments[operation](unit, request.params.reference, read.value, key);
@@ -180,4 +211,9 @@ export async function epaymentRoutes(app: FastifyInstance, { auth, payments }: D
       return sendResult(request, reply, result);
     },
   );
+}
+
+function subscriptionKeyOf(request: FastifyRequest): string {
+  const value = request.headers['ocp-apim-subscription-key'];
+  return (Array.isArray(value) ? value[0] : value) ?? '';
 }

@@ -7,14 +7,17 @@ import { EPAYMENT_ERRORS, type EPaymentErrorCode } from '@betal/contract';
 export class DomainError extends Error {
   readonly status: number;
   readonly title: string;
+  /** `title` overrides the code's usual title where one code has two meanings (4150: reference exists, or a
+   * refund idempotency conflict). */
   constructor(
     readonly code: EPaymentErrorCode,
     readonly detail: string,
+    title?: string,
   ) {
     super(detail);
     this.name = 'DomainError';
     this.status = EPAYMENT_ERRORS[code].status;
-    this.title = EPAYMENT_ERRORS[code].title;
+    this.title = title ?? EPAYMENT_ERRORS[code].title;
   }
 }
 

@@ -48,6 +48,12 @@ export interface PaymentServiceOptions {
 
 type Operation = 'create' | 'capture' | 'refund' | 'cancel';
 
+/** The title of "same key, another body" per operation, where it differs from the code's usual title. */
+const CONFLICT_TITLE: Partial<Record<Operation, string>> = {
+  capture: 'Capture idempotency conflict',
+  refund: 'Refund idempotency conflict',
+};
+
 /** The code of "same key, another body" per operation (contract 3.8). */
 const CONFLICT_CODE: Record<Operation, EPaymentErrorCode> = {
   create: 4020,
@@ -125,6 +131,7 @@ export class PaymentService {
                 new DomainError(
                   CONFLICT_CODE[operation],
                   `The Idempotency-Key ${key} was used with another request body.`,
+                  CONFLICT_TITLE[operation],
                 ),
               ),
             },

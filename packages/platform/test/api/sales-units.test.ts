@@ -72,7 +72,7 @@ describe('MSN 654321 (DKK, no capabilities)', () => {
       undefined,
       DEV2,
     );
-    await expectRefused(res, 403, '5080', reference);
+    await expectRefused(res, 400, '5080', reference);
   });
 
   it('5050: long-living payments (expiresAt) are not allowed', async () => {
@@ -80,14 +80,14 @@ describe('MSN 654321 (DKK, no capabilities)', () => {
     const { returnUrl: _r, ...body } = dkk(reference);
     const expiresAt = new Date(api.started.clock.now() + 2 * 24 * 3600 * 1000).toISOString();
     const res = await api.create({ ...body, userFlow: 'QR', expiresAt, receipt }, undefined, DEV2);
-    await expectRefused(res, 403, '5050', reference);
+    await expectRefused(res, 400, '5050', reference);
   });
 
   it('5030: the nin scope is not allowed; other scopes are', async () => {
     const reference = ref('dk-nin');
     await expectRefused(
       await api.create(dkk(reference, { profile: { scope: 'name nin' } }), undefined, DEV2),
-      403,
+      400,
       '5030',
       reference,
     );

@@ -32,6 +32,11 @@ export async function authenticate(
   if (headerMsn === undefined || headerMsn === '') {
     if (msnRequired)
       throw new FieldError('Merchant-Serial-Number', 'The Merchant-Serial-Number header is required.');
+  } else if (!/^[0-9]{4,10}$/.test(headerMsn)) {
+    throw new FieldError(
+      'Merchant-Serial-Number',
+      'The Merchant-Serial-Number header must be 4 to 10 digits.',
+    );
   } else if (headerMsn !== unit.msn) {
     throw new AuthError({
       kind: 'merchant',

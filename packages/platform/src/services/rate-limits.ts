@@ -1,0 +1,60 @@
+import type { Clock } from '../clock.js';
+
+/**
+ * What the platform does when a caller goes past the API's rate limits: `enforce` answers 429 with Retry-After as
+ * the real service does; `warn` (the default) lets the call through with a lint notice, so that a test suite keeps
+ * working and still learns where production would refuse it; `off` does neither.
+ */
+export type RateLimitMode = 'off' | 'warn' | 'enforce';
+
+/**
+ * The limits of contract 3.1: capture, refund and cancel 5 per minute per reference and MSN; get and events 120 per
+ * minute per reference and subscription key. (Create is limited per reference too, but a second create of the same
+ * reference is refused with 4150 anyway, so it is not counted here.)
+ */
+export const RATE_LIMITS = {
+  modify: { limit: 5, windowMs: 60_000 },
+  read: { limit: 120, windowMs: 60_000 },
+} as const;
+
+export type RateLimitKind = keyof typeof RATE_LIMITS;
+
+/**
+ * Fixed one-minute windows per key on the platform clock (so a test can move past a window by advancing it).
+ * Windows that have ended are dropped as new calls come, so memory follows the keys of the last minute only.
+ */
+export class RateLimiter {
+  private readonly windows = new Map<string, { start: number; count: number }>();
+  private hitsSincePrune = 0;
+
+  constructor(
+    private readonly clock: Clock,
+    readonly mode: RateLimitMode,
+  ) {}
+
+  /**
+   * Counts one call of `kind` for `key`. Returns undefined while within the limit, else the milliseconds until the
+   * window ends (the Retry-After). Counts nothing when the mode is `off`.
+   */
+  hit(kind: RateLimitKind, key: string): number | undefined {
+    if (this.mode === 'off') return undefined;
+    const { limit, windowMs } = RATE_LIMITS[kind];
+    const now = this.clock.now();
+    const id = `${kind}\u0000${key}`;
+    let window = this.windows.get(id);
+    if (!window || now >= window.start + windowMs) {
+      window = { start: now, count: 0 };
+      this.windows.set(id, window);
+    }
+    window.count += 1;
+    if (++this.hitsSincePrune >= 10_000) this.prune(now);
+    return window.count > limit ? window.start + windowMs - now : undefined;
+  }
+
+  private prune(now: number): void {
+    this.hitsSincePrune = 0;
+    for (const [id, window] of this.windows) {
+      if (now >= window.start + RATE_LIMITS.read.windowMs) this.windows.delete(id);
+    }
+  }
+}
