@@ -74,8 +74,11 @@ describe('transactional outbox: a kill -9 under load loses no event (contract 4.
   it('delivers every event of every acknowledged change after a SIGKILL and a restart, in order per payment', async () => {
     expect(built(), 'the CLI must be built (npx tsc -b)').toBe(true);
     const db = join(dir, 'platform.sqlite');
-    let n = 0;
-    receiver = await new Receiver(() => (++n % 7 === 0 ? 503 : 200)).start();
+    // Every 7th request fails on its first attempt only: retries (2 s apart) are exercised, and no event fails
+    // often enough to reach the 60 s step of the schedule, which would outlast the test.
+    receiver = await new Receiver((req, index) =>
+      index % 7 === 6 && req.headers['x-betal-attempt'] === '1' ? 503 : 200,
+    ).start();
 
     const first = await startCli(db);
     children.push(first.child);
