@@ -22,6 +22,8 @@ export const RETRY_WINDOW_MS = 7 * 24 * HOUR;
 
 /** A registration whose endpoint failed every attempt for this long is deleted: 14 days, in ms (contract 4.5). */
 export const UNRESPONSIVE_DELETE_MS = 14 * 24 * HOUR;
+/** How long the delivery log keeps a finished delivery: 7 days after the event, the whole retry horizon. */
+export const DELIVERY_RETENTION_MS = 7 * 24 * HOUR;
 
 /** How long the platform waits for a receiver's answer by default: 10 s, in ms (contract 4.5). */
 export const DEFAULT_TIMEOUT_MS = 10 * SECOND;

@@ -13,7 +13,12 @@ import { FieldError } from '../domain/errors.js';
 import { problem, problemOf } from '../problem.js';
 import { webhookPayload } from '../services/representation.js';
 import type { PlatformStore, StoredResponse } from '../store/store.js';
-import { DEFAULT_TIMEOUT_MS, UNRESPONSIVE_DELETE_MS, nextAttemptAt } from './schedule.js';
+import {
+  DEFAULT_TIMEOUT_MS,
+  UNRESPONSIVE_DELETE_MS,
+  DELIVERY_RETENTION_MS,
+  nextAttemptAt,
+} from './schedule.js';
 import { WebhookSender, type SendResult } from './sender.js';
 import type {
   AttemptOutcome,
@@ -379,7 +384,7 @@ export class WebhookService {
    * Returns how many attempts it started.
    */
   async runDue(): Promise<number> {
-    await this.deleteUnresponsive();
+    await this.housekeeping();
     this.outboxDirty = true;
     this.dirtyAll = true;
     const launched = await this.pump();
@@ -458,7 +463,7 @@ export class WebhookService {
 
   /** The timer: deletes unresponsive registrations, looks at everything, and arms itself for the next due retry. */
   private async tick(): Promise<void> {
-    await this.deleteUnresponsive();
+    await this.housekeeping();
     this.wake();
     this.armTimer(await this.hooks.nextDueAfter(this.clock.now()));
   }
@@ -656,8 +661,10 @@ export class WebhookService {
     });
   }
 
-  private async deleteUnresponsive(): Promise<void> {
+  /** Deletes registrations unresponsive for 14 days and prunes the delivery log of finished deliveries older than 7 days. */
+  private async housekeeping(): Promise<void> {
     const now = this.clock.now();
+    await this.hooks.pruneFinished(now - DELIVERY_RETENTION_MS);
     for (const id of await this.hooks.unresponsiveSince(now - UNRESPONSIVE_DELETE_MS)) {
       if (await this.hooks.deleteRegistration(id, undefined, now, 'unresponsive')) {
         this.options.log?.warn({ webhook: id }, 'deleted a webhook whose endpoint failed for 14 days');

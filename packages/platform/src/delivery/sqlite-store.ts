@@ -171,6 +171,10 @@ export class SqliteWebhookStore implements WebhookStore {
         `UPDATE webhook_deliveries SET status = 'discarded', finished_at = ?, next_attempt_at = NULL
          WHERE registration_id = ? AND status = 'pending'`,
       ),
+      firstCreatedAtOrAfter: db.prepare<[number], { id: number }>(
+        'SELECT id FROM webhook_deliveries WHERE created_at >= ? ORDER BY id LIMIT 1',
+      ),
+      pruneBelow: db.prepare<[number]>("DELETE FROM webhook_deliveries WHERE id < ? AND status <> 'pending'"),
       unresponsive: db.prepare<[number], { id: string }>(
         'SELECT id FROM webhook_registrations WHERE deleted_at IS NULL AND failing_since <= ?',
       ),
@@ -303,6 +307,13 @@ export class SqliteWebhookStore implements WebhookStore {
         return true;
       })
       .immediate();
+  }
+
+  async pruneFinished(before: number): Promise<number> {
+    // Rows are created in id order on a clock that only moves forward: everything created before `before` lies below
+    // the first younger row, so both statements walk the rowid instead of needing an index of their own.
+    const firstYoung = this.stmt.firstCreatedAtOrAfter.get(before)?.id ?? Number.MAX_SAFE_INTEGER;
+    return this.stmt.pruneBelow.run(firstYoung).changes;
   }
 
   async unresponsiveSince(before: number): Promise<string[]> {

@@ -104,6 +104,11 @@ export interface WebhookStore {
   deleteRegistration(id: string, msn: string | undefined, now: number, reason: string): Promise<boolean>;
   /** Ids of live registrations whose endpoint has failed every attempt since at or before `before`. */
   unresponsiveSince(before: number): Promise<string[]>;
+  /**
+   * Deletes finished deliveries (delivered, failed or discarded) created before `before` (epoch ms); pending ones
+   * stay whatever their age. Returns how many were deleted.
+   */
+  pruneFinished(before: number): Promise<number>;
 
   /** The outbox cursor: the last payment-event seq fanned out. */
   cursor(): Promise<number>;
