@@ -1,5 +1,6 @@
 import { PlatformClock } from './clock.js';
 import { configFromEnv, type PlatformConfig } from './config.js';
+import type { OrderDetailsSource } from './customer/order-details.js';
 import type { IdSource } from './ids.js';
 import { createPlatform, type Platform } from './server.js';
 
@@ -14,6 +15,8 @@ export interface StartPlatformOptions {
   /** Expiry sweep interval in ms; default 0 (off: tests advance the clock and expiry happens on it). */
   expirySweepMs?: number;
   ids?: IdSource;
+  /** Where the customer's app finds order details; default: the platform's own Order Management API. */
+  orderDetails?: OrderDetailsSource;
   config?: Partial<PlatformConfig>;
 }
 
@@ -42,7 +45,11 @@ export async function startPlatform(options: StartPlatformOptions = {}): Promise
     ...options.config,
   };
   const clock = new PlatformClock(options.frozenAt !== undefined ? { frozenAt: options.frozenAt } : {});
-  const platform = await createPlatform(config, { clock, ...(options.ids ? { ids: options.ids } : {}) });
+  const platform = await createPlatform(config, {
+    clock,
+    ...(options.ids ? { ids: options.ids } : {}),
+    ...(options.orderDetails ? { orderDetails: options.orderDetails } : {}),
+  });
   const url = await platform.listen();
   return { url, platform, clock, close: () => platform.close() };
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import jsQRModule from 'jsqr';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPlatform, configFromEnv, PlatformClock, startPlatform } from '../../src/index.js';
+import { startPlatform } from '../../src/index.js';
 import { Api, DEV2, ref, startApi, T0, webRedirect } from '../support/harness.js';
 import { Customer, idOf, pushMessage, reasonOf, receipt } from './support.js';
 
@@ -591,24 +591,7 @@ describe('test users: create, edit, delete, persisted with the platform data', (
   it('keeps users, requests and history in the SQLite file across a restart', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'betal-customer-'));
     const database = join(dir, 'platform.sqlite');
-    const open = async () => {
-      const config = {
-        ...configFromEnv({}),
-        host: '127.0.0.1',
-        port: 0,
-        database,
-        logLevel: 'silent',
-        expirySweepMs: 0,
-      };
-      const platform = await createPlatform(config, { clock: new PlatformClock({ frozenAt: T0 }) });
-      await platform.listen();
-      return new Api({
-        url: platform.baseUrl,
-        platform,
-        clock: platform.clock,
-        close: () => platform.close(),
-      });
-    };
+    const open = async () => new Api(await startPlatform({ frozenAt: T0, database }));
     try {
       const first = await open();
       const c1 = new Customer(first.url);
@@ -633,34 +616,21 @@ describe('test users: create, edit, delete, persisted with the platform data', (
 
 describe('order details from the Order Management source', () => {
   it('shows the category, orderDetailsUrl and image the source gives', async () => {
-    const config = {
-      ...configFromEnv({}),
-      host: '127.0.0.1',
-      port: 0,
-      database: ':memory:',
-      logLevel: 'silent',
-      expirySweepMs: 0,
-    };
-    const platform = await createPlatform(config, {
-      clock: new PlatformClock({ frozenAt: T0 }),
-      orderDetails: {
-        find: async (msn, reference) =>
-          msn === '123456' && reference.startsWith('om-')
-            ? {
-                category: 'GENERAL',
-                orderDetailsUrl: `https://example.com/orders/${reference}`,
-                imageUrl: 'https://example.com/i.png',
-              }
-            : undefined,
-      },
-    });
-    await platform.listen();
-    const local = new Api({
-      url: platform.baseUrl,
-      platform,
-      clock: platform.clock,
-      close: () => platform.close(),
-    });
+    const local = new Api(
+      await startPlatform({
+        frozenAt: T0,
+        orderDetails: {
+          find: async (msn, reference) =>
+            msn === '123456' && reference.startsWith('om-')
+              ? {
+                  category: 'GENERAL',
+                  orderDetailsUrl: `https://example.com/orders/${reference}`,
+                  imageUrl: 'https://example.com/i.png',
+                }
+              : undefined,
+        },
+      }),
+    );
     try {
       const c = new Customer(local.url);
       const reference = ref('om');

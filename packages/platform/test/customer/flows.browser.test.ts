@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configFromEnv, createPlatform, PlatformClock, startPlatform } from '../../src/index.js';
+import { startPlatform } from '../../src/index.js';
 import { Api, DEV2, ref, T0 } from '../support/harness.js';
 import { Customer, idOf, pushMessage, receipt } from './support.js';
 import { desktop, HAS_CHROMIUM, launch, phone, shot, startMerchant } from './support-browser.js';
@@ -419,30 +419,17 @@ describe.skipIf(!HAS_CHROMIUM)('the customer side in Chromium', () => {
 
 describe.skipIf(!HAS_CHROMIUM)('"See details" with order details from Order Management', () => {
   it('opens orderDetailsUrl in the in-app web view', async () => {
-    const config = {
-      ...configFromEnv({}),
-      host: '127.0.0.1',
-      port: 0,
-      database: ':memory:',
-      logLevel: 'silent',
-      expirySweepMs: 0,
-    };
-    const platform = await createPlatform(config, {
-      clock: new PlatformClock({ frozenAt: T0 }),
-      orderDetails: {
-        find: async (_msn, reference) => ({
-          category: 'GENERAL',
-          orderDetailsUrl: `${merchant.url}/invoice/${reference}`,
-        }),
-      },
-    });
-    await platform.listen();
-    const local = new Api({
-      url: platform.baseUrl,
-      platform,
-      clock: platform.clock,
-      close: () => platform.close(),
-    });
+    const local = new Api(
+      await startPlatform({
+        frozenAt: T0,
+        orderDetails: {
+          find: async (_msn, reference) => ({
+            category: 'GENERAL',
+            orderDetailsUrl: `${merchant.url}/invoice/${reference}`,
+          }),
+        },
+      }),
+    );
     const browser = await launch();
     merchant = await startMerchant();
     try {
