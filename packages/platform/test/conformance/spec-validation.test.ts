@@ -208,8 +208,10 @@ describe.skipIf(!present)('responses validate against the official specs', () =>
     return res;
   }
 
+  // A fresh key per call (a reused reference must reach the 4150 rule), short enough for the 50-character limit.
+  let creates = 0;
   const create = (body: Record<string, unknown>, merchant: typeof DEV | typeof DEV2 = DEV) =>
-    call('POST', P, { body, merchant, key: `create-${String(body.reference)}-${Math.random()}` });
+    call('POST', P, { body, merchant, key: `c${++creates}-${String(body.reference)}` });
   const capture = (reference: string, value: number, key = `c-${reference}-${value}`) =>
     call('POST', `${R}/capture`, {
       reference,
