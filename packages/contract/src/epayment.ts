@@ -100,7 +100,9 @@ export type MerchantLegalLinks = Static<typeof MerchantLegalLinksSchema>;
 /**
  * Body of `POST /epayment/v1/payments`. Required: amount, paymentMethod, reference, userFlow. The conditional
  * rules (PUSH_MESSAGE needs customer, WEB_REDIRECT needs returnUrl, expiresAt only with PUSH_MESSAGE or QR and a
- * receipt, ...) are domain rules. `shipping` (Express) is accepted by shape and refused with 5020. Contract 3.2.
+ * receipt, ...) are domain rules. `shipping` (Express) is accepted by shape and refused with a 400 (code 5020)
+ * whose detail names the field and says Express is not supported yet. `merchantLegalLinks` is October 2026.
+ * Contract 3.2.
  */
 export const CreatePaymentRequestSchema = Type.Object(
   {
@@ -136,7 +138,7 @@ export const CreatePaymentRequestSchema = Type.Object(
     receiptUrl: Type.Optional(Nullable(Type.String({ maxLength: 2048 }))),
     merchantLegalLinks: Type.Optional(MerchantLegalLinksSchema),
     shipping: Type.Optional(
-      Type.Unknown({ description: 'Express checkout; not available on this platform (5020).' }),
+      Type.Unknown({ description: 'Express checkout; not supported on this platform yet (400, 5020).' }),
     ),
   },
   { additionalProperties: false },

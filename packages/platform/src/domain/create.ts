@@ -157,8 +157,12 @@ export function createPayment(req: CreatePaymentRequest, ctx: CreateContext): Cr
   const flow = req.userFlow;
   const method = req.paymentMethod.type;
 
-  if (req.shipping !== undefined)
-    throw new DomainError(5020, 'Express checkout is not available for this sales unit.');
+  if (req.shipping !== undefined) {
+    throw new DomainError(
+      5020,
+      'Express is not supported by this platform yet: the field shipping (Express checkout) cannot be used; create the payment without shipping.',
+    );
+  }
   if (req.amount.currency !== salesUnit.currency) {
     throw new DomainError(
       5040,

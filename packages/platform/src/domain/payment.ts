@@ -9,6 +9,7 @@ import type {
   Receipt,
   UserFlow,
 } from '@betal/contract';
+import { standardDetail } from '@betal/contract';
 import type { CustomerSide } from './customer-flow.js';
 import { DomainError } from './errors.js';
 
@@ -286,7 +287,10 @@ export function refund(
     return {
       payment,
       events: [event('REFUNDED', value, now, ids, idempotencyKey, false)],
-      failure: new DomainError(value === 124 ? 6220 : 5100, `${testFailure} (test amount ${value}).`),
+      failure:
+        value === 124
+          ? new DomainError(6220, `${testFailure} (test amount ${value}).`)
+          : new DomainError(5100, `${standardDetail(5100)} (test amount ${value}: ${testFailure}).`),
     };
   }
   return {
@@ -323,7 +327,7 @@ export function cancel(
     );
   }
   if (cancelTransactionOnly) {
-    throw new DomainError(6060, 'The payment is authorized; cancelTransactionOnly leaves it as it is.');
+    throw new DomainError(6060, `${standardDetail(6060)}.`);
   }
   if (a.cancelled > 0) throw new DomainError(6190, 'The payment has already been cancelled.');
   const remainder = a.authorized - a.captured;
