@@ -89,7 +89,7 @@ export async function createPlatform(
     subjectKey = randomBytes(32).toString('base64url');
     await store.setSetting('subject_key', subjectKey);
   }
-  const auth = await AuthService.open(store, directory, clock);
+  const auth = await AuthService.open(store, directory, clock, { devMode: config.devMode });
 
   const app = Fastify({
     logger: { level: config.logLevel },

@@ -6,8 +6,19 @@ import type { SalesUnit } from '../domain/sales-unit.js';
 import type { PlatformStore } from '../store/store.js';
 import type { SalesUnitDirectory } from './directory.js';
 
-/** Lifetime of an access token in the test environment: 3600 s (contract 2). */
+/** Lifetime of an access token in the test environment (dev mode): 3600 s, 1 hour (contract 2). */
 export const TOKEN_LIFETIME_SECONDS = 3600;
+/** Lifetime of an access token in production (outside dev mode): 86 400 s, 24 hours (contract 2). */
+export const PRODUCTION_TOKEN_LIFETIME_SECONDS = 24 * 3600;
+
+/** Settings of the token service. */
+export interface AuthOptions {
+  /**
+   * Dev mode stands for the test environment, whose tokens live {@link TOKEN_LIFETIME_SECONDS}; outside it, as
+   * in production, they live {@link PRODUCTION_TOKEN_LIFETIME_SECONDS}. Default: dev mode.
+   */
+  devMode?: boolean;
+}
 const ISSUER = 'https://betal.local/accesstoken';
 const AUDIENCE = '00000002-0000-0000-c000-000000000000';
 
@@ -32,8 +43,9 @@ interface VerifiedToken {
 
 /**
  * Issues and checks access tokens (contract 2): HS256 JWTs (jose) signed with a key kept in the store, so that
- * tokens survive a restart, valid 3600 s on the platform clock. Verified tokens are cached; expiry is still
- * checked on every call against the clock.
+ * tokens survive a restart, valid 1 hour on the platform clock in dev mode (the test environment) and 24 hours
+ * outside it (production): `expires_in`, `ext_expires_in`, `expires_on` and the JWT's `exp` agree, and the token
+ * is refused from `exp` on. Verified tokens are cached; expiry is still checked on every call against the clock.
  */
 export class AuthService {
   private readonly cache = new Map<string, VerifiedToken>();
@@ -43,16 +55,24 @@ export class AuthService {
     private readonly directory: SalesUnitDirectory,
     private readonly clock: Clock,
     private readonly key: Uint8Array,
+    /** How long an issued token lives, in seconds. */
+    readonly lifetimeSeconds: number,
   ) {}
 
-  /** Loads the signing key, creating it on first start. */
-  static async open(store: PlatformStore, directory: SalesUnitDirectory, clock: Clock): Promise<AuthService> {
+  /** Loads the signing key, creating it on first start. `options.devMode` picks the token lifetime. */
+  static async open(
+    store: PlatformStore,
+    directory: SalesUnitDirectory,
+    clock: Clock,
+    options: AuthOptions = {},
+  ): Promise<AuthService> {
     let secret = await store.getSetting('token_signing_key');
     if (!secret) {
       secret = randomBytes(32).toString('base64url');
       await store.setSetting('token_signing_key', secret);
     }
-    return new AuthService(store, directory, clock, Buffer.from(secret, 'base64url'));
+    const lifetime = options.devMode === false ? PRODUCTION_TOKEN_LIFETIME_SECONDS : TOKEN_LIFETIME_SECONDS;
+    return new AuthService(store, directory, clock, Buffer.from(secret, 'base64url'), lifetime);
   }
 
   /** The sales unit whose subscription key this is; throws AuthError (subscription-key) when none. */
@@ -119,7 +139,7 @@ export class AuthService {
       });
     }
     const now = Math.floor(this.clock.now() / 1000);
-    const exp = now + TOKEN_LIFETIME_SECONDS;
+    const exp = now + this.lifetimeSeconds;
     const token = await new SignJWT({ msn: unit.msn, appid: unit.clientId, tid: 'betal' })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setIssuer(ISSUER)
@@ -132,8 +152,8 @@ export class AuthService {
       .sign(this.key);
     return {
       token_type: 'Bearer',
-      expires_in: String(TOKEN_LIFETIME_SECONDS),
-      ext_expires_in: String(TOKEN_LIFETIME_SECONDS),
+      expires_in: String(this.lifetimeSeconds),
+      ext_expires_in: String(this.lifetimeSeconds),
       expires_on: String(exp),
       not_before: String(now),
       resource: AUDIENCE,
