@@ -302,7 +302,10 @@ export function refund(
 /**
  * Cancel. CREATED → TERMINATED with cancelled = amount. AUTHORIZED: releases all that is not captured at once
  * (cancelled = authorized − captured) and stays AUTHORIZED; refused with 6040 when fully captured, 6190 when
- * already cancelled, and 6060 with `cancelTransactionOnly`. Final states: 6190. Contract 3.6.
+ * already cancelled, and 6060 with `cancelTransactionOnly`. Final states: 6190. An authorized payment can be
+ * cancelled only inside its capture deadline (`captureWindowDays`: 14 days for a Danish or Finnish sales unit
+ * without late capture, 180 otherwise) and never after 180 days; after that, 6030. Contract 3.6 and the
+ * operations reference ("within 180 days of reservation, and only inside the capture deadline").
  */
 export function cancel(
   payment: Payment,
@@ -310,6 +313,7 @@ export function cancel(
   ids: PspReferenceSource,
   idempotencyKey: string | null,
   cancelTransactionOnly = false,
+  options: { captureWindowDays?: number } = {},
 ): Transition {
   const a = payment.aggregate;
   if (payment.state === 'CREATED') {
@@ -320,10 +324,11 @@ export function cancel(
   }
   if (payment.state !== 'AUTHORIZED')
     throw new DomainError(6190, `A ${payment.state} payment cannot be cancelled.`);
-  if (windowClosed(payment, now, CANCEL_WINDOW_DAYS)) {
+  const cancelDays = Math.min(CANCEL_WINDOW_DAYS, options.captureWindowDays ?? CANCEL_WINDOW_DAYS);
+  if (windowClosed(payment, now, cancelDays)) {
     throw new DomainError(
       6030,
-      `The cancel period of ${CANCEL_WINDOW_DAYS} days after authorization has expired.`,
+      `The cancel period has expired: an authorized payment can be cancelled only inside its capture deadline of ${cancelDays} days after authorization.`,
     );
   }
   if (cancelTransactionOnly) {

@@ -330,7 +330,9 @@ export class PaymentService {
     // No body and `{}` mean the same cancel, so a retry with either replays (contract 3.8).
     const body = { cancelTransactionOnly: req?.cancelTransactionOnly ?? false };
     return this.modification('cancel', unit, reference, key, body, (p, now) =>
-      cancel(p, now, this.ids, key ?? null, req?.cancelTransactionOnly ?? false),
+      cancel(p, now, this.ids, key ?? null, req?.cancelTransactionOnly ?? false, {
+        captureWindowDays: captureWindowDays(unit),
+      }),
     );
   }
 

@@ -62,6 +62,50 @@ describe('time windows after authorization (contract 3.6)', () => {
   });
 });
 
+describe('cancel only inside the capture deadline (operations reference)', () => {
+  async function danish(): Promise<string> {
+    const reference = ref('win-dk-cancel');
+    const created = await api.create(
+      { ...webRedirect(reference, 5_000), amount: { currency: 'DKK', value: 5_000 } },
+      undefined,
+      DEV2,
+    );
+    expect(created.status).toBe(201);
+    expect((await api.approve(reference, '4512345678', DEV2)).status).toBe(200);
+    return reference;
+  }
+
+  it('lets a Danish sales unit without late capture cancel on day 14 and refuses it after with 6030', async () => {
+    const inTime = await danish();
+    const late = await danish();
+    api.started.clock.advance(14 * DAY);
+    expect((await api.cancel(inTime, undefined, undefined, DEV2)).status).toBe(200);
+    api.started.clock.advance(1);
+    const refused = await api.cancel(late, undefined, undefined, DEV2);
+    expect(refused.status).toBe(400);
+    expect(code(refused.body)).toBe('6030');
+    expect(String(refused.body.detail)).toContain('14 days');
+    const got = await api.get(late, DEV2);
+    expect(got.body.aggregate.cancelledAmount.value).toBe(0);
+  });
+
+  it('still cancels a CREATED payment of a Danish sales unit at any time (it has no capture deadline)', async () => {
+    const reference = ref('win-dk-created');
+    const created = await api.create(
+      {
+        ...webRedirect(reference, 5_000),
+        amount: { currency: 'DKK', value: 5_000 },
+      },
+      undefined,
+      DEV2,
+    );
+    expect(created.status).toBe(201);
+    api.started.clock.advance(60_000);
+    expect((await api.cancel(reference, undefined, undefined, DEV2)).status).toBe(200);
+    expect((await api.get(reference, DEV2)).body.state).toBe('TERMINATED');
+  });
+});
+
 describe('small request-reading rules', () => {
   it('keeps a metadata key named __proto__ as an ordinary key', async () => {
     const reference = ref('proto');

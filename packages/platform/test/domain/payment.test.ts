@@ -335,6 +335,33 @@ describe('cancel (contract 3.6)', () => {
   });
 });
 
+describe('cancel only inside the capture deadline', () => {
+  const DAY = 24 * 60 * 60 * 1000;
+  const authorizedNow = (): Payment => {
+    const p = authorizedPayment();
+    return { ...p, details: { ...p.details, authorizedAt: NOW } };
+  };
+
+  it('uses the capture deadline when it is shorter than 180 days (14 days: DK/FI without late capture)', () => {
+    const ok = cancel(authorizedNow(), NOW + 14 * DAY, counterIds(), null, false, { captureWindowDays: 14 });
+    expect(ok.payment.aggregate.cancelled).toBe(10_000);
+    const error = expectRefused(authorizedNow(), 6030, (p) =>
+      cancel(p, NOW + 14 * DAY + 1, counterIds(), null, false, { captureWindowDays: 14 }),
+    );
+    expect(error.detail).toContain('14 days');
+  });
+
+  it('never allows more than 180 days, whatever the capture deadline', () => {
+    expect(() =>
+      cancel(authorizedNow(), NOW + 180 * DAY, counterIds(), null, false, { captureWindowDays: 180 }),
+    ).not.toThrow();
+    expectRefused(authorizedNow(), 6030, (p) => cancel(p, NOW + 180 * DAY + 1, counterIds(), null));
+    expectRefused(authorizedNow(), 6030, (p) =>
+      cancel(p, NOW + 180 * DAY + 1, counterIds(), null, false, { captureWindowDays: 365 }),
+    );
+  });
+});
+
 describe('every event of a payment has its own pspReference (contract 3.7)', () => {
   it('draws a fresh pspReference per event and never reuses the CREATED one', () => {
     const ids = counterIds();
