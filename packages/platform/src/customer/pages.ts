@@ -1,3 +1,4 @@
+import { brandAt } from '../domain/customer-flow.js';
 import type { Brand } from '../domain/sales-unit.js';
 import type { TestUser } from '../domain/test-user.js';
 import type { LandingView } from '../services/customer.js';
@@ -236,20 +237,23 @@ function initials(user: TestUser): string {
   return `${user.givenName.charAt(0)}${user.familyName.charAt(0)}`.toUpperCase();
 }
 
-function marketBrand(user: TestUser): Brand {
-  return user.market === 'DK' || user.market === 'FI' ? 'MOBILEPAY' : 'VIPPS';
+/** The brand of the app of `user` at `now` on the platform clock (MobilePay becomes Vipps, see brandAt). */
+function marketBrand(user: TestUser, now: number): Brand {
+  return brandAt(user.market, now);
 }
 
 /**
  * `/app`: choose whose phone this is; each test user has their own app. With `openToken` (an app switch with no
  * user chosen yet) the chosen app opens that payment.
  */
-export function chooserPage(users: TestUser[], lang: Language, openToken?: string): string {
+export function chooserPage(users: TestUser[], lang: Language, now: number, openToken?: string): string {
   const t = translator(lang);
+  const both = brandAt('DK', now) === 'MOBILEPAY';
   const suffix = openToken ? `?open=${encodeURIComponent(openToken)}` : '';
   const body = html`<div class="phone-frame">
     <header class="app-bar">
-      ${brandMark('VIPPS')} <span class="plus" aria-hidden="true">·</span> ${brandMark('MOBILEPAY')}
+      ${brandMark('VIPPS')}
+      ${both ? html`<span class="plus" aria-hidden="true">·</span> ${brandMark('MOBILEPAY')}` : ''}
       ${languageForm(lang, '/app', openToken ? { open: openToken } : {})}
     </header>
     <main class="screen chooser" id="main">
@@ -258,7 +262,7 @@ export function chooserPage(users: TestUser[], lang: Language, openToken?: strin
       <ul class="users" aria-label="${t('app.chooseUser')}">
         ${users.map(
           (u) =>
-            html`<li class="brand-${marketBrand(u).toLowerCase()}">
+            html`<li class="brand-${marketBrand(u, now).toLowerCase()}">
               <a class="user" href="/app/u/${u.phoneNumber}${suffix}">
                 <span class="avatar" aria-hidden="true">${initials(u)}</span>
                 <span class="who">
@@ -294,9 +298,9 @@ export function chooserPage(users: TestUser[], lang: Language, openToken?: strin
  * `/app/u/{phoneNumber}`: the shell of one test user's app. The script fills it from the app's JSON API and keeps
  * it live over Server-Sent Events. `openToken` is a payment to open first (app switch, QR scan).
  */
-export function appPage(user: TestUser, lang: Language, openToken?: string): string {
+export function appPage(user: TestUser, lang: Language, now: number, openToken?: string): string {
   const t = translator(lang);
-  const brand = marketBrand(user);
+  const brand = marketBrand(user, now);
   const header = html`<header class="app-bar">
     ${brandMark(brand)}
     <span class="app-user"
@@ -409,14 +413,16 @@ function field(
 }
 
 /** The form that creates (no `user`) or edits a test user, over `POST` and `PATCH /betal/users`. */
-export function userFormPage(lang: Language, user?: TestUser): string {
+export function userFormPage(lang: Language, now: number, user?: TestUser): string {
   const t = translator(lang);
   const v = (s: string | undefined) => s ?? '';
   const title = user ? t('users.edit') : t('users.new');
   const optional = t('users.optional');
   const body = html`<div class="phone-frame">
     <header class="app-bar">
-      ${brandMark(user ? marketBrand(user) : 'VIPPS')}<a class="switch" href="/app">${t('users.cancel')}</a>
+      ${brandMark(user ? marketBrand(user, now) : 'VIPPS')}<a class="switch" href="/app"
+        >${t('users.cancel')}</a
+      >
     </header>
     <main class="screen" id="main">
       <h1>${title}</h1>
@@ -485,7 +491,7 @@ export function userFormPage(lang: Language, user?: TestUser): string {
   return layout({
     lang,
     title,
-    brand: user ? marketBrand(user) : 'VIPPS',
+    brand: user ? marketBrand(user, now) : 'VIPPS',
     pageClass: 'page-app',
     body,
     script: 'users.js',

@@ -349,7 +349,7 @@ export async function customerRoutes(app: FastifyInstance, options: CustomerRout
       return sendPage(
         reply,
         200,
-        chooserPage(await customer.listUsers(), lang, request.query.open || undefined),
+        chooserPage(await customer.listUsers(), lang, options.clock.now(), request.query.open || undefined),
       );
     },
   );
@@ -362,14 +362,17 @@ export async function customerRoutes(app: FastifyInstance, options: CustomerRout
       const user = await userOfPath(request.params.phoneNumber);
       if (!user) return sendNoSuchUser(reply, lang);
       reply.header('set-cookie', `${APP_USER_COOKIE}=${user.phoneNumber}; Path=/; SameSite=Lax`);
-      return sendPage(reply, 200, appPage(user, lang, request.query.open || undefined), { webView: true });
+      return sendPage(reply, 200, appPage(user, lang, options.clock.now(), request.query.open || undefined), {
+        webView: true,
+      });
     },
   );
 
   app.get(
     '/app/users/new',
     { schema: { tags: pageTags, summary: 'Form: a new test user (HTML)' } },
-    async (request, reply) => sendPage(reply, 200, userFormPage(languageOf(request, reply))),
+    async (request, reply) =>
+      sendPage(reply, 200, userFormPage(languageOf(request, reply), options.clock.now())),
   );
 
   app.get<{ Params: { phoneNumber: string } }>(
@@ -379,7 +382,7 @@ export async function customerRoutes(app: FastifyInstance, options: CustomerRout
       const lang = languageOf(request, reply);
       const user = await userOfPath(request.params.phoneNumber);
       if (!user) return sendNoSuchUser(reply, lang);
-      return sendPage(reply, 200, userFormPage(lang, user));
+      return sendPage(reply, 200, userFormPage(lang, options.clock.now(), user));
     },
   );
 
@@ -449,7 +452,14 @@ export async function customerRoutes(app: FastifyInstance, options: CustomerRout
       const chosen: QrImageFormat =
         (format as QrImageFormat | undefined) ?? (own?.format === 'IMAGE/PNG' ? 'png' : 'svg');
       const url = `${options.publicBaseUrl()}/landing?token=${encodeURIComponent(token)}`;
-      const image = await qrImage(url, chosen, pixels ?? own?.size ?? QR_SIZE.default);
+      const merchant = customer.merchant(payment.msn);
+      const brand = merchant.brand === 'VIPPS' ? 'Vipps' : 'MobilePay';
+      const image = await qrImage(
+        url,
+        chosen,
+        pixels ?? own?.size ?? QR_SIZE.default,
+        `${brand} · ${merchant.name}`,
+      );
       return reply.header('cache-control', 'no-store').type(image.contentType).send(image.body);
     },
   );

@@ -9,6 +9,7 @@ import {
   type TestUserChanges,
 } from '../customer/test-users.js';
 import {
+  brandAt,
   confirmLanding,
   CustomerFlowError,
   eligibility,
@@ -24,7 +25,7 @@ import {
 } from '../domain/customer-flow.js';
 import { DomainError, FieldError } from '../domain/errors.js';
 import { abort, expire, isOverdue, type NewPaymentEvent, type Payment } from '../domain/payment.js';
-import { brandOf, type Brand, type Market } from '../domain/sales-unit.js';
+import type { Brand, Market } from '../domain/sales-unit.js';
 import type { TestUser } from '../domain/test-user.js';
 import type { IdSource } from '../ids.js';
 import { problem, problemOf, type ProblemTemplate } from '../problem.js';
@@ -199,11 +200,19 @@ export class CustomerService {
     return user;
   }
 
-  /** The merchant of an MSN as customers see it. */
+  /**
+   * The merchant of an MSN as customers see it now: the brand is the market's on the platform clock (MobilePay
+   * becomes Vipps in Denmark and Finland on 12 January 2027, see {@link brandAt}).
+   */
   merchant(msn: string): MerchantView {
     const unit = this.deps.directory.byMsn(msn);
     const market: Market = unit?.market ?? 'NO';
-    return { msn, name: unit?.name ?? `Merchant ${msn}`, market, brand: brandOf(market) };
+    return { msn, name: unit?.name ?? `Merchant ${msn}`, market, brand: brandAt(market, this.now()) };
+  }
+
+  /** The brand of a market on the platform clock now (the app of a user of that market). */
+  brandOf(market: Market): Brand {
+    return brandAt(market, this.now());
   }
 
   /** The view of a payment for `user` (undefined: nobody in particular, as on the landing page). */
