@@ -83,6 +83,21 @@ export const AirlineDataSchema = Type.Object(
 export const MetadataSchema = Type.Record(Type.String(), Type.String());
 
 /**
+ * The merchant's legal links (October 2026, "Merchant terms"; not in `specs/epayment.v1.yaml`): the URLs of the
+ * terms of sale and of the privacy policy, which the app shows on an acceptance screen before the payment. Both
+ * are required when the object is given; each must be an absolute `https` URL (checked as a domain rule, 4090,
+ * so that dev mode can accept `http` with a lint notice as it does for returnUrl).
+ */
+export const MerchantLegalLinksSchema = Type.Object(
+  {
+    termsOfSaleUrl: Type.String({ minLength: 1, maxLength: 2048 }),
+    privacyPolicyUrl: Type.String({ minLength: 1, maxLength: 2048 }),
+  },
+  { additionalProperties: false },
+);
+export type MerchantLegalLinks = Static<typeof MerchantLegalLinksSchema>;
+
+/**
  * Body of `POST /epayment/v1/payments`. Required: amount, paymentMethod, reference, userFlow. The conditional
  * rules (PUSH_MESSAGE needs customer, WEB_REDIRECT needs returnUrl, expiresAt only with PUSH_MESSAGE or QR and a
  * receipt, ...) are domain rules. `shipping` (Express) is accepted by shape and refused with 5020. Contract 3.2.
@@ -119,6 +134,7 @@ export const CreatePaymentRequestSchema = Type.Object(
     receipt: Type.Optional(ReceiptSchema),
     metadata: Type.Optional(Nullable(MetadataSchema)),
     receiptUrl: Type.Optional(Nullable(Type.String({ maxLength: 2048 }))),
+    merchantLegalLinks: Type.Optional(MerchantLegalLinksSchema),
     shipping: Type.Optional(
       Type.Unknown({ description: 'Express checkout; not available on this platform (5020).' }),
     ),
@@ -164,6 +180,8 @@ export const GetPaymentResponseSchema = Type.Object(
     redirectUrl: Type.Optional(Type.String({ format: 'uri' })),
     reference: ReferenceSchema,
     metadata: Type.Optional(Nullable(MetadataSchema)),
+    /** The legal links given on create, as given (October 2026; not in the 1.7.0 spec). */
+    merchantLegalLinks: Type.Optional(MerchantLegalLinksSchema),
   },
   {},
 );

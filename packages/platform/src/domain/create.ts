@@ -41,7 +41,8 @@ const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '0.0.0.0']);
 
 /**
  * The URL rule of returnUrl and receiptUrl: https, or a custom app scheme (contract 3.2); script, data and file
- * URLs are no app scheme and are refused with 4090. http:// and https://localhost are refused with 4090 unless
+ * URLs are no app scheme and are refused with 4090. With `webOnly` (the merchant's legal links, which the app
+ * opens as web pages) only https is allowed: an app scheme is 4090 too. http:// and https://localhost are refused with 4090 unless
  * `allowInsecureUrls` (dev mode), when they are accepted with a notice (README, "Behaviour where the contract is
  * uncertain").
  */
@@ -50,6 +51,7 @@ export function checkMerchantUrl(
   value: string,
   allowInsecure: boolean,
   notices: string[],
+  options: { webOnly?: boolean } = {},
 ): void {
   let url: URL;
   try {
@@ -59,6 +61,9 @@ export function checkMerchantUrl(
   }
   if (!CUSTOM_SCHEME.test(value) || NOT_APP_SCHEMES.has(url.protocol)) {
     throw new DomainError(4090, `Invalid URL in ${field}: it must use https:// or an app scheme.`);
+  }
+  if (options.webOnly && url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new DomainError(4090, `Invalid URL in ${field}: it must be an absolute https:// URL.`);
   }
   if (url.protocol === 'http:') {
     if (!allowInsecure)
@@ -207,6 +212,24 @@ export function createPayment(req: CreatePaymentRequest, ctx: CreateContext): Cr
   if (req.receiptUrl !== undefined && req.receiptUrl !== null) {
     checkMerchantUrl('receiptUrl', req.receiptUrl, ctx.allowInsecureUrls, notices);
   }
+  if (req.merchantLegalLinks) {
+    const links = req.merchantLegalLinks;
+    const web = { webOnly: true };
+    checkMerchantUrl(
+      'merchantLegalLinks.termsOfSaleUrl',
+      links.termsOfSaleUrl,
+      ctx.allowInsecureUrls,
+      notices,
+      web,
+    );
+    checkMerchantUrl(
+      'merchantLegalLinks.privacyPolicyUrl',
+      links.privacyPolicyUrl,
+      ctx.allowInsecureUrls,
+      notices,
+      web,
+    );
+  }
   if (req.qrFormat && flow !== 'QR')
     notices.push(`qrFormat is only used with userFlow QR and was ignored for ${flow}.`);
 
@@ -281,6 +304,14 @@ export function createPayment(req: CreatePaymentRequest, ctx: CreateContext): Cr
       customerInteraction: req.customerInteraction ?? 'CUSTOMER_NOT_PRESENT',
       ...(req.receipt ? { receipt: req.receipt } : {}),
       ...(req.receiptUrl ? { receiptUrl: req.receiptUrl } : {}),
+      ...(req.merchantLegalLinks
+        ? {
+            merchantLegalLinks: {
+              termsOfSaleUrl: req.merchantLegalLinks.termsOfSaleUrl,
+              privacyPolicyUrl: req.merchantLegalLinks.privacyPolicyUrl,
+            },
+          }
+        : {}),
       ...(req.metadata ? { metadata: req.metadata } : {}),
       ...(req.industryData ? { industryData: req.industryData } : {}),
       longLiving,

@@ -1,6 +1,7 @@
 import type {
   Currency,
   Customer,
+  MerchantLegalLinks,
   PaymentEventName,
   PaymentMethodType,
   PaymentState,
@@ -36,6 +37,11 @@ export interface PaymentDetails {
   customerInteraction: 'CUSTOMER_PRESENT' | 'CUSTOMER_NOT_PRESENT';
   receipt?: Receipt;
   receiptUrl?: string;
+  /**
+   * The merchant's terms of sale and privacy policy URLs (absolute https, or http in dev mode), which the user
+   * accepts in the app before paying. October 2026 "Merchant terms"; the customer side reads them from here.
+   */
+  merchantLegalLinks?: MerchantLegalLinks;
   metadata?: Record<string, string>;
   industryData?: unknown;
   /** Set when the merchant gave `expiresAt` (a long-living payment). */

@@ -31,6 +31,7 @@ export function getPaymentResponse(p: Payment): GetPaymentResponse {
     ...(p.redirectUrl !== undefined ? { redirectUrl: p.redirectUrl } : {}),
     reference: p.reference,
     ...(p.details.metadata ? { metadata: p.details.metadata } : {}),
+    ...(p.details.merchantLegalLinks ? { merchantLegalLinks: p.details.merchantLegalLinks } : {}),
   };
 }
 

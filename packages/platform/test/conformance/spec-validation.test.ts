@@ -486,6 +486,25 @@ describe.skipIf(!present)('responses validate against the official specs', () =>
     expect(failures).toEqual([]);
   });
 
+  /**
+   * Fields of the live API newer than the 1.7.0 spec in ../shared/specs. The spec has none of them, so the
+   * validator only proves that they do not break the declared shapes (the spec's objects allow extra
+   * properties); their own shape is checked against the schemas of packages/contract in the API tests.
+   */
+  it('fields newer than the 1.7.0 spec (merchantLegalLinks) leave the bodies valid', async () => {
+    const schemas = (epayment as any).doc.components.schemas as Json;
+    expect(Object.keys(schemas.CreatePaymentRequest.properties)).not.toContain('merchantLegalLinks');
+    expect(Object.keys(schemas.GetPaymentResponse.properties)).not.toContain('merchantLegalLinks');
+    const links = {
+      termsOfSaleUrl: 'https://example.com/terms',
+      privacyPolicyUrl: 'https://example.com/privacy',
+    };
+    const reference = ref('spec-legal');
+    expect((await create(webRedirect(reference, 10_000, { merchantLegalLinks: links }))).status).toBe(201);
+    expect((await get(reference)).body.merchantLegalLinks).toEqual(links);
+    expect(failures).toEqual([]);
+  });
+
   it('the validator finds faults: a bad body, a wrong content type, an undeclared status', () => {
     const fake = (status: number, contentType: string, body: unknown): ApiResponse => ({
       status,

@@ -465,3 +465,35 @@ describe('redirectUrlFor (contract 3.3)', () => {
     expect(web.notices.some((n) => n.includes('qrFormat'))).toBe(true);
   });
 });
+
+describe('merchantLegalLinks (October 2026)', () => {
+  const links = {
+    termsOfSaleUrl: 'https://shop.example/terms',
+    privacyPolicyUrl: 'https://shop.example/privacy',
+  };
+
+  it('keeps both URLs in the payment details, with no notice', () => {
+    const created = createPayment(request({ merchantLegalLinks: links }), context());
+    expect(created.payment.details.merchantLegalLinks).toEqual(links);
+    expect(created.notices).toEqual([]);
+  });
+
+  it('refuses http:// and localhost outside dev mode with 4090, and accepts them in dev mode with a notice', () => {
+    for (const url of ['http://shop.example/privacy', 'https://localhost/privacy']) {
+      const req = request({ merchantLegalLinks: { ...links, privacyPolicyUrl: url } });
+      expect(() => createPayment(req, context())).toThrow(
+        expect.objectContaining({ code: 4090, detail: expect.stringContaining('privacyPolicyUrl') }),
+      );
+      const dev = createPayment(req, context({ allowInsecureUrls: true }));
+      expect(dev.notices.some((n) => n.startsWith('merchantLegalLinks.privacyPolicyUrl'))).toBe(true);
+    }
+  });
+
+  it('refuses an app scheme, which returnUrl would take, with 4090', () => {
+    const req = request({ merchantLegalLinks: { ...links, termsOfSaleUrl: 'shopapp://terms' } });
+    expect(() => createPayment(req, context({ allowInsecureUrls: true }))).toThrow(
+      expect.objectContaining({ code: 4090 }),
+    );
+    expect(() => checkMerchantUrl('returnUrl', 'shopapp://terms', false, [])).not.toThrow();
+  });
+});
