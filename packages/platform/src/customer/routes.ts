@@ -146,6 +146,12 @@ const ApproveSchema = Type.Object(
         description: 'Consent to share the profile scopes the payment asks for (contract 3.13).',
       }),
     ),
+    acceptTerms: Type.Optional(
+      Type.Boolean({
+        description:
+          "Accept the merchant's terms of sale and privacy policy (needed when the payment has merchantLegalLinks).",
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -516,7 +522,7 @@ export async function customerRoutes(app: FastifyInstance, options: CustomerRout
       schema: {
         tags: apiTags,
         summary:
-          'Approve: AUTHORIZED. Give consent: true when the payment asks for profile data not shared yet',
+          'Approve: AUTHORIZED. Give consent: true when the payment asks for profile data not shared yet, acceptTerms: true when it has merchantLegalLinks',
         params: requestParams,
         body: ApproveSchema,
         response: { 200: RequestViewSchema, ...problems },
@@ -527,7 +533,7 @@ export async function customerRoutes(app: FastifyInstance, options: CustomerRout
         customer.approve(
           request.params.phoneNumber,
           request.params.id,
-          body<{ consent?: boolean }>(request, ApproveSchema),
+          body<{ consent?: boolean; acceptTerms?: boolean }>(request, ApproveSchema),
         ),
       ),
   );

@@ -63,6 +63,7 @@ export type CustomerRefusalReason =
   | 'NOT_IN_THIS_APP'
   | 'NOT_LONG_LIVING'
   | 'CONSENT_REQUIRED'
+  | 'TERMS_NOT_ACCEPTED'
   | 'NO_SCOPES_TO_CONSENT'
   | 'APP_NOT_INSTALLED'
   | 'CANNOT_PAY_BUSINESSES'
@@ -78,6 +79,7 @@ export const CUSTOMER_REFUSALS: Readonly<Record<CustomerRefusalReason, { status:
   NOT_IN_THIS_APP: { status: 404, title: 'Not in this app' },
   NOT_LONG_LIVING: { status: 409, title: 'Cannot pay later' },
   CONSENT_REQUIRED: { status: 409, title: 'Consent required' },
+  TERMS_NOT_ACCEPTED: { status: 409, title: 'Terms not accepted' },
   NO_SCOPES_TO_CONSENT: { status: 409, title: 'Nothing to consent to' },
   APP_NOT_INSTALLED: { status: 403, title: 'App not installed' },
   CANNOT_PAY_BUSINESSES: { status: 403, title: 'Cannot pay businesses' },

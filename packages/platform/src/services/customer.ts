@@ -1,4 +1,4 @@
-import type { Currency, PaymentState, Receipt, UserFlow } from '@betal/contract';
+import type { Currency, MerchantLegalLinks, PaymentState, Receipt, UserFlow } from '@betal/contract';
 import type { Clock } from '../clock.js';
 import type { CustomerInbox } from '../customer/inbox.js';
 import type { OrderDetails, OrderDetailsSource } from '../customer/order-details.js';
@@ -90,6 +90,11 @@ export interface RequestView {
   orderDetails?: OrderDetails;
   /** The profile scopes asked for and those the user has not consented to yet; null when none were asked for. */
   consent: { requested: string[]; missing: string[] } | null;
+  /**
+   * The merchant's terms of sale and privacy policy (`merchantLegalLinks`, October 2026): the app shows them on an
+   * acceptance screen, and approving needs `acceptTerms: true`.
+   */
+  legalLinks?: MerchantLegalLinks;
   /** Why this user cannot pay this request, when they cannot (contract 3.14). */
   refusal?: { reason: Exclude<Eligibility, { ok: true }>['reason']; minimumAge?: number };
   /** Where the browser goes when the customer is done (WEB_REDIRECT and others with a returnUrl). */
@@ -246,6 +251,14 @@ export class CustomerService {
       ...(d.receiptUrl ? { receiptUrl: d.receiptUrl } : {}),
       ...(orderDetails ? { orderDetails } : {}),
       consent,
+      ...(d.merchantLegalLinks
+        ? {
+            legalLinks: {
+              termsOfSaleUrl: d.merchantLegalLinks.termsOfSaleUrl,
+              privacyPolicyUrl: d.merchantLegalLinks.privacyPolicyUrl,
+            },
+          }
+        : {}),
       ...(!eligible.ok
         ? {
             refusal: {
@@ -434,10 +447,16 @@ export class CustomerService {
    * has not consented to for this merchant, `consent: true` is needed: the consent card comes first, and the
    * consent is remembered per user and MSN (contract 3.13). A user who may not pay is refused with the reason
    * (UNDER_MINIMUM_AGE, UNDER_15, CANNOT_PAY_BUSINESSES, contract 3.14) and the payment stays CREATED. Test
-   * amounts fail as force approve does (10010, contract 3.10). Throws CustomerFlowError (also
-   * CONSENT_REQUIRED, PAYMENT_ENDED, NOT_IN_THIS_APP) or ProblemError.
+   * amounts fail as force approve does (10010, contract 3.10). A payment with `merchantLegalLinks` needs
+   * `acceptTerms: true`: the customer accepts the terms of sale and the privacy policy first (TERMS_NOT_ACCEPTED).
+   * Throws CustomerFlowError (also CONSENT_REQUIRED, TERMS_NOT_ACCEPTED, PAYMENT_ENDED, NOT_IN_THIS_APP) or
+   * ProblemError.
    */
-  async approve(phoneNumber: string, id: string, options: { consent?: boolean } = {}): Promise<RequestView> {
+  async approve(
+    phoneNumber: string,
+    id: string,
+    options: { consent?: boolean; acceptTerms?: boolean } = {},
+  ): Promise<RequestView> {
     const user = await this.user(phoneNumber);
     const payment = await this.inApp(phoneNumber, id);
     if (payment.state !== 'CREATED') {
@@ -463,6 +482,12 @@ export class CustomerService {
       throw new CustomerFlowError(
         'CONSENT_REQUIRED',
         `The merchant asks for ${missing.join(', ')}: approve with consent: true, or refuse consent.`,
+      );
+    }
+    if (payment.details.merchantLegalLinks && options.acceptTerms !== true) {
+      throw new CustomerFlowError(
+        'TERMS_NOT_ACCEPTED',
+        "Accept the merchant's terms of sale and privacy policy first: approve with acceptTerms: true.",
       );
     }
     const response = await this.deps.payments.approveAs(payment.msn, payment.reference, user);
