@@ -3,7 +3,16 @@ import type { Brand } from '../domain/sales-unit.js';
 import type { TestUser } from '../domain/test-user.js';
 import type { LandingView } from '../services/customer.js';
 import { html, jsonForScript, type Html } from '../html.js';
-import { LANGUAGES, MESSAGES, money, translator, type Language } from './i18n.js';
+import {
+  APP_LANGUAGES,
+  LANGUAGES,
+  LOCALES,
+  MESSAGES,
+  money,
+  translator,
+  type Language,
+  type LanguageSource,
+} from './i18n.js';
 
 /**
  * The server-rendered pages of the customer's side: the landing page (contract 3.15), the choice of a test user's
@@ -71,13 +80,18 @@ export function layout(o: LayoutOptions): string {
     </html>`.value;
 }
 
-function languageForm(lang: Language, action: string, hidden: Record<string, string>): Html {
+function languageForm(
+  lang: Language,
+  action: string,
+  hidden: Record<string, string>,
+  languages: readonly Language[] = APP_LANGUAGES,
+): Html {
   const t = translator(lang);
   return html`<form class="lang" method="get" action="${action}">
     ${Object.entries(hidden).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}" />`)}
     <label for="lang">${t('language.label')}</label>
     <select id="lang" name="lang" data-autosubmit>
-      ${LANGUAGES.map(
+      ${languages.map(
         (l) =>
           html`<option value="${l}" ${l === lang ? 'selected' : ''}>${MESSAGES[l]['language.name']}</option>`,
       )}
@@ -110,7 +124,11 @@ function orderSummary(view: LandingView, lang: Language): Html {
  * step, the waiting screen with its countdown, or a final screen (expired, cancelled, approved without a
  * returnUrl). Contract 3.15.
  */
-export function landingPage(view: LandingView, lang: Language): string {
+export function landingPage(
+  view: LandingView,
+  lang: Language,
+  langSource: LanguageSource = 'default',
+): string {
   const t = translator(lang);
   const brand = brandName(view.merchant.brand);
   const back = view.returnUrl
@@ -194,7 +212,7 @@ export function landingPage(view: LandingView, lang: Language): string {
     </section>`;
   }
   const body = html`<header class="topbar">
-      ${brandMark(view.merchant.brand)} ${languageForm(lang, '/landing', { token: view.id })}
+      ${brandMark(view.merchant.brand)} ${languageForm(lang, '/landing', { token: view.id }, LANGUAGES)}
     </header>
     <main class="landing" id="main">${orderSummary(view, lang)} ${step}</main>`;
   return layout({
@@ -210,6 +228,9 @@ export function landingPage(view: LandingView, lang: Language): string {
       stage: view.stage,
       secondsLeft: view.secondsLeft,
       brand,
+      lang,
+      langSource,
+      languages: LANGUAGES,
       messages: MESSAGES[lang],
     },
   });
@@ -381,7 +402,7 @@ export function appPage(user: TestUser, lang: Language, now: number, openToken?:
         nin: user.nin,
       },
       lang,
-      locale: lang === 'nb' ? 'nb-NO' : 'en-GB',
+      locale: LOCALES[lang],
       open: openToken ?? null,
       messages: MESSAGES[lang],
     },
