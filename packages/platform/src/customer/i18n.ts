@@ -1,14 +1,18 @@
 /**
- * The words of the landing page and the customer's app, in English and Norwegian (contract 3.15: the landing page
- * has a language choice). `{name}` marks a value filled in by {@link format}.
+ * The words of the landing page and the customer's app. The landing page speaks English, Norwegian, Danish and
+ * Finnish, the languages of the real one (contract 3.15: it has a language choice); the app and the test-user
+ * forms speak English and Norwegian. `{name}` marks a value filled in by {@link format}.
  */
 
-/** The languages the customer's pages speak. */
-export const LANGUAGES = ['en', 'nb'] as const;
+/** The languages the landing page speaks. */
+export const LANGUAGES = ['en', 'nb', 'da', 'fi'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
+/** The languages of the app and the test-user forms (the landing page has all of {@link LANGUAGES}). */
+export const APP_LANGUAGES: readonly Language[] = ['en', 'nb'];
+
 /** BCP 47 locale of each language, for money and dates. */
-export const LOCALES: Record<Language, string> = { en: 'en-GB', nb: 'nb-NO' };
+export const LOCALES: Record<Language, string> = { en: 'en-GB', nb: 'nb-NO', da: 'da-DK', fi: 'fi-FI' };
 
 const en = {
   'language.name': 'English',
@@ -91,6 +95,12 @@ const en = {
   'consent.share': 'Share and continue',
   'consent.refuse': "Don't share",
   'consent.refuseNote': "If you don't share, the payment is cancelled.",
+  'terms.title': "{merchant}'s terms",
+  'terms.text': 'Before you pay, read and accept the terms of sale and the privacy policy of {merchant}.',
+  'terms.termsOfSale': 'Terms of sale',
+  'terms.privacyPolicy': 'Privacy policy',
+  'terms.accept': 'I accept the terms of sale and the privacy policy',
+  'terms.continue': 'Accept and continue',
   'refusal.age': 'You must be at least {age} years old to pay this.',
   'refusal.cannotPay': "You can't pay businesses with this account.",
   'state.AUTHORIZED': 'Approved',
@@ -214,6 +224,12 @@ const nb: Record<MessageKey, string> = {
   'consent.share': 'Del og fortsett',
   'consent.refuse': 'Ikke del',
   'consent.refuseNote': 'Hvis du ikke deler, avbrytes betalingen.',
+  'terms.title': 'Vilkårene til {merchant}',
+  'terms.text': 'Før du betaler, les og godta salgsbetingelsene og personvernerklæringen til {merchant}.',
+  'terms.termsOfSale': 'Salgsbetingelser',
+  'terms.privacyPolicy': 'Personvernerklæring',
+  'terms.accept': 'Jeg godtar salgsbetingelsene og personvernerklæringen',
+  'terms.continue': 'Godta og fortsett',
   'refusal.age': 'Du må være minst {age} år for å betale dette.',
   'refusal.cannotPay': 'Du kan ikke betale bedrifter med denne kontoen.',
   'state.AUTHORIZED': 'Godkjent',
@@ -253,8 +269,74 @@ const nb: Record<MessageKey, string> = {
   'users.optional': 'valgfritt',
 };
 
+/** Danish: the landing page (the app's words fall back to English). */
+const da: Record<MessageKey, string> = {
+  ...en,
+  'language.name': 'Dansk',
+  'language.label': 'Sprog',
+  'language.apply': 'Skift sprog',
+  'landing.title': 'Betal med {brand}',
+  'landing.to': 'Til',
+  'landing.amount': 'Beløb',
+  'landing.phoneLabel': 'Mobilnummer',
+  'landing.phoneHint': 'Landekode og nummer, kun cifre, for eksempel 4512345678.',
+  'landing.remember': 'Husk mig i denne browser',
+  'landing.next': 'Næste',
+  'landing.cancel': 'Annuller betaling',
+  'landing.refused': 'Du kan ikke betale til denne virksomhed med {brand}.',
+  'landing.refusedHint': 'Tjek nummeret, eller betal på en anden måde.',
+  'landing.invalidPhone': 'Indtast et mobilnummer med landekode: 10 til 15 cifre.',
+  'landing.timeToConfirm': 'Tid til at bekræfte dit nummer',
+  'landing.noscript': 'Siden skal bruge JavaScript for at sende anmodningen til din telefon.',
+  'waiting.title': 'Åbn {brand} på din telefon',
+  'waiting.text': 'Vi har sendt betalingsanmodningen til {phone}. Bekræft den i appen.',
+  'waiting.timeLeft': 'Tid tilbage',
+  'expired.title': 'Betalingsanmodningen er udløbet',
+  'expired.text': 'Tiden løb ud, før betalingen blev bekræftet.',
+  back: 'Tilbage til {merchant}',
+  'approved.title': 'Betalingen er godkendt',
+  'aborted.title': 'Betalingen er annulleret',
+  'terminated.title': '{merchant} har annulleret betalingen',
+  'final.close': 'Du kan lukke siden.',
+  'notFound.title': 'Betalingslinket er ikke gyldigt',
+  'notFound.text': 'Tjek linket, eller gå tilbage til butikken og start forfra.',
+};
+
+/** Finnish: the landing page (the app's words fall back to English). */
+const fi: Record<MessageKey, string> = {
+  ...en,
+  'language.name': 'Suomi',
+  'language.label': 'Kieli',
+  'language.apply': 'Vaihda kieli',
+  'landing.title': 'Maksa {brand}-sovelluksella',
+  'landing.to': 'Saaja',
+  'landing.amount': 'Summa',
+  'landing.phoneLabel': 'Matkapuhelinnumero',
+  'landing.phoneHint': 'Maatunnus ja numero, vain numeroita, esimerkiksi 358401234567.',
+  'landing.remember': 'Muista minut tässä selaimessa',
+  'landing.next': 'Seuraava',
+  'landing.cancel': 'Peruuta maksu',
+  'landing.refused': 'Et voi maksaa tälle yritykselle {brand}-sovelluksella.',
+  'landing.refusedHint': 'Tarkista numero tai maksa muulla tavalla.',
+  'landing.invalidPhone': 'Anna matkapuhelinnumero maatunnuksen kanssa: 10–15 numeroa.',
+  'landing.timeToConfirm': 'Aikaa vahvistaa numerosi',
+  'landing.noscript': 'Sivu tarvitsee JavaScriptin lähettääkseen pyynnön puhelimeesi.',
+  'waiting.title': 'Avaa {brand} puhelimessasi',
+  'waiting.text': 'Lähetimme maksupyynnön numeroon {phone}. Vahvista se sovelluksessa.',
+  'waiting.timeLeft': 'Aikaa jäljellä',
+  'expired.title': 'Maksupyyntö on vanhentunut',
+  'expired.text': 'Aika loppui ennen kuin maksu vahvistettiin.',
+  back: 'Takaisin: {merchant}',
+  'approved.title': 'Maksu hyväksytty',
+  'aborted.title': 'Maksu peruutettu',
+  'terminated.title': '{merchant} peruutti maksun',
+  'final.close': 'Voit sulkea tämän sivun.',
+  'notFound.title': 'Maksulinkki ei ole voimassa',
+  'notFound.text': 'Tarkista linkki tai palaa kauppaan ja aloita alusta.',
+};
+
 /** The dictionary of each language. */
-export const MESSAGES: Record<Language, Record<MessageKey, string>> = { en, nb };
+export const MESSAGES: Record<Language, Record<MessageKey, string>> = { en, nb, da, fi };
 
 /** Fills `{name}` placeholders of a message. Unknown placeholders stay as they are. */
 export function format(message: string, values: Record<string, string | number> = {}): string {
@@ -270,26 +352,57 @@ export function translator(
   return (key, values) => format(MESSAGES[language][key], values);
 }
 
+/** Where a request's language came from: an explicit choice, the browser's languages, the market, or none. */
+export type LanguageSource = 'choice' | 'browser' | 'market' | 'default';
+
+/** The language each market speaks (Sweden has none on the landing page: English by default). */
+const MARKET_LANGUAGE: Record<string, Language> = { NO: 'nb', DK: 'da', FI: 'fi' };
+
 /**
- * The language of a request: `?lang=` (en or nb) first, then the `betal_lang` cookie, then Accept-Language
- * (nb, no and nn are Norwegian), else English.
+ * A language tag as one of `allowed`, if it is one: `nb`, `no` and `nn` are Norwegian, `da` Danish, `fi` Finnish,
+ * `en` English; a region (`da-DK`) is ignored.
  */
+export function knownLanguage(
+  tag: string | undefined,
+  allowed: readonly Language[] = LANGUAGES,
+): Language | undefined {
+  const base = tag?.trim().toLowerCase().split(/[-_]/)[0];
+  const lang = base === 'no' || base === 'nn' ? 'nb' : base;
+  return (allowed as readonly string[]).includes(lang ?? '') ? (lang as Language) : undefined;
+}
+
+/**
+ * The language of a request and where it came from: `?lang=` first, then the `betal_lang` cookie (a choice made
+ * on a page), then the first known language of Accept-Language (the browser's settings), then the language of the
+ * merchant's market (NO Norwegian, DK Danish, FI Finnish), else English. Only `allowed` languages are chosen.
+ */
+export function chooseLanguage(
+  query: string | undefined,
+  cookie: string | undefined,
+  acceptLanguage: string | undefined,
+  market?: string,
+  allowed: readonly Language[] = LANGUAGES,
+): { language: Language; source: LanguageSource } {
+  const chosen = knownLanguage(query, allowed) ?? knownLanguage(cookie, allowed);
+  if (chosen) return { language: chosen, source: 'choice' };
+  for (const part of (acceptLanguage ?? '').split(',')) {
+    const lang = knownLanguage(part.split(';')[0], allowed);
+    if (lang) return { language: lang, source: 'browser' };
+  }
+  const ofMarket = market ? MARKET_LANGUAGE[market] : undefined;
+  if (ofMarket && allowed.includes(ofMarket)) return { language: ofMarket, source: 'market' };
+  return { language: 'en', source: 'default' };
+}
+
+/** The language of a request (see {@link chooseLanguage}), without where it came from. */
 export function pickLanguage(
   query: string | undefined,
   cookie: string | undefined,
   acceptLanguage: string | undefined,
+  market?: string,
+  allowed: readonly Language[] = LANGUAGES,
 ): Language {
-  const known = (v: string | undefined): Language | undefined =>
-    v === 'en' || v === 'nb' ? v : v === 'no' || v === 'nn' ? 'nb' : undefined;
-  const chosen = known(query) ?? known(cookie);
-  if (chosen) return chosen;
-  for (const part of (acceptLanguage ?? '').split(',')) {
-    const tag = part.split(';')[0]?.trim().toLowerCase().split('-')[0];
-    const lang = known(tag);
-    if (lang) return lang;
-    if (tag === 'en') return 'en';
-  }
-  return 'en';
+  return chooseLanguage(query, cookie, acceptLanguage, market, allowed).language;
 }
 
 /** A sum of minor units as money in a language, e.g. `NOK 100.00` (en) or `100,00 kr` (nb). */

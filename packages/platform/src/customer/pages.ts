@@ -1,8 +1,18 @@
+import { brandAt } from '../domain/customer-flow.js';
 import type { Brand } from '../domain/sales-unit.js';
 import type { TestUser } from '../domain/test-user.js';
 import type { LandingView } from '../services/customer.js';
 import { html, jsonForScript, type Html } from '../html.js';
-import { LANGUAGES, MESSAGES, money, translator, type Language } from './i18n.js';
+import {
+  APP_LANGUAGES,
+  LANGUAGES,
+  LOCALES,
+  MESSAGES,
+  money,
+  translator,
+  type Language,
+  type LanguageSource,
+} from './i18n.js';
 
 /**
  * The server-rendered pages of the customer's side: the landing page (contract 3.15), the choice of a test user's
@@ -70,13 +80,18 @@ export function layout(o: LayoutOptions): string {
     </html>`.value;
 }
 
-function languageForm(lang: Language, action: string, hidden: Record<string, string>): Html {
+function languageForm(
+  lang: Language,
+  action: string,
+  hidden: Record<string, string>,
+  languages: readonly Language[] = APP_LANGUAGES,
+): Html {
   const t = translator(lang);
   return html`<form class="lang" method="get" action="${action}">
     ${Object.entries(hidden).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}" />`)}
     <label for="lang">${t('language.label')}</label>
     <select id="lang" name="lang" data-autosubmit>
-      ${LANGUAGES.map(
+      ${languages.map(
         (l) =>
           html`<option value="${l}" ${l === lang ? 'selected' : ''}>${MESSAGES[l]['language.name']}</option>`,
       )}
@@ -109,7 +124,11 @@ function orderSummary(view: LandingView, lang: Language): Html {
  * step, the waiting screen with its countdown, or a final screen (expired, cancelled, approved without a
  * returnUrl). Contract 3.15.
  */
-export function landingPage(view: LandingView, lang: Language): string {
+export function landingPage(
+  view: LandingView,
+  lang: Language,
+  langSource: LanguageSource = 'default',
+): string {
   const t = translator(lang);
   const brand = brandName(view.merchant.brand);
   const back = view.returnUrl
@@ -193,7 +212,7 @@ export function landingPage(view: LandingView, lang: Language): string {
     </section>`;
   }
   const body = html`<header class="topbar">
-      ${brandMark(view.merchant.brand)} ${languageForm(lang, '/landing', { token: view.id })}
+      ${brandMark(view.merchant.brand)} ${languageForm(lang, '/landing', { token: view.id }, LANGUAGES)}
     </header>
     <main class="landing" id="main">${orderSummary(view, lang)} ${step}</main>`;
   return layout({
@@ -209,6 +228,9 @@ export function landingPage(view: LandingView, lang: Language): string {
       stage: view.stage,
       secondsLeft: view.secondsLeft,
       brand,
+      lang,
+      langSource,
+      languages: LANGUAGES,
       messages: MESSAGES[lang],
     },
   });
@@ -236,20 +258,23 @@ function initials(user: TestUser): string {
   return `${user.givenName.charAt(0)}${user.familyName.charAt(0)}`.toUpperCase();
 }
 
-function marketBrand(user: TestUser): Brand {
-  return user.market === 'DK' || user.market === 'FI' ? 'MOBILEPAY' : 'VIPPS';
+/** The brand of the app of `user` at `now` on the platform clock (MobilePay becomes Vipps, see brandAt). */
+function marketBrand(user: TestUser, now: number): Brand {
+  return brandAt(user.market, now);
 }
 
 /**
  * `/app`: choose whose phone this is; each test user has their own app. With `openToken` (an app switch with no
  * user chosen yet) the chosen app opens that payment.
  */
-export function chooserPage(users: TestUser[], lang: Language, openToken?: string): string {
+export function chooserPage(users: TestUser[], lang: Language, now: number, openToken?: string): string {
   const t = translator(lang);
+  const both = brandAt('DK', now) === 'MOBILEPAY';
   const suffix = openToken ? `?open=${encodeURIComponent(openToken)}` : '';
   const body = html`<div class="phone-frame">
     <header class="app-bar">
-      ${brandMark('VIPPS')} <span class="plus" aria-hidden="true">·</span> ${brandMark('MOBILEPAY')}
+      ${brandMark('VIPPS')}
+      ${both ? html`<span class="plus" aria-hidden="true">·</span> ${brandMark('MOBILEPAY')}` : ''}
       ${languageForm(lang, '/app', openToken ? { open: openToken } : {})}
     </header>
     <main class="screen chooser" id="main">
@@ -258,7 +283,7 @@ export function chooserPage(users: TestUser[], lang: Language, openToken?: strin
       <ul class="users" aria-label="${t('app.chooseUser')}">
         ${users.map(
           (u) =>
-            html`<li class="brand-${marketBrand(u).toLowerCase()}">
+            html`<li class="brand-${marketBrand(u, now).toLowerCase()}">
               <a class="user" href="/app/u/${u.phoneNumber}${suffix}">
                 <span class="avatar" aria-hidden="true">${initials(u)}</span>
                 <span class="who">
@@ -294,9 +319,9 @@ export function chooserPage(users: TestUser[], lang: Language, openToken?: strin
  * `/app/u/{phoneNumber}`: the shell of one test user's app. The script fills it from the app's JSON API and keeps
  * it live over Server-Sent Events. `openToken` is a payment to open first (app switch, QR scan).
  */
-export function appPage(user: TestUser, lang: Language, openToken?: string): string {
+export function appPage(user: TestUser, lang: Language, now: number, openToken?: string): string {
   const t = translator(lang);
-  const brand = marketBrand(user);
+  const brand = marketBrand(user, now);
   const header = html`<header class="app-bar">
     ${brandMark(brand)}
     <span class="app-user"
@@ -377,7 +402,7 @@ export function appPage(user: TestUser, lang: Language, openToken?: string): str
         nin: user.nin,
       },
       lang,
-      locale: lang === 'nb' ? 'nb-NO' : 'en-GB',
+      locale: LOCALES[lang],
       open: openToken ?? null,
       messages: MESSAGES[lang],
     },
@@ -409,14 +434,16 @@ function field(
 }
 
 /** The form that creates (no `user`) or edits a test user, over `POST` and `PATCH /betal/users`. */
-export function userFormPage(lang: Language, user?: TestUser): string {
+export function userFormPage(lang: Language, now: number, user?: TestUser): string {
   const t = translator(lang);
   const v = (s: string | undefined) => s ?? '';
   const title = user ? t('users.edit') : t('users.new');
   const optional = t('users.optional');
   const body = html`<div class="phone-frame">
     <header class="app-bar">
-      ${brandMark(user ? marketBrand(user) : 'VIPPS')}<a class="switch" href="/app">${t('users.cancel')}</a>
+      ${brandMark(user ? marketBrand(user, now) : 'VIPPS')}<a class="switch" href="/app"
+        >${t('users.cancel')}</a
+      >
     </header>
     <main class="screen" id="main">
       <h1>${title}</h1>
@@ -485,7 +512,7 @@ export function userFormPage(lang: Language, user?: TestUser): string {
   return layout({
     lang,
     title,
-    brand: user ? marketBrand(user) : 'VIPPS',
+    brand: user ? marketBrand(user, now) : 'VIPPS',
     pageClass: 'page-app',
     body,
     script: 'users.js',

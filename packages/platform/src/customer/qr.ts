@@ -8,16 +8,23 @@ export const QR_SIZE = { min: 100, max: 2000, default: 1024 } as const;
 
 /**
  * Draws a QR code of `text` (the payment's URL): an SVG document, or a PNG of `size` × `size` pixels. Error
- * correction M, a quiet zone of 4 modules. Source: contract 3.3 (QR redirectUrl).
+ * correction M, a quiet zone of 4 modules. An SVG carries `title` (e.g. "Pay with MobilePay") as its accessible
+ * name. Source: contract 3.3 (QR redirectUrl).
  */
 export async function qrImage(
   text: string,
   format: QrImageFormat,
   size: number = QR_SIZE.default,
+  title?: string,
 ): Promise<{ contentType: string; body: string | Buffer }> {
   const options = { errorCorrectionLevel: 'M' as const, margin: 4 };
   if (format === 'svg') {
-    return { contentType: 'image/svg+xml', body: await QRCode.toString(text, { ...options, type: 'svg' }) };
+    let svg = await QRCode.toString(text, { ...options, type: 'svg' });
+    if (title) {
+      const escaped = title.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+      svg = svg.replace(/^(<svg[^>]*>)/, `$1<title>${escaped}</title>`);
+    }
+    return { contentType: 'image/svg+xml', body: svg };
   }
   return {
     contentType: 'image/png',

@@ -17,7 +17,14 @@ import { COMMON_JS } from './assets/common-script.js';
 import { LANDING_JS } from './assets/landing-script.js';
 import { CUSTOMER_CSS } from './assets/style.js';
 import { USERS_JS } from './assets/users-script.js';
-import { translator, pickLanguage, type Language } from './i18n.js';
+import {
+  APP_LANGUAGES,
+  chooseLanguage,
+  LANGUAGES,
+  translator,
+  type Language,
+  type LanguageSource,
+} from './i18n.js';
 import { openInbox } from './inbox.js';
 import { LiveStreams } from './live.js';
 import { NO_ORDER_DETAILS, type OrderDetailsSource } from './order-details.js';
@@ -71,17 +78,37 @@ function cookies(request: FastifyRequest): Record<string, string> {
   return out;
 }
 
-function languageOf(request: FastifyRequest, reply: FastifyReply): Language {
-  const query = request.query as { lang?: string };
-  const lang = pickLanguage(
+/**
+ * The language of a page request and where it came from (see chooseLanguage): `market` is the merchant's (the
+ * landing page), `allowed` the page's languages (the app speaks English and Norwegian). A `?lang=` choice is kept
+ * in a cookie, unless `auto=1` says the page's script chose it from navigator.language.
+ */
+function languageAndSource(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  market?: string,
+  allowed: readonly Language[] = APP_LANGUAGES,
+): { language: Language; source: LanguageSource } {
+  const query = request.query as { lang?: string; auto?: string };
+  const chosen = chooseLanguage(
     query.lang,
     cookies(request)[LANGUAGE_COOKIE],
     request.headers['accept-language'],
+    market,
+    allowed,
   );
-  if (query.lang === lang) {
-    reply.header('set-cookie', `${LANGUAGE_COOKIE}=${lang}; Path=/; Max-Age=31536000; SameSite=Lax`);
+  if (query.lang === chosen.language && query.auto !== '1') {
+    reply.header(
+      'set-cookie',
+      `${LANGUAGE_COOKIE}=${chosen.language}; Path=/; Max-Age=31536000; SameSite=Lax`,
+    );
   }
-  return lang;
+  return chosen;
+}
+
+/** The language of a page of the app (English or Norwegian); see {@link languageAndSource}. */
+function languageOf(request: FastifyRequest, reply: FastifyReply): Language {
+  return languageAndSource(request, reply).language;
 }
 
 /**
@@ -144,6 +171,12 @@ const ApproveSchema = Type.Object(
     consent: Type.Optional(
       Type.Boolean({
         description: 'Consent to share the profile scopes the payment asks for (contract 3.13).',
+      }),
+    ),
+    acceptTerms: Type.Optional(
+      Type.Boolean({
+        description:
+          "Accept the merchant's terms of sale and privacy policy (needed when the payment has merchantLegalLinks).",
       }),
     ),
   },
@@ -274,7 +307,7 @@ export async function customerRoutes(app: FastifyInstance, options: CustomerRout
 
   // Pages ------------------------------------------------------------------------------------------------------
 
-  app.get<{ Querystring: { token?: string; lang?: string; web?: string } }>(
+  app.get<{ Querystring: { token?: string; lang?: string; web?: string; auto?: string } }>(
     '/landing',
     {
       schema: {
@@ -286,24 +319,30 @@ export async function customerRoutes(app: FastifyInstance, options: CustomerRout
           type: 'object',
           properties: {
             token: { type: 'string' },
-            lang: { type: 'string', enum: ['en', 'nb'] },
+            lang: { type: 'string', enum: [...LANGUAGES] },
+            auto: { type: 'string' },
             web: { type: 'string' },
           },
         },
       },
     },
     async (request, reply) => {
-      const lang = languageOf(request, reply);
-      const t = translator(lang);
       const token = request.query.token;
-      if (!token) return sendPage(reply, 400, notFoundPage(lang, t('notFound.title'), t('notFound.text')));
+      const fallback = () => {
+        const lang = languageAndSource(request, reply, undefined, LANGUAGES).language;
+        const t = translator(lang);
+        return sendPage(
+          reply,
+          token ? 404 : 400,
+          notFoundPage(lang, t('notFound.title'), t('notFound.text')),
+        );
+      };
+      if (!token) return fallback();
       let view;
       try {
         view = await customer.landing(token);
       } catch (error) {
-        if (error instanceof CustomerFlowError && error.reason === 'UNKNOWN_PAYMENT') {
-          return sendPage(reply, 404, notFoundPage(lang, t('notFound.title'), t('notFound.text')));
-        }
+        if (error instanceof CustomerFlowError && error.reason === 'UNKNOWN_PAYMENT') return fallback();
         throw error;
       }
       const mobile = MOBILE.test(request.headers['user-agent'] ?? '');
@@ -313,7 +352,8 @@ export async function customerRoutes(app: FastifyInstance, options: CustomerRout
       if ((view.state === 'AUTHORIZED' || view.state === 'ABORTED') && view.returnUrl) {
         return redirect(reply, view.returnUrl);
       }
-      return sendPage(reply, 200, landingPage(view, lang));
+      const { language: lang, source } = languageAndSource(request, reply, view.merchant.market, LANGUAGES);
+      return sendPage(reply, 200, landingPage(view, lang, source));
     },
   );
 
@@ -349,7 +389,7 @@ export async function customerRoutes(app: FastifyInstance, options: CustomerRout
       return sendPage(
         reply,
         200,
-        chooserPage(await customer.listUsers(), lang, request.query.open || undefined),
+        chooserPage(await customer.listUsers(), lang, options.clock.now(), request.query.open || undefined),
       );
     },
   );
@@ -362,14 +402,17 @@ export async function customerRoutes(app: FastifyInstance, options: CustomerRout
       const user = await userOfPath(request.params.phoneNumber);
       if (!user) return sendNoSuchUser(reply, lang);
       reply.header('set-cookie', `${APP_USER_COOKIE}=${user.phoneNumber}; Path=/; SameSite=Lax`);
-      return sendPage(reply, 200, appPage(user, lang, request.query.open || undefined), { webView: true });
+      return sendPage(reply, 200, appPage(user, lang, options.clock.now(), request.query.open || undefined), {
+        webView: true,
+      });
     },
   );
 
   app.get(
     '/app/users/new',
     { schema: { tags: pageTags, summary: 'Form: a new test user (HTML)' } },
-    async (request, reply) => sendPage(reply, 200, userFormPage(languageOf(request, reply))),
+    async (request, reply) =>
+      sendPage(reply, 200, userFormPage(languageOf(request, reply), options.clock.now())),
   );
 
   app.get<{ Params: { phoneNumber: string } }>(
@@ -379,7 +422,7 @@ export async function customerRoutes(app: FastifyInstance, options: CustomerRout
       const lang = languageOf(request, reply);
       const user = await userOfPath(request.params.phoneNumber);
       if (!user) return sendNoSuchUser(reply, lang);
-      return sendPage(reply, 200, userFormPage(lang, user));
+      return sendPage(reply, 200, userFormPage(lang, options.clock.now(), user));
     },
   );
 
@@ -449,7 +492,14 @@ export async function customerRoutes(app: FastifyInstance, options: CustomerRout
       const chosen: QrImageFormat =
         (format as QrImageFormat | undefined) ?? (own?.format === 'IMAGE/PNG' ? 'png' : 'svg');
       const url = `${options.publicBaseUrl()}/landing?token=${encodeURIComponent(token)}`;
-      const image = await qrImage(url, chosen, pixels ?? own?.size ?? QR_SIZE.default);
+      const merchant = customer.merchant(payment.msn);
+      const brand = merchant.brand === 'VIPPS' ? 'Vipps' : 'MobilePay';
+      const image = await qrImage(
+        url,
+        chosen,
+        pixels ?? own?.size ?? QR_SIZE.default,
+        `${brand} · ${merchant.name}`,
+      );
       return reply.header('cache-control', 'no-store').type(image.contentType).send(image.body);
     },
   );
@@ -506,7 +556,7 @@ export async function customerRoutes(app: FastifyInstance, options: CustomerRout
       schema: {
         tags: apiTags,
         summary:
-          'Approve: AUTHORIZED. Give consent: true when the payment asks for profile data not shared yet',
+          'Approve: AUTHORIZED. Give consent: true when the payment asks for profile data not shared yet, acceptTerms: true when it has merchantLegalLinks',
         params: requestParams,
         body: ApproveSchema,
         response: { 200: RequestViewSchema, ...problems },
@@ -517,7 +567,7 @@ export async function customerRoutes(app: FastifyInstance, options: CustomerRout
         customer.approve(
           request.params.phoneNumber,
           request.params.id,
-          body<{ consent?: boolean }>(request, ApproveSchema),
+          body<{ consent?: boolean; acceptTerms?: boolean }>(request, ApproveSchema),
         ),
       ),
   );

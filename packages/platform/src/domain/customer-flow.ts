@@ -1,5 +1,6 @@
 import type { UserFlow } from '@betal/contract';
 import type { Payment } from './payment.js';
+import type { Brand, Market } from './sales-unit.js';
 import { ageOn, MINIMUM_AGE_TO_PAY_BUSINESSES, type TestUser } from './test-user.js';
 
 /**
@@ -14,6 +15,24 @@ import { ageOn, MINIMUM_AGE_TO_PAY_BUSINESSES, type TestUser } from './test-user
 export const LANDING_STEP_MS = 5 * 60 * 1000;
 /** Time to act in the app once the request is there: 5 minutes (contract 3.11). */
 export const APP_STEP_MS = 5 * 60 * 1000;
+
+/**
+ * When MobilePay becomes Vipps in Denmark and Finland: 12 January 2027 (technical update October 2026), from
+ * local midnight: 00:00 CET in Denmark (23:00 UTC the day before), 00:00 EET in Finland (22:00 UTC the day before).
+ */
+export const VIPPS_FROM: Readonly<Record<'DK' | 'FI', number>> = {
+  DK: Date.UTC(2027, 0, 11, 23, 0, 0),
+  FI: Date.UTC(2027, 0, 11, 22, 0, 0),
+};
+
+/**
+ * The brand a market's customers see at `now` (epoch ms on the platform clock): Vipps in Norway and Sweden;
+ * MobilePay in Denmark and Finland until {@link VIPPS_FROM}, Vipps from then on.
+ */
+export function brandAt(market: Market, now: number): Brand {
+  if (market === 'DK' || market === 'FI') return now < VIPPS_FROM[market] ? 'MOBILEPAY' : 'VIPPS';
+  return 'VIPPS';
+}
 
 /** How a request reached the user's app: the desktop landing page, or the app itself (app switch, QR scan). */
 export type LandingVia = 'landing' | 'app';
@@ -44,6 +63,7 @@ export type CustomerRefusalReason =
   | 'NOT_IN_THIS_APP'
   | 'NOT_LONG_LIVING'
   | 'CONSENT_REQUIRED'
+  | 'TERMS_NOT_ACCEPTED'
   | 'NO_SCOPES_TO_CONSENT'
   | 'APP_NOT_INSTALLED'
   | 'CANNOT_PAY_BUSINESSES'
@@ -59,6 +79,7 @@ export const CUSTOMER_REFUSALS: Readonly<Record<CustomerRefusalReason, { status:
   NOT_IN_THIS_APP: { status: 404, title: 'Not in this app' },
   NOT_LONG_LIVING: { status: 409, title: 'Cannot pay later' },
   CONSENT_REQUIRED: { status: 409, title: 'Consent required' },
+  TERMS_NOT_ACCEPTED: { status: 409, title: 'Terms not accepted' },
   NO_SCOPES_TO_CONSENT: { status: 409, title: 'Nothing to consent to' },
   APP_NOT_INSTALLED: { status: 403, title: 'App not installed' },
   CANNOT_PAY_BUSINESSES: { status: 403, title: 'Cannot pay businesses' },

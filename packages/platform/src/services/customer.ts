@@ -1,4 +1,4 @@
-import type { Currency, PaymentState, Receipt, UserFlow } from '@betal/contract';
+import type { Currency, MerchantLegalLinks, PaymentState, Receipt, UserFlow } from '@betal/contract';
 import type { Clock } from '../clock.js';
 import type { CustomerInbox } from '../customer/inbox.js';
 import type { OrderDetails, OrderDetailsSource } from '../customer/order-details.js';
@@ -9,6 +9,7 @@ import {
   type TestUserChanges,
 } from '../customer/test-users.js';
 import {
+  brandAt,
   confirmLanding,
   CustomerFlowError,
   eligibility,
@@ -24,7 +25,7 @@ import {
 } from '../domain/customer-flow.js';
 import { DomainError, FieldError } from '../domain/errors.js';
 import { abort, expire, isOverdue, type NewPaymentEvent, type Payment } from '../domain/payment.js';
-import { brandOf, type Brand, type Market } from '../domain/sales-unit.js';
+import type { Brand, Market } from '../domain/sales-unit.js';
 import type { TestUser } from '../domain/test-user.js';
 import type { IdSource } from '../ids.js';
 import { problem, problemOf, type ProblemTemplate } from '../problem.js';
@@ -89,6 +90,11 @@ export interface RequestView {
   orderDetails?: OrderDetails;
   /** The profile scopes asked for and those the user has not consented to yet; null when none were asked for. */
   consent: { requested: string[]; missing: string[] } | null;
+  /**
+   * The merchant's terms of sale and privacy policy (`merchantLegalLinks`, October 2026): the app shows them on an
+   * acceptance screen, and approving needs `acceptTerms: true`.
+   */
+  legalLinks?: MerchantLegalLinks;
   /** Why this user cannot pay this request, when they cannot (contract 3.14). */
   refusal?: { reason: Exclude<Eligibility, { ok: true }>['reason']; minimumAge?: number };
   /** Where the browser goes when the customer is done (WEB_REDIRECT and others with a returnUrl). */
@@ -199,11 +205,19 @@ export class CustomerService {
     return user;
   }
 
-  /** The merchant of an MSN as customers see it. */
+  /**
+   * The merchant of an MSN as customers see it now: the brand is the market's on the platform clock (MobilePay
+   * becomes Vipps in Denmark and Finland on 12 January 2027, see {@link brandAt}).
+   */
   merchant(msn: string): MerchantView {
     const unit = this.deps.directory.byMsn(msn);
     const market: Market = unit?.market ?? 'NO';
-    return { msn, name: unit?.name ?? `Merchant ${msn}`, market, brand: brandOf(market) };
+    return { msn, name: unit?.name ?? `Merchant ${msn}`, market, brand: brandAt(market, this.now()) };
+  }
+
+  /** The brand of a market on the platform clock now (the app of a user of that market). */
+  brandOf(market: Market): Brand {
+    return brandAt(market, this.now());
   }
 
   /** The view of a payment for `user` (undefined: nobody in particular, as on the landing page). */
@@ -237,6 +251,14 @@ export class CustomerService {
       ...(d.receiptUrl ? { receiptUrl: d.receiptUrl } : {}),
       ...(orderDetails ? { orderDetails } : {}),
       consent,
+      ...(d.merchantLegalLinks
+        ? {
+            legalLinks: {
+              termsOfSaleUrl: d.merchantLegalLinks.termsOfSaleUrl,
+              privacyPolicyUrl: d.merchantLegalLinks.privacyPolicyUrl,
+            },
+          }
+        : {}),
       ...(!eligible.ok
         ? {
             refusal: {
@@ -425,10 +447,16 @@ export class CustomerService {
    * has not consented to for this merchant, `consent: true` is needed: the consent card comes first, and the
    * consent is remembered per user and MSN (contract 3.13). A user who may not pay is refused with the reason
    * (UNDER_MINIMUM_AGE, UNDER_15, CANNOT_PAY_BUSINESSES, contract 3.14) and the payment stays CREATED. Test
-   * amounts fail as force approve does (10010, contract 3.10). Throws CustomerFlowError (also
-   * CONSENT_REQUIRED, PAYMENT_ENDED, NOT_IN_THIS_APP) or ProblemError.
+   * amounts fail as force approve does (10010, contract 3.10). A payment with `merchantLegalLinks` needs
+   * `acceptTerms: true`: the customer accepts the terms of sale and the privacy policy first (TERMS_NOT_ACCEPTED).
+   * Throws CustomerFlowError (also CONSENT_REQUIRED, TERMS_NOT_ACCEPTED, PAYMENT_ENDED, NOT_IN_THIS_APP) or
+   * ProblemError.
    */
-  async approve(phoneNumber: string, id: string, options: { consent?: boolean } = {}): Promise<RequestView> {
+  async approve(
+    phoneNumber: string,
+    id: string,
+    options: { consent?: boolean; acceptTerms?: boolean } = {},
+  ): Promise<RequestView> {
     const user = await this.user(phoneNumber);
     const payment = await this.inApp(phoneNumber, id);
     if (payment.state !== 'CREATED') {
@@ -454,6 +482,12 @@ export class CustomerService {
       throw new CustomerFlowError(
         'CONSENT_REQUIRED',
         `The merchant asks for ${missing.join(', ')}: approve with consent: true, or refuse consent.`,
+      );
+    }
+    if (payment.details.merchantLegalLinks && options.acceptTerms !== true) {
+      throw new CustomerFlowError(
+        'TERMS_NOT_ACCEPTED',
+        "Accept the merchant's terms of sale and privacy policy first: approve with acceptTerms: true.",
       );
     }
     const response = await this.deps.payments.approveAs(payment.msn, payment.reference, user);

@@ -17,6 +17,7 @@ export const APP_JS = String.raw`
   var lists = { requests: [], activities: [], history: [] };
   var known = null;
   var consentGiven = {};
+  var termsAccepted = {};
   var outcome = null;
   var fetchedAt = Date.now();
   var lastFocus = null;
@@ -279,6 +280,41 @@ export const APP_JS = String.raw`
     ], true);
   }
 
+  function legalLink(url, label) {
+    if (!/^https?:\/\//i.test(url || '')) return el('span', { text: label });
+    return el('a', { href: url, target: '_blank', rel: 'noopener noreferrer', text: label });
+  }
+
+  function renderTerms(view) {
+    var errorBox = el('div', { className: 'error', role: 'alert' });
+    var box = el('input', { type: 'checkbox', id: 'accept-terms' });
+    var accept = el('button', { type: 'button', className: 'primary', text: t('terms.continue'), disabled: true });
+    var reject = el('button', { type: 'button', className: 'secondary', text: t('app.reject'), 'data-action': 'reject' });
+    box.addEventListener('change', function () { accept.disabled = !box.checked; });
+    accept.addEventListener('click', function () {
+      if (!box.checked) return;
+      termsAccepted[view.id] = true;
+      render(true);
+    });
+    reject.addEventListener('click', function () {
+      act({ id: view.id, action: 'reject' }, {}, 'rejected', errorBox, [accept, reject]);
+    });
+    show([
+      backLink('requests'),
+      el('section', { className: 'sheet terms brand-' + view.merchant.brand.toLowerCase(), 'aria-labelledby': 'terms-title' }, [
+        el('h1', { id: 'terms-title', text: t('terms.title', { merchant: view.merchant.name }) }),
+        el('p', { text: t('terms.text', { merchant: view.merchant.name }) }),
+        el('ul', { className: 'legal-links' }, [
+          el('li', {}, [legalLink(view.legalLinks.termsOfSaleUrl, t('terms.termsOfSale'))]),
+          el('li', {}, [legalLink(view.legalLinks.privacyPolicyUrl, t('terms.privacyPolicy'))]),
+        ]),
+        el('label', { className: 'check' }, [box, ' ' + t('terms.accept')]),
+        errorBox,
+        el('div', { className: 'actions' }, [accept, reject]),
+      ]),
+    ], true);
+  }
+
   function renderEnded(view) {
     var lines = [];
     if (view.state === 'AUTHORIZED') {
@@ -313,7 +349,9 @@ export const APP_JS = String.raw`
     }
     pay.addEventListener('click', function () {
       var needConsent = view.consent && view.consent.missing.length > 0;
-      act({ id: view.id, action: 'approve' }, needConsent ? { consent: consentGiven[view.id] === true } : {}, 'paid', errorBox, buttons);
+      var approval = needConsent ? { consent: consentGiven[view.id] === true } : {};
+      if (view.legalLinks) approval.acceptTerms = termsAccepted[view.id] === true;
+      act({ id: view.id, action: 'approve' }, approval, 'paid', errorBox, buttons);
     });
     var actions = [pay];
     var sheet = null;
@@ -418,6 +456,7 @@ export const APP_JS = String.raw`
     }
     if (view.state !== 'CREATED') renderEnded(view);
     else if (view.consent && view.consent.missing.length > 0 && !consentGiven[view.id]) renderConsent(view);
+    else if (view.legalLinks && !termsAccepted[view.id]) renderTerms(view);
     else renderPayment(view);
   }
 

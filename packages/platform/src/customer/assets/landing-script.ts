@@ -2,6 +2,11 @@
  * The landing page's script (served as /customer-assets/landing.js): the language choice, the phone-number step
  * over `POST /app/api/landing/{token}/confirm`, "remember me in this browser" (localStorage, off by default), the
  * countdown, cancel, and live updates over Server-Sent Events. Contract 3.15.
+ *
+ * When neither a choice nor Accept-Language decided the language, navigator.language does (the page reloads with
+ * `lang=…&auto=1`, which is not kept as a choice). Going back in the browser from the waiting screen, after the
+ * number was submitted and before the payment is done, cancels the payment (ePayment FAQ: so that the customer
+ * does not pay the same order twice) and goes on back to the merchant.
  */
 export const LANDING_JS = String.raw`
 (function () {
@@ -18,6 +23,23 @@ export const LANDING_JS = String.raw`
     return message.replace(/\{(\w+)\}/g, function (whole, name) {
       return values && values[name] !== undefined ? String(values[name]) : whole;
     });
+  }
+
+  if (config.langSource === 'market' || config.langSource === 'default') {
+    var wanted = null;
+    var tags = navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language];
+    for (var l = 0; l < tags.length && !wanted; l++) {
+      var base = String(tags[l] || '').toLowerCase().split(/[-_]/)[0];
+      if (base === 'no' || base === 'nn') base = 'nb';
+      if ((config.languages || []).indexOf(base) >= 0) wanted = base;
+    }
+    if (wanted && wanted !== config.lang) {
+      var here = new URL(window.location.href);
+      here.searchParams.set('lang', wanted);
+      here.searchParams.set('auto', '1');
+      window.location.replace(here.toString());
+      return;
+    }
   }
 
   var select = document.querySelector('select[data-autosubmit]');
@@ -101,6 +123,28 @@ export const LANDING_JS = String.raw`
     });
   }
 
+  // Back from the waiting screen cancels the payment. The waiting screen adds one history entry of its own; going
+  // back pops it (popstate, same page), and the page cancels and then goes back once more, to the merchant.
+  if (config.state === 'CREATED' && config.stage === 'IN_APP' && window.history && window.history.pushState) {
+    if (!window.history.state || window.history.state.betalWaiting !== token) {
+      window.history.pushState({ betalWaiting: token }, '', window.location.href);
+    }
+    window.addEventListener('popstate', function () {
+      if (window.history.state && window.history.state.betalWaiting === token) return;
+      if (source) source.close();
+      fetch('/app/api/landing/' + encodeURIComponent(token) + '/cancel', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        body: '{}',
+        keepalive: true,
+      }).then(function () {
+        window.history.back();
+        // With nothing to go back to, show the page (it says the payment was cancelled, or leads to returnUrl).
+        window.setTimeout(function () { window.location.reload(); }, 500);
+      }, function () { window.location.reload(); });
+    });
+  }
+
   var timer = document.querySelector('[data-seconds-left]');
   var startedAt = Date.now();
   var secondsLeft = timer ? Number(timer.getAttribute('data-seconds-left')) : 0;
@@ -116,8 +160,9 @@ export const LANDING_JS = String.raw`
     }, 1000);
   }
 
+  var source = null;
   if (config.state === 'CREATED' && typeof window.EventSource === 'function') {
-    var source = new EventSource('/app/api/landing/' + encodeURIComponent(token) + '/events');
+    source = new EventSource('/app/api/landing/' + encodeURIComponent(token) + '/events');
     source.addEventListener('change', function (event) {
       var data = JSON.parse(event.data);
       if (data.state !== config.state || data.stage !== config.stage) {
