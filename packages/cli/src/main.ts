@@ -40,30 +40,41 @@ program
   .option('--db <path>', 'SQLite file, or :memory: (env BETAL_DB)')
   .option('--public-url <url>', 'base of the URLs handed out, e.g. redirectUrl (env BETAL_PUBLIC_URL)')
   .option('--no-dev', 'production-like: no dev data, https URLs only')
-  .action(async (opts: { port?: number; host?: string; db?: string; publicUrl?: string; dev: boolean }) => {
-    const config = configFromEnv();
-    if (opts.port !== undefined) config.port = opts.port;
-    if (opts.host) config.host = opts.host;
-    if (opts.db) config.database = opts.db;
-    if (opts.publicUrl) config.publicBaseUrl = opts.publicUrl.replace(/\/$/, '');
-    if (!opts.dev) config.devMode = false;
-    const platform = await createPlatform(config);
-    const url = await platform.listen();
-    const users = platform.config.devMode ? await platform.store.listUsers() : [];
-    let text = banner(platform, url);
-    if (users.length) {
-      text +=
-        '\n\nTest users (phone numbers):\n' +
-        users.map((u) => `  ${u.phoneNumber}  ${u.name} (${u.market})`).join('\n');
-    }
-    console.log(`${text}\n`);
-    const stop = async () => {
-      await platform.close();
-      process.exit(0);
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  .option('--strict', 'refuse every deviation from the spec (each lint notice) with 400 (env BETAL_STRICT=1)')
+  .action(
+    async (opts: {
+      port?: number;
+      host?: string;
+      db?: string;
+      publicUrl?: string;
+      dev: boolean;
+      strict?: boolean;
+    }) => {
+      const config = configFromEnv();
+      if (opts.port !== undefined) config.port = opts.port;
+      if (opts.host) config.host = opts.host;
+      if (opts.db) config.database = opts.db;
+      if (opts.publicUrl) config.publicBaseUrl = opts.publicUrl.replace(/\/$/, '');
+      if (!opts.dev) config.devMode = false;
+      if (opts.strict) config.strict = true;
+      const platform = await createPlatform(config);
+      const url = await platform.listen();
+      const users = platform.config.devMode ? await platform.store.listUsers() : [];
+      let text = banner(platform, url);
+      if (users.length) {
+        text +=
+          '\n\nTest users (phone numbers):\n' +
+          users.map((u) => `  ${u.phoneNumber}  ${u.name} (${u.market})`).join('\n');
+      }
+      console.log(`${text}\n`);
+      const stop = async () => {
+        await platform.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    },
+  );
 
 program
   .command('dev')
@@ -75,6 +86,7 @@ program
   .option('--host <host>', 'interface both listen on (env HOST, default 127.0.0.1)')
   .option('--db <path>', 'platform SQLite file, or :memory: (env BETAL_DB)')
   .option('--merchant-db <path>', 'merchant SQLite file, or :memory: (env MERCHANT_DB)')
+  .option('--strict', 'refuse every deviation from the spec (each lint notice) with 400 (env BETAL_STRICT=1)')
   .action(
     async (opts: {
       port?: number;
@@ -82,6 +94,7 @@ program
       host?: string;
       db?: string;
       merchantDb?: string;
+      strict?: boolean;
     }) => {
       for (const [flag, value] of [
         ['--port', opts.port],
@@ -96,6 +109,7 @@ program
       if (opts.port !== undefined) config.port = opts.port;
       if (opts.host) config.host = opts.host;
       if (opts.db) config.database = opts.db;
+      if (opts.strict) config.strict = true;
       config.devMode = true;
       const platform = await createPlatform(config);
       const platformUrl = await platform.listen();

@@ -23,6 +23,12 @@ export interface PlatformConfig {
    * Env `BETAL_RATE_LIMITS`, default `warn`.
    */
   rateLimits: RateLimitMode;
+  /**
+   * Strict mode: every lint notice (an accepted deviation from the spec: a path's spelling, an unknown field, a
+   * whole-number float, `bearer` in lower case, ...) is refused with 400 in the API's own error shape instead.
+   * Flag `--strict`, env `BETAL_STRICT=1`, default off.
+   */
+  strict: boolean;
 }
 
 /** Reads the configuration from environment variables, falling back to the defaults. */
@@ -37,5 +43,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): PlatformCon
     rateLimits:
       env.BETAL_RATE_LIMITS === 'enforce' || env.BETAL_RATE_LIMITS === 'off' ? env.BETAL_RATE_LIMITS : 'warn',
     logLevel: env.LOG_LEVEL ?? 'info',
+    strict: env.BETAL_STRICT === '1' || env.BETAL_STRICT === 'true',
   };
 }

@@ -11,7 +11,9 @@ import { WebhookService, type WebhookServiceOptions } from './delivery/service.j
 import { SqliteWebhookStore } from './delivery/sqlite-store.js';
 import { orderManagementRoutes } from './api/order-management.js';
 import { userinfoRoutes } from './api/userinfo.js';
-import { LINT_HEADER, sendProblem } from './api/http/context.js';
+import { apiOfPath, sendApiError } from './api/http/apis.js';
+import { LINT_HEADER } from './api/http/context.js';
+import { answerClientError, pathSpellingNotice, strictNotices } from './api/http/wire.js';
 import { registerErrorHandling } from './api/http/errors.js';
 import { customerRoutes } from './customer/routes.js';
 import type { OrderDetailsSource } from './customer/order-details.js';
@@ -26,7 +28,6 @@ import { OrderManagementService, orderDetailsSource } from './services/order-man
 import { PaymentService } from './services/payments.js';
 import { RateLimiter } from './services/rate-limits.js';
 import { UserinfoService } from './services/userinfo.js';
-import { problem } from './problem.js';
 import { SqliteStore } from './store/sqlite.js';
 import { SqliteOrderManagementStore } from './store/sqlite-order-management.js';
 import type { PlatformStore } from './store/store.js';
@@ -96,7 +97,17 @@ export async function createPlatform(
     bodyLimit: 1024 * 1024,
     // A repeated query parameter keeps its last value: no endpoint takes a list, and a handler must never get an
     // array where it reads a token or a limit.
-    routerOptions: { querystringParser: (query: string) => Object.fromEntries(new URLSearchParams(query)) },
+    routerOptions: {
+      querystringParser: (query: string) => Object.fromEntries(new URLSearchParams(query)),
+      // Paths are matched as the API gateway matches them: in any case and with or without a trailing slash
+      // (`POST /accessToken/get`, `POST /order-management/v1/images/`). Path parameters keep their case; a
+      // spelling other than the spec's gets a lint notice (onRequest below).
+      caseSensitive: false,
+      ignoreTrailingSlash: true,
+    },
+    // Requests node's HTTP parser refuses (a bad request line, headers over 16 KiB) are answered in the error
+    // shape of their API, with `Connection: close`, since the socket is closed after them.
+    clientErrorHandler: (error, socket) => answerClientError(error, socket, () => ids.traceId()),
     logController: new LogController({
       disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
     }),
@@ -107,15 +118,11 @@ export async function createPlatform(
       request.lintNotices = [];
       request.traceId = ids.traceId();
       const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
-      void sendProblem(
-        request,
-        reply,
-        tooLong
-          ? problem(414, 'A path segment of this URL is longer than any resource here.', {
-              title: 'URI Too Long',
-            })
-          : problem(400, 'The URL is not validly percent-encoded.'),
-      );
+      void (tooLong
+        ? sendApiError(request, reply, 414, 'A path segment of this URL is longer than any resource here.')
+        : sendApiError(request, reply, 400, 'The URL is not validly percent-encoded.', {
+            fields: [{ name: 'path', reason: 'The URL is not validly percent-encoded.' }],
+          }));
     },
   });
   let baseUrl = config.publicBaseUrl ?? `http://${config.host}:${config.port}`;
@@ -139,7 +146,7 @@ export async function createPlatform(
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     // The access token endpoint ignores its body whatever it is (contract 2).
-    if (request.url.startsWith('/accesstoken/')) return done(null, undefined);
+    if (apiOfPath(request.url) === 'accesstoken') return done(null, undefined);
     try {
       done(null, parseJsonBody(body as string));
     } catch (error) {
@@ -148,7 +155,19 @@ export async function createPlatform(
   });
   app.addContentTypeParser('*', { parseAs: 'string' }, (request, body, done) => {
     const text = body as string;
-    if (text.trim() === '' || request.url.startsWith('/accesstoken/')) return done(null, undefined);
+    if (text.trim() === '' || apiOfPath(request.url) === 'accesstoken') return done(null, undefined);
+    // No Content-Type at all: the body is read as JSON, with a lint notice (the spec sends application/json).
+    if (request.headers['content-type'] === undefined) {
+      try {
+        const parsed = parseJsonBody(text);
+        request.lintNotices.push(
+          'Content-Type is missing; the body was read as JSON. Send Content-Type: application/json.',
+        );
+        return done(null, parsed);
+      } catch (error) {
+        return done(error as Error, undefined);
+      }
+    }
     const error = Object.assign(new Error('unsupported media type'), {
       code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE',
       statusCode: 415,
@@ -169,7 +188,19 @@ export async function createPlatform(
     },
   });
   app.addHook('onRequest', (request, _reply, done) => {
-    request.lintNotices = [];
+    // In strict mode every lint notice is refused as it is raised (api/http/wire.ts).
+    request.lintNotices = config.strict ? strictNotices() : [];
+    const route = request.routeOptions.url;
+    if (route !== undefined && apiOfPath(route) !== 'platform') {
+      const notice = pathSpellingNotice(route, request.url.split('?')[0] ?? request.url);
+      if (notice !== undefined) {
+        try {
+          request.lintNotices.push(notice);
+        } catch (error) {
+          return done(error as Error);
+        }
+      }
+    }
     done();
   });
   app.addHook('onSend', (request, reply, payload, done) => {

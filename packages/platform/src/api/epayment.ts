@@ -92,8 +92,7 @@ export async function epaymentRoutes(app: FastifyInstance, { auth, payments, lim
       const key = idempotencyKey(request, true);
       const read = body<CreatePaymentRequest>(request, CreatePaymentRequestSchema);
       if (!read.ok) return sendProblem(request, reply, validationProblem(read.details));
-      const result = await payments.create(unit, read.value, key);
-      request.lintNotices.push(...result.notices);
+      const result = await payments.create(unit, read.value, key, request.lintNotices);
       if (result.replayed) reply.header('idempotent-replayed', 'true');
       return sendResult(request, reply, result);
     },

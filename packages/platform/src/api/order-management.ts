@@ -23,11 +23,14 @@ import {
 import type { TSchema } from '@sinclair/typebox';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { FieldError } from '../domain/errors.js';
-import type { AuthService } from '../services/auth.js';
+import { AuthError, type AuthService } from '../services/auth.js';
 import { OmError, type OrderManagementService } from '../services/order-management.js';
+import { renderApiError } from './http/apis.js';
+import { strictRefusal } from './http/errors.js';
+import { StrictLintError } from './http/wire.js';
 import { authenticate } from './http/auth.js';
 import { checkSystemHeaders } from './http/headers.js';
-import { JsonSyntaxError } from './http/json-body.js';
+import { JsonSyntaxError, JsonTooDeepError } from './http/json-body.js';
 import { readBody } from './http/validate.js';
 
 interface Deps {
@@ -35,19 +38,10 @@ interface Deps {
   orders: OrderManagementService;
 }
 
-const RFC7231 = 'https://datatracker.ietf.org/doc/html/rfc7231#section-';
-const ERROR_KINDS: Record<number, { section: string; title: string }> = {
-  400: { section: '6.5.1', title: 'One or more validation errors occurred.' },
-  404: { section: '6.5.4', title: 'Not Found' },
-  409: { section: '6.5.8', title: 'Conflict' },
-  413: { section: '6.5.11', title: 'Payload Too Large' },
-  415: { section: '6.5.13', title: 'Unsupported Media Type' },
-};
-
 /**
  * The Order Management error body of contract 6: `{type, title, detail, instance, invalidParams}`, with the
- * request's trace id as `instance` (as in the spec's example). `status` is the HTTP status (400, 404, 409,
- * 413 or 415); other statuses fall back to the 400 kind's type and title.
+ * request's trace id as `instance` (as in the spec's example). `status` is the HTTP status; its type and title
+ * come from the one table of error shapes (http/apis.ts).
  */
 export function omProblem(
   request: FastifyRequest,
@@ -55,14 +49,13 @@ export function omProblem(
   detail: string,
   invalidParams: InvalidParam[] = [],
 ): OmProblem {
-  const kind = ERROR_KINDS[status] ?? (ERROR_KINDS[400] as { section: string; title: string });
-  return {
-    type: `${RFC7231}${kind.section}`,
-    title: kind.title,
+  return renderApiError('order-management', {
+    status,
     detail,
-    instance: request.traceId,
-    invalidParams,
-  };
+    fields: invalidParams,
+    traceId: request.traceId,
+    path: request.url,
+  }).body as unknown as OmProblem;
 }
 
 function sendOmProblem(
@@ -206,7 +199,22 @@ export async function orderManagementRoutes(app: FastifyInstance, { auth, orders
     if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
       return sendOmProblem(request, reply, 415, 'The request body must be application/json.');
     }
-    throw error; // credentials (401/403) and the rest: the platform-wide handler
+    if (error instanceof StrictLintError) {
+      const refusal = strictRefusal(error);
+      return sendOmProblem(request, reply, 400, refusal.detail, refusal.fields);
+    }
+    if (error instanceof JsonTooDeepError) {
+      return sendOmProblem(request, reply, 400, `The request body nests too deeply: ${error.message}.`, [
+        { name: '$', reason: error.message },
+      ]);
+    }
+    if (error instanceof AuthError) throw error; // credentials (401/403): the gateway's bodies, as on ePayment
+    const status = (error as FastifyError).statusCode;
+    if (status !== undefined && status >= 400 && status < 500) {
+      return sendOmProblem(request, reply, status, error.message);
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return sendOmProblem(request, reply, 500, 'An internal error occurred.');
   });
 
   const merchant = async (request: FastifyRequest) => {

@@ -5,6 +5,8 @@ import { reasonPhrase } from '../problem.js';
 import { AuthError, type AuthService } from '../services/auth.js';
 import { UserinfoRefusal, type UserinfoService } from '../services/userinfo.js';
 import { authenticate } from './http/auth.js';
+import { strictRefusal } from './http/errors.js';
+import { StrictLintError } from './http/wire.js';
 import { checkSystemHeaders } from './http/headers.js';
 
 interface Deps {
@@ -43,9 +45,10 @@ function sendUserinfoError(
 
 /**
  * The Userinfo API (contract 5): `GET /vipps-userinfo-api/userinfo/{sub}` with a merchant's access token
- * (`Merchant-Serial-Number` optional) answers the claims the user consented to share with that sales unit.
+ * (`Merchant-Serial-Number` and `Ocp-Apim-Subscription-Key` optional) answers the claims the user consented to share with that sales unit.
  * 404 for a sub this MSN has no consent under, 403 for a consent older than 168 hours, 401 for a bad token
- * (Userinfo error bodies); a bad subscription key gets the API gateway's 401 as on every API.
+ * (Userinfo error bodies); a bad subscription key gets the API gateway's 401 (with `status` a string, as every
+ * Userinfo error has it).
  */
 export async function userinfoRoutes(app: FastifyInstance, { auth, userinfo }: Deps): Promise<void> {
   const tags = ['Userinfo'];
@@ -60,7 +63,23 @@ export async function userinfoRoutes(app: FastifyInstance, { auth, userinfo }: D
     if (error instanceof AuthError && error.failure.kind === 'merchant') {
       return sendUserinfoError(request, reply, 403, error.failure.detail);
     }
-    throw error; // the subscription key (APIM's 401) and the rest: the platform-wide handler
+    if (error instanceof AuthError && error.failure.kind === 'subscription-key') {
+      // The gateway's 401 (`statusCode`, `message`), with the Userinfo fields and `status` a string.
+      const detail = error.failure.detail;
+      return reply
+        .code(401)
+        .type(CONTENT_TYPE)
+        .send({ statusCode: 401, message: detail, ...userinfoError(request, 401, detail) });
+    }
+    if (error instanceof StrictLintError) {
+      return sendUserinfoError(request, reply, 400, strictRefusal(error).detail);
+    }
+    const status = (error as FastifyError).statusCode;
+    if (status !== undefined && status >= 400 && status < 500) {
+      return sendUserinfoError(request, reply, status, error.message);
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return sendUserinfoError(request, reply, 500, 'An internal error occurred.');
   });
 
   app.get<{ Params: { sub: string } }>(
@@ -84,7 +103,7 @@ export async function userinfoRoutes(app: FastifyInstance, { auth, userinfo }: D
       },
     },
     async (request, reply) => {
-      const unit = await authenticate(auth, request, false);
+      const unit = await authenticate(auth, request, false, 'optional');
       checkSystemHeaders(request);
       const claims = await userinfo.get(unit.msn, request.params.sub);
       return reply.code(200).type(CONTENT_TYPE).send(claims);

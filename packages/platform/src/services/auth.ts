@@ -95,6 +95,11 @@ export class AuthService {
     return unit;
   }
 
+  /** The sales unit of an MSN (one a verified token names), or undefined when it no longer exists. */
+  unitForMsn(msn: string): SalesUnit | undefined {
+    return this.directory.byMsn(msn);
+  }
+
   /**
    * `POST /accesstoken/get`: checks client_id, client_secret and the subscription key (which must belong to the
    * same sales unit) and issues a token. Throws AuthError.

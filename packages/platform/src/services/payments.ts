@@ -98,7 +98,8 @@ export class PaymentService {
 
   /**
    * Wraps an operation's decision with the idempotency rules of contract 3.8: a replay of the same request
-   * gets the kept answer; the key with another body or on another operation is a 409.
+   * gets the kept answer; the key with another body is a 409. Keys are scoped per MSN, reference and
+   * operation (the store looks them up so), so the same key on another operation or payment is a new request.
    */
   private idempotent(
     operation: Operation,
@@ -110,19 +111,6 @@ export class PaymentService {
   ) {
     return (current: Payment | undefined, existing: IdempotencyRecord | undefined): CommandOutcome => {
       if (existing && key !== undefined) {
-        if (existing.operation !== operation || existing.reference !== reference) {
-          return {
-            response: {
-              status: 409,
-              body: domainProblem(
-                new DomainError(
-                  4020,
-                  `Idempotency error: Idempotency-Key ${key} already exists (used for ${existing.operation} of ${existing.reference}).`,
-                ),
-              ),
-            },
-          };
-        }
         if (existing.fingerprint !== print) {
           return {
             response: {
@@ -149,11 +137,17 @@ export class PaymentService {
 
   /**
    * Creates a payment (POST /epayment/v1/payments): 201 `{reference, redirectUrl?}`, or the rule's problem.
-   * A reused reference is 409 with 4150; the same key and body replays the first answer. Contract 3.2, 3.3, 3.8.
+   * A reused reference is 409 with 4150; the same key and body replays the first answer. Lint notices of the
+   * request (http:// URLs in dev mode, ...) are pushed onto `notices` while the command decides, so that a
+   * strict-mode array that refuses them (api/http/wire.ts) rolls the command back. Contract 3.2, 3.3, 3.8.
    */
-  async create(unit: SalesUnit, req: CreatePaymentRequest, idempotencyKey: string): Promise<ServiceResponse> {
+  async create(
+    unit: SalesUnit,
+    req: CreatePaymentRequest,
+    idempotencyKey: string,
+    notices: string[] = [],
+  ): Promise<ServiceResponse> {
     const now = this.clock.now();
-    const notices: string[] = [];
     let resolvedUser: TestUser | undefined;
     const customer = req.customer;
     if (customer?.phoneNumber !== undefined) resolvedUser = await this.store.findUser(customer.phoneNumber);
@@ -169,6 +163,7 @@ export class PaymentService {
       msn: unit.msn,
       reference: req.reference,
       idempotencyKey,
+      operation: 'create',
       decide: this.idempotent('create', req.reference, idempotencyKey, print, replayed, (current) => {
         if (current) {
           return {
@@ -266,7 +261,7 @@ export class PaymentService {
       .execute({
         msn: unit.msn,
         reference,
-        ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
+        ...(idempotencyKey !== undefined ? { idempotencyKey, operation } : {}),
         decide: this.idempotent(operation, reference, idempotencyKey, print, replayed, (current) => {
           if (!current) return { response: notFound(reference) };
           const settled = this.settle(current, now);

@@ -121,6 +121,23 @@ const CORE_MIGRATIONS: string[] = [
    DROP TABLE payments;
    ALTER TABLE payments_rowid RENAME TO payments;
    CREATE INDEX payments_overdue ON payments (expires_at) WHERE state = 'CREATED';`,
+  // Idempotency keys are scoped per sales unit, payment and operation (issue #9): integrations send one key for
+  // a payment's create, capture, refund and cancel, or one key for every order's cancel, and each is a request
+  // of its own.
+  `CREATE TABLE idempotency_keys_scoped (
+     msn TEXT NOT NULL,
+     reference TEXT NOT NULL,
+     operation TEXT NOT NULL,
+     key TEXT NOT NULL,
+     fingerprint TEXT NOT NULL,
+     status INTEGER NOT NULL,
+     body TEXT,
+     PRIMARY KEY (msn, reference, operation, key)
+   ) WITHOUT ROWID;
+   INSERT INTO idempotency_keys_scoped (msn, reference, operation, key, fingerprint, status, body)
+   SELECT msn, reference, operation, key, fingerprint, status, body FROM idempotency_keys;
+   DROP TABLE idempotency_keys;
+   ALTER TABLE idempotency_keys_scoped RENAME TO idempotency_keys;`,
 ];
 
 interface PaymentRow {
@@ -305,7 +322,7 @@ export class SqliteStore implements PlatformStore {
         'SELECT * FROM payments WHERE msn = ? ORDER BY id DESC LIMIT ?',
       ),
       idempotency: db.prepare<
-        [string, string],
+        [string, string, string, string],
         {
           key: string;
           operation: string;
@@ -315,7 +332,7 @@ export class SqliteStore implements PlatformStore {
           body: string | null;
         }
       >(
-        'SELECT key, operation, reference, fingerprint, status, body FROM idempotency_keys WHERE msn = ? AND key = ?',
+        'SELECT key, operation, reference, fingerprint, status, body FROM idempotency_keys WHERE msn = ? AND reference = ? AND operation = ? AND key = ?',
       ),
       insertIdempotency: db.prepare(
         'INSERT INTO idempotency_keys (msn, key, operation, reference, fingerprint, status, body) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -388,8 +405,11 @@ export class SqliteStore implements PlatformStore {
   private readonly runCommand = (
     command: PaymentCommand,
   ): { response: StoredResponse; write?: PaymentWrite } => {
-    const { msn, reference, idempotencyKey } = command;
-    const idemRow = idempotencyKey !== undefined ? this.stmt.idempotency.get(msn, idempotencyKey) : undefined;
+    const { msn, reference, idempotencyKey, operation } = command;
+    const idemRow =
+      idempotencyKey !== undefined && operation !== undefined
+        ? this.stmt.idempotency.get(msn, reference, operation, idempotencyKey)
+        : undefined;
     const existing: IdempotencyRecord | undefined = idemRow && {
       key: idemRow.key,
       operation: idemRow.operation,

@@ -53,6 +53,11 @@ export interface PaymentCommand {
   msn: string;
   reference: string;
   idempotencyKey?: string;
+  /**
+   * The operation the key is for (`create`, `capture`, `refund`, `cancel`): keys are scoped per MSN, reference
+   * and operation, so `existing` is the record of this key for this operation of this payment only.
+   */
+  operation?: string;
   decide(current: Payment | undefined, existing: IdempotencyRecord | undefined): CommandOutcome;
 }
 

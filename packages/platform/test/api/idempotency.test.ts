@@ -192,23 +192,46 @@ describe('same key, another body: 409', () => {
   });
 });
 
-describe('a key reused on another operation or payment: 409 with 4020', () => {
-  it('capture key used for a refund, and for a capture of another payment', async () => {
+// Issue #9 reverses the earlier 409 with 4020: keys are scoped per MSN, reference and operation, as the official
+// Postman quick start (its create's key again on capture, refund and cancel) and WooCommerce (key `1` for every
+// cancel) use them. Each of these is a new request.
+describe('a key reused on another operation or payment: a new request', () => {
+  it('capture key used for a refund, for a capture of another payment and for a cancel', async () => {
     const a = await authorized();
     const b = await authorized();
     expect((await api.modify('capture', a, 5_000, `shared-${a}`)).status).toBe(200);
-    expectConflict(await api.modify('refund', a, 1_000, `shared-${a}`), '4020');
-    expectConflict(await api.modify('capture', b, 5_000, `shared-${a}`), '4020');
-    expectConflict(await api.cancel(b, {}, `shared-${a}`), '4020');
-    expect(await aggregate(b)).toEqual({ authorized: 10_000, captured: 0, refunded: 0, cancelled: 0 });
+    const refund = await api.modify('refund', a, 1_000, `shared-${a}`);
+    expect(refund.status).toBe(200);
+    expect(refund.headers.get('idempotent-replayed')).toBeNull();
+    expect((await api.modify('capture', b, 5_000, `shared-${a}`)).status).toBe(200);
+    expect((await api.cancel(b, {}, `shared-${a}`)).status).toBe(200);
+    expect(await aggregate(a)).toEqual({
+      authorized: 10_000,
+      captured: 5_000,
+      refunded: 1_000,
+      cancelled: 0,
+    });
+    expect(await aggregate(b)).toEqual({
+      authorized: 10_000,
+      captured: 5_000,
+      refunded: 0,
+      cancelled: 5_000,
+    });
+    // Still scoped: the same key on the same operation of the same payment replays, or with another body is 409.
+    const again = await api.modify('refund', a, 1_000, `shared-${a}`);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expectConflict(await api.modify('refund', a, 2_000, `shared-${a}`), '4150');
+    expect((await aggregate(a)).refunded).toBe(1_000);
   });
 
   it('create key used for another reference', async () => {
     const reference = ref('first');
     await api.create(webRedirect(reference), `k-${reference}`);
     const other = ref('second');
-    expectConflict(await api.create(webRedirect(other), `k-${reference}`), '4020');
-    expect((await api.get(other)).status).toBe(404);
+    const second = await api.create(webRedirect(other), `k-${reference}`);
+    expect(second.status).toBe(201);
+    expect(second.headers.get('idempotent-replayed')).toBeNull();
+    expect((await api.get(other)).status).toBe(200);
   });
 });
 

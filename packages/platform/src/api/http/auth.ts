@@ -9,19 +9,42 @@ function header(request: FastifyRequest, name: string): string | undefined {
 }
 
 /**
+ * The `Authorization` header as the token service reads it: `Bearer <token>`. The scheme is case-insensitive
+ * (RFC 9110 section 11.1), so `bearer …` or `BEARER …` is taken, with a lint notice, since the spec and every
+ * official example write `Bearer`.
+ */
+function authorizationOf(request: FastifyRequest): string | undefined {
+  const value = header(request, 'authorization');
+  const match = value === undefined ? null : /^(bearer)(\s+\S.*)$/i.exec(value);
+  if (!match || match[1] === 'Bearer') return value;
+  request.lintNotices.push(
+    `Authorization scheme '${(match[1] as string).slice(0, 10)}' was taken as 'Bearer'; the spec writes 'Bearer'.`,
+  );
+  return `Bearer${match[2] as string}`;
+}
+
+/**
  * Authenticates a merchant API call as APIM and the API do: the subscription key (APIM 401), the bearer token
  * (401), the token and the key of the same sales unit (401), and the `Merchant-Serial-Number` header, which
- * must name that sales unit (403) and is required where `msnRequired` (400). Returns the sales unit; throws AuthError.
- * Source: contract 1 (standard request headers), 3.9 (401, 403).
+ * must name that sales unit (403) and is required where `msnRequired` (400). Where `subscriptionKey` is
+ * `'optional'` (Userinfo: its live reference no longer lists the header), a request without the key is
+ * authenticated by its token alone; a key that is sent must still be valid. Returns the sales unit; throws
+ * AuthError. Source: contract 1 (standard request headers), 3.9 (401, 403), 5.
  */
 export async function authenticate(
   auth: AuthService,
   request: FastifyRequest,
   msnRequired: boolean,
+  subscriptionKey: 'required' | 'optional' = 'required',
 ): Promise<SalesUnit> {
-  const unit = auth.unitForSubscriptionKey(header(request, 'ocp-apim-subscription-key'));
-  const msn = await auth.verify(header(request, 'authorization'));
-  if (msn !== unit.msn) {
+  const key = header(request, 'ocp-apim-subscription-key');
+  const keyUnit =
+    subscriptionKey === 'optional' && (key === undefined || key === '')
+      ? undefined
+      : auth.unitForSubscriptionKey(key);
+  const msn = await auth.verify(authorizationOf(request));
+  const unit = keyUnit ?? auth.unitForMsn(msn);
+  if (!unit || msn !== unit.msn) {
     throw new AuthError({
       kind: 'subscription-key',
       detail:

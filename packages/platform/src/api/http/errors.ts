@@ -2,22 +2,38 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { DomainError, FieldError } from '../../domain/errors.js';
 import { problem, problemOf } from '../../problem.js';
 import { AuthError } from '../../services/auth.js';
+import { sendApiError } from './apis.js';
 import { sendProblem } from './context.js';
 import { JsonSyntaxError, JsonTooDeepError } from './json-body.js';
+import { StrictLintError } from './wire.js';
 
-/** Adds the Problem-shaped error and not-found handlers: no request ever gets a bare 500 or an HTML page. */
+/** The answer to a lint notice refused in strict mode: 400 naming the field, in the API's error shape. */
+export function strictRefusal(error: StrictLintError): {
+  detail: string;
+  fields: { name: string; reason: string }[];
+} {
+  return {
+    detail: `Strict mode: ${error.notice}`,
+    fields: [{ name: error.field, reason: error.notice }],
+  };
+}
+
+/**
+ * Adds the Problem-shaped error and not-found handlers: no request ever gets a bare 500 or an HTML page. An
+ * unknown path is a 404 in the error shape of the API its prefix names (http/apis.ts).
+ */
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) =>
-    sendProblem(
-      request,
-      reply,
-      problem(404, `No resource at ${request.method} ${request.url.split('?')[0]}.`),
-    ),
+    sendApiError(request, reply, 404, `No resource at ${request.method} ${request.url.split('?')[0]}.`),
   );
 
   app.setErrorHandler((error: FastifyError | Error, request, reply) => {
     if (error instanceof DomainError || error instanceof FieldError)
       return sendProblem(request, reply, problemOf(error));
+    if (error instanceof StrictLintError) {
+      const refusal = strictRefusal(error);
+      return sendApiError(request, reply, 400, refusal.detail, { fields: refusal.fields });
+    }
     if (error instanceof JsonTooDeepError) {
       return sendProblem(
         request,

@@ -31,8 +31,10 @@ const AMOUNT_VALUE = /(^|\.)(amount|modificationAmount)\.value$/;
 
 /**
  * Brings a parsed body to the types its schema asks for, noting every leniency: a JSON number where a string is
- * expected is taken by its exact digits; an enum value in another case is taken as the canonical value. Both are
- * deviations the real API may refuse, so each adds a lint notice. A decimal amount is refused with 4040.
+ * expected is taken by its exact digits; an enum value in another case is taken as the canonical value; a
+ * whole-number float for an integer (`12300.0`) is taken as the integer; a field the schema does not know is
+ * dropped (the ePayment, Webhooks and Order Management specs allow additional properties). Each adds a lint
+ * notice naming the field. A fractional amount is refused with 4040 (other fractional integers fail the schema).
  * Source: contract 8 (open questions 1 and 2), 1 (Amounts).
  */
 export function normalize(schema: JsonSchema, value: unknown, path: string, notices: string[]): unknown {
@@ -48,11 +50,20 @@ export function normalize(schema: JsonSchema, value: unknown, path: string, noti
       case 'string':
         notices.push(`${path} was sent as a JSON number; the API expects a string ("${text}").`);
         return text;
-      case 'integer':
+      case 'integer': {
+        const n = Number(text);
+        if (!integral && Number.isSafeInteger(n)) {
+          // `12300.0`, as PHP's json_encode writes a float such as `round($total * 100)`.
+          notices.push(
+            `${path} was sent as ${text}; the API expects a whole number without a fraction (${n}).`,
+          );
+          return n;
+        }
         if (!integral && AMOUNT_VALUE.test(path)) {
           throw new DomainError(4040, `${path} must be an integer in minor units; got ${text}.`);
         }
-        return integral && Number.isSafeInteger(Number(text)) ? Number(text) : text;
+        return integral && Number.isSafeInteger(n) ? n : text;
+      }
       default:
         return Number(text);
     }
@@ -79,6 +90,14 @@ export function normalize(schema: JsonSchema, value: unknown, path: string, noti
         schema.properties?.[key] ??
         (schema.patternProperties ? Object.values(schema.patternProperties)[0] : undefined) ??
         (typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined);
+      if (sub === undefined && schema.additionalProperties === false && !schema.patternProperties) {
+        // The specs allow additional properties and production plugins send some: ignore it, say so.
+        const name = path ? `${path}.${key}` : key;
+        notices.push(
+          `${name.slice(0, 100)} is not part of this request and was ignored; check its spelling.`,
+        );
+        continue;
+      }
       // defineProperty, not assignment: a key such as `__proto__` must stay an ordinary key.
       Object.defineProperty(out, key, {
         value: sub ? normalize(sub, v, path ? `${path}.${key}` : key, notices) : plain(v),
