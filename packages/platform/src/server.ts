@@ -141,6 +141,7 @@ export async function createPlatform(
   const orders = new OrderManagementService(new SqliteOrderManagementStore(store), store, clock, ids);
   const webhooks = new WebhookService(store, new SqliteWebhookStore(store), clock, {
     log: app.log,
+    allowHosts: config.allowWebhookHosts,
     ...overrides.webhooks,
     devMode: config.devMode,
   });
