@@ -81,7 +81,8 @@ export async function createPlatform(
   givenConfig: PlatformConfig,
   overrides: PlatformOverrides = {},
 ): Promise<Platform> {
-  const store = overrides.store ?? new SqliteStore(givenConfig.database);
+  const store =
+    overrides.store ?? new SqliteStore(givenConfig.database, { lockWaitMs: givenConfig.storeLockWaitMs });
   // Outside dev mode the admin endpoints need a token: the configured one, or one kept in the store.
   const admin = givenConfig.devMode
     ? { token: givenConfig.adminToken, generated: false }
