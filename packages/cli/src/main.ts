@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { createMerchant, merchantConfigFromEnv } from '@betal/merchant';
-import { configFromEnv, createPlatform, type Platform } from '@betal/platform';
+import { configFromEnv, createPlatform, hostList, type Platform, type PlatformConfig } from '@betal/platform';
 
 function banner(platform: Platform, url: string): string {
   const lines = [
@@ -26,6 +26,48 @@ function banner(platform: Platform, url: string): string {
   return lines.join('\n');
 }
 
+interface StartOptions {
+  port?: number;
+  host?: string;
+  db?: string;
+  publicUrl?: string;
+  dev: boolean;
+  strict?: boolean;
+  adminToken?: string;
+  allowWebhookHost?: string;
+  storeLockMs?: number;
+  requestTimeoutMs?: number;
+  headersTimeoutMs?: number;
+  keepAliveTimeoutMs?: number;
+  idleTimeoutMs?: number;
+}
+
+/** True for an interface only this machine can reach. */
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}
+
+/** Applies the flags of issue #10 (admin token, webhook allow list, store lock wait, HTTP timeouts) over the env. */
+function applySafetyOptions(config: PlatformConfig, opts: StartOptions): void {
+  if (opts.adminToken) config.adminToken = opts.adminToken;
+  if (opts.allowWebhookHost !== undefined) config.allowWebhookHosts = hostList(opts.allowWebhookHost);
+  const durations: Array<[string, number | undefined, (ms: number) => void]> = [
+    ['--store-lock-ms', opts.storeLockMs, (ms) => (config.storeLockWaitMs = ms)],
+    ['--request-timeout-ms', opts.requestTimeoutMs, (ms) => (config.timeouts.requestMs = ms)],
+    ['--headers-timeout-ms', opts.headersTimeoutMs, (ms) => (config.timeouts.headersMs = ms)],
+    ['--keep-alive-timeout-ms', opts.keepAliveTimeoutMs, (ms) => (config.timeouts.keepAliveMs = ms)],
+    ['--idle-timeout-ms', opts.idleTimeoutMs, (ms) => (config.timeouts.idleMs = ms)],
+  ];
+  for (const [flag, value, set] of durations) {
+    if (value === undefined) continue;
+    if (!Number.isFinite(value) || value < 0) {
+      console.error(`betal start: ${flag} must be a number of milliseconds (0 or more).`);
+      process.exit(2);
+    }
+    set(value);
+  }
+}
+
 const program = new Command()
   .name('betal')
   .description(
@@ -39,42 +81,69 @@ program
   .option('--host <host>', 'interface to listen on (env HOST)')
   .option('--db <path>', 'SQLite file, or :memory: (env BETAL_DB)')
   .option('--public-url <url>', 'base of the URLs handed out, e.g. redirectUrl (env BETAL_PUBLIC_URL)')
-  .option('--no-dev', 'production-like: no dev data, https URLs only')
+  .option('--no-dev', 'production-like: no dev data, https URLs only, admin token, no test doors')
   .option('--strict', 'refuse every deviation from the spec (each lint notice) with 400 (env BETAL_STRICT=1)')
-  .action(
-    async (opts: {
-      port?: number;
-      host?: string;
-      db?: string;
-      publicUrl?: string;
-      dev: boolean;
-      strict?: boolean;
-    }) => {
-      const config = configFromEnv();
-      if (opts.port !== undefined) config.port = opts.port;
-      if (opts.host) config.host = opts.host;
-      if (opts.db) config.database = opts.db;
-      if (opts.publicUrl) config.publicBaseUrl = opts.publicUrl.replace(/\/$/, '');
-      if (!opts.dev) config.devMode = false;
-      if (opts.strict) config.strict = true;
-      const platform = await createPlatform(config);
-      const url = await platform.listen();
-      const users = platform.config.devMode ? await platform.store.listUsers() : [];
-      let text = banner(platform, url);
-      if (users.length) {
-        text +=
-          '\n\nTest users (phone numbers):\n' +
-          users.map((u) => `  ${u.phoneNumber}  ${u.name} (${u.market})`).join('\n');
-      }
-      console.log(`${text}\n`);
-      const stop = async () => {
-        await platform.close();
-        process.exit(0);
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-    },
-  );
+  .option(
+    '--admin-token <token>',
+    'admin token outside dev mode (env BETAL_ADMIN_TOKEN; default generated once)',
+  )
+  .option(
+    '--allow-webhook-host <hosts>',
+    'comma-separated webhook hosts allowed to be internal outside dev mode (env BETAL_ALLOW_WEBHOOK_HOSTS)',
+  )
+  .option(
+    '--store-lock-ms <ms>',
+    'how long a write waits for the SQLite lock (env BETAL_STORE_LOCK_MS)',
+    Number,
+  )
+  .option(
+    '--request-timeout-ms <ms>',
+    'headers and body must arrive within (env BETAL_REQUEST_TIMEOUT_MS)',
+    Number,
+  )
+  .option('--headers-timeout-ms <ms>', 'headers must arrive within (env BETAL_HEADERS_TIMEOUT_MS)', Number)
+  .option(
+    '--keep-alive-timeout-ms <ms>',
+    'idle kept-alive connections close after (env BETAL_KEEP_ALIVE_TIMEOUT_MS)',
+    Number,
+  )
+  .option('--idle-timeout-ms <ms>', 'silent connections close after (env BETAL_IDLE_TIMEOUT_MS)', Number)
+  .action(async (opts: StartOptions) => {
+    const config = configFromEnv();
+    if (opts.port !== undefined) config.port = opts.port;
+    if (opts.host) config.host = opts.host;
+    if (opts.db) config.database = opts.db;
+    if (opts.publicUrl) config.publicBaseUrl = opts.publicUrl.replace(/\/$/, '');
+    if (!opts.dev) config.devMode = false;
+    if (opts.strict) config.strict = true;
+    applySafetyOptions(config, opts);
+    const platform = await createPlatform(config);
+    const url = await platform.listen();
+    if (platform.adminTokenGenerated) {
+      console.log(
+        `\nAdmin token (generated now, kept in the store; needed for the dashboard, the delivery log and test users):\n  ${platform.config.adminToken}\n  Browser: ${url}/betal/dashboard?admin_token=${platform.config.adminToken}`,
+      );
+    }
+    if (platform.config.devMode && !isLoopback(platform.config.host)) {
+      console.warn(
+        `\nWARNING: dev mode on ${platform.config.host}: the dashboard, test doors and credentials are open to the network. Use --no-dev for a shared platform.`,
+      );
+    }
+    const users = platform.config.devMode ? await platform.store.listUsers() : [];
+    let text = banner(platform, url);
+    if (users.length) {
+      text +=
+        '\n\nTest users (phone numbers):\n' +
+        users.map((u) => `  ${u.phoneNumber}  ${u.name} (${u.market})`).join('\n');
+    }
+    console.log(`${text}\n`);
+    const stop = async () => {
+      await platform.close();
+      process.exit(0);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
 
 program
   .command('dev')

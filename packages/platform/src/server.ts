@@ -3,6 +3,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { accessTokenRoutes } from './api/accesstoken.js';
+import { registerAdminGuard, resolveAdminToken } from './api/admin-guard.js';
 import { betalRoutes } from './api/betal.js';
 import { dashboardRoutes } from './api/dashboard.js';
 import { epaymentRoutes } from './api/epayment.js';
@@ -56,6 +57,8 @@ export interface Platform {
   webhooks: WebhookService;
   /** Order Management (contract 6): categories, images and receipts of orders. */
   orders: OrderManagementService;
+  /** True when the admin token was generated at this start (and should be shown to the person starting it). */
+  adminTokenGenerated: boolean;
   /** The public base URL (known once listening when the port is 0). */
   readonly baseUrl: string;
   listen(): Promise<string>;
@@ -76,10 +79,19 @@ async function seedDevData(store: PlatformStore, directory: SalesUnitDirectory):
  * dev mode, and wires the Access Token, ePayment and `/betal` routes and the OpenAPI document at `/docs`.
  */
 export async function createPlatform(
-  config: PlatformConfig,
+  givenConfig: PlatformConfig,
   overrides: PlatformOverrides = {},
 ): Promise<Platform> {
-  const store = overrides.store ?? new SqliteStore(config.database);
+  const store =
+    overrides.store ?? new SqliteStore(givenConfig.database, { lockWaitMs: givenConfig.storeLockWaitMs });
+  // Outside dev mode the admin endpoints need a token: the configured one, or one kept in the store.
+  const admin = givenConfig.devMode
+    ? { token: givenConfig.adminToken, generated: false }
+    : await resolveAdminToken(store, givenConfig.adminToken);
+  const config: PlatformConfig = {
+    ...givenConfig,
+    ...(admin.token !== undefined ? { adminToken: admin.token } : {}),
+  };
   const savedOffset = Number((await store.getSetting('clock_offset_ms')) ?? 0);
   const clock = overrides.clock ?? new PlatformClock({ offsetMs: savedOffset });
   const ids = overrides.ids ?? randomIds();
@@ -137,6 +149,7 @@ export async function createPlatform(
   const orders = new OrderManagementService(new SqliteOrderManagementStore(store), store, clock, ids);
   const webhooks = new WebhookService(store, new SqliteWebhookStore(store), clock, {
     log: app.log,
+    allowHosts: config.allowWebhookHosts,
     ...overrides.webhooks,
     devMode: config.devMode,
   });
@@ -217,6 +230,7 @@ export async function createPlatform(
     done(null, payload);
   });
   registerErrorHandling(app);
+  registerAdminGuard(app, config);
 
   await app.register(swagger, {
     openapi: {
@@ -231,7 +245,12 @@ export async function createPlatform(
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.register(accessTokenRoutes, { auth, clock });
-  await app.register(epaymentRoutes, { auth, payments, limits: new RateLimiter(clock, config.rateLimits) });
+  await app.register(epaymentRoutes, {
+    auth,
+    payments,
+    limits: new RateLimiter(clock, config.rateLimits),
+    devMode: config.devMode,
+  });
   await app.register(webhookRoutes, { auth, webhooks, clock, devMode: config.devMode });
   await app.register(orderManagementRoutes, { auth, orders });
   await app.register(userinfoRoutes, { auth, userinfo: new UserinfoService(store, clock) });
@@ -265,6 +284,7 @@ export async function createPlatform(
     payments,
     webhooks,
     orders,
+    adminTokenGenerated: admin.generated,
     get baseUrl() {
       return baseUrl;
     },

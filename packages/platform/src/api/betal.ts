@@ -4,6 +4,7 @@ import type { PlatformClock } from '../clock.js';
 import { validationProblem, problem } from '../problem.js';
 import type { SalesUnitDirectory } from '../services/directory.js';
 import type { PaymentService } from '../services/payments.js';
+import type { StoreCause } from '../store/busy.js';
 import type { PlatformStore } from '../store/store.js';
 import { sendProblem } from './http/context.js';
 import { readBody } from './http/validate.js';
@@ -39,15 +40,30 @@ export async function betalRoutes(app: FastifyInstance, deps: Deps): Promise<voi
 
   app.get(
     '/betal/ready',
-    { schema: { tags, summary: 'Readiness: the store answers' } },
+    {
+      schema: {
+        tags,
+        summary:
+          'Readiness: 200 {status: "ready"}, or 503 {status: "degraded", causes: [{name, detail}]} while the store is locked by another process, damaged or not answering',
+      },
+    },
     async (request, reply) => {
+      let causes: StoreCause[];
       try {
         await deps.store.getSetting('token_signing_key');
-        return { status: 'ready' };
+        causes = deps.store.health?.() ?? [];
       } catch (error) {
         request.log.error({ err: error }, 'store not ready');
-        return sendProblem(request, reply, problem(503, 'The store does not answer.'));
+        causes = [
+          { name: 'store-unavailable', detail: `The store does not answer: ${(error as Error).message}` },
+        ];
       }
+      if (causes.length === 0) return { status: 'ready' };
+      return reply
+        .code(503)
+        .header('retry-after', '1')
+        .header('cache-control', 'no-store')
+        .send({ status: 'degraded', causes });
     },
   );
 

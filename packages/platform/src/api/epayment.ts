@@ -14,7 +14,8 @@ import {
 } from '@betal/contract';
 import type { TSchema } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { problem, validationProblem } from '../problem.js';
+import { DomainError } from '../domain/errors.js';
+import { domainProblem, problem, validationProblem } from '../problem.js';
 import type { AuthService } from '../services/auth.js';
 import type { PaymentService } from '../services/payments.js';
 import { RATE_LIMITS, type RateLimitKind, type RateLimiter } from '../services/rate-limits.js';
@@ -27,6 +28,8 @@ interface Deps {
   auth: AuthService;
   payments: PaymentService;
   limits: RateLimiter;
+  /** Outside dev mode force approve answers as the production API does (10020, contract 3.10). */
+  devMode: boolean;
 }
 
 const problems = {
@@ -48,9 +51,12 @@ function body<T>(request: FastifyRequest, schema: TSchema): Checked<T> {
 
 /**
  * The ePayment API v1 at its real paths (contract 3.1): create, get, events, cancel, capture, refund and the
- * test-only force approve. Routes validate, call the payment service and map its answer to HTTP.
+ * test-only force approve (refused with 10020 outside dev mode, as production does). Routes validate, call the payment service and map its answer to HTTP.
  */
-export async function epaymentRoutes(app: FastifyInstance, { auth, payments, limits }: Deps): Promise<void> {
+export async function epaymentRoutes(
+  app: FastifyInstance,
+  { auth, payments, limits, devMode }: Deps,
+): Promise<void> {
   /**
    * Counts the call against its rate limit (contract 3.1). Over the limit it answers 429 with Retry-After when the
    * limits are enforced and returns true; in warn mode it adds a lint notice and lets the call through.
@@ -203,6 +209,11 @@ export async function epaymentRoutes(app: FastifyInstance, { auth, payments, lim
     },
     async (request, reply) => {
       const unit = await authenticate(auth, request, true);
+      // Production refuses force approve with 10020 (contract 3.10): outside dev mode nothing is approved here.
+      if (!devMode) {
+        const refusal = new DomainError(10020, 'Force approve is only available in the test environment.');
+        return sendProblem(request, reply, domainProblem(refusal));
+      }
       const read = body<ForceApproveRequest>(request, ForceApproveRequestSchema);
       if (!read.ok && request.body !== undefined)
         return sendProblem(request, reply, validationProblem(read.details));

@@ -32,12 +32,6 @@ const idParams = {
   required: ['id'],
 } as const;
 
-function devOnly(request: FastifyRequest, reply: FastifyReply, devMode: boolean): FastifyReply | undefined {
-  return devMode
-    ? undefined
-    : sendProblem(request, reply, problem(403, 'The delivery log is only available in dev mode.'));
-}
-
 /** The 404 answer for a path's delivery id `raw` that names no delivery. */
 function noSuchDelivery(request: FastifyRequest, reply: FastifyReply, raw: string): FastifyReply {
   return sendProblem(request, reply, problem(404, `No delivery with id '${raw}'.`));
@@ -50,13 +44,10 @@ function deliveryId(raw: string): number | undefined {
 /**
  * The Webhooks API v1 at its real paths (contract 4.1): list, register (201 `{id, secret}`) and delete (204)
  * the registrations of the caller's MSN; the `Merchant-Serial-Number` header is optional. Plus Betal's delivery
- * log (dev mode): `GET /betal/webhooks`, `GET /betal/webhooks/{id}/deliveries`, `GET /betal/deliveries/{id}`,
+ * log (the admin token is needed outside dev mode, api/admin-guard.ts): `GET /betal/webhooks`, `GET /betal/webhooks/{id}/deliveries`, `GET /betal/deliveries/{id}`,
  * `POST /betal/deliveries/{id}/redeliver`, and the dashboard page `GET /betal/dashboard/webhooks`.
  */
-export async function webhookRoutes(
-  app: FastifyInstance,
-  { auth, webhooks, clock, devMode }: Deps,
-): Promise<void> {
+export async function webhookRoutes(app: FastifyInstance, { auth, webhooks, clock }: Deps): Promise<void> {
   const tags = ['Webhooks'];
 
   app.get(
@@ -122,9 +113,8 @@ export async function webhookRoutes(
 
   app.get(
     '/betal/webhooks',
-    { schema: { tags: betal, summary: 'Every webhook registration with its delivery counts (dev mode)' } },
-    async (request, reply) =>
-      devOnly(request, reply, devMode) ?? { webhooks: await webhooks.registrations() },
+    { schema: { tags: betal, summary: 'Every webhook registration with its delivery counts (admin)' } },
+    async () => ({ webhooks: await webhooks.registrations() }),
   );
 
   app.get<{ Params: { id: string }; Querystring: { limit?: string; before?: string; status?: string } }>(
@@ -132,13 +122,11 @@ export async function webhookRoutes(
     {
       schema: {
         tags: betal,
-        summary: "A registration's delivery log, newest first, every attempt included (dev mode)",
+        summary: "A registration's delivery log, newest first, every attempt included (admin)",
         params: idParams,
       },
     },
     async (request, reply) => {
-      const refused = devOnly(request, reply, devMode);
-      if (refused) return refused;
       const { limit, before, status } = request.query;
       const details = [];
       if (limit !== undefined && !/^\d{1,3}$/.test(limit))
@@ -166,10 +154,8 @@ export async function webhookRoutes(
 
   app.get<{ Params: { id: string } }>(
     '/betal/deliveries/:id',
-    { schema: { tags: betal, summary: 'One delivery with its attempts (dev mode)', params: idParams } },
+    { schema: { tags: betal, summary: 'One delivery with its attempts (admin)', params: idParams } },
     async (request, reply) => {
-      const refused = devOnly(request, reply, devMode);
-      if (refused) return refused;
       const id = deliveryId(request.params.id);
       const delivery = id === undefined ? undefined : await webhooks.delivery(id);
       if (!delivery) return noSuchDelivery(request, reply, request.params.id);
@@ -182,13 +168,11 @@ export async function webhookRoutes(
     {
       schema: {
         tags: betal,
-        summary: 'Send a delivered, failed or pending event again now, by hand (dev mode)',
+        summary: 'Send a delivered, failed or pending event again now, by hand (admin)',
         params: idParams,
       },
     },
     async (request, reply) => {
-      const refused = devOnly(request, reply, devMode);
-      if (refused) return refused;
       const id = deliveryId(request.params.id);
       if (id === undefined) return noSuchDelivery(request, reply, request.params.id);
       const result = await webhooks.redeliver(id);
@@ -204,12 +188,10 @@ export async function webhookRoutes(
     {
       schema: {
         tags: betal,
-        summary: 'The webhooks page of the dashboard: registrations and delivery log (dev mode)',
+        summary: 'The webhooks page of the dashboard: registrations and delivery log (admin)',
       },
     },
     async (request, reply) => {
-      const refused = devOnly(request, reply, devMode);
-      if (refused) return refused;
       const summaries = await webhooks.registrations(50);
       const hooks = await Promise.all(
         summaries.map(async (summary) => ({

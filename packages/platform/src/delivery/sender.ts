@@ -1,5 +1,5 @@
 import { createSecretKey, type KeyObject } from 'node:crypto';
-import { Pool, type Dispatcher } from 'undici';
+import { Pool, type buildConnector, type Dispatcher } from 'undici';
 import { httpDate, signRequest } from './signing.js';
 
 /** The result of one HTTP attempt: the status code (null when no answer came), the error, the latency. */
@@ -32,6 +32,11 @@ export interface SenderOptions {
   connectionsPerEndpoint: number;
   /** Real time (epoch ms) for `x-ms-date`. */
   wallNow: () => number;
+  /**
+   * Makes the connector of each endpoint's pool (destinations.ts: the connect-time address check outside dev mode),
+   * given the connect timeout in ms. Default undici's own.
+   */
+  connector?: (timeoutMs: number) => buildConnector.connector;
 }
 
 const ERROR_BODY_CHARS = 200;
@@ -63,7 +68,9 @@ export class WebhookSender {
       // No answer within the timeout is a failure: no headers, a stalled body, or no connection.
       headersTimeout: this.options.timeoutMs,
       bodyTimeout: this.options.timeoutMs,
-      connect: { timeout: this.options.timeoutMs },
+      connect: this.options.connector
+        ? this.options.connector(this.options.timeoutMs)
+        : { timeout: this.options.timeoutMs },
     });
     const key = createSecretKey(Buffer.from(secret, 'utf8'));
     const entry = { url, secret, key, path: `${target.pathname}${target.search}`, host: target.host, pool };

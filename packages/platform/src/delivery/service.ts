@@ -19,6 +19,7 @@ import {
   DELIVERY_RETENTION_MS,
   nextAttemptAt,
 } from './schedule.js';
+import { DestinationPolicy, type ResolveHost } from './destinations.js';
 import { WebhookSender, type SendResult } from './sender.js';
 import type {
   AttemptOutcome,
@@ -43,6 +44,13 @@ export interface WebhookServiceOptions {
   pollMs?: number;
   /** Events read from the outbox per fan-out transaction. Default 1000. */
   fanOutBatch?: number;
+  /**
+   * Hosts that may receive webhooks outside dev mode although they resolve to internal addresses
+   * (`BETAL_ALLOW_WEBHOOK_HOSTS`). Default none.
+   */
+  allowHosts?: readonly string[];
+  /** Resolves webhook hosts at registration and at connect time; default the system resolver. Tests inject one. */
+  resolve?: ResolveHost;
   /** Where the dispatcher reports its own failures (pino-like). */
   log?: { error(obj: object, msg: string): void; warn(obj: object, msg: string): void };
 }
@@ -72,7 +80,12 @@ function isLocal(hostname: string): boolean {
  * and localhost/private hosts, each with a lint notice; a port other than 80, 443 or 8080 gets a lint notice
  * everywhere (the real service may not deliver there). Throws FieldError naming `url`.
  */
-export function checkWebhookUrl(raw: string, devMode: boolean, notices: string[]): URL {
+export function checkWebhookUrl(
+  raw: string,
+  devMode: boolean,
+  notices: string[],
+  allowHosts: readonly string[] = [],
+): URL {
   let url: URL;
   try {
     url = new URL(raw);
@@ -88,7 +101,7 @@ export function checkWebhookUrl(raw: string, devMode: boolean, notices: string[]
     if (!devMode) throw new FieldError('url', 'The field Url must use HTTPS.');
     notices.push('url uses http://; accepted in dev mode only, the real service requires https.');
   }
-  if (isLocal(url.hostname)) {
+  if (isLocal(url.hostname) && !allowHosts.includes(url.hostname.replace(/\.$/, ''))) {
     if (!devMode)
       throw new FieldError('url', 'The field Url must be publicly reachable (not a local address).');
     notices.push(
@@ -159,6 +172,7 @@ interface Flight {
  */
 export class WebhookService {
   private readonly sender: WebhookSender;
+  private readonly destinations: DestinationPolicy | undefined;
   private readonly concurrency: number;
   private readonly pollMs: number;
   private readonly fanOutBatch: number;
@@ -198,10 +212,19 @@ export class WebhookService {
     this.concurrency = Math.max(1, options.concurrencyPerEndpoint ?? 16);
     this.pollMs = Math.max(10, options.pollMs ?? 1000);
     this.fanOutBatch = Math.max(1, options.fanOutBatch ?? 1000);
+    // Outside dev mode every connection is checked against the destination policy (no internal addresses).
+    this.destinations = options.devMode
+      ? undefined
+      : new DestinationPolicy({
+          ...(options.allowHosts ? { allowHosts: options.allowHosts } : {}),
+          ...(options.resolve ? { resolve: options.resolve } : {}),
+        });
+    const policy = this.destinations;
     this.sender = new WebhookSender({
       timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       connectionsPerEndpoint: this.concurrency,
       wallNow: () => wall.now(),
+      ...(policy ? { connector: (timeoutMs: number) => policy.connector(timeoutMs) } : {}),
     });
   }
 
@@ -209,12 +232,22 @@ export class WebhookService {
 
   /**
    * Registers a webhook for `msn`: 201 `{id, secret}`, or 400 naming the field (bad URL, too many registrations
-   * for an event: 25 per event per MSN, 1 for `user.checked-in.v1`). Repeated events are kept once, with a lint
+   * for an event: 25 per event per MSN, 1 for `user.checked-in.v1`; outside dev mode, a host that is or resolves to
+   * an internal address, see destinations.ts). Repeated events are kept once, with a lint
    * notice. The secret is random (64 bytes, base64) and shown only here. Contract 4.1.
    */
   async register(msn: string, req: RegisterWebhookRequest, notices: string[]): Promise<StoredResponse> {
     try {
-      const url = checkWebhookUrl(req.url, this.options.devMode, notices);
+      const allow = (this.options.allowHosts ?? []).map((h) => h.toLowerCase());
+      const url = checkWebhookUrl(req.url, this.options.devMode, notices, allow);
+      // Outside dev mode the host is resolved now and each address must be public (checked again at connect).
+      const refusal = this.destinations && (await this.destinations.check(url.hostname));
+      if (refusal) {
+        throw new FieldError(
+          'url',
+          `The field Url must be publicly reachable (not a local address): ${refusal}.`,
+        );
+      }
       const events = [...new Set(req.events)];
       if (events.length < req.events.length) notices.push('events lists an event more than once; kept once.');
       const id = randomUUID();

@@ -14,6 +14,24 @@ import type {
   StoredPaymentEvent,
   StoredResponse,
 } from './store.js';
+import { StoreBusyError, isStoreBusy, type StoreCause } from './busy.js';
+
+/**
+ * How long one SQLite statement may wait for a lock, in ms. It blocks the event loop while it waits, so it is kept
+ * tiny: longer waits happen between attempts, on timers (see {@link SqliteStore.execute}).
+ */
+export const BUSY_TIMEOUT_MS = 5;
+/** The longest pause between two attempts of a group commit that found the database locked, in ms. */
+const MAX_RETRY_PAUSE_MS = 50;
+
+/** Options of {@link SqliteStore}. */
+export interface SqliteStoreOptions {
+  /**
+   * How long a queued write waits for the write lock, in ms of real time, before it is refused with
+   * StoreBusyError (503 with Retry-After). Default 250.
+   */
+  lockWaitMs?: number;
+}
 
 const CORE_MIGRATIONS: string[] = [
   `CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -258,6 +276,16 @@ function toEvent(row: EventRow): StoredPaymentEvent {
   };
 }
 
+/** Runs `PRAGMA quick_check` and returns its findings: empty when the file is sound. */
+function quickCheck(db: Database.Database): string[] {
+  try {
+    const rows = db.pragma('quick_check') as Array<{ quick_check: string }>;
+    return rows.map((r) => r.quick_check).filter((r) => r !== 'ok');
+  } catch (error) {
+    return [(error as Error).message];
+  }
+}
+
 /**
  * The embedded default store: one SQLite file in WAL mode (or `:memory:`). better-sqlite3 is synchronous, so a
  * command's read, decision and write run in one transaction with no other code in between: SQLite's single
@@ -273,18 +301,30 @@ export class SqliteStore implements PlatformStore {
   private readonly stmt;
   private readonly commitListeners = new Set<(commit: CommittedChange) => void>();
 
-  constructor(path: string) {
+  /** What `PRAGMA quick_check` found at start: empty when the file is sound. */
+  private readonly damage: string[];
+  private readonly lockWaitMs: number;
+
+  /**
+   * Opens (or creates) the file at `path`, or an in-memory database for `:memory:`, applies the migrations and
+   * runs `PRAGMA quick_check` (its findings are reported by {@link SqliteStore.health}). Throws when the file
+   * cannot be opened or migrated.
+   */
+  constructor(path: string, options: SqliteStoreOptions = {}) {
+    this.lockWaitMs = options.lockWaitMs ?? 250;
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
+    // Set first: even switching to WAL must not block the event loop for long on a file another process locks.
+    this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
-    this.db.pragma('busy_timeout = 5000');
     this.db.pragma('cache_size = -65536');
     this.db.pragma('temp_store = MEMORY');
     this.db.exec(
       'CREATE TABLE IF NOT EXISTS schema_migrations (module TEXT PRIMARY KEY, version INTEGER NOT NULL)',
     );
+    this.damage = quickCheck(this.db);
     this.migrate('core', CORE_MIGRATIONS);
     const db = this.db;
     this.stmt = {
@@ -463,18 +503,28 @@ export class SqliteStore implements PlatformStore {
     command: PaymentCommand;
     resolve: (r: StoredResponse) => void;
     reject: (e: unknown) => void;
+    /** When it was queued (performance.now(), real ms): it waits for the lock at most `lockWaitMs` from then. */
+    queuedAt: number;
   }> = [];
   private flushScheduled = false;
+  /** The pause before the next attempt while the database is locked (ms); 0 when the last attempt committed. */
+  private retryPauseMs = 0;
+  /** Since when (performance.now()) group commits have found the database locked; undefined when not. */
+  private lockedSince: number | undefined;
 
   /**
    * Queues the command for the next group commit: the commands that arrive in the same turn of the event loop run
    * one after another in one transaction, each under its own savepoint (a command that throws is rolled back
    * alone), and are answered only once that transaction has committed. One commit for many requests is what
    * makes SQLite fast under concurrency; the order of commands is kept, so they stay serialized.
+   *
+   * When another process holds the write lock, the transaction is tried again on later timers (pauses of 1 to
+   * 50 ms; each try blocks the event loop for at most {@link BUSY_TIMEOUT_MS}), and a command still waiting after
+   * `lockWaitMs` is rejected with StoreBusyError, with nothing of it written.
    */
   execute(command: PaymentCommand): Promise<StoredResponse> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ command, resolve, reject });
+      this.queue.push({ command, resolve, reject, queuedAt: performance.now() });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
         setImmediate(this.flush);
@@ -506,9 +556,13 @@ export class SqliteStore implements PlatformStore {
         })
         .immediate();
     } catch (error) {
+      // Locked by another process: nothing was committed (better-sqlite3 rolled back), so try again later.
+      if (isStoreBusy(error)) return this.retryLater(batch);
       for (const { reject } of batch) reject(error);
       return;
     }
+    this.retryPauseMs = 0;
+    this.lockedSince = undefined;
     batch.forEach(({ resolve, reject }, i) => {
       const result = results[i];
       if (!result) return reject(new Error('command lost from its batch'));
@@ -520,6 +574,59 @@ export class SqliteStore implements PlatformStore {
       resolve(result.response);
     });
   };
+
+  /** Puts a batch that found the database locked back at the head of the queue, refusing what waited too long. */
+  private retryLater(batch: typeof this.queue): void {
+    const now = performance.now();
+    this.lockedSince ??= now;
+    const waiting: typeof this.queue = [];
+    for (const item of batch) {
+      const waited = now - item.queuedAt;
+      if (waited >= this.lockWaitMs) item.reject(new StoreBusyError(waited));
+      else waiting.push(item);
+    }
+    this.queue = waiting.concat(this.queue);
+    if (this.queue.length === 0) return;
+    this.retryPauseMs = Math.min(MAX_RETRY_PAUSE_MS, Math.max(1, this.retryPauseMs * 2));
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setTimeout(this.flush, this.retryPauseMs);
+    }
+  }
+
+  /**
+   * What is wrong with the store now, for readiness (empty: nothing): damage found by `quick_check` at start, and
+   * whether another process holds the write lock (probed with `BEGIN IMMEDIATE`, which waits at most
+   * {@link BUSY_TIMEOUT_MS}, then rolled back) or group commits are waiting for it.
+   */
+  health(): StoreCause[] {
+    const causes: StoreCause[] = [];
+    if (this.damage.length > 0) {
+      causes.push({
+        name: 'store-damaged',
+        detail: `PRAGMA quick_check found the database file damaged: ${this.damage.slice(0, 5).join('; ')}`,
+      });
+    }
+    let locked = this.lockedSince !== undefined;
+    if (!locked && !this.db.inTransaction) {
+      try {
+        this.db.exec('BEGIN IMMEDIATE');
+        this.db.exec('ROLLBACK');
+      } catch (error) {
+        if (!isStoreBusy(error)) throw error;
+        locked = true;
+      }
+    }
+    if (locked) {
+      const since =
+        this.lockedSince === undefined ? '' : ` for ${Math.round(performance.now() - this.lockedSince)} ms`;
+      causes.push({
+        name: 'store-locked',
+        detail: `Another process holds the database's write lock${since}: reads are answered, writes wait up to ${this.lockWaitMs} ms and are then refused with 503.`,
+      });
+    }
+    return causes;
+  }
 
   async saveConsent(consent: Consent): Promise<void> {
     this.stmt.saveConsent.run(

@@ -1,3 +1,4 @@
+import type { StoreCause } from './busy.js';
 import type { Currency, PaymentEventName } from '@betal/contract';
 import type { NewPaymentEvent, Payment } from '../domain/payment.js';
 import type { SalesUnit } from '../domain/sales-unit.js';
@@ -122,6 +123,9 @@ export interface PlatformStore {
 
   getSetting(key: string): Promise<string | undefined>;
   setSetting(key: string, value: string): Promise<void>;
+
+  /** What is wrong with the store now (readiness names it); empty or absent: nothing known. */
+  health?(): StoreCause[];
 
   close(): Promise<void>;
 }

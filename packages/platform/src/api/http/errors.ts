@@ -3,6 +3,7 @@ import { DomainError, FieldError } from '../../domain/errors.js';
 import { problem, problemOf } from '../../problem.js';
 import { AuthError } from '../../services/auth.js';
 import { sendApiError } from './apis.js';
+import { isStoreBusy, storeBusyProblem } from '../../store/busy.js';
 import { sendProblem } from './context.js';
 import { JsonSyntaxError, JsonTooDeepError } from './json-body.js';
 import { StrictLintError } from './wire.js';
@@ -28,6 +29,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
   );
 
   app.setErrorHandler((error: FastifyError | Error, request, reply) => {
+    // The database is locked by another process (issue #10): 503 with Retry-After, nothing written.
+    if (isStoreBusy(error)) return sendProblem(request, reply.header('retry-after', '1'), storeBusyProblem());
     if (error instanceof DomainError || error instanceof FieldError)
       return sendProblem(request, reply, problemOf(error));
     if (error instanceof StrictLintError) {

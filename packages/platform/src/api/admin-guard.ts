@@ -1,0 +1,125 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { PlatformConfig } from '../config.js';
+import { problem } from '../problem.js';
+import type { PlatformStore } from '../store/store.js';
+import { sendProblem } from './http/context.js';
+
+/** The cookie that carries the admin token in a browser, once `?admin_token=` has been given. */
+export const ADMIN_COOKIE = 'betal_admin';
+/** The query parameter a person adds once to a dashboard URL to sign in with the admin token. */
+export const ADMIN_QUERY = 'admin_token';
+const SETTING = 'admin_token';
+
+/**
+ * The paths that need the admin token outside dev mode: the dashboard pages, the delivery log and redelivery, and
+ * the test users (listing, one user, create, change, delete). Health, readiness, the clock's reading, `/docs` and
+ * the Vipps APIs are not among them.
+ */
+export function isAdminPath(path: string): boolean {
+  return /^\/betal\/(dashboard|webhooks|deliveries|users)(\/|$)/.test(path);
+}
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value, 'utf8').digest();
+}
+
+function sameToken(given: string, expected: string): boolean {
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
+function cookieValue(request: FastifyRequest, name: string): string | undefined {
+  const header = request.headers.cookie;
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) {
+      try {
+        return decodeURIComponent(part.slice(eq + 1).trim());
+      } catch {
+        return undefined;
+      }
+    }
+  }
+  return undefined;
+}
+
+function bearerOf(request: FastifyRequest): string | undefined {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
+  return match?.[1];
+}
+
+/**
+ * True when the request may use the admin endpoints: always in dev mode; otherwise when it carries the admin token
+ * (`config.adminToken`) as `Authorization: Bearer <token>` or in the `betal_admin` cookie. Compared in constant
+ * time. False outside dev mode when no admin token is configured.
+ */
+export function isAdminRequest(request: FastifyRequest, config: PlatformConfig): boolean {
+  if (config.devMode) return true;
+  const expected = config.adminToken;
+  if (!expected) return false;
+  const given = bearerOf(request) ?? cookieValue(request, ADMIN_COOKIE);
+  return given !== undefined && sameToken(given, expected);
+}
+
+/**
+ * The admin token to use: `configured` when given (env `BETAL_ADMIN_TOKEN`, `--admin-token`), else the one kept
+ * in the store's settings, else a new random one (32 bytes, base64url) that is saved there so that it survives
+ * restarts. `generated` is true only when it was made now (the CLI prints it then).
+ */
+export async function resolveAdminToken(
+  store: PlatformStore,
+  configured: string | undefined,
+): Promise<{ token: string; generated: boolean }> {
+  if (configured) return { token: configured, generated: false };
+  const kept = await store.getSetting(SETTING);
+  if (kept) return { token: kept, generated: false };
+  const token = randomBytes(32).toString('base64url');
+  await store.setSetting(SETTING, token);
+  return { token, generated: true };
+}
+
+function refuse(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  reply.header('www-authenticate', 'Bearer realm="betal-admin"');
+  return sendProblem(
+    request,
+    reply,
+    problem(
+      401,
+      'This endpoint needs the admin token outside dev mode: send it as "Authorization: Bearer <token>", or open ' +
+        `the page once with ?${ADMIN_QUERY}=<token> in a browser. The token was printed at the platform's first ` +
+        'start (or set with BETAL_ADMIN_TOKEN).',
+    ),
+  );
+}
+
+/**
+ * The one guard of the admin endpoints ({@link isAdminPath}), as an `onRequest` hook: outside dev mode a request
+ * without the admin token gets 401 Problem with `WWW-Authenticate: Bearer`. A `GET` with a correct
+ * `?admin_token=` sets the token as an HttpOnly, SameSite=Strict cookie for `/betal` (Secure when the public URL is
+ * https) and is redirected (303) to the same URL without the parameter, so that a person can use the dashboard in
+ * a browser and the token leaves the address bar. A wrong `?admin_token=` is 401 like a missing one.
+ */
+export function registerAdminGuard(app: FastifyInstance, config: PlatformConfig): void {
+  if (config.devMode) return;
+  const secure = (config.publicBaseUrl ?? '').startsWith('https:');
+  app.addHook('onRequest', async (request, reply) => {
+    const [path = '', query = ''] = request.url.split('?', 2);
+    if (!isAdminPath(path)) return;
+    const params = new URLSearchParams(query);
+    const offered = params.get(ADMIN_QUERY);
+    if (offered !== null && request.method === 'GET' && config.adminToken) {
+      if (!sameToken(offered, config.adminToken)) return refuse(request, reply);
+      params.delete(ADMIN_QUERY);
+      const rest = params.toString();
+      return reply
+        .header(
+          'set-cookie',
+          `${ADMIN_COOKIE}=${encodeURIComponent(offered)}; Path=/betal; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`,
+        )
+        .header('cache-control', 'no-store')
+        .redirect(rest ? `${path}?${rest}` : path, 303);
+    }
+    if (!isAdminRequest(request, config)) return refuse(request, reply);
+  });
+}

@@ -1,0 +1,179 @@
+import type { LookupAddress } from 'node:dns';
+import { createServer, type Server } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DestinationPolicy, refusedAddress } from '../../src/delivery/destinations.js';
+import { DEV_SALES_UNITS } from '../../src/index.js';
+import type { Api } from '../support/harness.js';
+import { ref, webRedirect } from '../support/harness.js';
+import { startWebhookApi } from './support.js';
+
+/** A documentation-range-free public address (example.com's); only ever classified, never connected to. */
+const PUBLIC_V4 = '93.184.215.14';
+const PUBLIC_V6 = '2606:2800:21f:cb07:6820:80da:af6b:8b2c';
+
+const fixed =
+  (...addresses: string[]) =>
+  async (): Promise<LookupAddress[]> =>
+    addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
+
+describe('the address classes a webhook may not go to', () => {
+  it.each([
+    ['127.0.0.1', 'loopback'],
+    ['127.45.6.7', 'loopback'],
+    ['::1', 'loopback'],
+    ['10.1.2.3', 'private'],
+    ['172.16.0.9', 'private'],
+    ['192.168.1.20', 'private'],
+    ['169.254.10.10', 'link-local'],
+    ['fe80::1', 'link-local'],
+    ['100.64.0.1', 'carrier-grade NAT'],
+    ['100.127.255.254', 'carrier-grade NAT'],
+    ['fc00::1', 'unique-local'],
+    ['fd12:3456::1', 'unique-local'],
+    ['0.0.0.0', 'unspecified'],
+    ['::', 'unspecified'],
+    ['224.0.0.1', 'multicast'],
+    ['ff02::1', 'multicast'],
+    ['255.255.255.255', 'broadcast'],
+    ['::ffff:127.0.0.1', 'loopback'],
+    ['::ffff:10.0.0.1', 'private'],
+    ['::ffff:169.254.169.254', 'cloud metadata'],
+    ['169.254.169.254', 'cloud metadata'],
+    ['fd00:ec2::254', 'cloud metadata'],
+  ])('%s is refused as %s', (address, reason) => {
+    expect(refusedAddress(address)).toBe(reason);
+  });
+
+  it('lets public unicast addresses through', () => {
+    expect(refusedAddress(PUBLIC_V4)).toBeUndefined();
+    expect(refusedAddress(PUBLIC_V6)).toBeUndefined();
+  });
+});
+
+describe('the registration check of a host', () => {
+  const policy = new DestinationPolicy({
+    resolve: async (host) => {
+      if (host === 'receiver.example') return fixed('127.0.0.1')();
+      if (host === 'mixed.example') return fixed(PUBLIC_V4, '10.0.0.8')();
+      if (host === 'public.example') return fixed(PUBLIC_V4, PUBLIC_V6)();
+      throw Object.assign(new Error('not found'), { code: 'ENOTFOUND' });
+    },
+  });
+  const hostOf = (url: string) => new URL(url).hostname;
+
+  it.each([
+    ['https://localhost./x', /localhost is this machine/],
+    ['https://app.localhost/x', /this machine/],
+    ['https://[::ffff:127.0.0.1]/x', /loopback/],
+    ['https://[::]/x', /unspecified/],
+    ['https://0x7f000001/x', /127\.0\.0\.1 is a loopback/],
+    ['https://169.254.169.254/latest/meta-data', /cloud metadata/],
+    ['https://[fd00:ec2::254]/x', /cloud metadata/],
+    ['https://intranet/x', /local host name/],
+    ['https://receiver.example/x', /resolves to 127\.0\.0\.1, a loopback address/],
+    ['https://mixed.example/x', /resolves to 10\.0\.0\.8, a private address/],
+    ['https://nowhere.example/x', /does not resolve/],
+  ])('%s is refused', async (url, reason) => {
+    expect(await policy.check(hostOf(url))).toMatch(reason);
+  });
+
+  it('accepts a host whose every address is public', async () => {
+    expect(await policy.check('public.example')).toBeUndefined();
+    expect(await policy.check(PUBLIC_V4)).toBeUndefined();
+  });
+
+  it('accepts an allow-listed host whatever it resolves to', async () => {
+    const allowing = new DestinationPolicy({
+      allowHosts: ['Receiver.Example', '10.0.0.5'],
+      resolve: fixed('127.0.0.1'),
+    });
+    expect(await allowing.check('receiver.example.')).toBeUndefined();
+    expect(await allowing.check('10.0.0.5')).toBeUndefined();
+    expect(await allowing.check('other.example')).toMatch(/loopback/);
+  });
+});
+
+/** A bare TCP listener on 127.0.0.1 that counts the connections it gets (a TLS handshake would fail on it). */
+async function countingListener(): Promise<{ server: Server; port: number; connections: () => number }> {
+  let count = 0;
+  const server = createServer((socket) => {
+    count += 1;
+    socket.destroy();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, port: (server.address() as AddressInfo).port, connections: () => count };
+}
+
+/** Waits (real time, for real I/O) until the delivery of `hookId` has an attempt; returns its error. */
+async function firstAttemptError(api: Api, hookId: string): Promise<string | null> {
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    const [delivery] = await api.started.platform.webhooks.deliveries(hookId, { limit: 1 });
+    const attempt = delivery?.attempts[0];
+    if (attempt) return attempt.error;
+    if (Date.now() > deadline) throw new Error('no delivery attempt within 5 s');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('outside dev mode, over the Webhooks API', () => {
+  let api: Api | undefined;
+  let listener: Awaited<ReturnType<typeof countingListener>> | undefined;
+  afterEach(async () => {
+    await api?.close();
+    await new Promise((r) => (listener ? listener.server.close(r) : r(undefined)));
+    api = undefined;
+    listener = undefined;
+  });
+
+  async function start(resolve: (host: string) => Promise<LookupAddress[]>, allowHosts: string[] = []) {
+    api = await startWebhookApi({ devMode: false, running: true, webhooks: { resolve, allowHosts } });
+    await api.started.platform.directory.save(DEV_SALES_UNITS[0]!);
+    return api;
+  }
+
+  it('refuses with a 400 naming url and saying why, and stores nothing', async () => {
+    const a = await start(fixed('127.0.0.1'));
+    for (const [url, why] of [
+      ['https://receiver.example/hook', /resolves to 127\.0\.0\.1, a loopback address/],
+      ['https://localhost./x', /this machine/],
+      ['https://[::ffff:127.0.0.1]/x', /loopback/],
+      ['https://[::]/x', /unspecified/],
+      ['https://100.64.1.1/x', /carrier-grade NAT/],
+    ] as const) {
+      const res = await a.registerWebhook(url);
+      expect(res.status, url).toBe(400);
+      const body = res.body as unknown as { extraDetails: Array<{ name: string; reason: string }> };
+      expect(body.extraDetails[0]?.name).toBe('url');
+      expect(body.extraDetails[0]?.reason).toMatch(why);
+    }
+    expect((await a.listWebhooks()).body.webhooks).toEqual([]);
+  });
+
+  it('checks again at connect time: a name rebound to 127.0.0.1 after registration reaches no local listener', async () => {
+    listener = await countingListener();
+    let rebound = false;
+    const a = await start(async () => (rebound ? fixed('127.0.0.1')() : fixed(PUBLIC_V4)()));
+    const registered = await a.registerWebhook(`https://receiver.example:${listener.port}/hook`);
+    expect(registered.status).toBe(201);
+    rebound = true; // from now on the name points at this machine, before any delivery is attempted
+    expect((await a.create(webRedirect(ref('rebind')))).status).toBe(201);
+    const error = await firstAttemptError(a, (registered.body as { id: string }).id);
+    expect(error).toMatch(
+      /destination refused: receiver\.example resolves to 127\.0\.0\.1, a loopback address/,
+    );
+    expect(listener.connections()).toBe(0);
+  });
+
+  it('lets an allow-listed internal receiver through (so the listener above would have counted)', async () => {
+    listener = await countingListener();
+    const a = await start(fixed('127.0.0.1'), ['receiver.internal']);
+    const registered = await a.registerWebhook(`https://receiver.internal:${listener.port}/hook`);
+    expect(registered.status).toBe(201);
+    expect((await a.create(webRedirect(ref('allowed')))).status).toBe(201);
+    const error = await firstAttemptError(a, (registered.body as { id: string }).id);
+    expect(error).not.toMatch(/destination refused/);
+    expect(listener.connections()).toBeGreaterThan(0);
+  });
+});
