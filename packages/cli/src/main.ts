@@ -2,6 +2,43 @@
 import { Command } from 'commander';
 import { createMerchant, merchantConfigFromEnv } from '@betal/merchant';
 import { configFromEnv, createPlatform, hostList, type Platform, type PlatformConfig } from '@betal/platform';
+import {
+  credentialLines,
+  logStream,
+  outputOptions,
+  readyLine,
+  type DevCredentials,
+  type OutputOptions,
+} from './output.js';
+
+/** The dev sales units of a platform in dev mode, with the credentials a client needs (none outside dev mode). */
+function devCredentials(platform: Platform): DevCredentials[] {
+  if (!platform.config.devMode) return [];
+  return platform.directory.list().map((u) => ({
+    msn: u.msn,
+    name: u.name,
+    market: u.market,
+    currency: u.currency,
+    clientId: u.clientId,
+    clientSecret: u.clientSecret,
+    subscriptionKey: u.subscriptionKeys[0] ?? '',
+  }));
+}
+
+/** Reads the output flags, or exits with status 2 and the reason. */
+function outputOrExit(command: string, opts: { logFormat?: string; json?: boolean }): OutputOptions {
+  const output = outputOptions(opts);
+  if (typeof output === 'string') {
+    console.error(`betal ${command}: ${output}.`);
+    process.exit(2);
+  }
+  return output;
+}
+
+/** The platform's URLs of the ready line. */
+function platformUrls(url: string) {
+  return { url, docs: `${url}/docs`, health: `${url}/betal/health`, ready: `${url}/betal/ready` };
+}
 
 function banner(platform: Platform, url: string): string {
   const lines = [
@@ -13,16 +50,8 @@ function banner(platform: Platform, url: string): string {
     `  OpenAPI document   ${url}/docs`,
     `  Health, clock      ${url}/betal/health  ${url}/betal/clock`,
     `  Store              ${platform.config.database}`,
+    ...credentialLines(devCredentials(platform)),
   ];
-  if (platform.config.devMode) {
-    lines.push('', 'Dev merchants (sales units):');
-    for (const u of platform.directory.list()) {
-      lines.push(
-        `  MSN ${u.msn}  ${u.name} (${u.market}, ${u.currency})`,
-        `    client_id ${u.clientId}  client_secret ${u.clientSecret}  Ocp-Apim-Subscription-Key ${u.subscriptionKeys[0]}`,
-      );
-    }
-  }
   return lines.join('\n');
 }
 
@@ -33,6 +62,8 @@ interface StartOptions {
   publicUrl?: string;
   dev: boolean;
   strict?: boolean;
+  logFormat?: string;
+  json?: boolean;
   adminToken?: string;
   allowWebhookHost?: string;
   storeLockMs?: number;
@@ -108,7 +139,10 @@ program
     Number,
   )
   .option('--idle-timeout-ms <ms>', 'silent connections close after (env BETAL_IDLE_TIMEOUT_MS)', Number)
+  .option('--log-format <format>', 'json or pretty (default: pretty on a terminal, json otherwise)')
+  .option('--json', 'print one JSON line with the URLs and credentials when ready, and log to stderr')
   .action(async (opts: StartOptions) => {
+    const output = outputOrExit('start', opts);
     const config = configFromEnv();
     if (opts.port !== undefined) config.port = opts.port;
     if (opts.host) config.host = opts.host;
@@ -117,10 +151,24 @@ program
     if (!opts.dev) config.devMode = false;
     if (opts.strict) config.strict = true;
     applySafetyOptions(config, opts);
-    const platform = await createPlatform(config);
+    const platform = await createPlatform(config, { logStream: logStream(output, 'platform') });
     const url = await platform.listen();
+    const users = platform.config.devMode ? await platform.store.listUsers() : [];
+    if (output.json) {
+      process.stdout.write(
+        readyLine({
+          ready: true,
+          command: 'start',
+          platform: platformUrls(url),
+          salesUnits: devCredentials(platform),
+          testUsers: users.map((u) => u.phoneNumber),
+          ...(platform.adminTokenGenerated ? { adminToken: platform.config.adminToken } : {}),
+        }),
+      );
+    }
+    const say = output.json ? console.error : console.log;
     if (platform.adminTokenGenerated) {
-      console.log(
+      say(
         `\nAdmin token (generated now, kept in the store; needed for the dashboard, the delivery log and test users):\n  ${platform.config.adminToken}\n  Browser: ${url}/betal/dashboard?admin_token=${platform.config.adminToken}`,
       );
     }
@@ -129,14 +177,13 @@ program
         `\nWARNING: dev mode on ${platform.config.host}: the dashboard, test doors and credentials are open to the network. Use --no-dev for a shared platform.`,
       );
     }
-    const users = platform.config.devMode ? await platform.store.listUsers() : [];
     let text = banner(platform, url);
     if (users.length) {
       text +=
         '\n\nTest users (phone numbers):\n' +
         users.map((u) => `  ${u.phoneNumber}  ${u.name} (${u.market})`).join('\n');
     }
-    console.log(`${text}\n`);
+    if (!output.json) console.log(`${text}\n`);
     const stop = async () => {
       await platform.close();
       process.exit(0);
@@ -155,6 +202,8 @@ program
   .option('--host <host>', 'interface both listen on (env HOST, default 127.0.0.1)')
   .option('--db <path>', 'platform SQLite file, or :memory: (env BETAL_DB)')
   .option('--merchant-db <path>', 'merchant SQLite file, or :memory: (env MERCHANT_DB)')
+  .option('--log-format <format>', 'json or pretty (default: pretty on a terminal, json otherwise)')
+  .option('--json', 'print one JSON line with the URLs and credentials when ready, and log to stderr')
   .option('--strict', 'refuse every deviation from the spec (each lint notice) with 400 (env BETAL_STRICT=1)')
   .action(
     async (opts: {
@@ -164,7 +213,10 @@ program
       db?: string;
       merchantDb?: string;
       strict?: boolean;
+      logFormat?: string;
+      json?: boolean;
     }) => {
+      const output = outputOrExit('dev', opts);
       for (const [flag, value] of [
         ['--port', opts.port],
         ['--merchant-port', opts.merchantPort],
@@ -180,7 +232,7 @@ program
       if (opts.db) config.database = opts.db;
       if (opts.strict) config.strict = true;
       config.devMode = true;
-      const platform = await createPlatform(config);
+      const platform = await createPlatform(config, { logStream: logStream(output, 'platform') });
       const platformUrl = await platform.listen();
 
       const merchantConfig = merchantConfigFromEnv();
@@ -192,7 +244,10 @@ program
       merchantConfig.vipps.baseUrl = platformUrl;
       let merchant;
       try {
-        merchant = await createMerchant(merchantConfig, { now: () => platform.clock.now() });
+        merchant = await createMerchant(merchantConfig, {
+          now: () => platform.clock.now(),
+          logStream: logStream(output, 'merchant'),
+        });
       } catch (error) {
         await platform.close();
         throw error;
@@ -217,11 +272,23 @@ program
             ? `registered at ${webhook.registration.url}`
             : `NOT registered: ${webhook?.ok === false ? webhook.error : 'off'}`
         }`,
+        ...credentialLines(devCredentials(platform)),
         '',
         "Test users (pick one in the customer's app; phone numbers for the landing page):",
         ...users.map((u) => `  ${u.phoneNumber}  ${u.name} (${u.market})`),
       ];
-      console.log(`${lines.join('\n')}\n`);
+      if (output.json) {
+        process.stdout.write(
+          readyLine({
+            ready: true,
+            command: 'dev',
+            platform: platformUrls(platformUrl),
+            merchant: { url: merchantUrl, shop: `${merchantUrl}/shop` },
+            salesUnits: devCredentials(platform),
+            testUsers: users.map((u) => u.phoneNumber),
+          }),
+        );
+      } else console.log(`${lines.join('\n')}\n`);
       const stop = async () => {
         await merchant.close();
         await platform.close();

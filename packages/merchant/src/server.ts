@@ -1,4 +1,5 @@
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import type { DestinationStream } from 'pino';
 import { VippsClient } from '@betal/client';
 import { isRealVipps, type MerchantConfig } from './config.js';
 import { PaymentService } from './services/payments.js';
@@ -23,6 +24,8 @@ export interface MerchantOverrides {
   /** The typed client; default one built from `config.vipps`. */
   client?: VippsClient;
   store?: MerchantStore;
+  /** Where the log goes (default: stdout, one JSON line per event); the CLI passes a pretty printer or stderr. */
+  logStream?: DestinationStream;
 }
 
 /** A composed merchant: its HTTP app, store and services. `listen` starts serving; `close` stops everything. */
@@ -62,7 +65,7 @@ export async function createMerchant(
       system: { name: 'betal-merchant', version: '0.1.0' },
     });
   const app = Fastify({
-    logger: { level: config.logLevel },
+    logger: { level: config.logLevel, ...(overrides.logStream ? { stream: overrides.logStream } : {}) },
     logController: new LogController({
       disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
     }),

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import type { DestinationStream } from 'pino';
 import { accessTokenRoutes } from './api/accesstoken.js';
 import { registerAdminGuard, resolveAdminToken } from './api/admin-guard.js';
 import { betalRoutes } from './api/betal.js';
@@ -42,6 +43,8 @@ export interface PlatformOverrides {
   webhooks?: Partial<Omit<WebhookServiceOptions, 'devMode'>>;
   /** Where the customer's app finds order details ("See details"); default: none (customer/order-details.ts). */
   orderDetails?: OrderDetailsSource;
+  /** Where the log goes (default: stdout, one JSON line per event); the CLI passes a pretty printer or stderr. */
+  logStream?: DestinationStream;
 }
 
 /** A composed platform: its HTTP app, services and store. `listen` starts serving; `close` stops everything. */
@@ -105,7 +108,7 @@ export async function createPlatform(
   const auth = await AuthService.open(store, directory, clock, { devMode: config.devMode });
 
   const app = Fastify({
-    logger: { level: config.logLevel },
+    logger: { level: config.logLevel, ...(overrides.logStream ? { stream: overrides.logStream } : {}) },
     bodyLimit: 1024 * 1024,
     // A repeated query parameter keeps its last value: no endpoint takes a list, and a handler must never get an
     // array where it reads a token or a limit.

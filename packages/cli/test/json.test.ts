@@ -1,0 +1,98 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accessToken, createPayment, startCli, type RunningCli } from './support.js';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const cli = join(root, 'packages/cli/dist/main.js');
+const built = existsSync(cli);
+if (!built) console.warn(`cli --json tests skipped: ${cli} is missing (run npm run build first)`);
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'betal-cli-json-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe.skipIf(!built)('betal --json', () => {
+  it('start --port 0 prints one ready line with the port it listens on, and logs only to stderr', async () => {
+    let cliRun: RunningCli | undefined;
+    try {
+      cliRun = await startCli(process.execPath, [cli, 'start', '--port', '0', '--db', ':memory:', '--json'], {
+        cwd: dir,
+        env: { LOG_LEVEL: 'info', HOST: '127.0.0.1' },
+      });
+      const { ready } = cliRun;
+      expect(ready.ready).toBe(true);
+      expect(ready.command).toBe('start');
+      expect(ready.platform.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(ready.platform.url).not.toMatch(/:0$/);
+      expect(ready.platform.health).toBe(`${ready.platform.url}/betal/health`);
+      const health = await fetch(ready.platform.health);
+      expect(health.status).toBe(200);
+
+      const unit = ready.salesUnits.find((u) => u.msn === '123456');
+      expect(unit).toEqual({
+        msn: '123456',
+        name: 'Betal Dev Shop',
+        market: 'NO',
+        currency: 'NOK',
+        clientId: 'dev-client-id',
+        clientSecret: 'dev-client-secret',
+        subscriptionKey: 'dev-subscription-key',
+      });
+      expect(ready.testUsers).toContain('4712345678');
+      const token = await accessToken(ready.platform.url, unit!);
+      const created = await createPayment(ready.platform.url, unit!, token, 'cli-json-1');
+      expect(created.status).toBe(201);
+
+      // The startup log ("Server listening at ...") went to stderr as JSON; stdout has the ready line alone.
+      expect(cliRun.stderr()).toMatch(/"msg":"Server listening at http:\/\/127\.0\.0\.1:\d+"/);
+      expect(cliRun.stdoutLines()).toHaveLength(1);
+    } finally {
+      expect(await cliRun?.stop()).toBe(0);
+    }
+  });
+
+  it('dev --json gives the platform and the merchant, both answering', async () => {
+    let cliRun: RunningCli | undefined;
+    try {
+      cliRun = await startCli(
+        process.execPath,
+        [
+          cli,
+          'dev',
+          '--port',
+          '0',
+          '--merchant-port',
+          '0',
+          '--db',
+          ':memory:',
+          '--merchant-db',
+          ':memory:',
+          '--json',
+        ],
+        { cwd: dir, env: { LOG_LEVEL: 'info', HOST: '127.0.0.1', MERCHANT_RECONCILE_SECONDS: '0' } },
+      );
+      const { ready } = cliRun;
+      expect(ready.command).toBe('dev');
+      expect((await fetch(ready.platform.health)).status).toBe(200);
+      expect(ready.merchant?.shop).toBe(`${ready.merchant?.url}/shop`);
+      expect((await fetch(ready.merchant!.shop)).status).toBe(200);
+      expect(ready.salesUnits.map((u) => u.msn)).toEqual(['123456', '654321']);
+      expect(cliRun.stdoutLines()).toHaveLength(1);
+    } finally {
+      expect(await cliRun?.stop()).toBe(0);
+    }
+  });
+
+  it('refuses an unknown --log-format with status 2', async () => {
+    await expect(
+      startCli(process.execPath, [cli, 'start', '--port', '0', '--db', ':memory:', '--log-format', 'xml'], {
+        cwd: dir,
+      }),
+    ).rejects.toThrow(/exited with 2[\s\S]*--log-format must be json or pretty, not xml/);
+  });
+});
