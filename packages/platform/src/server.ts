@@ -4,6 +4,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { accessTokenRoutes } from './api/accesstoken.js';
 import { registerAdminGuard, resolveAdminToken } from './api/admin-guard.js';
+import { registerEventStreamExemptions, timeoutOptions } from './api/connections.js';
 import { betalRoutes } from './api/betal.js';
 import { dashboardRoutes } from './api/dashboard.js';
 import { epaymentRoutes } from './api/epayment.js';
@@ -106,6 +107,8 @@ export async function createPlatform(
   const app = Fastify({
     logger: { level: config.logLevel },
     bodyLimit: 1024 * 1024,
+    // Slow and idle clients are cut (README "Configuration"); event streams are exempt (api/connections.ts).
+    ...timeoutOptions(config.timeouts),
     // A repeated query parameter keeps its last value: no endpoint takes a list, and a handler must never get an
     // array where it reads a token or a limit.
     routerOptions: { querystringParser: (query: string) => Object.fromEntries(new URLSearchParams(query)) },
@@ -200,6 +203,7 @@ export async function createPlatform(
   });
   registerErrorHandling(app);
   registerAdminGuard(app, config);
+  registerEventStreamExemptions(app, config.timeouts);
 
   await app.register(swagger, {
     openapi: {
