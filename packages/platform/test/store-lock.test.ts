@@ -115,7 +115,7 @@ describe('a database locked by another process', () => {
     expect(refused.status).toBe(503);
     expect(refused.headers.get('retry-after')).toBe('1');
     expect(refused.headers.get('content-type')).toMatch(/application\/problem\+json/);
-    expect((refused.body as { detail: string }).detail).toMatch(/locked by another process/);
+    expect((refused.body as unknown as { detail: string }).detail).toMatch(/locked by another process/);
 
     // Reads answer while the lock lasts; nothing of the refused create was written.
     const read = await api.call<{ state: string }>('GET', `/epayment/v1/payments/${before}`);
