@@ -44,7 +44,8 @@ export function timeoutOptions(t: HttpTimeouts): {
  */
 export function registerEventStreamExemptions(app: FastifyInstance, timeouts: HttpTimeouts): void {
   app.addHook('onRequest', async (request, reply) => {
-    if (!isEventStreamPath(request.url)) return;
+    const route = request.routeOptions.url;
+    if (!isEventStreamPath(route ?? request.url)) return;
     if (request.method === 'HEAD') {
       return reply
         .code(200)

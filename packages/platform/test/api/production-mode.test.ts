@@ -40,6 +40,11 @@ const ADMIN_CALLS: Array<[string, string, unknown?]> = [
   ['POST', '/betal/users', newUser],
   ['PATCH', '/betal/users/4712345678', { name: 'Changed' }],
   ['DELETE', '/betal/users/4712345678'],
+  // Spellings the router takes for the same routes.
+  ['GET', '/betal/%64ashboard'],
+  ['GET', '/betal/dashboard/'],
+  ['GET', '/betal/./dashboard'],
+  ['GET', '/betal/user%73/4712345678'],
 ];
 
 function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
