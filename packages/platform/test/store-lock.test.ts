@@ -127,6 +127,16 @@ describe('a database locked by another process', () => {
     expect(degraded.ms).toBeLessThan(100);
     expect(degraded.body).toMatchObject({ status: 'degraded', causes: [{ name: 'store-locked' }] });
 
+    // A write outside the group commit (a single statement) is refused the same way, and writes nothing.
+    const user = await fetch(`${api.url}/betal/users`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ phoneNumber: '4799887766', name: 'Locked Out', birthDate: '1990-01-01' }),
+    });
+    expect(user.status).toBe(503);
+    expect(user.headers.get('retry-after')).toBe('1');
+    expect(await api.started.platform.store.findUser('4799887766')).toBeUndefined();
+
     await holder.release();
 
     const retried = await api.create(webRedirect(reference), key);
