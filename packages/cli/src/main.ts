@@ -166,12 +166,6 @@ program
         }),
       );
     }
-    const say = output.json ? console.error : console.log;
-    if (platform.adminTokenGenerated) {
-      say(
-        `\nAdmin token (generated now, kept in the store; needed for the dashboard, the delivery log and test users):\n  ${platform.config.adminToken}\n  Browser: ${url}/betal/dashboard?admin_token=${platform.config.adminToken}`,
-      );
-    }
     if (platform.config.devMode && !isLoopback(platform.config.host)) {
       console.warn(
         `\nWARNING: dev mode on ${platform.config.host}: the dashboard, test doors and credentials are open to the network. Use --no-dev for a shared platform.`,
@@ -182,6 +176,15 @@ program
       text +=
         '\n\nTest users (phone numbers):\n' +
         users.map((u) => `  ${u.phoneNumber}  ${u.name} (${u.market})`).join('\n');
+    }
+    if (platform.adminTokenGenerated) {
+      text +=
+        '\n\nAdmin token (generated now and kept in the store; needed for the dashboard, the delivery log and test users):' +
+        `\n  ${platform.config.adminToken}\n  In a browser: ${url}/betal/dashboard?admin_token=${platform.config.adminToken}`;
+    } else if (!platform.config.devMode) {
+      const configured = Boolean(opts.adminToken || process.env.BETAL_ADMIN_TOKEN);
+      const where = configured ? 'as configured' : "printed at first start, kept in the store's settings";
+      text += `\n\nThe admin endpoints need the admin token (${where}).`;
     }
     if (!output.json) console.log(`${text}\n`);
     const stop = async () => {

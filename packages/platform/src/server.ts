@@ -5,6 +5,7 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { accessTokenRoutes } from './api/accesstoken.js';
 import { registerAdminGuard, resolveAdminToken } from './api/admin-guard.js';
+import { registerEventStreamExemptions, timeoutOptions } from './api/connections.js';
 import { betalRoutes } from './api/betal.js';
 import { dashboardRoutes } from './api/dashboard.js';
 import { epaymentRoutes } from './api/epayment.js';
@@ -110,6 +111,8 @@ export async function createPlatform(
   const app = Fastify({
     logger: { level: config.logLevel, ...(overrides.logStream ? { stream: overrides.logStream } : {}) },
     bodyLimit: 1024 * 1024,
+    // Slow and idle clients are cut (README "Configuration"); event streams are exempt (api/connections.ts).
+    ...timeoutOptions(config.timeouts),
     // A repeated query parameter keeps its last value: no endpoint takes a list, and a handler must never get an
     // array where it reads a token or a limit.
     routerOptions: {
@@ -234,6 +237,7 @@ export async function createPlatform(
   });
   registerErrorHandling(app);
   registerAdminGuard(app, config);
+  registerEventStreamExemptions(app, config.timeouts);
 
   await app.register(swagger, {
     openapi: {

@@ -115,7 +115,7 @@ describe('a database locked by another process', () => {
     expect(refused.status).toBe(503);
     expect(refused.headers.get('retry-after')).toBe('1');
     expect(refused.headers.get('content-type')).toMatch(/application\/problem\+json/);
-    expect((refused.body as { detail: string }).detail).toMatch(/locked by another process/);
+    expect((refused.body as unknown as { detail: string }).detail).toMatch(/locked by another process/);
 
     // Reads answer while the lock lasts; nothing of the refused create was written.
     const read = await api.call<{ state: string }>('GET', `/epayment/v1/payments/${before}`);
@@ -126,6 +126,16 @@ describe('a database locked by another process', () => {
     expect(degraded.status).toBe(503);
     expect(degraded.ms).toBeLessThan(100);
     expect(degraded.body).toMatchObject({ status: 'degraded', causes: [{ name: 'store-locked' }] });
+
+    // A write outside the group commit (a single statement) is refused the same way, and writes nothing.
+    const user = await fetch(`${api.url}/betal/users`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ phoneNumber: '4799887766', name: 'Locked Out', birthDate: '1990-01-01' }),
+    });
+    expect(user.status).toBe(503);
+    expect(user.headers.get('retry-after')).toBe('1');
+    expect(await api.started.platform.store.findUser('4799887766')).toBeUndefined();
 
     await holder.release();
 

@@ -79,6 +79,14 @@ export async function resolveAdminToken(
   return { token, generated: true };
 }
 
+function decoded(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}
+
 function refuse(request: FastifyRequest, reply: FastifyReply): FastifyReply {
   reply.header('www-authenticate', 'Bearer realm="betal-admin"');
   return sendProblem(
@@ -105,7 +113,9 @@ export function registerAdminGuard(app: FastifyInstance, config: PlatformConfig)
   const secure = (config.publicBaseUrl ?? '').startsWith('https:');
   app.addHook('onRequest', async (request, reply) => {
     const [path = '', query = ''] = request.url.split('?', 2);
-    if (!isAdminPath(path)) return;
+    // The route that matched decides (the router decodes `%64ashboard`), the raw path as well for safety.
+    const route = request.routeOptions.url;
+    if (!(route !== undefined && isAdminPath(route)) && !isAdminPath(decoded(path))) return;
     const params = new URLSearchParams(query);
     const offered = params.get(ADMIN_QUERY);
     if (offered !== null && request.method === 'GET' && config.adminToken) {

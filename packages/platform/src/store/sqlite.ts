@@ -607,11 +607,13 @@ export class SqliteStore implements PlatformStore {
         detail: `PRAGMA quick_check found the database file damaged: ${this.damage.slice(0, 5).join('; ')}`,
       });
     }
-    let locked = this.lockedSince !== undefined;
+    // Writes waiting for the lock say so; with none waiting, a probe tells whether the lock is still held.
+    let locked = this.lockedSince !== undefined && this.queue.length > 0;
     if (!locked && !this.db.inTransaction) {
       try {
         this.db.exec('BEGIN IMMEDIATE');
         this.db.exec('ROLLBACK');
+        this.lockedSince = undefined;
       } catch (error) {
         if (!isStoreBusy(error)) throw error;
         locked = true;

@@ -40,6 +40,11 @@ const ADMIN_CALLS: Array<[string, string, unknown?]> = [
   ['POST', '/betal/users', newUser],
   ['PATCH', '/betal/users/4712345678', { name: 'Changed' }],
   ['DELETE', '/betal/users/4712345678'],
+  // Spellings the router takes for the same routes.
+  ['GET', '/betal/%64ashboard'],
+  ['GET', '/betal/dashboard/'],
+  ['GET', '/betal/./dashboard'],
+  ['GET', '/betal/user%73/4712345678'],
 ];
 
 function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
@@ -53,7 +58,12 @@ function call(method: string, path: string, body?: unknown, headers: Record<stri
 
 describe('outside dev mode the admin endpoints need the admin token', () => {
   it.each(ADMIN_CALLS)('%s %s without a token: 401 Problem, nothing changed', async (method, path, body) => {
-    for (const headers of [{}, { authorization: 'Bearer wrong-token' }, { cookie: 'betal_admin=wrong' }]) {
+    const attempts: Array<Record<string, string>> = [
+      {},
+      { authorization: 'Bearer wrong-token' },
+      { cookie: 'betal_admin=wrong' },
+    ];
+    for (const headers of attempts) {
       const res = await call(method, path, body, headers);
       expect(res.status).toBe(401);
       expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
