@@ -12,6 +12,7 @@ import { startPlatform } from '../../src/index.js';
 import { apiOfPath } from '../../src/api/http/apis.js';
 import { pathSpellingNotice } from '../../src/api/http/wire.js';
 import { Api, DEV, T0, errorCode, ref, startApi, webRedirect } from '../support/harness.js';
+import { sharedPresent, specValidator } from '../order-management/spec.js';
 
 let api: Api;
 let strict: Api;
@@ -394,3 +395,31 @@ describe('errors before routing: the API shape and Connection: close (issue #10 
     }
   });
 });
+
+describe.skipIf(!sharedPresent('specs/order-management.v2.yaml', 'specs/userinfo.yaml'))(
+  'edge errors validate against the Order Management and Userinfo specs',
+  () => {
+    it('OM ErrorResponse: 404, bad percent-encoding, 414, a strict refusal; UserinfoError: 404, 400, 401', async () => {
+      const om = specValidator('order-management.v2.yaml');
+      const omErrors = [
+        await api.call('GET', '/order-management/v9/nothing'),
+        await api.call('GET', '/order-management/v2/ECOM/%ZZ'),
+        await api.call('GET', `/order-management/v2/ECOM/${'a'.repeat(300)}`),
+        await strict.call('GET', `/order-management/v2/ecom/${ref('x')}`),
+      ];
+      expect(omErrors.map((e) => e.status)).toEqual([404, 400, 414, 400]);
+      for (const e of omErrors) expect(om('ErrorResponse', e.body)).toEqual([]);
+      const userinfo = specValidator('userinfo.yaml');
+      const headers = await api.headers();
+      const userinfoErrors = [
+        await api.call('GET', '/vipps-userinfo-api/nothing'),
+        await api.call('GET', '/vipps-userinfo-api/userinfo/%ZZ'),
+        await api.call('GET', '/vipps-userinfo-api/userinfo/x', {
+          headers: { ...headers, 'Ocp-Apim-Subscription-Key': 'wrong' },
+        }),
+      ];
+      expect(userinfoErrors.map((e) => e.status)).toEqual([404, 400, 401]);
+      for (const e of userinfoErrors) expect(userinfo('UserinfoError', e.body)).toEqual([]);
+    });
+  },
+);
