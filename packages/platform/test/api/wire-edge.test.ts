@@ -423,3 +423,23 @@ describe.skipIf(!sharedPresent('specs/order-management.v2.yaml', 'specs/userinfo
     });
   },
 );
+
+describe('headers the spec bounds but the live API does not enforce', () => {
+  it('a Vipps-System-* header over 30 characters: accepted with a notice; strict mode refuses it naming it', async () => {
+    const long = { 'Vipps-System-Plugin-Version': '1.2.3-build.20261122.abcdef0123' };
+    const res = await api.call('POST', '/epayment/v1/payments', {
+      body: webRedirect(ref('sys')),
+      headers: await api.headers(DEV, { 'Idempotency-Key': `k-${ref('sys')}`, ...long }),
+    });
+    expect(res.status).toBe(201);
+    expect(lint(res)).toMatch(/Vipps-System-Plugin-Version is 31 characters long/);
+    const reference = ref('sys-strict');
+    const refused = await strict.call<any>('POST', '/epayment/v1/payments', {
+      body: webRedirect(reference),
+      headers: await strict.headers(DEV, { 'Idempotency-Key': `k-${reference}`, ...long }),
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.extraDetails[0].name).toBe('Vipps-System-Plugin-Version');
+    expect((await strict.get(reference)).status).toBe(404);
+  });
+});
