@@ -384,7 +384,11 @@ describe('sizes, unknown fields and unknown enum values', () => {
       expect(res.status).toBe(201);
       expect(res.headers.get('x-betal-lint')).toContain(`${field} is not part of this request`);
     }
-    const capture = await post(`${PAYMENTS}/${witness.reference}/capture`, {
+    // On a payment of its own: the witness must stay as it was.
+    const other = ref('unk-capture');
+    expect((await post(PAYMENTS, webRedirect(other))).status).toBe(201);
+    expect((await api.approve(other)).status).toBe(200);
+    const capture = await post(`${PAYMENTS}/${other}/capture`, {
       modificationAmount: { currency: 'NOK', value: 100 },
       note: 'x',
     });

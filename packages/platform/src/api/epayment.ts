@@ -43,7 +43,7 @@ const referenceParams = {
 } as const;
 
 function body<T>(request: FastifyRequest, schema: TSchema): Checked<T> {
-  return readBody<T>(schema, request.body, request.lintNotices);
+  return readBody<T>(schema, request.body, request.lintNotices, 'ignore');
 }
 
 /**

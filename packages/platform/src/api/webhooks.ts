@@ -93,6 +93,7 @@ export async function webhookRoutes(
         RegisterWebhookRequestSchema,
         request.body,
         request.lintNotices,
+        'ignore',
       );
       if (!read.ok) return sendProblem(request, reply, validationProblem(read.details));
       const result = await webhooks.register(unit.msn, read.value, request.lintNotices);
