@@ -46,7 +46,7 @@ const referenceParams = {
 } as const;
 
 function body<T>(request: FastifyRequest, schema: TSchema): Checked<T> {
-  return readBody<T>(schema, request.body, request.lintNotices);
+  return readBody<T>(schema, request.body, request.lintNotices, 'ignore');
 }
 
 /**
@@ -98,6 +98,7 @@ export async function epaymentRoutes(
       const key = idempotencyKey(request, true);
       const read = body<CreatePaymentRequest>(request, CreatePaymentRequestSchema);
       if (!read.ok) return sendProblem(request, reply, validationProblem(read.details));
+      withoutEmptyCustomer(read.value, request.lintNotices);
       const result = await payments.create(unit, read.value, key, request.lintNotices);
       if (result.replayed) reply.header('idempotent-replayed', 'true');
       return sendResult(request, reply, result);
@@ -221,6 +222,18 @@ export async function epaymentRoutes(
       return sendResult(request, reply, result);
     },
   );
+}
+
+/**
+ * A `customer` left empty once its unknown fields are dropped (WooCommerce sends `customer: {customerInteraction}`
+ * when the shopper gave no phone number, and the live API takes it) is taken as no customer, with a lint notice.
+ */
+function withoutEmptyCustomer(req: CreatePaymentRequest, notices: string[]): void {
+  const customer = req.customer as Record<string, unknown> | undefined | null;
+  if (customer && typeof customer === 'object' && Object.keys(customer).length === 0) {
+    notices.push('customer has no phoneNumber, personalQr or customerToken and was taken as absent.');
+    delete (req as { customer?: unknown }).customer;
+  }
 }
 
 function subscriptionKeyOf(request: FastifyRequest): string {

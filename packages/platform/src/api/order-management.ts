@@ -81,7 +81,7 @@ function validation(details: InvalidParam[]): OmError {
 }
 
 function body<T>(request: FastifyRequest, schema: TSchema): T {
-  const read = readBody<T>(schema, request.body, request.lintNotices);
+  const read = readBody<T>(schema, request.body, request.lintNotices, 'ignore');
   if (!read.ok) throw validation(read.details);
   return read.value;
 }

@@ -84,6 +84,7 @@ export async function webhookRoutes(app: FastifyInstance, { auth, webhooks, cloc
         RegisterWebhookRequestSchema,
         request.body,
         request.lintNotices,
+        'ignore',
       );
       if (!read.ok) return sendProblem(request, reply, validationProblem(read.details));
       const result = await webhooks.register(unit.msn, read.value, request.lintNotices);

@@ -505,6 +505,54 @@ describe.skipIf(!present)('responses validate against the official specs', () =>
     expect(failures).toEqual([]);
   });
 
+  it('issue #9: what the wire now accepts, and the edge errors, validate against the spec', async () => {
+    const problemPointer = '/components/schemas/Problem';
+    const check = (method: string, template: string, res: ApiResponse) =>
+      failures.push(...epayment.response(method, template, res, problemPointer));
+    // Extra fields (WooCommerce, Magento) and a whole-number float: 201 and 200 as the spec declares them.
+    const reference = ref('spec-wire');
+    const key = `w-${reference}`;
+    const raw = JSON.stringify(
+      webRedirect(reference, 10_000, { customer: { customerInteraction: 'CUSTOMER_NOT_PRESENT' } }),
+    ).replace('"value":10000', '"value":10000.0');
+    const created = await api.call<any>('POST', P, {
+      raw,
+      headers: await api.headers(DEV, { 'Idempotency-Key': key }),
+    });
+    expect(created.status).toBe(201);
+    check('POST', P, created);
+    expect((await approve(reference)).status).toBe(200);
+    // The create's key again on capture, refund and cancel (the Postman quick start): 200 each, spec-valid.
+    const headers = await api.headers(DEV, { 'Idempotency-Key': key });
+    for (const [operation, body] of [
+      ['capture', { modificationAmount: { currency: 'NOK', value: 4_000 }, modificationReference: 'o-1' }],
+      ['refund', { modificationAmount: { currency: 'NOK', value: 1_000 } }],
+      ['cancel', undefined],
+    ] as const) {
+      const res = await api.call<any>('POST', `/ePayment/v1/payments/${reference}/${operation}/`, {
+        headers,
+        ...(body ? { body } : {}),
+      });
+      expect(res.status, operation).toBe(200);
+      check('POST', `${R}/${operation}`, res);
+    }
+    // Edge errors under /epayment are Problems: a bad percent-encoding, an over-long reference, an unknown path.
+    for (const path of [`${P}/%ZZ`, `${P}/${'a'.repeat(300)}`]) {
+      const res = await api.call<any>('GET', path);
+      expect(res.status).toBeGreaterThanOrEqual(400);
+      check('GET', R, res);
+    }
+    const strict = new Api(await startPlatform({ frozenAt: T0, config: { strict: true } }));
+    try {
+      const refused = await strict.create(webRedirect(ref('spec-strict'), 10_000, { color: 'blue' }));
+      expect(refused.status).toBe(400);
+      check('POST', P, refused);
+    } finally {
+      await strict.close();
+    }
+    expect(failures).toEqual([]);
+  });
+
   it('the validator finds faults: a bad body, a wrong content type, an undeclared status', () => {
     const fake = (status: number, contentType: string, body: unknown): ApiResponse => ({
       status,

@@ -37,11 +37,17 @@ const AMOUNT_VALUE = /(^|\.)(amount|modificationAmount)\.value$/;
  * notice naming the field. A fractional amount is refused with 4040 (other fractional integers fail the schema).
  * Source: contract 8 (open questions 1 and 2), 1 (Amounts).
  */
-export function normalize(schema: JsonSchema, value: unknown, path: string, notices: string[]): unknown {
+export function normalize(
+  schema: JsonSchema,
+  value: unknown,
+  path: string,
+  notices: string[],
+  unknownFields: UnknownFields = 'refuse',
+): unknown {
   if (schema.anyOf) {
     if (value === null) return null;
     const branch = schema.anyOf.find((s) => s.type !== 'null');
-    return branch ? normalize(branch, value, path, notices) : value;
+    return branch ? normalize(branch, value, path, notices, unknownFields) : value;
   }
   if (isLosslessNumber(value)) {
     const text = value.value;
@@ -80,7 +86,7 @@ export function normalize(schema: JsonSchema, value: unknown, path: string, noti
   }
   if (Array.isArray(value)) {
     return schema.items
-      ? value.map((v, i) => normalize(schema.items as JsonSchema, v, `${path}[${i}]`, notices))
+      ? value.map((v, i) => normalize(schema.items as JsonSchema, v, `${path}[${i}]`, notices, unknownFields))
       : value;
   }
   if (value !== null && typeof value === 'object') {
@@ -90,7 +96,12 @@ export function normalize(schema: JsonSchema, value: unknown, path: string, noti
         schema.properties?.[key] ??
         (schema.patternProperties ? Object.values(schema.patternProperties)[0] : undefined) ??
         (typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined);
-      if (sub === undefined && schema.additionalProperties === false && !schema.patternProperties) {
+      if (
+        unknownFields === 'ignore' &&
+        sub === undefined &&
+        schema.additionalProperties === false &&
+        !schema.patternProperties
+      ) {
         // The specs allow additional properties and production plugins send some: ignore it, say so.
         const name = path ? `${path}.${key}` : key;
         notices.push(
@@ -100,7 +111,7 @@ export function normalize(schema: JsonSchema, value: unknown, path: string, noti
       }
       // defineProperty, not assignment: a key such as `__proto__` must stay an ordinary key.
       Object.defineProperty(out, key, {
-        value: sub ? normalize(sub, v, path ? `${path}.${key}` : key, notices) : plain(v),
+        value: sub ? normalize(sub, v, path ? `${path}.${key}` : key, notices, unknownFields) : plain(v),
         enumerable: true,
         writable: true,
         configurable: true,
@@ -219,8 +230,23 @@ export function check<T>(schema: TSchema, value: unknown): Checked<T> {
   return { ok: false, details };
 }
 
-/** normalize + check: the whole reading of a body. Throws DomainError 4040 for a decimal amount. */
-export function readBody<T>(schema: TSchema, raw: unknown, notices: string[]): Checked<T> {
+/**
+ * What to do with a field the schema does not know: `ignore` it with a lint notice (the Vipps APIs, whose specs
+ * allow additional properties: issue #9) or leave it to the schema, which `refuse`s it with 400 (the platform's
+ * own endpoints).
+ */
+export type UnknownFields = 'ignore' | 'refuse';
+
+/**
+ * normalize + check: the whole reading of a body. Throws DomainError 4040 for a decimal amount. `unknownFields`
+ * defaults to `refuse`; the ePayment, Webhooks and Order Management routes pass `ignore`.
+ */
+export function readBody<T>(
+  schema: TSchema,
+  raw: unknown,
+  notices: string[],
+  unknownFields: UnknownFields = 'refuse',
+): Checked<T> {
   if (raw === undefined) return check<T>(schema, undefined);
-  return check<T>(schema, normalize(schema as JsonSchema, raw, '', notices));
+  return check<T>(schema, normalize(schema as JsonSchema, raw, '', notices, unknownFields));
 }

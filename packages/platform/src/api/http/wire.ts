@@ -154,6 +154,13 @@ export function answerClientError(
     'Connection: close',
     `Date: ${new Date().toUTCString()}`,
   ].join('\r\n');
-  if (socket.writable) socket.end(`${head}\r\n\r\n${body}`);
-  else socket.destroy();
+  const send = () => {
+    if (socket.writable) socket.end(`${head}\r\n\r\n${body}`);
+    else socket.destroy();
+  };
+  // A pipelined request before the bad one may still be answering: let its response go out first.
+  const pending = (socket as Socket & { _httpMessage?: { writableFinished: boolean; once: Socket['once'] } })
+    ._httpMessage;
+  if (pending && !pending.writableFinished) pending.once('finish', send);
+  else send();
 }
