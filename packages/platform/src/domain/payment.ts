@@ -7,6 +7,7 @@ import type {
   PaymentState,
   QrFormat,
   Receipt,
+  UserDetails,
   UserFlow,
 } from '@betal/contract';
 import { standardDetail } from '@betal/contract';
@@ -49,6 +50,13 @@ export interface PaymentDetails {
   longLiving: boolean;
   /** When the user authorized (epoch ms): the capture, cancel and refund windows count from it. */
   authorizedAt?: number;
+  /** What the user shared with profile sharing, fixed at authorization (v1.8.1; domain/test-user.ts). */
+  userDetails?: UserDetails;
+  /**
+   * Idempotency keys whose capture failed with 6280 (test amount 128): a retry under one of them succeeds, and
+   * the key is then removed.
+   */
+  retryableCaptureKeys?: string[];
   /** The customer's side: landing step, pay later, how the user ended it (domain/customer-flow.ts). */
   customerSide?: CustomerSide;
 }
@@ -149,6 +157,32 @@ export const REFUND_TEST_AMOUNTS: Readonly<Record<number, string>> = {
 };
 
 /**
+ * The capture amounts that fail in the test environment, with the code and the reason (issue #9; the codes are
+ * the August 2026 ones). 126 fails with 6260 (funds unavailable: the bank released the reservation early) on
+ * every try; 128 fails with 6280 (capture failed, try again later) on the first try under an Idempotency-Key,
+ * and a retry with the same key succeeds. Each failure leaves a CAPTURED event with `success: false`.
+ */
+export const CAPTURE_TEST_AMOUNTS: Readonly<Record<number, { code: 6260 | 6280; reason: string }>> = {
+  126: { code: 6260, reason: 'the bank released the reservation early' },
+  128: { code: 6280, reason: 'a passing failure; retry with the same Idempotency-Key' },
+};
+
+/**
+ * How long after authorization a capture is guaranteed to succeed, in days: 7, the guarantee of a Visa card and
+ * of BankAxept, the shortest of the payment sources (the test users pay by Visa). It never passes the capture
+ * deadline. August 2026 `captureGuaranteedUntil`.
+ */
+export const CAPTURE_GUARANTEE_DAYS = 7;
+
+/**
+ * `captureGuaranteedUntil` of a payment authorized at `authorizedAt` (epoch ms): `CAPTURE_GUARANTEE_DAYS` later,
+ * or at the capture deadline (`captureWindowDays`) if that comes first. Epoch ms.
+ */
+export function captureGuaranteedUntil(authorizedAt: number, captureWindowDays = 180): number {
+  return authorizedAt + Math.min(CAPTURE_GUARANTEE_DAYS, captureWindowDays) * 24 * 60 * 60 * 1000;
+}
+
+/**
  * The user approves: CREATED → AUTHORIZED, authorized = amount. A test amount (151, 182, ...) refuses with
  * 10010 and leaves the payment CREATED, as a declined card in the app does. Other states refuse: AUTHORIZED with
  * 6230, final states with 10020. Contract 3.6, 3.10.
@@ -157,7 +191,7 @@ export function authorize(
   payment: Payment,
   now: number,
   ids: PspReferenceSource,
-  by: { phoneNumber: string; sub?: string },
+  by: { phoneNumber: string; sub?: string; userDetails?: UserDetails },
 ): Transition {
   if (payment.state === 'AUTHORIZED') throw new DomainError(6230, 'The payment is already reserved.');
   if (payment.state !== 'CREATED') {
@@ -172,7 +206,11 @@ export function authorize(
       state: 'AUTHORIZED',
       aggregate: { ...payment.aggregate, authorized: payment.value },
       authorizedBy: by.phoneNumber,
-      details: { ...payment.details, authorizedAt: now },
+      details: {
+        ...payment.details,
+        authorizedAt: now,
+        ...(by.userDetails ? { userDetails: by.userDetails } : {}),
+      },
       ...(by.sub ? { sub: by.sub } : {}),
     },
     events: [event('AUTHORIZED', payment.value, now, ids, null)],
@@ -206,7 +244,8 @@ function checkAmount(payment: Payment, currency: Currency, value: number, what: 
  * Capture `value` minor units of an AUTHORIZED payment. Partial and repeated captures are allowed up to
  * authorized − cancelled; `fullCaptureOnly` sales units must capture all at once (6140). Refusals follow the
  * matrix of contract 3.6: 6080 before authorization, 6200 in a final state, 6070 after a cancel, 6090 over the
- * remainder (6170 when nothing remains).
+ * remainder (6170 when nothing remains). The test amounts of {@link CAPTURE_TEST_AMOUNTS} (126: 6260, 128: 6280
+ * once per key) fail after those checks with a CAPTURED event of `success: false` and nothing captured.
  */
 export function capture(
   payment: Payment,
@@ -216,7 +255,7 @@ export function capture(
   ids: PspReferenceSource,
   idempotencyKey: string | null,
   options: { fullCaptureOnly?: boolean; captureWindowDays?: number } = {},
-): Transition {
+): Transition & { failure?: DomainError } {
   if (payment.state === 'CREATED') throw new DomainError(6080, 'The payment has not been authorized yet.');
   if (payment.state !== 'AUTHORIZED')
     throw new DomainError(6200, `A ${payment.state} payment cannot be captured.`);
@@ -235,8 +274,30 @@ export function capture(
   if (options.fullCaptureOnly && (a.captured > 0 || value !== capturable)) {
     throw new DomainError(6140, `This sales unit only allows a full capture of ${capturable}.`);
   }
+  const retryable = payment.details.retryableCaptureKeys ?? [];
+  const testFailure = CAPTURE_TEST_AMOUNTS[value];
+  if (testFailure && !(testFailure.code === 6280 && idempotencyKey && retryable.includes(idempotencyKey))) {
+    const title = testFailure.code === 6260 ? 'Funds unavailable' : 'Capture failed, please try again later';
+    const keys = testFailure.code === 6280 && idempotencyKey ? [...retryable, idempotencyKey] : retryable;
+    return {
+      payment:
+        keys === retryable
+          ? payment
+          : { ...payment, details: { ...payment.details, retryableCaptureKeys: keys } },
+      events: [event('CAPTURED', value, now, ids, idempotencyKey, false)],
+      failure: new DomainError(testFailure.code, `${title}: ${testFailure.reason} (test amount ${value}).`),
+    };
+  }
+  const rest = retryable.filter((k) => k !== idempotencyKey);
+  const details =
+    rest.length === retryable.length
+      ? payment.details
+      : {
+          ...payment.details,
+          ...(rest.length ? { retryableCaptureKeys: rest } : { retryableCaptureKeys: undefined }),
+        };
   return {
-    payment: { ...payment, aggregate: { ...a, captured: a.captured + value } },
+    payment: { ...payment, details, aggregate: { ...a, captured: a.captured + value } },
     events: [event('CAPTURED', value, now, ids, idempotencyKey)],
   };
 }
