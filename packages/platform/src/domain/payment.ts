@@ -57,6 +57,11 @@ export interface PaymentDetails {
    * the key is then removed.
    */
   retryableCaptureKeys?: string[];
+  /**
+   * An approval whose result is unknown (test amount 201): the payment stays CREATED until `resolvesAt` (epoch
+   * ms, one hour after the approval), then becomes AUTHORIZED as by this user (see {@link expire}).
+   */
+  pendingAuthorization?: PendingAuthorization;
   /** The customer's side: landing step, pay later, how the user ended it (domain/customer-flow.ts). */
   customerSide?: CustomerSide;
 }
@@ -122,14 +127,39 @@ function event(
   return { name, pspReference: ids.next(), amount, timestamp: now, idempotencyKey, success };
 }
 
+/** An approval waiting for its result (test amount 201): who approved, what they shared, when it resolves. */
+export interface PendingAuthorization {
+  phoneNumber: string;
+  sub?: string;
+  userDetails?: UserDetails;
+  /** Epoch ms on the platform clock: one hour after the approval. */
+  resolvesAt: number;
+}
+
+/** The test amount whose approval has an unknown result for an hour (contract 3.10). */
+export const UNKNOWN_RESULT_AMOUNT = 201;
+/** How long the result of test amount 201 stays unknown: 1 hour of platform time. */
+export const UNKNOWN_RESULT_MS = 60 * 60 * 1000;
+/** The test amount that needs strong customer authentication, in Norway only (NOK payments; contract 3.10). */
+export const SCA_REQUIRED_AMOUNT = 202;
+
 /** True while the payment waits for the user and its time has run out. */
 export function isOverdue(payment: Payment, now: number): boolean {
   return payment.state === 'CREATED' && now >= payment.expiresAt;
 }
 
-/** CREATED → EXPIRED with its event. Contract 3.11. */
+/**
+ * An overdue CREATED payment ends (contract 3.11): EXPIRED with its event, or, when an approval is pending
+ * (test amount 201), AUTHORIZED as by the user who approved, with the AUTHORIZED event at `resolvesAt`: the
+ * unknown result turns out a success once its hour is over.
+ */
 export function expire(payment: Payment, now: number, ids: PspReferenceSource): Transition {
   if (payment.state !== 'CREATED') throw new Error(`cannot expire a ${payment.state} payment`);
+  const pending = payment.details.pendingAuthorization;
+  if (pending) {
+    const { pendingAuthorization: _resolved, ...details } = payment.details;
+    return authorized({ ...payment, details }, pending.resolvesAt, ids, pending);
+  }
   return {
     payment: { ...payment, state: 'EXPIRED' },
     events: [event('EXPIRED', payment.value, now, ids, null)],
@@ -184,8 +214,11 @@ export function captureGuaranteedUntil(authorizedAt: number, captureWindowDays =
 
 /**
  * The user approves: CREATED → AUTHORIZED, authorized = amount. A test amount (151, 182, ...) refuses with
- * 10010 and leaves the payment CREATED, as a declined card in the app does. Other states refuse: AUTHORIZED with
- * 6230, final states with 10020. Contract 3.6, 3.10.
+ * 10010 and leaves the payment CREATED, as a declined card in the app does; 202 in NOK (Norway) refuses with
+ * 10030, strong customer authentication required. 201 is accepted with an unknown result: the payment stays
+ * CREATED with no event for one hour (its expiry moves to then), and {@link expire} makes it AUTHORIZED then;
+ * approving it again meanwhile is 10020. Other states refuse: AUTHORIZED with 6230, final states with 10020.
+ * Contract 3.6, 3.10.
  */
 export function authorize(
   payment: Payment,
@@ -197,9 +230,42 @@ export function authorize(
   if (payment.state !== 'CREATED') {
     throw new DomainError(10020, `The payment is ${payment.state} and can no longer be approved.`);
   }
+  if (payment.details.pendingAuthorization) {
+    throw new DomainError(
+      10020,
+      `The payment is being processed: the result of the approval is unknown until ${new Date(payment.details.pendingAuthorization.resolvesAt).toISOString()} (test amount ${UNKNOWN_RESULT_AMOUNT}).`,
+    );
+  }
   const testFailure = AUTHORIZATION_TEST_AMOUNTS[payment.value];
   if (testFailure)
     throw new DomainError(10010, `Approve failed: ${testFailure} (test amount ${payment.value}).`);
+  if (payment.value === SCA_REQUIRED_AMOUNT && payment.currency === 'NOK') {
+    throw new DomainError(
+      10030,
+      `Identification required: strong customer authentication is needed (test amount ${SCA_REQUIRED_AMOUNT}, Norway).`,
+    );
+  }
+  if (payment.value === UNKNOWN_RESULT_AMOUNT) {
+    const resolvesAt = now + UNKNOWN_RESULT_MS;
+    return {
+      payment: {
+        ...payment,
+        expiresAt: resolvesAt,
+        details: { ...payment.details, pendingAuthorization: { ...by, resolvesAt } },
+      },
+      events: [],
+    };
+  }
+  return authorized(payment, now, ids, by);
+}
+
+/** CREATED → AUTHORIZED at `now`, as by `by`: authorized = amount, with one AUTHORIZED event. */
+function authorized(
+  payment: Payment,
+  now: number,
+  ids: PspReferenceSource,
+  by: { phoneNumber: string; sub?: string; userDetails?: UserDetails },
+): Transition {
   return {
     payment: {
       ...payment,
@@ -217,10 +283,19 @@ export function authorize(
   };
 }
 
-/** The user rejects in the app or on the landing page: CREATED → ABORTED. Contract 3.6. */
+/**
+ * The user rejects in the app or on the landing page: CREATED → ABORTED. Refused with 10020 once the user has
+ * approved and the result is pending (test amount 201). Contract 3.6.
+ */
 export function abort(payment: Payment, now: number, ids: PspReferenceSource): Transition {
   if (payment.state !== 'CREATED') {
     throw new DomainError(10020, `The payment is ${payment.state} and can no longer be rejected.`);
+  }
+  if (payment.details.pendingAuthorization) {
+    throw new DomainError(
+      10020,
+      'The payment was approved and is being processed; it can no longer be rejected.',
+    );
   }
   return {
     payment: { ...payment, state: 'ABORTED' },
