@@ -231,6 +231,10 @@ export class PaymentService {
           };
         } catch (error) {
           const body = problemOf(error);
+          // A refusal about one field (Express `shipping`) names it beside the code.
+          if (error instanceof DomainError && error.field !== undefined) {
+            body.extraDetails = [...(body.extraDetails ?? []), { name: error.field, reason: error.detail }];
+          }
           return { response: { status: body.status, body } };
         }
       }),
