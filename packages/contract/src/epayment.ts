@@ -167,6 +167,48 @@ export type Aggregate = Static<typeof AggregateSchema>;
 export const PaymentStateSchema = StringEnum(PAYMENT_STATES);
 export const PaymentEventNameSchema = StringEnum(PAYMENT_EVENT_NAMES);
 
+/**
+ * A postal address in `userDetails.addresses` (profile sharing with the `address` scope): the address lines, the
+ * post code, the city and the ISO 3166-1 alpha-2 country. Not in the 1.7.0 spec; the names follow the address
+ * of the Express `shippingDetails`.
+ */
+export const UserDetailsAddressSchema = Type.Object(
+  {
+    addressLine1: Type.String(),
+    addressLine2: Type.Optional(Nullable(Type.String())),
+    city: Type.String(),
+    country: Type.String({ minLength: 2, maxLength: 2 }),
+    postCode: Type.String(),
+  },
+  {},
+);
+
+/**
+ * What the user shared with profile sharing (ePayment v1.8.1, September 2025), on GET payment and the
+ * AUTHORIZED webhook once the payment is AUTHORIZED: only the fields of the payment's consented scopes. `name`
+ * gives `firstName` and `lastName`, `email` gives `email`, `phoneNumber` gives `mobileNumber` (an MSISDN
+ * string), `address` gives `addresses` and `birthDate` gives `birthDate` (`YYYY-MM-DD`). `nin` is only
+ * released by the Userinfo API. Not in the 1.7.0 spec.
+ */
+export const UserDetailsSchema = Type.Object(
+  {
+    firstName: Type.Optional(Type.String()),
+    lastName: Type.Optional(Type.String()),
+    email: Type.Optional(Type.String()),
+    mobileNumber: Type.Optional(Type.String()),
+    birthDate: Type.Optional(Type.String()),
+    addresses: Type.Optional(Type.Array(UserDetailsAddressSchema)),
+  },
+  {},
+);
+export type UserDetails = Static<typeof UserDetailsSchema>;
+
+/**
+ * `captureGuaranteedUntil` (August 2026): until when a capture of the payment is guaranteed to succeed, an
+ * RFC 3339 date-time with offset (`2026-09-01T07:53:44.812+00:00`). Not in the 1.7.0 spec.
+ */
+export const CaptureGuaranteedUntilSchema = Type.String({ format: 'date-time' });
+
 /** Answer to `GET /epayment/v1/payments/{reference}`. Contract 3.4. */
 export const GetPaymentResponseSchema = Type.Object(
   {
@@ -184,6 +226,10 @@ export const GetPaymentResponseSchema = Type.Object(
     metadata: Type.Optional(Nullable(MetadataSchema)),
     /** The legal links given on create, as given (October 2026; not in the 1.7.0 spec). */
     merchantLegalLinks: Type.Optional(MerchantLegalLinksSchema),
+    /** With profile sharing, once AUTHORIZED: the consented fields (v1.8.1; not in the 1.7.0 spec). */
+    userDetails: Type.Optional(UserDetailsSchema),
+    /** Once AUTHORIZED: until when a capture is guaranteed (August 2026; not in the 1.7.0 spec). */
+    captureGuaranteedUntil: Type.Optional(CaptureGuaranteedUntilSchema),
   },
   {},
 );
@@ -205,7 +251,11 @@ export const PaymentEventSchema = Type.Object(
 export type PaymentEvent = Static<typeof PaymentEventSchema>;
 export const PaymentEventLogSchema = Type.Array(PaymentEventSchema);
 
-/** Webhook payload of an ePayment event: a PaymentEvent plus `msn`. Contract 4.3. */
+/**
+ * Webhook payload of an ePayment event: a PaymentEvent plus `msn`. Contract 4.3. The AUTHORIZED event also
+ * carries `captureGuaranteedUntil` (August 2026) and, with profile sharing, `profile.sub` and `userDetails`
+ * (v1.8.1).
+ */
 export const WebhookPaymentEventSchema = Type.Object(
   {
     msn: MsnSchema,
@@ -216,6 +266,9 @@ export const WebhookPaymentEventSchema = Type.Object(
     timestamp: Type.String({ format: 'date-time' }),
     idempotencyKey: Nullable(Type.String()),
     success: Type.Boolean(),
+    profile: Type.Optional(Type.Object({ sub: Type.String() })),
+    userDetails: Type.Optional(UserDetailsSchema),
+    captureGuaranteedUntil: Type.Optional(CaptureGuaranteedUntilSchema),
   },
   {},
 );

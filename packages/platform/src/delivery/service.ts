@@ -529,11 +529,9 @@ export class WebhookService {
           (r) => r.msn === event.msn && event.seq > r.fromSeq && r.events.includes(type),
         );
         if (subscribed.length === 0) continue;
-        const sub =
-          event.name === 'AUTHORIZED'
-            ? (await this.store.findPayment(event.msn, event.reference))?.sub
-            : undefined;
-        const body = JSON.stringify(webhookPayload(event, sub));
+        const payment =
+          event.name === 'AUTHORIZED' ? await this.store.findPayment(event.msn, event.reference) : undefined;
+        const body = JSON.stringify(webhookPayload(event, payment));
         for (const r of subscribed) {
           deliveries.push({
             registrationId: r.id,

@@ -161,6 +161,8 @@ export function createPayment(req: CreatePaymentRequest, ctx: CreateContext): Cr
     throw new DomainError(
       5020,
       'Express is not supported by this platform yet: the field shipping (Express checkout) cannot be used; create the payment without shipping.',
+      undefined,
+      'shipping',
     );
   }
   if (req.amount.currency !== salesUnit.currency) {

@@ -8,11 +8,13 @@ export class DomainError extends Error {
   readonly status: number;
   readonly title: string;
   /** `title` overrides the code's usual title where one code has two meanings (4150: reference exists, or a
-   * refund idempotency conflict). */
+   * refund idempotency conflict). `field`, when the refusal is about one request field (`shipping`), is named
+   * in the Problem's `extraDetails` beside the code. */
   constructor(
     readonly code: EPaymentErrorCode,
     readonly detail: string,
     title?: string,
+    readonly field?: string,
   ) {
     super(detail);
     this.name = 'DomainError';

@@ -7,6 +7,7 @@ import type {
   PaymentState,
   QrFormat,
   Receipt,
+  UserDetails,
   UserFlow,
 } from '@betal/contract';
 import { standardDetail } from '@betal/contract';
@@ -49,6 +50,18 @@ export interface PaymentDetails {
   longLiving: boolean;
   /** When the user authorized (epoch ms): the capture, cancel and refund windows count from it. */
   authorizedAt?: number;
+  /** What the user shared with profile sharing, fixed at authorization (v1.8.1; domain/test-user.ts). */
+  userDetails?: UserDetails;
+  /**
+   * Idempotency keys whose capture failed with 6280 (test amount 128): a retry under one of them succeeds, and
+   * the key is then removed.
+   */
+  retryableCaptureKeys?: string[];
+  /**
+   * An approval whose result is unknown (test amount 201): the payment stays CREATED until `resolvesAt` (epoch
+   * ms, one hour after the approval), then becomes AUTHORIZED as by this user (see {@link expire}).
+   */
+  pendingAuthorization?: PendingAuthorization;
   /** The customer's side: landing step, pay later, how the user ended it (domain/customer-flow.ts). */
   customerSide?: CustomerSide;
 }
@@ -114,14 +127,39 @@ function event(
   return { name, pspReference: ids.next(), amount, timestamp: now, idempotencyKey, success };
 }
 
+/** An approval waiting for its result (test amount 201): who approved, what they shared, when it resolves. */
+export interface PendingAuthorization {
+  phoneNumber: string;
+  sub?: string;
+  userDetails?: UserDetails;
+  /** Epoch ms on the platform clock: one hour after the approval. */
+  resolvesAt: number;
+}
+
+/** The test amount whose approval has an unknown result for an hour (contract 3.10). */
+export const UNKNOWN_RESULT_AMOUNT = 201;
+/** How long the result of test amount 201 stays unknown: 1 hour of platform time. */
+export const UNKNOWN_RESULT_MS = 60 * 60 * 1000;
+/** The test amount that needs strong customer authentication, in Norway only (NOK payments; contract 3.10). */
+export const SCA_REQUIRED_AMOUNT = 202;
+
 /** True while the payment waits for the user and its time has run out. */
 export function isOverdue(payment: Payment, now: number): boolean {
   return payment.state === 'CREATED' && now >= payment.expiresAt;
 }
 
-/** CREATED → EXPIRED with its event. Contract 3.11. */
+/**
+ * An overdue CREATED payment ends (contract 3.11): EXPIRED with its event, or, when an approval is pending
+ * (test amount 201), AUTHORIZED as by the user who approved, with the AUTHORIZED event at `resolvesAt`: the
+ * unknown result turns out a success once its hour is over.
+ */
 export function expire(payment: Payment, now: number, ids: PspReferenceSource): Transition {
   if (payment.state !== 'CREATED') throw new Error(`cannot expire a ${payment.state} payment`);
+  const pending = payment.details.pendingAuthorization;
+  if (pending) {
+    const { pendingAuthorization: _resolved, ...details } = payment.details;
+    return authorized({ ...payment, details }, pending.resolvesAt, ids, pending);
+  }
   return {
     payment: { ...payment, state: 'EXPIRED' },
     events: [event('EXPIRED', payment.value, now, ids, null)],
@@ -149,40 +187,115 @@ export const REFUND_TEST_AMOUNTS: Readonly<Record<number, string>> = {
 };
 
 /**
+ * The capture amounts that fail in the test environment, with the code and the reason (issue #9; the codes are
+ * the August 2026 ones). 126 fails with 6260 (funds unavailable: the bank released the reservation early) on
+ * every try; 128 fails with 6280 (capture failed, try again later) on the first try under an Idempotency-Key,
+ * and a retry with the same key succeeds. Each failure leaves a CAPTURED event with `success: false`.
+ */
+export const CAPTURE_TEST_AMOUNTS: Readonly<Record<number, { code: 6260 | 6280; reason: string }>> = {
+  126: { code: 6260, reason: 'the bank released the reservation early' },
+  128: { code: 6280, reason: 'a passing failure; retry with the same Idempotency-Key' },
+};
+
+/**
+ * How long after authorization a capture is guaranteed to succeed, in days: 7, the guarantee of a Visa card and
+ * of BankAxept, the shortest of the payment sources (the test users pay by Visa). It never passes the capture
+ * deadline. August 2026 `captureGuaranteedUntil`.
+ */
+export const CAPTURE_GUARANTEE_DAYS = 7;
+
+/**
+ * `captureGuaranteedUntil` of a payment authorized at `authorizedAt` (epoch ms): `CAPTURE_GUARANTEE_DAYS` later,
+ * or at the capture deadline (`captureWindowDays`) if that comes first. Epoch ms.
+ */
+export function captureGuaranteedUntil(authorizedAt: number, captureWindowDays = 180): number {
+  return authorizedAt + Math.min(CAPTURE_GUARANTEE_DAYS, captureWindowDays) * 24 * 60 * 60 * 1000;
+}
+
+/**
  * The user approves: CREATED → AUTHORIZED, authorized = amount. A test amount (151, 182, ...) refuses with
- * 10010 and leaves the payment CREATED, as a declined card in the app does. Other states refuse: AUTHORIZED with
- * 6230, final states with 10020. Contract 3.6, 3.10.
+ * 10010 and leaves the payment CREATED, as a declined card in the app does; 202 in NOK (Norway) refuses with
+ * 10030, strong customer authentication required. 201 is accepted with an unknown result: the payment stays
+ * CREATED with no event for one hour (its expiry moves to then), and {@link expire} makes it AUTHORIZED then;
+ * approving it again meanwhile is 10020. Other states refuse: AUTHORIZED with 6230, final states with 10020.
+ * Contract 3.6, 3.10.
  */
 export function authorize(
   payment: Payment,
   now: number,
   ids: PspReferenceSource,
-  by: { phoneNumber: string; sub?: string },
+  by: { phoneNumber: string; sub?: string; userDetails?: UserDetails },
 ): Transition {
   if (payment.state === 'AUTHORIZED') throw new DomainError(6230, 'The payment is already reserved.');
   if (payment.state !== 'CREATED') {
     throw new DomainError(10020, `The payment is ${payment.state} and can no longer be approved.`);
   }
+  if (payment.details.pendingAuthorization) {
+    throw new DomainError(
+      10020,
+      `The payment is being processed: the result of the approval is unknown until ${new Date(payment.details.pendingAuthorization.resolvesAt).toISOString()} (test amount ${UNKNOWN_RESULT_AMOUNT}).`,
+    );
+  }
   const testFailure = AUTHORIZATION_TEST_AMOUNTS[payment.value];
   if (testFailure)
     throw new DomainError(10010, `Approve failed: ${testFailure} (test amount ${payment.value}).`);
+  if (payment.value === SCA_REQUIRED_AMOUNT && payment.currency === 'NOK') {
+    throw new DomainError(
+      10030,
+      `Identification required: strong customer authentication is needed (test amount ${SCA_REQUIRED_AMOUNT}, Norway).`,
+    );
+  }
+  if (payment.value === UNKNOWN_RESULT_AMOUNT) {
+    const resolvesAt = now + UNKNOWN_RESULT_MS;
+    return {
+      payment: {
+        ...payment,
+        expiresAt: resolvesAt,
+        details: { ...payment.details, pendingAuthorization: { ...by, resolvesAt } },
+      },
+      events: [],
+    };
+  }
+  return authorized(payment, now, ids, by);
+}
+
+/** CREATED → AUTHORIZED at `now`, as by `by`: authorized = amount, with one AUTHORIZED event. */
+function authorized(
+  payment: Payment,
+  now: number,
+  ids: PspReferenceSource,
+  by: { phoneNumber: string; sub?: string; userDetails?: UserDetails },
+): Transition {
   return {
     payment: {
       ...payment,
       state: 'AUTHORIZED',
       aggregate: { ...payment.aggregate, authorized: payment.value },
       authorizedBy: by.phoneNumber,
-      details: { ...payment.details, authorizedAt: now },
+      details: {
+        ...payment.details,
+        authorizedAt: now,
+        ...(by.userDetails ? { userDetails: by.userDetails } : {}),
+      },
       ...(by.sub ? { sub: by.sub } : {}),
     },
     events: [event('AUTHORIZED', payment.value, now, ids, null)],
   };
 }
 
-/** The user rejects in the app or on the landing page: CREATED → ABORTED. Contract 3.6. */
+/**
+ * The user rejects in the app or on the landing page: CREATED → ABORTED. Refused with 10020 once the user has
+ * approved and the result is pending (test amount 201). Contract 3.6.
+ */
 export function abort(payment: Payment, now: number, ids: PspReferenceSource): Transition {
   if (payment.state !== 'CREATED') {
     throw new DomainError(10020, `The payment is ${payment.state} and can no longer be rejected.`);
+  }
+  if (payment.details.pendingAuthorization) {
+    throw new DomainError(
+      10020,
+      'The payment was approved and is being processed; it can no longer be rejected.',
+    );
   }
   return {
     payment: { ...payment, state: 'ABORTED' },
@@ -206,7 +319,8 @@ function checkAmount(payment: Payment, currency: Currency, value: number, what: 
  * Capture `value` minor units of an AUTHORIZED payment. Partial and repeated captures are allowed up to
  * authorized − cancelled; `fullCaptureOnly` sales units must capture all at once (6140). Refusals follow the
  * matrix of contract 3.6: 6080 before authorization, 6200 in a final state, 6070 after a cancel, 6090 over the
- * remainder (6170 when nothing remains).
+ * remainder (6170 when nothing remains). The test amounts of {@link CAPTURE_TEST_AMOUNTS} (126: 6260, 128: 6280
+ * once per key) fail after those checks with a CAPTURED event of `success: false` and nothing captured.
  */
 export function capture(
   payment: Payment,
@@ -216,7 +330,7 @@ export function capture(
   ids: PspReferenceSource,
   idempotencyKey: string | null,
   options: { fullCaptureOnly?: boolean; captureWindowDays?: number } = {},
-): Transition {
+): Transition & { failure?: DomainError } {
   if (payment.state === 'CREATED') throw new DomainError(6080, 'The payment has not been authorized yet.');
   if (payment.state !== 'AUTHORIZED')
     throw new DomainError(6200, `A ${payment.state} payment cannot be captured.`);
@@ -235,8 +349,30 @@ export function capture(
   if (options.fullCaptureOnly && (a.captured > 0 || value !== capturable)) {
     throw new DomainError(6140, `This sales unit only allows a full capture of ${capturable}.`);
   }
+  const retryable = payment.details.retryableCaptureKeys ?? [];
+  const testFailure = CAPTURE_TEST_AMOUNTS[value];
+  if (testFailure && !(testFailure.code === 6280 && idempotencyKey && retryable.includes(idempotencyKey))) {
+    const title = testFailure.code === 6260 ? 'Funds unavailable' : 'Capture failed, please try again later';
+    const keys = testFailure.code === 6280 && idempotencyKey ? [...retryable, idempotencyKey] : retryable;
+    return {
+      payment:
+        keys === retryable
+          ? payment
+          : { ...payment, details: { ...payment.details, retryableCaptureKeys: keys } },
+      events: [event('CAPTURED', value, now, ids, idempotencyKey, false)],
+      failure: new DomainError(testFailure.code, `${title}: ${testFailure.reason} (test amount ${value}).`),
+    };
+  }
+  const rest = retryable.filter((k) => k !== idempotencyKey);
+  const details =
+    rest.length === retryable.length
+      ? payment.details
+      : {
+          ...payment.details,
+          ...(rest.length ? { retryableCaptureKeys: rest } : { retryableCaptureKeys: undefined }),
+        };
   return {
-    payment: { ...payment, aggregate: { ...a, captured: a.captured + value } },
+    payment: { ...payment, details, aggregate: { ...a, captured: a.captured + value } },
     events: [event('CAPTURED', value, now, ids, idempotencyKey)],
   };
 }

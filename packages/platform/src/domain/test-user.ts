@@ -1,3 +1,4 @@
+import type { UserDetails } from '@betal/contract';
 import type { Market } from './sales-unit.js';
 
 /** A postal address of a test user, in the parts UserInfo's `address` claim is built from. */
@@ -66,4 +67,29 @@ export function isEligible(
 export function phoneFromPersonalQr(content: string): string | undefined {
   const match = /(?:^|\/)(\d{10,15})(?:[?#/]|$)/.exec(content);
   return match?.[1];
+}
+
+/**
+ * The `userDetails` a payment shows once `user` authorized it with profile sharing (ePayment v1.8.1): exactly the
+ * fields of the consented `scopes`. name → `firstName`, `lastName`; email → `email`; phoneNumber →
+ * `mobileNumber` (MSISDN string); birthDate → `birthDate` (`YYYY-MM-DD`); address → `addresses` (the user's one
+ * address). `nin` releases nothing here (only the Userinfo API gives it). Undefined when no scope gives a field.
+ */
+export function userDetailsOf(user: TestUser, scopes: readonly string[]): UserDetails | undefined {
+  const has = (scope: string) => scopes.includes(scope);
+  const a = user.address;
+  const details: UserDetails = {
+    ...(has('name') ? { firstName: user.givenName, lastName: user.familyName } : {}),
+    ...(has('email') ? { email: user.email } : {}),
+    ...(has('phoneNumber') ? { mobileNumber: user.phoneNumber } : {}),
+    ...(has('birthDate') ? { birthDate: user.birthDate } : {}),
+    ...(has('address')
+      ? {
+          addresses: [
+            { addressLine1: a.streetAddress, city: a.city, country: a.country, postCode: a.postalCode },
+          ],
+        }
+      : {}),
+  };
+  return Object.keys(details).length > 0 ? details : undefined;
 }

@@ -23,7 +23,7 @@ import {
   type Transition,
 } from '../domain/payment.js';
 import { captureWindowDays, type SalesUnit } from '../domain/sales-unit.js';
-import { isEligible, phoneFromPersonalQr, type TestUser } from '../domain/test-user.js';
+import { isEligible, phoneFromPersonalQr, userDetailsOf, type TestUser } from '../domain/test-user.js';
 import type { IdSource } from '../ids.js';
 import { domainProblem, problem, problemOf } from '../problem.js';
 import type { CommandOutcome, IdempotencyRecord, PlatformStore, StoredResponse } from '../store/store.js';
@@ -61,6 +61,13 @@ const CONFLICT_CODE: Record<Operation, EPaymentErrorCode> = {
   refund: 4150,
   cancel: 4020,
 };
+
+/** The ePayment error code of a Problem body (`extraDetails` `ErrorCode`), if any. */
+function errorCodeOf(body: unknown): string | undefined {
+  const details = (body as { extraDetails?: Array<{ name: string; reason: string }> | null } | undefined)
+    ?.extraDetails;
+  return details?.find((d) => d.name === 'ErrorCode')?.reason;
+}
 
 function notFound(reference: string): StoredResponse {
   return {
@@ -129,8 +136,13 @@ export class PaymentService {
         return { response: existing.response };
       }
       const outcome = decide(current);
+      // 6280 ("Capture failed, please try again later") invites a retry with the same key, so it is not kept:
+      // the retry is decided afresh (and may succeed), like a 5xx, a 423 or a 429.
       const keep =
-        outcome.response.status < 500 && outcome.response.status !== 423 && outcome.response.status !== 429;
+        outcome.response.status < 500 &&
+        outcome.response.status !== 423 &&
+        outcome.response.status !== 429 &&
+        errorCodeOf(outcome.response.body) !== '6280';
       return keep ? { ...outcome, remember: { operation, fingerprint: print } } : outcome;
     };
   }
@@ -214,6 +226,10 @@ export class PaymentService {
           };
         } catch (error) {
           const body = problemOf(error);
+          // A refusal about one field (Express `shipping`) names it beside the code.
+          if (error instanceof DomainError && error.field !== undefined) {
+            body.extraDetails = [...(body.extraDetails ?? []), { name: error.field, reason: error.detail }];
+          }
           return { response: { status: body.status, body } };
         }
       }),
@@ -383,9 +399,11 @@ export class PaymentService {
     let scopes: string[] | undefined;
     const response = await this.act(msn, reference, (p, now) => {
       scopes = p.details.profileScope;
+      const shared = p.details.profileScope ? userDetailsOf(user, p.details.profileScope) : undefined;
       return authorize(p, now, this.ids, {
         phoneNumber: user.phoneNumber,
         ...(p.details.profileScope ? { sub: this.subFor(msn, user) } : {}),
+        ...(shared ? { userDetails: shared } : {}),
       });
     });
     if (response.status === 200 && scopes) {

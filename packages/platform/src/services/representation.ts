@@ -5,7 +5,7 @@ import type {
   PaymentEvent,
   WebhookPaymentEvent,
 } from '@betal/contract';
-import type { Payment } from '../domain/payment.js';
+import { captureGuaranteedUntil, type Payment } from '../domain/payment.js';
 import type { StoredPaymentEvent } from '../store/store.js';
 
 /** The four aggregate amounts as the API shows them, each with the payment currency. Contract 3.4, 3.6. */
@@ -19,7 +19,31 @@ export function aggregateOf(p: Payment): Aggregate {
   };
 }
 
-/** GetPaymentResponse of contract 3.4. `profile.sub` appears once a scope was consented and authorized. */
+/**
+ * An instant (epoch ms) as the newer ePayment fields write it: RFC 3339 with a `+00:00` offset, e.g.
+ * `2026-09-01T07:53:44.812+00:00` (the docs' example of `captureGuaranteedUntil`).
+ */
+export function offsetDateTime(ms: number): string {
+  return new Date(ms).toISOString().replace(/Z$/, '+00:00');
+}
+
+/**
+ * The fields an AUTHORIZED payment adds to GET payment and to its AUTHORIZED webhook: `captureGuaranteedUntil`
+ * (August 2026, from the authorization time) and, with profile sharing, `userDetails` (v1.8.1).
+ */
+function authorizedExtras(p: Payment): Pick<GetPaymentResponse, 'userDetails' | 'captureGuaranteedUntil'> {
+  const at = p.details.authorizedAt;
+  if (p.state !== 'AUTHORIZED' || at === undefined) return {};
+  return {
+    ...(p.details.userDetails ? { userDetails: p.details.userDetails } : {}),
+    captureGuaranteedUntil: offsetDateTime(captureGuaranteedUntil(at)),
+  };
+}
+
+/**
+ * GetPaymentResponse of contract 3.4. `profile.sub` appears once a scope was consented and authorized, with
+ * `userDetails` (the consented fields); `captureGuaranteedUntil` once AUTHORIZED; `merchantLegalLinks` as given.
+ */
 export function getPaymentResponse(p: Payment): GetPaymentResponse {
   return {
     aggregate: aggregateOf(p),
@@ -32,6 +56,7 @@ export function getPaymentResponse(p: Payment): GetPaymentResponse {
     reference: p.reference,
     ...(p.details.metadata ? { metadata: p.details.metadata } : {}),
     ...(p.details.merchantLegalLinks ? { merchantLegalLinks: p.details.merchantLegalLinks } : {}),
+    ...authorizedExtras(p),
   };
 }
 
@@ -60,13 +85,21 @@ export function paymentEvent(e: StoredPaymentEvent): PaymentEvent {
 }
 
 /**
- * The webhook payload of an event (contract 4.3): the log entry plus `msn`. `sub` (the payment's, when profile
- * sharing was consented) is added as `profile.sub` to an AUTHORIZED event, as the newer docs show.
+ * The webhook payload of an event (contract 4.3): the log entry plus `msn`. A successful AUTHORIZED event also
+ * carries `captureGuaranteedUntil` (August 2026, from the event's time) and, when profile sharing was consented,
+ * `profile.sub` and `userDetails` (v1.8.1), taken from `payment` (the payment the event belongs to).
  */
 export function webhookPayload(
   e: StoredPaymentEvent,
-  sub?: string,
-): WebhookPaymentEvent & { profile?: { sub: string } } {
-  const payload = { msn: e.msn, ...paymentEvent(e) };
-  return e.name === 'AUTHORIZED' && sub !== undefined ? { ...payload, profile: { sub } } : payload;
+  payment?: Pick<Payment, 'sub' | 'details'>,
+): WebhookPaymentEvent {
+  const payload: WebhookPaymentEvent = { msn: e.msn, ...paymentEvent(e) };
+  if (e.name !== 'AUTHORIZED' || !e.success) return payload;
+  const userDetails = payment?.details.userDetails;
+  return {
+    ...payload,
+    ...(payment?.sub !== undefined ? { profile: { sub: payment.sub } } : {}),
+    ...(userDetails ? { userDetails } : {}),
+    captureGuaranteedUntil: offsetDateTime(captureGuaranteedUntil(e.timestamp)),
+  };
 }

@@ -32,6 +32,7 @@ describe('Express (shipping) is not supported', () => {
     expect(created.headers.get('content-type')).toContain('application/problem+json');
     const body = created.body as unknown as Problem;
     expect(errorCode(body)).toBe('5020');
+    expect(body.extraDetails).toContainEqual({ name: 'shipping', reason: body.detail });
     expect(body.detail).toContain('shipping');
     expect(body.detail).toMatch(/Express is not supported/);
     expect((await api.get(reference)).status).toBe(404);

@@ -491,17 +491,33 @@ describe.skipIf(!present)('responses validate against the official specs', () =>
    * validator only proves that they do not break the declared shapes (the spec's objects allow extra
    * properties); their own shape is checked against the schemas of packages/contract in the API tests.
    */
-  it('fields newer than the 1.7.0 spec (merchantLegalLinks) leave the bodies valid', async () => {
+  it('fields newer than the 1.7.0 spec (merchantLegalLinks, userDetails, captureGuaranteedUntil, 6260, 6280) leave the bodies valid', async () => {
     const schemas = (epayment as any).doc.components.schemas as Json;
     expect(Object.keys(schemas.CreatePaymentRequest.properties)).not.toContain('merchantLegalLinks');
-    expect(Object.keys(schemas.GetPaymentResponse.properties)).not.toContain('merchantLegalLinks');
+    for (const field of ['merchantLegalLinks', 'userDetails', 'captureGuaranteedUntil'])
+      expect(Object.keys(schemas.GetPaymentResponse.properties)).not.toContain(field);
     const links = {
       termsOfSaleUrl: 'https://example.com/terms',
       privacyPolicyUrl: 'https://example.com/privacy',
     };
     const reference = ref('spec-legal');
-    expect((await create(webRedirect(reference, 10_000, { merchantLegalLinks: links }))).status).toBe(201);
-    expect((await get(reference)).body.merchantLegalLinks).toEqual(links);
+    const body = webRedirect(reference, 10_000, {
+      merchantLegalLinks: links,
+      profile: { scope: 'name email phoneNumber address birthDate' },
+    });
+    expect((await create(body)).status).toBe(201);
+    expect((await approve(reference)).status).toBe(200);
+    const got = (await get(reference)).body;
+    expect(got.merchantLegalLinks).toEqual(links);
+    expect(Object.keys(got.userDetails).sort()).toEqual(
+      ['addresses', 'birthDate', 'email', 'firstName', 'lastName', 'mobileNumber'].sort(),
+    );
+    expect(got.captureGuaranteedUntil).toMatch(/\+00:00$/);
+    // The August 2026 capture failures are 400 Problems of the declared shape.
+    const funds = await capture(reference, 126);
+    const transient = await capture(reference, 128);
+    expect([funds.status, transient.status]).toEqual([400, 400]);
+    expect((await capture(reference, 128, `c-${reference}-128`)).status).toBe(200);
     expect(failures).toEqual([]);
   });
 

@@ -362,6 +362,35 @@ describe('cancel only inside the capture deadline', () => {
   });
 });
 
+describe('test amounts 201 and 202 (contract 3.10)', () => {
+  const HOUR = 60 * 60 * 1000;
+
+  it('201: approving leaves it CREATED with no event, expiring at the hour; expire then authorizes it', () => {
+    const pending = authorize(createdPayment(201), NOW, counterIds(), { ...USER, sub: 'sub-1' });
+    expect(pending.events).toEqual([]);
+    expect(pending.payment.state).toBe('CREATED');
+    expect(pending.payment.expiresAt).toBe(NOW + HOUR);
+    expect(isOverdue(pending.payment, NOW + HOUR - 1)).toBe(false);
+    expectRefused(pending.payment, 10020, (p) => authorize(p, NOW + 1, counterIds(), USER));
+    expectRefused(pending.payment, 10020, (p) => abort(p, NOW + 1, counterIds()));
+    const resolved = expire(pending.payment, NOW + 2 * HOUR, counterIds());
+    expect(resolved.payment).toMatchObject({
+      state: 'AUTHORIZED',
+      sub: 'sub-1',
+      authorizedBy: USER.phoneNumber,
+    });
+    expect(resolved.payment.details.authorizedAt).toBe(NOW + HOUR);
+    expect(resolved.payment.details.pendingAuthorization).toBeUndefined();
+    expect(resolved.events.map((e) => [e.name, e.timestamp])).toEqual([['AUTHORIZED', NOW + HOUR]]);
+  });
+
+  it('202: 10030 in NOK, an ordinary amount in DKK', () => {
+    expectRefused(createdPayment(202), 10030, (p) => authorize(p, NOW, counterIds(), USER));
+    const dkk = { ...createdPayment(202), currency: 'DKK' as const };
+    expect(authorize(dkk, NOW, counterIds(), USER).payment.state).toBe('AUTHORIZED');
+  });
+});
+
 describe('every event of a payment has its own pspReference (contract 3.7)', () => {
   it('draws a fresh pspReference per event and never reuses the CREATED one', () => {
     const ids = counterIds();

@@ -30,8 +30,19 @@ async function expectDeliveredAsLogged(reference: string, names: string[]) {
   const got = receiver.about(reference);
   expect(got.map((r) => r.json.name)).toEqual(names);
   got.forEach((r, i) => {
-    const { profile: _profile, ...payload } = r.json;
+    // AUTHORIZED adds captureGuaranteedUntil (Aug 2026) and, with profile sharing, profile and userDetails.
+    const {
+      profile: _profile,
+      userDetails: _details,
+      captureGuaranteedUntil: guarantee,
+      ...payload
+    } = r.json;
     expect(payload).toEqual({ msn: DEV.msn, ...log[i] });
+    if (r.json.name === 'AUTHORIZED') {
+      expect(guarantee).toBe(
+        new Date(Date.parse(String(log[i]?.timestamp)) + 7 * 86_400_000).toISOString().replace('Z', '+00:00'),
+      );
+    } else expect(guarantee).toBeUndefined();
     expect(r.method).toBe('POST');
     expect(r.url).toBe('/hooks/vipps?shop=betal');
     expect(r.headers['content-type']).toMatch(/^application\/json/);
@@ -88,7 +99,7 @@ describe('every ePayment event reaches a real receiver, signed (contract 4.2-4.4
     await expectDeliveredAsLogged(reference, ['CREATED', 'EXPIRED']);
   });
 
-  it('adds profile.sub to AUTHORIZED when profile sharing was asked for', async () => {
+  it('adds profile.sub and userDetails to AUTHORIZED when profile sharing was asked for', async () => {
     const reference = ref('wh-sub');
     await api.create(webRedirect(reference, 5_000, { profile: { scope: 'name phoneNumber' } }));
     expect((await api.approve(reference)).status).toBe(200);
@@ -96,7 +107,13 @@ describe('every ePayment event reaches a real receiver, signed (contract 4.2-4.4
     const sub = (await api.get(reference)).body.profile.sub;
     expect(sub).toMatch(/^[0-9a-f-]{36}$/);
     expect(got[1]?.json.profile).toEqual({ sub });
+    expect(got[1]?.json.userDetails).toEqual({
+      firstName: 'Kari',
+      lastName: 'Nordmann',
+      mobileNumber: '4712345678',
+    });
     expect(got[0]?.json.profile).toBeUndefined();
+    expect(got[0]?.json.userDetails).toBeUndefined();
   });
 
   it('sends x-ms-date in real time, so that a receiver checking freshness accepts it', async () => {
