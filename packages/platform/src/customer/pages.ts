@@ -409,6 +409,52 @@ export function appPage(user: TestUser, lang: Language, now: number, openToken?:
   });
 }
 
+/**
+ * `/app/u/{phoneNumber}` outside dev mode without this user's session: sign in to the app with the user's PIN
+ * (the script posts it to `/app/api/sign-in`, which sets the session cookie, and reloads).
+ */
+export function signInPage(user: TestUser, lang: Language, now: number): string {
+  const t = translator(lang);
+  const brand = marketBrand(user, now);
+  const body = html`<div class="phone-frame">
+    <header class="app-bar">
+      ${brandMark(brand)} <a class="switch" href="/app">${t('app.switchUser')}</a>
+    </header>
+    <main class="screen" id="main">
+      <h1>${t('signIn.title', { name: user.name })}</h1>
+      <p class="hint">${t('signIn.text', { phone: user.phoneNumber })}</p>
+      <noscript><p class="error">${t('landing.noscript')}</p></noscript>
+      <form id="sign-in-form" class="user-form" novalidate>
+        <div class="field">
+          <label for="pin">${t('signIn.pin')}</label>
+          <input
+            id="pin"
+            name="pin"
+            type="password"
+            inputmode="numeric"
+            autocomplete="current-password"
+            pattern="[0-9]{4,8}"
+            maxlength="8"
+            required
+            aria-describedby="pin-error"
+          />
+          <div id="pin-error" class="error" role="alert" aria-live="assertive"></div>
+        </div>
+        <button type="submit" class="primary">${t('signIn.submit')}</button>
+      </form>
+    </main>
+  </div>`;
+  return layout({
+    lang,
+    title: t('signIn.title', { name: user.name }),
+    brand,
+    pageClass: 'page-app',
+    body,
+    script: 'sign-in.js',
+    config: { phoneNumber: user.phoneNumber, messages: MESSAGES[lang] },
+  });
+}
+
 function field(
   id: string,
   label: string,
