@@ -252,8 +252,10 @@ const SignInSchema = Type.Object(
  *   `/app/open?token=` (the NATIVE_REDIRECT app link), `/app/u/{phoneNumber}` (the user's app),
  *   `/app/users/new` and `/app/users/{phoneNumber}/edit` (test users), `/customer-assets/*`;
  * - `/qr/v1?token=&format=svg|png&size=`: the QR image of a payment, 404 once it has ended;
- * - the app's JSON API under `/app/api` (what a person does in the pages, for automated tests);
- * - the test users API: `GET/PATCH/DELETE /betal/users/{phoneNumber}`, `POST /betal/users`.
+ * - the app's JSON API under `/app/api` (what a person does in the pages, for automated tests), with sign-in
+ *   and sign-out: outside dev mode a user's calls need their session (see CustomerAccess);
+ * - the test users API: `GET /betal/users`, `GET/PATCH/DELETE /betal/users/{phoneNumber}`, `POST /betal/users`
+ *   (`nin` and `customerToken` only for the admin; outside dev mode changes need the admin token).
  */
 export async function customerRoutes(app: FastifyInstance, options: CustomerRoutesOptions): Promise<void> {
   const inbox = openInbox(options.store);
@@ -441,7 +443,13 @@ export async function customerRoutes(app: FastifyInstance, options: CustomerRout
       return sendPage(
         reply,
         200,
-        chooserPage(await customer.listUsers(), lang, options.clock.now(), request.query.open || undefined),
+        chooserPage(
+          await customer.listUsers(),
+          lang,
+          options.clock.now(),
+          request.query.open || undefined,
+          access.open || access.isAdmin(request),
+        ),
       );
     },
   );
@@ -457,9 +465,20 @@ export async function customerRoutes(app: FastifyInstance, options: CustomerRout
       if (!access.mayOpenApp(request, user.phoneNumber)) {
         return sendPage(reply, 401, signInPage(user, lang, options.clock.now()));
       }
-      return sendPage(reply, 200, appPage(user, lang, options.clock.now(), request.query.open || undefined), {
-        webView: true,
-      });
+      return sendPage(
+        reply,
+        200,
+        appPage(
+          user,
+          lang,
+          options.clock.now(),
+          request.query.open || undefined,
+          access.sessionUser(request) === user.phoneNumber,
+        ),
+        {
+          webView: true,
+        },
+      );
     },
   );
 

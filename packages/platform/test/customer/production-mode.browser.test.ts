@@ -59,5 +59,14 @@ describe.skipIf(!HAS_CHROMIUM)('production-like mode in Chromium: sign in to the
     // The same browser cannot open another user's app with Kari's session.
     await page.goto(`${started.url}/app/u/4791234567`);
     await page.getByRole('heading', { name: 'Sign in as Ola Hansen' }).waitFor();
+
+    // Signing out ends the session: the chooser (without test-user management), then the PIN again.
+    await page.goto(`${started.url}/app/u/${KARI}`);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(`${started.url}/app`);
+    expect(await page.getByRole('link', { name: 'Add a test user' }).count()).toBe(0);
+    await shot(page, 'c2-chooser-production');
+    await page.goto(`${started.url}/app/u/${KARI}`);
+    await page.getByRole('heading', { name: 'Sign in as Kari Nordmann' }).waitFor();
   });
 });
