@@ -28,6 +28,8 @@ export const SESSION_MS = 12 * 60 * 60 * 1000;
 /** Wrong PINs in a row before a phone number is locked, and for how long (platform clock). */
 export const SIGN_IN_ATTEMPTS = 5;
 export const SIGN_IN_LOCK_MS = 5 * 60 * 1000;
+/** At most this many sessions and sign-in failure counters are kept; past it the expired ones are dropped. */
+const MAX_ENTRIES = 10_000;
 /** The session cookie's name. */
 export const SESSION_COOKIE = 'betal_session';
 
@@ -161,6 +163,7 @@ export class CustomerAccess {
     }
     const user = await this.options.store.findUser(phoneNumber);
     if (!user || !(await this.pinOk(phoneNumber, pin))) {
+      if (this.failures.size >= MAX_ENTRIES) this.prune(now);
       // After a lock has run out, counting starts again.
       const count = (failed && failed.lockedUntil === 0 ? failed.count : 0) + 1;
       this.failures.set(
@@ -172,10 +175,29 @@ export class CustomerAccess {
       throw new AccessRefused(401, 'SIGN_IN_FAILED', 'The phone number or the PIN is wrong.');
     }
     this.failures.delete(phoneNumber);
+    this.prune(now);
     const token = randomBytes(32).toString('base64url');
     const expiresAt = now + SESSION_MS;
     this.sessions.set(token, { phoneNumber, expiresAt });
     return { token, phoneNumber, expiresAt };
+  }
+
+  /**
+   * Drops expired sessions and sign-in counters that lock nothing once there are many, so that neither map grows
+   * without bound; past the limit even live counters go (oldest first) rather than memory.
+   */
+  private prune(now: number): void {
+    if (this.sessions.size >= MAX_ENTRIES) {
+      for (const [token, session] of this.sessions) if (session.expiresAt <= now) this.sessions.delete(token);
+    }
+    if (this.failures.size >= MAX_ENTRIES) {
+      for (const [phone, failure] of this.failures)
+        if (failure.lockedUntil <= now) this.failures.delete(phone);
+      for (const phone of this.failures.keys()) {
+        if (this.failures.size < MAX_ENTRIES) break;
+        this.failures.delete(phone);
+      }
+    }
   }
 
   /** Ends the session of the request, if it has one. */
