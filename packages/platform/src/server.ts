@@ -278,6 +278,9 @@ export async function createPlatform(
     directory,
     publicBaseUrl: () => baseUrl,
     orderDetails: overrides.orderDetails ?? orderDetailsSource(orders),
+    devMode: config.devMode,
+    // The admin token (BETAL_ADMIN_TOKEN) of the config, once it has one.
+    adminToken: (config as PlatformConfig & { adminToken?: string }).adminToken,
   });
 
   let sweeper: NodeJS.Timeout | undefined;

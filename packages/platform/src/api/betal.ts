@@ -106,8 +106,5 @@ export async function betalRoutes(app: FastifyInstance, deps: Deps): Promise<voi
     },
   );
 
-  // Test users are the test environment's customers in every mode, like their create/edit/delete endpoints.
-  app.get('/betal/users', { schema: { tags, summary: 'Test users' } }, async () => ({
-    users: await deps.store.listUsers(),
-  }));
+  // GET /betal/users (the test users, nin and customerToken only for the admin) is with the customer routes.
 }

@@ -122,7 +122,8 @@ function orderSummary(view: LandingView, lang: Language): Html {
 /**
  * The landing page behind a WEB_REDIRECT (or QR) redirectUrl, for one stage of the payment: the phone-number
  * step, the waiting screen with its countdown, or a final screen (expired, cancelled, approved without a
- * returnUrl). Contract 3.15.
+ * returnUrl). `langSource` says where the language came from (the script follows navigator.language when
+ * neither a choice nor Accept-Language decided it). Contract 3.15.
  */
 export function landingPage(
   view: LandingView,
@@ -265,9 +266,15 @@ function marketBrand(user: TestUser, now: number): Brand {
 
 /**
  * `/app`: choose whose phone this is; each test user has their own app. With `openToken` (an app switch with no
- * user chosen yet) the chosen app opens that payment.
+ * user chosen yet) the chosen app opens that payment. `manage` (dev mode) offers to add and edit test users.
  */
-export function chooserPage(users: TestUser[], lang: Language, now: number, openToken?: string): string {
+export function chooserPage(
+  users: TestUser[],
+  lang: Language,
+  now: number,
+  openToken?: string,
+  manage = true,
+): string {
   const t = translator(lang);
   const both = brandAt('DK', now) === 'MOBILEPAY';
   const suffix = openToken ? `?open=${encodeURIComponent(openToken)}` : '';
@@ -293,16 +300,20 @@ export function chooserPage(users: TestUser[], lang: Language, now: number, open
                   ${!u.canPayBusinesses ? html`<span class="badge warn">${t('app.cannotPay')}</span>` : ''}
                 </span>
               </a>
-              <a
-                class="edit"
-                href="/app/users/${u.phoneNumber}/edit"
-                aria-label="${t('app.editUser', { name: u.name })}"
-                >${t('app.edit')}</a
-              >
+              ${
+                manage
+                  ? html`<a
+                      class="edit"
+                      href="/app/users/${u.phoneNumber}/edit"
+                      aria-label="${t('app.editUser', { name: u.name })}"
+                      >${t('app.edit')}</a
+                    >`
+                  : ''
+              }
             </li>`,
         )}
       </ul>
-      <p><a class="button secondary" href="/app/users/new">${t('app.addUser')}</a></p>
+      ${manage ? html`<p><a class="button secondary" href="/app/users/new">${t('app.addUser')}</a></p>` : ''}
     </main>
   </div>`;
   return layout({
@@ -317,9 +328,16 @@ export function chooserPage(users: TestUser[], lang: Language, now: number, open
 
 /**
  * `/app/u/{phoneNumber}`: the shell of one test user's app. The script fills it from the app's JSON API and keeps
- * it live over Server-Sent Events. `openToken` is a payment to open first (app switch, QR scan).
+ * it live over Server-Sent Events. `openToken` is a payment to open first (app switch, QR scan). `signedIn` (a
+ * session outside dev mode) shows "Sign out" instead of "Switch user".
  */
-export function appPage(user: TestUser, lang: Language, now: number, openToken?: string): string {
+export function appPage(
+  user: TestUser,
+  lang: Language,
+  now: number,
+  openToken?: string,
+  signedIn = false,
+): string {
   const t = translator(lang);
   const brand = marketBrand(user, now);
   const header = html`<header class="app-bar">
@@ -328,9 +346,13 @@ export function appPage(user: TestUser, lang: Language, now: number, openToken?:
       ><span class="avatar small" aria-hidden="true">${initials(user)}</span
       ><span class="app-user-name">${user.name}</span></span
     >
-    <a class="switch" href="/app${openToken ? `?open=${encodeURIComponent(openToken)}` : ''}"
-      >${t('app.switchUser')}</a
-    >
+    ${
+      signedIn
+        ? html`<button type="button" class="link switch" data-sign-out>${t('signIn.signOut')}</button>`
+        : html`<a class="switch" href="/app${openToken ? `?open=${encodeURIComponent(openToken)}` : ''}"
+            >${t('app.switchUser')}</a
+          >`
+    }
   </header>`;
   if (!user.appInstalled) {
     const body = html`<div class="phone-frame">
@@ -406,6 +428,52 @@ export function appPage(user: TestUser, lang: Language, now: number, openToken?:
       open: openToken ?? null,
       messages: MESSAGES[lang],
     },
+  });
+}
+
+/**
+ * `/app/u/{phoneNumber}` outside dev mode without this user's session: sign in to the app with the user's PIN
+ * (the script posts it to `/app/api/sign-in`, which sets the session cookie, and reloads).
+ */
+export function signInPage(user: TestUser, lang: Language, now: number): string {
+  const t = translator(lang);
+  const brand = marketBrand(user, now);
+  const body = html`<div class="phone-frame">
+    <header class="app-bar">
+      ${brandMark(brand)} <a class="switch" href="/app">${t('app.switchUser')}</a>
+    </header>
+    <main class="screen" id="main">
+      <h1>${t('signIn.title', { name: user.name })}</h1>
+      <p class="hint">${t('signIn.text', { phone: user.phoneNumber })}</p>
+      <noscript><p class="error">${t('landing.noscript')}</p></noscript>
+      <form id="sign-in-form" class="user-form" novalidate>
+        <div class="field">
+          <label for="pin">${t('signIn.pin')}</label>
+          <input
+            id="pin"
+            name="pin"
+            type="password"
+            inputmode="numeric"
+            autocomplete="current-password"
+            pattern="[0-9]{4,8}"
+            maxlength="8"
+            required
+            aria-describedby="pin-error"
+          />
+          <div id="pin-error" class="error" role="alert" aria-live="assertive"></div>
+        </div>
+        <button type="submit" class="primary">${t('signIn.submit')}</button>
+      </form>
+    </main>
+  </div>`;
+  return layout({
+    lang,
+    title: t('signIn.title', { name: user.name }),
+    brand,
+    pageClass: 'page-app',
+    body,
+    script: 'sign-in.js',
+    config: { phoneNumber: user.phoneNumber, messages: MESSAGES[lang] },
   });
 }
 

@@ -12,9 +12,11 @@ import { CustomerService, customerProblem } from '../services/customer.js';
 import type { SalesUnitDirectory } from '../services/directory.js';
 import type { PaymentService } from '../services/payments.js';
 import type { PlatformStore } from '../store/store.js';
+import { AccessRefused, CustomerAccess, SESSION_COOKIE, SESSION_MS } from './access.js';
 import { APP_JS } from './assets/app-script.js';
 import { COMMON_JS } from './assets/common-script.js';
 import { LANDING_JS } from './assets/landing-script.js';
+import { SIGN_IN_JS } from './assets/sign-in-script.js';
 import { CUSTOMER_CSS } from './assets/style.js';
 import { USERS_JS } from './assets/users-script.js';
 import {
@@ -28,7 +30,7 @@ import {
 import { openInbox } from './inbox.js';
 import { LiveStreams } from './live.js';
 import { NO_ORDER_DETAILS, type OrderDetailsSource } from './order-details.js';
-import { appPage, chooserPage, landingPage, notFoundPage, userFormPage } from './pages.js';
+import { appPage, chooserPage, landingPage, notFoundPage, signInPage, userFormPage } from './pages.js';
 import { qrImage, QR_SIZE, type QrImageFormat } from './qr.js';
 import {
   NewTestUserSchema,
@@ -49,6 +51,13 @@ export interface CustomerRoutesOptions {
   publicBaseUrl: () => string;
   /** Where the app finds a payment's order details (the Order Management API); default: none. */
   orderDetails?: OrderDetailsSource;
+  /**
+   * Dev mode (default true): the customer's side is open. Outside it, a test user signs in with a PIN and acts in
+   * their own app only (see CustomerAccess).
+   */
+  devMode?: boolean;
+  /** The admin token (`BETAL_ADMIN_TOKEN`), if configured: it acts on any app and manages test users. */
+  adminToken?: string;
 }
 
 const ASSET_FILES: Record<string, { type: string; body: string }> = {
@@ -57,6 +66,7 @@ const ASSET_FILES: Record<string, { type: string; body: string }> = {
   'app.js': { type: 'text/javascript; charset=utf-8', body: APP_JS },
   'users.js': { type: 'text/javascript; charset=utf-8', body: USERS_JS },
   'common.js': { type: 'text/javascript; charset=utf-8', body: COMMON_JS },
+  'sign-in.js': { type: 'text/javascript; charset=utf-8', body: SIGN_IN_JS },
 };
 
 const MOBILE = /Mobi|Android|iPhone|iPad|iPod/i;
@@ -220,7 +230,20 @@ const RequestListsSchema = Type.Object({
   activities: Type.Array(RequestViewSchema),
   history: Type.Array(RequestViewSchema),
 });
-const problems = { 400: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema };
+const problems = {
+  400: ProblemSchema,
+  401: ProblemSchema,
+  403: ProblemSchema,
+  404: ProblemSchema,
+  409: ProblemSchema,
+};
+const SignInSchema = Type.Object(
+  {
+    phoneNumber: Type.String({ pattern: '^\\d{10,15}$', description: "The test user's phone number." }),
+    pin: Type.String({ pattern: '^\\d{4,8}$', description: "The test user's PIN: 4 to 8 digits." }),
+  },
+  { additionalProperties: false },
+);
 
 /**
  * The customer's side of the platform (contract 3.3, 3.11-3.15), in one plugin:
@@ -229,8 +252,10 @@ const problems = { 400: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 4
  *   `/app/open?token=` (the NATIVE_REDIRECT app link), `/app/u/{phoneNumber}` (the user's app),
  *   `/app/users/new` and `/app/users/{phoneNumber}/edit` (test users), `/customer-assets/*`;
  * - `/qr/v1?token=&format=svg|png&size=`: the QR image of a payment, 404 once it has ended;
- * - the app's JSON API under `/app/api` (what a person does in the pages, for automated tests);
- * - the test users API: `GET/PATCH/DELETE /betal/users/{phoneNumber}`, `POST /betal/users`.
+ * - the app's JSON API under `/app/api` (what a person does in the pages, for automated tests), with sign-in
+ *   and sign-out: outside dev mode a user's calls need their session (see CustomerAccess);
+ * - the test users API: `GET /betal/users`, `GET/PATCH/DELETE /betal/users/{phoneNumber}`, `POST /betal/users`
+ *   (`nin` and `customerToken` only for the admin; outside dev mode changes need the admin token).
  */
 export async function customerRoutes(app: FastifyInstance, options: CustomerRoutesOptions): Promise<void> {
   const inbox = openInbox(options.store);
@@ -242,6 +267,12 @@ export async function customerRoutes(app: FastifyInstance, options: CustomerRout
     directory: options.directory,
     inbox,
     orderDetails: options.orderDetails ?? NO_ORDER_DETAILS,
+  });
+  const access = new CustomerAccess({
+    store: options.store,
+    clock: options.clock,
+    devMode: options.devMode ?? true,
+    ...(options.adminToken ? { adminToken: options.adminToken } : {}),
   });
   const live = new LiveStreams(customer);
   app.addHook('preClose', async () => live.close());
@@ -270,8 +301,24 @@ export async function customerRoutes(app: FastifyInstance, options: CustomerRout
     } catch (error) {
       if (error instanceof ValidationFailure)
         return sendProblem(request, reply, validationProblem(error.details));
+      if (error instanceof AccessRefused) return sendRefusal(request, reply, error);
       return sendProblem(request, reply, customerProblem(error));
     }
+  }
+
+  /** An AccessRefused as a Problem: 401 with WWW-Authenticate, 403, or 429 with Retry-After. */
+  function sendRefusal(request: FastifyRequest, reply: FastifyReply, error: AccessRefused) {
+    if (error.status === 401) reply.header('www-authenticate', 'Bearer realm="betal-app"');
+    if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
+    return sendProblem(
+      request,
+      reply,
+      problem(error.status, error.detail, {
+        title:
+          error.status === 401 ? 'Unauthorized' : error.status === 403 ? 'Forbidden' : 'Too Many Requests',
+        extraDetails: [{ name: 'CustomerError', reason: error.reason }],
+      }),
+    );
   }
 
   /**
@@ -288,6 +335,7 @@ export async function customerRoutes(app: FastifyInstance, options: CustomerRout
     try {
       await exists();
     } catch (error) {
+      if (error instanceof AccessRefused) return sendRefusal(request, reply, error);
       return sendProblem(request, reply, customerProblem(error));
     }
     live.open(request, reply, matches, heartbeat);
@@ -303,6 +351,12 @@ export async function customerRoutes(app: FastifyInstance, options: CustomerRout
   function sendNoSuchUser(reply: FastifyReply, lang: Language) {
     const t = translator(lang);
     return sendPage(reply, 404, notFoundPage(lang, t('app.chooseUser'), t('app.chooseUserText')));
+  }
+
+  /** The page for a test-user form outside dev mode without the admin token. */
+  function sendAdminOnly(reply: FastifyReply, lang: Language) {
+    const t = translator(lang);
+    return sendPage(reply, 403, notFoundPage(lang, t('signIn.adminOnly'), t('signIn.adminOnlyText')));
   }
 
   // Pages ------------------------------------------------------------------------------------------------------
@@ -389,7 +443,13 @@ export async function customerRoutes(app: FastifyInstance, options: CustomerRout
       return sendPage(
         reply,
         200,
-        chooserPage(await customer.listUsers(), lang, options.clock.now(), request.query.open || undefined),
+        chooserPage(
+          await customer.listUsers(),
+          lang,
+          options.clock.now(),
+          request.query.open || undefined,
+          access.open || access.isAdmin(request),
+        ),
       );
     },
   );
@@ -402,17 +462,34 @@ export async function customerRoutes(app: FastifyInstance, options: CustomerRout
       const user = await userOfPath(request.params.phoneNumber);
       if (!user) return sendNoSuchUser(reply, lang);
       reply.header('set-cookie', `${APP_USER_COOKIE}=${user.phoneNumber}; Path=/; SameSite=Lax`);
-      return sendPage(reply, 200, appPage(user, lang, options.clock.now(), request.query.open || undefined), {
-        webView: true,
-      });
+      if (!access.mayOpenApp(request, user.phoneNumber)) {
+        return sendPage(reply, 401, signInPage(user, lang, options.clock.now()));
+      }
+      return sendPage(
+        reply,
+        200,
+        appPage(
+          user,
+          lang,
+          options.clock.now(),
+          request.query.open || undefined,
+          access.sessionUser(request) === user.phoneNumber,
+        ),
+        {
+          webView: true,
+        },
+      );
     },
   );
 
   app.get(
     '/app/users/new',
     { schema: { tags: pageTags, summary: 'Form: a new test user (HTML)' } },
-    async (request, reply) =>
-      sendPage(reply, 200, userFormPage(languageOf(request, reply), options.clock.now())),
+    async (request, reply) => {
+      const lang = languageOf(request, reply);
+      if (!access.open && !access.isAdmin(request)) return sendAdminOnly(reply, lang);
+      return sendPage(reply, 200, userFormPage(lang, options.clock.now()));
+    },
   );
 
   app.get<{ Params: { phoneNumber: string } }>(
@@ -420,6 +497,7 @@ export async function customerRoutes(app: FastifyInstance, options: CustomerRout
     { schema: { tags: pageTags, summary: 'Form: edit or delete a test user (HTML)', params: phoneParams } },
     async (request, reply) => {
       const lang = languageOf(request, reply);
+      if (!access.open && !access.isAdmin(request)) return sendAdminOnly(reply, lang);
       const user = await userOfPath(request.params.phoneNumber);
       if (!user) return sendNoSuchUser(reply, lang);
       return sendPage(reply, 200, userFormPage(lang, options.clock.now(), user));
@@ -516,7 +594,11 @@ export async function customerRoutes(app: FastifyInstance, options: CustomerRout
         response: { 200: RequestListsSchema, ...problems },
       },
     },
-    (request, reply) => json(request, reply, () => customer.requests(request.params.phoneNumber)),
+    (request, reply) =>
+      json(request, reply, async () => {
+        access.requireApp(request, request.params.phoneNumber);
+        return customer.requests(request.params.phoneNumber);
+      }),
   );
 
   app.get<{ Params: { phoneNumber: string; id: string } }>(
@@ -530,7 +612,10 @@ export async function customerRoutes(app: FastifyInstance, options: CustomerRout
       },
     },
     (request, reply) =>
-      json(request, reply, () => customer.request(request.params.phoneNumber, request.params.id)),
+      json(request, reply, async () => {
+        access.requireApp(request, request.params.phoneNumber);
+        return customer.request(request.params.phoneNumber, request.params.id);
+      }),
   );
 
   app.post<{ Params: { phoneNumber: string } }>(
@@ -545,9 +630,10 @@ export async function customerRoutes(app: FastifyInstance, options: CustomerRout
       },
     },
     (request, reply) =>
-      json(request, reply, async () =>
-        customer.openInApp(request.params.phoneNumber, body<{ id: string }>(request, OpenSchema).id),
-      ),
+      json(request, reply, async () => {
+        access.requireApp(request, request.params.phoneNumber);
+        return customer.openInApp(request.params.phoneNumber, body<{ id: string }>(request, OpenSchema).id);
+      }),
   );
 
   app.post<{ Params: { phoneNumber: string; id: string } }>(
@@ -563,13 +649,14 @@ export async function customerRoutes(app: FastifyInstance, options: CustomerRout
       },
     },
     (request, reply) =>
-      json(request, reply, async () =>
-        customer.approve(
+      json(request, reply, async () => {
+        access.requireApp(request, request.params.phoneNumber);
+        return customer.approve(
           request.params.phoneNumber,
           request.params.id,
           body<{ consent?: boolean; acceptTerms?: boolean }>(request, ApproveSchema),
-        ),
-      ),
+        );
+      }),
   );
 
   const actions = [
@@ -599,6 +686,7 @@ export async function customerRoutes(app: FastifyInstance, options: CustomerRout
       },
       (request, reply) =>
         json(request, reply, async () => {
+          access.requireApp(request, request.params.phoneNumber);
           body(request, EmptySchema);
           return run(request.params.phoneNumber, request.params.id);
         }),
@@ -619,7 +707,10 @@ export async function customerRoutes(app: FastifyInstance, options: CustomerRout
       return events(
         request,
         reply,
-        () => customer.user(phone),
+        async () => {
+          access.requireApp(request, phone);
+          return customer.user(phone);
+        },
         (payment) => customer.reached(phone, payment),
         async () => ({ now: new Date(options.clock.now()).toISOString() }),
       );
@@ -703,7 +794,81 @@ export async function customerRoutes(app: FastifyInstance, options: CustomerRout
     },
   );
 
+  // Sign-in (production-like mode) -----------------------------------------------------------------------------
+
+  app.post(
+    '/app/api/sign-in',
+    {
+      schema: {
+        tags: apiTags,
+        summary:
+          "Sign in to a test user's app with phone number and PIN: a session (HttpOnly cookie, and the same token for Authorization: Bearer)",
+        body: SignInSchema,
+        response: {
+          200: Type.Object({
+            phoneNumber: Type.String(),
+            token: Type.String({ description: 'The session token: send it as Authorization: Bearer.' }),
+            expiresAt: Type.String(),
+          }),
+          400: ProblemSchema,
+          401: ProblemSchema,
+          429: ProblemSchema,
+        },
+      },
+    },
+    (request, reply) =>
+      json(request, reply, async () => {
+        const input = body<{ phoneNumber: string; pin: string }>(request, SignInSchema);
+        const session = await access.signIn(input.phoneNumber, input.pin);
+        const secure = options.publicBaseUrl().startsWith('https:') ? '; Secure' : '';
+        reply.header(
+          'set-cookie',
+          `${SESSION_COOKIE}=${session.token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${SESSION_MS / 1000}${secure}`,
+        );
+        return {
+          phoneNumber: session.phoneNumber,
+          token: session.token,
+          expiresAt: new Date(session.expiresAt).toISOString(),
+        };
+      }),
+  );
+
+  app.post(
+    '/app/api/sign-out',
+    {
+      schema: {
+        tags: apiTags,
+        summary: 'Sign out: ends the session of the cookie or bearer token',
+        response: { 204: { type: 'null', description: 'Signed out.' } },
+      },
+    },
+    (request, reply) =>
+      json(
+        request,
+        reply,
+        async () => {
+          access.signOut(request);
+          reply.header('set-cookie', `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`);
+          return undefined;
+        },
+        204,
+      ),
+  );
+
   // Test users -------------------------------------------------------------------------------------------------
+
+  app.get(
+    '/betal/users',
+    {
+      schema: {
+        tags: userTags,
+        summary: 'Test users (nin and customerToken need the admin token, or dev mode without one)',
+      },
+    },
+    async (request) => ({
+      users: (await customer.listUsers()).map((user) => access.userFor(request, user)),
+    }),
+  );
 
   app.get<{ Params: { phoneNumber: string } }>(
     '/betal/users/:phoneNumber',
@@ -715,7 +880,10 @@ export async function customerRoutes(app: FastifyInstance, options: CustomerRout
         response: { 200: TestUserSchema, 404: ProblemSchema },
       },
     },
-    (request, reply) => json(request, reply, () => customer.user(request.params.phoneNumber)),
+    (request, reply) =>
+      json(request, reply, async () =>
+        access.userFor(request, await customer.user(request.params.phoneNumber)),
+      ),
   );
 
   app.post(
@@ -725,14 +893,20 @@ export async function customerRoutes(app: FastifyInstance, options: CustomerRout
         tags: userTags,
         summary: 'Create a test user',
         body: NewTestUserSchema,
-        response: { 201: TestUserSchema, 400: ProblemSchema, 409: ProblemSchema },
+        response: { 201: TestUserSchema, 400: ProblemSchema, 401: ProblemSchema, 409: ProblemSchema },
       },
     },
     (request, reply) =>
       json(
         request,
         reply,
-        async () => customer.createUser(body<NewTestUser>(request, NewTestUserSchema)),
+        async () => {
+          access.requireAdminOutsideDev(request);
+          const { pin, ...input } = body<NewTestUser>(request, NewTestUserSchema);
+          const user = await customer.createUser(input);
+          await access.setPin(user.phoneNumber, pin);
+          return access.userFor(request, user);
+        },
         201,
       ),
   );
@@ -749,12 +923,13 @@ export async function customerRoutes(app: FastifyInstance, options: CustomerRout
       },
     },
     (request, reply) =>
-      json(request, reply, async () =>
-        customer.updateUser(
-          request.params.phoneNumber,
-          body<TestUserChanges>(request, TestUserChangesSchema),
-        ),
-      ),
+      json(request, reply, async () => {
+        access.requireAdminOutsideDev(request);
+        const { pin, ...changes } = body<TestUserChanges>(request, TestUserChangesSchema);
+        const user = await customer.updateUser(request.params.phoneNumber, changes);
+        if (pin !== undefined) await access.setPin(user.phoneNumber, pin);
+        return access.userFor(request, user);
+      }),
   );
 
   app.delete<{ Params: { phoneNumber: string } }>(
@@ -767,7 +942,17 @@ export async function customerRoutes(app: FastifyInstance, options: CustomerRout
         response: { 204: { type: 'null', description: 'Deleted.' }, 404: ProblemSchema },
       },
     },
-    (request, reply) => json(request, reply, () => customer.deleteUser(request.params.phoneNumber), 204),
+    (request, reply) =>
+      json(
+        request,
+        reply,
+        async () => {
+          access.requireAdminOutsideDev(request);
+          await customer.deleteUser(request.params.phoneNumber);
+          await access.setPin(request.params.phoneNumber, undefined);
+        },
+        204,
+      ),
   );
 }
 

@@ -44,6 +44,11 @@ const fields = {
   appInstalled: Type.Boolean({
     description: "Whether the app is installed on the user's phone. Default true.",
   }),
+  pin: Type.String({
+    pattern: '^\\d{4,8}$',
+    description:
+      'The PIN to sign in to the app with outside dev mode: 4 to 8 digits. Kept hashed, never returned.',
+  }),
 };
 
 /** The body of `POST /betal/users`: a new test user. Phone number, name and birth date are required. */
@@ -60,6 +65,7 @@ export const NewTestUserSchema = Type.Object(
     market: Type.Optional(fields.market),
     canPayBusinesses: Type.Optional(fields.canPayBusinesses),
     appInstalled: Type.Optional(fields.appInstalled),
+    pin: Type.Optional(fields.pin),
   },
   { additionalProperties: false },
 );
@@ -78,6 +84,7 @@ export const TestUserChangesSchema = Type.Object(
     market: Type.Optional(fields.market),
     canPayBusinesses: Type.Optional(fields.canPayBusinesses),
     appInstalled: Type.Optional(fields.appInstalled),
+    pin: Type.Optional(fields.pin),
   },
   { additionalProperties: false },
 );
@@ -92,13 +99,18 @@ export const TestUserSchema = Type.Object({
   email: Type.String(),
   address: AddressSchema,
   birthDate: Type.String(),
-  nin: Type.String(),
+  nin: Type.Optional(
+    Type.String({ description: 'Only with the admin token (or in dev mode when none is configured).' }),
+  ),
   market: fields.market,
   canPayBusinesses: Type.Boolean(),
   appInstalled: Type.Boolean(),
-  customerToken: Type.String({
-    description: 'What a QR check-in gives the merchant (customer.customerToken).',
-  }),
+  customerToken: Type.Optional(
+    Type.String({
+      description:
+        'What a QR check-in gives the merchant (customer.customerToken). Only with the admin token (or in dev mode when none is configured).',
+    }),
+  ),
 });
 
 /** The market of a phone number's country code: 47 Norway, 46 Sweden, 45 Denmark, 358 Finland (else Norway). */

@@ -105,6 +105,9 @@ describe.skipIf(!HAS_CHROMIUM)('the customer side in Chromium: terms, back navig
     expect((await api.get(reference)).body.state).toBe('ABORTED');
     const events = (await api.events(reference)).body as Array<{ name: string }>;
     expect(events.map((e) => e.name)).toEqual(['CREATED', 'ABORTED']);
+    // Forward again: the landing page knows the payment is over and leads to returnUrl.
+    await page.goForward();
+    await page.waitForURL(`${merchant.url}/return?order=${reference}`);
   });
 
   it('back before submitting a number leaves the payment as it is', async () => {

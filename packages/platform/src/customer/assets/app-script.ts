@@ -12,6 +12,13 @@ export const APP_JS = String.raw`
   var messages = config.messages || {};
   var user = config.user;
   var api = '/app/api/users/' + encodeURIComponent(user.phoneNumber);
+  var signOut = document.querySelector('[data-sign-out]');
+  if (signOut) {
+    signOut.addEventListener('click', function () {
+      signOut.disabled = true;
+      fetch('/app/api/sign-out', { method: 'POST' }).then(function () { window.location.assign('/app'); });
+    });
+  }
   var screen = document.getElementById('main');
   var push = document.getElementById('push');
   var lists = { requests: [], activities: [], history: [] };

@@ -129,6 +129,10 @@ export const LANDING_JS = String.raw`
     if (!window.history.state || window.history.state.betalWaiting !== token) {
       window.history.pushState({ betalWaiting: token }, '', window.location.href);
     }
+    // Back at this page from the merchant's (the browser's page cache): show what the payment is now.
+    window.addEventListener('pageshow', function (event) {
+      if (event.persisted) window.location.reload();
+    });
     window.addEventListener('popstate', function () {
       if (window.history.state && window.history.state.betalWaiting === token) return;
       if (source) source.close();

@@ -76,10 +76,10 @@ button, .button {
 .order .amount { font-size: 2rem; font-weight: 800; margin: 0.4rem 0; }
 .order .description { color: var(--muted); margin: 0; }
 label { display: block; font-weight: 650; margin-bottom: 0.35rem; }
-input[type="tel"], input[type="text"], input[type="email"], input[type="date"], select {
+input[type="tel"], input[type="password"], input[type="text"], input[type="email"], input[type="date"], select {
   font: inherit; width: 100%; padding: 0.75rem 0.9rem; border-radius: 10px; border: 2px solid var(--line); background: var(--paper);
 }
-input[type="tel"] { font-size: 1.3rem; letter-spacing: 0.06em; }
+input[type="tel"], input[type="password"] { font-size: 1.3rem; letter-spacing: 0.06em; }
 input:focus { border-color: var(--brand); }
 input[aria-invalid="true"] { border-color: var(--bad); }
 .hint { color: var(--muted); font-size: 0.9rem; font-weight: 400; margin: 0.35rem 0 0.5rem; }
