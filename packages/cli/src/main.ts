@@ -25,9 +25,13 @@ function devCredentials(platform: Platform): DevCredentials[] {
   }));
 }
 
-/** Reads the output flags, or exits with status 2 and the reason. */
-function outputOrExit(command: string, opts: { logFormat?: string; json?: boolean }): OutputOptions {
-  const output = outputOptions(opts);
+/** Reads the output flags (`--log-format`, `--json`) from a command's options, or exits with status 2 and the reason. */
+function outputOrExit(command: string, options: object): OutputOptions {
+  const opts = options as { logFormat?: string; json?: boolean };
+  const output = outputOptions({
+    ...(opts.logFormat !== undefined ? { logFormat: opts.logFormat } : {}),
+    ...(opts.json !== undefined ? { json: opts.json } : {}),
+  });
   if (typeof output === 'string') {
     console.error(`betal ${command}: ${output}.`);
     process.exit(2);
@@ -71,52 +75,42 @@ program
   .option('--no-dev', 'production-like: no dev data, https URLs only')
   .option('--log-format <format>', 'json or pretty (default: pretty on a terminal, json otherwise)')
   .option('--json', 'print one JSON line with the URLs and credentials when ready, and log to stderr')
-  .action(
-    async (opts: {
-      port?: number;
-      host?: string;
-      db?: string;
-      publicUrl?: string;
-      dev: boolean;
-      logFormat?: string;
-      json?: boolean;
-    }) => {
-      const output = outputOrExit('start', opts);
-      const config = configFromEnv();
-      if (opts.port !== undefined) config.port = opts.port;
-      if (opts.host) config.host = opts.host;
-      if (opts.db) config.database = opts.db;
-      if (opts.publicUrl) config.publicBaseUrl = opts.publicUrl.replace(/\/$/, '');
-      if (!opts.dev) config.devMode = false;
-      const platform = await createPlatform(config, { logStream: logStream(output, 'platform') });
-      const url = await platform.listen();
-      const users = platform.config.devMode ? await platform.store.listUsers() : [];
-      if (output.json) {
-        process.stdout.write(
-          readyLine({
-            ready: true,
-            command: 'start',
-            platform: platformUrls(url),
-            salesUnits: devCredentials(platform),
-            testUsers: users.map((u) => u.phoneNumber),
-          }),
-        );
-      }
-      let text = banner(platform, url);
-      if (users.length) {
-        text +=
-          '\n\nTest users (phone numbers):\n' +
-          users.map((u) => `  ${u.phoneNumber}  ${u.name} (${u.market})`).join('\n');
-      }
-      if (!output.json) console.log(`${text}\n`);
-      const stop = async () => {
-        await platform.close();
-        process.exit(0);
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-    },
-  );
+  .action(async (opts: { port?: number; host?: string; db?: string; publicUrl?: string; dev: boolean }) => {
+    const output = outputOrExit('start', opts);
+    const config = configFromEnv();
+    if (opts.port !== undefined) config.port = opts.port;
+    if (opts.host) config.host = opts.host;
+    if (opts.db) config.database = opts.db;
+    if (opts.publicUrl) config.publicBaseUrl = opts.publicUrl.replace(/\/$/, '');
+    if (!opts.dev) config.devMode = false;
+    const platform = await createPlatform(config, { logStream: logStream(output, 'platform') });
+    const url = await platform.listen();
+    const users = platform.config.devMode ? await platform.store.listUsers() : [];
+    if (output.json) {
+      process.stdout.write(
+        readyLine({
+          ready: true,
+          command: 'start',
+          platform: platformUrls(url),
+          salesUnits: devCredentials(platform),
+          testUsers: users.map((u) => u.phoneNumber),
+        }),
+      );
+    }
+    let text = banner(platform, url);
+    if (users.length) {
+      text +=
+        '\n\nTest users (phone numbers):\n' +
+        users.map((u) => `  ${u.phoneNumber}  ${u.name} (${u.market})`).join('\n');
+    }
+    if (!output.json) console.log(`${text}\n`);
+    const stop = async () => {
+      await platform.close();
+      process.exit(0);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
 
 program
   .command('dev')
@@ -137,8 +131,6 @@ program
       host?: string;
       db?: string;
       merchantDb?: string;
-      logFormat?: string;
-      json?: boolean;
     }) => {
       const output = outputOrExit('dev', opts);
       for (const [flag, value] of [
