@@ -25,9 +25,13 @@ function devCredentials(platform: Platform): DevCredentials[] {
   }));
 }
 
-/** Reads the output flags, or exits with status 2 and the reason. */
-function outputOrExit(command: string, opts: { logFormat?: string; json?: boolean }): OutputOptions {
-  const output = outputOptions(opts);
+/** Reads the output flags (`--log-format`, `--json`) from a command's options, or exits with status 2 and the reason. */
+function outputOrExit(command: string, options: object): OutputOptions {
+  const opts = options as { logFormat?: string; json?: boolean };
+  const output = outputOptions({
+    ...(opts.logFormat !== undefined ? { logFormat: opts.logFormat } : {}),
+    ...(opts.json !== undefined ? { json: opts.json } : {}),
+  });
   if (typeof output === 'string') {
     console.error(`betal ${command}: ${output}.`);
     process.exit(2);

@@ -4,7 +4,10 @@ import { StringEnum } from './schema-helpers.js';
 /** ISO 4217 currencies the ePayment API accepts. Source: contract 3.2 (`amount.currency`). */
 export const CURRENCIES = ['NOK', 'DKK', 'EUR'] as const;
 export type Currency = (typeof CURRENCIES)[number];
-export const CurrencySchema = StringEnum(CURRENCIES, { description: 'ISO 4217 currency code.' });
+export const CurrencySchema = StringEnum(CURRENCIES, {
+  description: 'ISO 4217 currency code.',
+  examples: ['NOK'],
+});
 
 /**
  * An amount of money: `value` in minor units (øre, cents), an integer from 0 to 65 000 000.
@@ -13,7 +16,13 @@ export const CurrencySchema = StringEnum(CURRENCIES, { description: 'ISO 4217 cu
 export const AmountSchema = Type.Object(
   {
     currency: CurrencySchema,
-    value: Type.Integer({ minimum: 0, maximum: 65_000_000, format: 'int64', description: 'Minor units.' }),
+    value: Type.Integer({
+      minimum: 0,
+      maximum: 65_000_000,
+      format: 'int64',
+      description: 'Minor units.',
+      examples: [49900],
+    }),
   },
   { additionalProperties: false },
 );
@@ -42,7 +51,12 @@ export const ProblemSchema = Type.Object(
 export type Problem = Static<typeof ProblemSchema>;
 
 /** Merchant Serial Number: the sales unit's id, 4-7 digits. Source: contract 1 (headers). */
-export const MsnSchema = Type.String({ pattern: '^[0-9]{4,7}$', minLength: 4, maxLength: 7 });
+export const MsnSchema = Type.String({
+  pattern: '^[0-9]{4,7}$',
+  minLength: 4,
+  maxLength: 7,
+  examples: ['123456'],
+});
 
 /** The `Vipps-System-*` headers: optional, at most 30 characters each on ePayment. Source: contract 1. */
 export const SystemHeaderNames = [

@@ -7,7 +7,12 @@ import { Nullable, StringEnum } from './schema-helpers.js';
 
 export const REFERENCE_PATTERN = '^[a-zA-Z0-9-]{8,64}$';
 /** The merchant's id of a payment: 8-64 letters, digits and hyphens, unique per MSN. Contract 3.2. */
-export const ReferenceSchema = Type.String({ pattern: REFERENCE_PATTERN, minLength: 8, maxLength: 64 });
+export const ReferenceSchema = Type.String({
+  pattern: REFERENCE_PATTERN,
+  minLength: 8,
+  maxLength: 64,
+  examples: ['acme-shop-123-order123abc'],
+});
 
 export const USER_FLOWS = ['PUSH_MESSAGE', 'NATIVE_REDIRECT', 'WEB_REDIRECT', 'QR'] as const;
 export type UserFlow = (typeof USER_FLOWS)[number];
@@ -46,7 +51,9 @@ export const CUSTOMER_INTERACTIONS = ['CUSTOMER_PRESENT', 'CUSTOMER_NOT_PRESENT'
  */
 export const CustomerSchema = Type.Object(
   {
-    phoneNumber: Type.Optional(Type.String({ pattern: '^\\d{10,15}$', minLength: 10, maxLength: 15 })),
+    phoneNumber: Type.Optional(
+      Type.String({ pattern: '^\\d{10,15}$', minLength: 10, maxLength: 15, examples: ['4712345678'] }),
+    ),
     personalQr: Type.Optional(Type.String({ minLength: 5, maxLength: 255 })),
     customerToken: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
   },
@@ -108,7 +115,7 @@ export const CreatePaymentRequestSchema = Type.Object(
   {
     amount: AmountSchema,
     customer: Type.Optional(CustomerSchema),
-    minimumUserAge: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 100 }))),
+    minimumUserAge: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 100, examples: [18] }))),
     customerInteraction: Type.Optional(StringEnum(CUSTOMER_INTERACTIONS)),
     industryData: Type.Optional(
       Type.Object({ airlineData: Type.Optional(AirlineDataSchema) }, { additionalProperties: false }),
@@ -118,21 +125,28 @@ export const CreatePaymentRequestSchema = Type.Object(
       Type.Object({ scope: Type.Optional(Type.String()) }, { additionalProperties: false }),
     ),
     reference: ReferenceSchema,
-    returnUrl: Type.Optional(Type.String({ maxLength: 2048 })),
-    userFlow: StringEnum(USER_FLOWS),
+    returnUrl: Type.Optional(
+      Type.String({
+        maxLength: 2048,
+        examples: ['https://example.com/redirect?orderId=acme-shop-123-order123abc'],
+      }),
+    ),
+    userFlow: StringEnum(USER_FLOWS, { examples: ['WEB_REDIRECT'] }),
     expiresAt: Type.Optional(Nullable(Type.String({ pattern: EXPIRES_AT_PATTERN }))),
     qrFormat: Type.Optional(
       Nullable(
         Type.Object(
           {
             format: StringEnum(QR_FORMATS),
-            size: Type.Optional(Nullable(Type.Integer({ minimum: 100, maximum: 2000 }))),
+            size: Type.Optional(Nullable(Type.Integer({ minimum: 100, maximum: 2000, examples: [1024] }))),
           },
           { additionalProperties: false },
         ),
       ),
     ),
-    paymentDescription: Type.Optional(Type.String({ minLength: 3, maxLength: 100 })),
+    paymentDescription: Type.Optional(
+      Type.String({ minLength: 3, maxLength: 100, examples: ['One pair of socks'] }),
+    ),
     receipt: Type.Optional(ReceiptSchema),
     metadata: Type.Optional(Nullable(MetadataSchema)),
     receiptUrl: Type.Optional(Nullable(Type.String({ maxLength: 2048 }))),

@@ -7,3 +7,4 @@ export * from './accesstoken.js';
 export * from './webhooks.js';
 export * from './order-management.js';
 export * from './userinfo.js';
+export * from './examples.js';

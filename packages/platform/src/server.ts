@@ -31,6 +31,7 @@ import { OrderManagementService, orderDetailsSource } from './services/order-man
 import { PaymentService } from './services/payments.js';
 import { RateLimiter } from './services/rate-limits.js';
 import { UserinfoService } from './services/userinfo.js';
+import { completeOpenApi, swaggerUiConfig } from './openapi.js';
 import { SqliteStore } from './store/sqlite.js';
 import { SqliteOrderManagementStore } from './store/sqlite-order-management.js';
 import type { PlatformStore } from './store/store.js';
@@ -249,8 +250,13 @@ export async function createPlatform(
           "A self-hostable, offline implementation of the Vipps MobilePay merchant APIs (Access Token, ePayment v1, Webhooks v1, Order Management v2, UserInfo), the customer's side (landing page, QR, the app's JSON API) and the platform's own /betal endpoints.",
       },
     },
+    // Security schemes, tags and each operation's headers (openapi.ts).
+    transformObject: (document) =>
+      'openapiObject' in document
+        ? completeOpenApi(document.openapiObject as Record<string, unknown>)
+        : document.swaggerObject,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: swaggerUiConfig() });
   await app.register(accessTokenRoutes, { auth, clock });
   await app.register(epaymentRoutes, {
     auth,

@@ -1,0 +1,42 @@
+import {
+  CancelRequestSchema,
+  CreatePaymentRequestSchema,
+  ForceApproveRequestSchema,
+  ModificationRequestSchema,
+  type CreatePaymentRequest,
+  type ForceApproveRequest,
+  type ModificationRequest,
+} from './epayment.js';
+
+/*
+ * Whole-body examples of the ePayment requests, shown by the OpenAPI document (and sent by its "Try it out").
+ * They are typed, so a change of the schemas that breaks them fails the typecheck, and they are attached to the
+ * schemas here (as the JSON Schema `examples` annotation, which validation ignores) rather than in epayment.ts.
+ */
+
+/** A WEB_REDIRECT payment of 499.00 NOK for a known test user (the values of the spec's examples). */
+export const CREATE_PAYMENT_EXAMPLE: CreatePaymentRequest = {
+  amount: { currency: 'NOK', value: 49900 },
+  paymentMethod: { type: 'WALLET' },
+  customer: { phoneNumber: '4712345678' },
+  reference: 'acme-shop-123-order123abc',
+  returnUrl: 'https://example.com/redirect?orderId=acme-shop-123-order123abc',
+  userFlow: 'WEB_REDIRECT',
+  paymentDescription: 'One pair of socks',
+};
+
+/** Capture or refund of the whole example payment. */
+export const MODIFICATION_EXAMPLE: ModificationRequest = {
+  modificationAmount: { currency: 'NOK', value: 49900 },
+};
+
+/** Force approve as the test user the example payment names. */
+export const FORCE_APPROVE_EXAMPLE: ForceApproveRequest = { customer: { phoneNumber: '4712345678' } };
+
+/** Cancel of the example payment (the whole payment, not only the authorization). */
+export const CANCEL_EXAMPLE = { cancelTransactionOnly: false };
+
+Object.assign(CreatePaymentRequestSchema, { examples: [CREATE_PAYMENT_EXAMPLE] });
+Object.assign(ModificationRequestSchema, { examples: [MODIFICATION_EXAMPLE] });
+Object.assign(ForceApproveRequestSchema, { examples: [FORCE_APPROVE_EXAMPLE] });
+Object.assign(CancelRequestSchema, { examples: [CANCEL_EXAMPLE] });
