@@ -199,8 +199,8 @@ export const CAPTURE_TEST_AMOUNTS: Readonly<Record<number, { code: 6260 | 6280; 
 
 /**
  * How long after authorization a capture is guaranteed to succeed, in days: 7, the guarantee of a Visa card and
- * of BankAxept, the shortest of the payment sources (the test users pay by Visa). It never passes the capture
- * deadline. August 2026 `captureGuaranteedUntil`.
+ * of BankAxept, the shortest of the payment sources (the test users' cards have no network here, so the platform
+ * assumes the shortest). It never passes the capture deadline. August 2026 `captureGuaranteedUntil`.
  */
 export const CAPTURE_GUARANTEE_DAYS = 7;
 

@@ -27,7 +27,10 @@ const step: fc.Arbitrary<Step> = fc.oneof(
     weight: 4,
     arbitrary: fc.record({
       op: fc.constantFrom('capture' as const, 'refund' as const),
-      value: fc.oneof(fc.integer({ min: 0, max: 12_000 }), fc.constantFrom(1, 123, 124, 5_000, 10_000)),
+      value: fc.oneof(
+        fc.integer({ min: 0, max: 12_000 }),
+        fc.constantFrom(1, 123, 124, 126, 128, 5_000, 10_000),
+      ),
     }),
   },
   {
@@ -92,7 +95,9 @@ describe('HTTP model (contract 3.6, 3.7, 3.8)', () => {
                 ? () => api.cancel(reference, { cancelTransactionOnly: s.cancelTransactionOnly }, key)
                 : () => api.modify(s.op as 'capture' | 'refund', reference, s.value, key);
           const res = await run();
-          if (s.op !== 'approve') sent.push({ run, first: res });
+          // A 6280 (test amount 128) is not kept for its key: its retry is decided afresh and is tested in
+          // authorized-details.test.ts, not here as a replay.
+          if (s.op !== 'approve' && errorCode(res.body) !== '6280') sent.push({ run, first: res });
           const after = await sums(reference);
           const events = (await api.events(reference)).body;
           expect([200, 400]).toContain(res.status);
@@ -125,10 +130,13 @@ describe('HTTP model (contract 3.6, 3.7, 3.8)', () => {
           } else {
             expect(errorCode(res.body)).toMatch(/^\d{4,5}$/);
             expect(after).toEqual(before);
+            // Failures of the test amounts (refund 123, 124; capture 126, 128) leave an unsuccessful event.
             const refundTest = s.op === 'refund' && (s.value === 123 || s.value === 124);
-            expect(events).toHaveLength(
-              log.length + (refundTest && ['5100', '6220'].includes(errorCode(res.body)!) ? 1 : 0),
-            );
+            const captureTest = s.op === 'capture' && (s.value === 126 || s.value === 128);
+            const logged =
+              (refundTest && ['5100', '6220'].includes(errorCode(res.body)!)) ||
+              (captureTest && ['6260', '6280'].includes(errorCode(res.body)!));
+            expect(events).toHaveLength(log.length + (logged ? 1 : 0));
           }
           const { authorized, captured, refunded, cancelled } = after.sums;
           expect(captured + cancelled).toBeLessThanOrEqual(
