@@ -162,6 +162,8 @@ export class CustomerAccess {
       );
     }
     const user = await this.options.store.findUser(phoneNumber);
+    // An unknown number costs a hash too, so that the time taken does not tell which numbers exist.
+    if (!user) hashPin(pin);
     if (!user || !(await this.pinOk(phoneNumber, pin))) {
       if (this.failures.size >= MAX_ENTRIES) this.prune(now);
       // After a lock has run out, counting starts again.
