@@ -32,6 +32,8 @@ export const SIGN_IN_LOCK_MS = 5 * 60 * 1000;
 const MAX_ENTRIES = 10_000;
 /** The session cookie's name. */
 export const SESSION_COOKIE = 'betal_session';
+/** The cookie in which the admin guard of /betal keeps the admin token in a browser. */
+const ADMIN_COOKIE = 'betal_admin';
 
 const PIN_KEY = (phoneNumber: string) => `customer_pin:${phoneNumber}`;
 const DEV_PHONES = new Set(DEV_TEST_USERS.map((u) => u.phoneNumber));
@@ -88,13 +90,13 @@ export class CustomerAccess {
   }
 
   /**
-   * Whether the request carries the admin token (`Authorization: Bearer <token>` or `x-betal-admin-token`).
-   * Always false when no admin token is configured.
+   * Whether the request carries the admin token (`Authorization: Bearer <token>`, `x-betal-admin-token`, or the
+   * `betal_admin` cookie that the admin guard of /betal sets). Always false when no admin token is configured.
    */
   isAdmin(request: FastifyRequest): boolean {
     const token = this.options.adminToken;
     if (!token) return false;
-    const header = request.headers['x-betal-admin-token'];
+    const header = request.headers['x-betal-admin-token'] ?? this.cookie(request, ADMIN_COOKIE);
     if (typeof header === 'string' && equal(header, token)) return true;
     const bearer = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1]?.trim();
     return bearer !== undefined && equal(bearer, token);
@@ -162,6 +164,8 @@ export class CustomerAccess {
       );
     }
     const user = await this.options.store.findUser(phoneNumber);
+    // An unknown number costs a hash too, so that the time taken does not tell which numbers exist.
+    if (!user) hashPin(pin);
     if (!user || !(await this.pinOk(phoneNumber, pin))) {
       if (this.failures.size >= MAX_ENTRIES) this.prune(now);
       // After a lock has run out, counting starts again.
@@ -206,14 +210,23 @@ export class CustomerAccess {
     if (token) this.sessions.delete(token);
   }
 
-  private tokenOf(request: FastifyRequest): string | undefined {
-    const bearer = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1]?.trim();
-    if (bearer) return bearer;
+  private cookie(request: FastifyRequest, name: string): string | undefined {
     for (const part of (request.headers.cookie ?? '').split(';')) {
       const at = part.indexOf('=');
-      if (at > 0 && part.slice(0, at).trim() === SESSION_COOKIE) return part.slice(at + 1).trim();
+      if (at > 0 && part.slice(0, at).trim() === name) {
+        try {
+          return decodeURIComponent(part.slice(at + 1).trim());
+        } catch {
+          return undefined;
+        }
+      }
     }
     return undefined;
+  }
+
+  private tokenOf(request: FastifyRequest): string | undefined {
+    const bearer = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1]?.trim();
+    return bearer || this.cookie(request, SESSION_COOKIE);
   }
 
   /** The phone number the request's session is signed in as, if it has a live session. */
