@@ -10,7 +10,7 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlatform } from '../../src/index.js';
 import { apiOfPath } from '../../src/api/http/apis.js';
-import { pathSpellingNotice } from '../../src/api/http/wire.js';
+import { absoluteFormPath, pathSpellingNotice } from '../../src/api/http/wire.js';
 import { Api, DEV, T0, errorCode, ref, startApi, webRedirect } from '../support/harness.js';
 import { sharedPresent, specValidator } from '../order-management/spec.js';
 
@@ -338,6 +338,17 @@ describe('every error in the shape of its API (issue #9 item 14)', () => {
     const userinfo = await api.call<any>('GET', '/vipps-userinfo-api/userinfo/%ZZ');
     expect(userinfo.status).toBe(400);
     expect(userinfo.body.status).toBe('400');
+    // A GET's body is not read (a broken one is no 5xx): the unknown sub is the Userinfo 404.
+    const headers = await api.headers();
+    const head = Object.entries({ ...headers, Host: 'x', 'Content-Length': '5', Connection: 'close' })
+      .map(([k, v]) => `${k}: ${v}`)
+      .join('\r\n');
+    const { answers } = await exchange(api.url, [
+      `GET /vipps-userinfo-api/userinfo/x HTTP/1.1\r\n${head}\r\n\r\n{"a":`,
+    ]);
+    const broken = parseAnswer(answers[0] as string);
+    expect(broken.status).toBe(404);
+    expect(broken.body.status).toBe('404');
   });
 
   it('Order Management: invalidParams names are never empty, even for a body that is not an object', async () => {
@@ -378,6 +389,22 @@ describe('errors before routing: the API shape and Connection: close (issue #10 
     expect(refused.status).toBe(414);
     expect(refused.headers.connection).toBe('close');
     expect(Object.keys(refused.body).sort()).toEqual(OM_KEYS);
+  });
+
+  it('an absolute-form target (RFC 9112 3.2.2) is routed by its path', async () => {
+    const host = new URL(api.url).host;
+    const { answers, error } = await exchange(api.url, [
+      `GET http://${host}/epayment/v1/payments/no-such-ref HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`,
+    ]);
+    expect(error).toBeUndefined();
+    const answer = parseAnswer(answers[0] as string);
+    // Routed to GET payment: without credentials that is the gateway's 401, not a 404 for an unknown path.
+    expect(answer.status).toBe(401);
+    expect(absoluteFormPath('https://api.vipps.no/epayment/v1/payments?x=1')).toBe(
+      '/epayment/v1/payments?x=1',
+    );
+    expect(absoluteFormPath('http://host')).toBe('/');
+    expect(absoluteFormPath('/already')).toBe('/already');
   });
 
   it('a target without its leading slash, a bad method, a bad version: 400 in the shape of the path', async () => {

@@ -71,6 +71,18 @@ export function pathSpellingNotice(routeUrl: string, path: string): string | und
   return `Path ${path.slice(0, 200)} was taken as ${routeUrl} (it has ${what}); the spec spells it so.`;
 }
 
+/**
+ * The origin-form of a request target: an absolute-form target (`http://host:8080/epayment/v1/payments?x=1`, which
+ * HTTP/1.1 servers must accept, RFC 9112 section 3.2.2) becomes its path and query; anything else is unchanged.
+ */
+export function absoluteFormPath(target: string): string {
+  if (target.startsWith('/')) return target;
+  const match = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(target);
+  if (!match) return target;
+  const rest = target.slice(match[0].length);
+  return rest.startsWith('/') ? rest : `/${rest}`;
+}
+
 /** How many bytes of a request head the HTTP parser reads (node's default `maxHeaderSize`, 16 KiB). */
 export const MAX_HEADER_BYTES = 16 * 1024;
 
