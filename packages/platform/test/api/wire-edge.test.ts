@@ -470,3 +470,24 @@ describe('headers the spec bounds but the live API does not enforce', () => {
     expect((await strict.get(reference)).status).toBe(404);
   });
 });
+
+describe('Order Management credentials in the OM shape (issue #9 item 14)', () => {
+  it('no token: 401; another MSN: 403; a bad subscription key: 401 with the gateway fields', async () => {
+    const path = `/order-management/v2/ECOM/${ref('cred')}`;
+    const noToken = await api.call<any>('GET', path, {
+      headers: { 'Ocp-Apim-Subscription-Key': DEV.subscriptionKey, 'Merchant-Serial-Number': DEV.msn },
+    });
+    expect(noToken.status).toBe(401);
+    expect(Object.keys(noToken.body).sort()).toEqual(OM_KEYS);
+    const otherMsn = await api.call<any>('GET', path, {
+      headers: { ...(await api.headers()), 'Merchant-Serial-Number': '654321' },
+    });
+    expect(otherMsn.status).toBe(403);
+    expect(Object.keys(otherMsn.body).sort()).toEqual(OM_KEYS);
+    const badKey = await api.call<any>('GET', path, {
+      headers: { ...(await api.headers()), 'Ocp-Apim-Subscription-Key': 'wrong' },
+    });
+    expect(badKey.status).toBe(401);
+    expect(Object.keys(badKey.body).sort()).toEqual([...OM_KEYS, 'message', 'statusCode'].sort());
+  });
+});
