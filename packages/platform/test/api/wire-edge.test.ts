@@ -10,7 +10,7 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlatform } from '../../src/index.js';
 import { apiOfPath } from '../../src/api/http/apis.js';
-import { absoluteFormPath, pathSpellingNotice } from '../../src/api/http/wire.js';
+import { absoluteFormPath, answerClientError, pathSpellingNotice } from '../../src/api/http/wire.js';
 import { Api, DEV, T0, errorCode, ref, startApi, webRedirect } from '../support/harness.js';
 import { sharedPresent, specValidator } from '../order-management/spec.js';
 
@@ -489,5 +489,43 @@ describe('Order Management credentials in the OM shape (issue #9 item 14)', () =
     });
     expect(badKey.status).toBe(401);
     expect(Object.keys(badKey.body).sort()).toEqual([...OM_KEYS, 'message', 'statusCode'].sort());
+  });
+});
+
+describe('answerClientError, given what the parser saw', () => {
+  /** A stand-in socket that records what is written to it. */
+  function fakeSocket() {
+    const socket = { destroyed: false, writable: true, written: '', destroyedBy: false } as any;
+    socket.end = (data: string) => (socket.written = data);
+    socket.destroy = () => (socket.destroyedBy = true);
+    return socket;
+  }
+  const overflow = (raw: string) =>
+    Object.assign(new Error('Header overflow'), { code: 'HPE_HEADER_OVERFLOW', rawPacket: Buffer.from(raw) });
+
+  it('a later packet of a long header (no request line in it) is 431, not 414', () => {
+    const socket = fakeSocket();
+    answerClientError(overflow('a'.repeat(9000)), socket, () => 'trace');
+    expect(socket.written).toMatch(/^HTTP\/1\.1 431 /);
+    expect(socket.written).toMatch(/\r\nConnection: close\r\n/);
+  });
+
+  it('a request line that does not end in the packet is 414, in the shape of its API', () => {
+    const socket = fakeSocket();
+    answerClientError(
+      overflow(`GET /vipps-userinfo-api/userinfo/${'a'.repeat(9000)}`),
+      socket,
+      () => 'trace',
+    );
+    expect(socket.written).toMatch(/^HTTP\/1\.1 414 /);
+    const body = JSON.parse(socket.written.split('\r\n\r\n')[1] as string);
+    expect(body).toMatchObject({ status: '414', instance: 'trace' });
+  });
+
+  it('a reset connection is only destroyed', () => {
+    const socket = fakeSocket();
+    answerClientError(Object.assign(new Error('reset'), { code: 'ECONNRESET' }), socket, () => 'trace');
+    expect(socket.written).toBe('');
+    expect(socket.destroyedBy).toBe(true);
   });
 });

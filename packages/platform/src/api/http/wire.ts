@@ -86,15 +86,19 @@ export function absoluteFormPath(target: string): string {
 /** How many bytes of a request head the HTTP parser reads (node's default `maxHeaderSize`, 16 KiB). */
 export const MAX_HEADER_BYTES = 16 * 1024;
 
-/** The request line of a raw request head: method and target, when there is one to read. */
+/**
+ * The request line at the start of a raw packet: its target, and whether the line ends in this packet. Undefined
+ * when the packet does not start with `METHOD target` (it may be a later part of the head, where the parser
+ * stopped).
+ */
 function requestLine(raw: Buffer | undefined): { target: string; complete: boolean } | undefined {
   if (!raw || raw.length === 0) return undefined;
   const text = raw.subarray(0, Math.min(raw.length, MAX_HEADER_BYTES + 1024)).toString('latin1');
   const end = text.indexOf('\n');
   const line = end === -1 ? text : text.slice(0, end);
-  const parts = line.trim().split(/\s+/);
-  if (parts.length < 2) return undefined;
-  return { target: parts[1] as string, complete: end !== -1 };
+  const match = /^\S{1,20} (\S+)/.exec(line);
+  if (!match) return undefined;
+  return { target: match[1] as string, complete: end !== -1 };
 }
 
 /** What the edge answers for an error of node's HTTP parser: status and detail. */
@@ -107,7 +111,8 @@ function edgeError(
 } {
   if (code === 'HPE_HEADER_OVERFLOW') {
     // The request line alone fills most of the buffer: the URL is what is too long.
-    if (line && (!line.complete || line.target.length > MAX_HEADER_BYTES / 2)) {
+    const looksLikeTarget = line !== undefined && /^(\/|[a-z][a-z0-9+.-]*:\/\/)/i.test(line.target);
+    if (line && looksLikeTarget && (!line.complete || line.target.length > MAX_HEADER_BYTES / 2)) {
       return { status: 414, detail: 'The request target is longer than this server accepts (16 KiB).' };
     }
     return {
