@@ -16,7 +16,7 @@ import { orderManagementRoutes } from './api/order-management.js';
 import { userinfoRoutes } from './api/userinfo.js';
 import { apiOfPath, sendApiError } from './api/http/apis.js';
 import { LINT_HEADER } from './api/http/context.js';
-import { answerClientError, pathSpellingNotice, strictNotices } from './api/http/wire.js';
+import { absoluteFormPath, answerClientError, pathSpellingNotice, strictNotices } from './api/http/wire.js';
 import { registerErrorHandling } from './api/http/errors.js';
 import { customerRoutes } from './customer/routes.js';
 import type { OrderDetailsSource } from './customer/order-details.js';
@@ -124,6 +124,9 @@ export async function createPlatform(
       caseSensitive: false,
       ignoreTrailingSlash: true,
     },
+    // An absolute-form request target (`POST http://host/epayment/v1/payments`, RFC 9112 section 3.2.2) is routed
+    // by its path, as the gateway does.
+    rewriteUrl: (req) => absoluteFormPath(req.url ?? '/'),
     // Requests node's HTTP parser refuses (a bad request line, headers over 16 KiB) are answered in the error
     // shape of their API, with `Connection: close`, since the socket is closed after them.
     clientErrorHandler: (error, socket) => answerClientError(error, socket, () => ids.traceId()),

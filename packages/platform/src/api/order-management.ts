@@ -172,8 +172,9 @@ const IMAGE_BODY_LIMIT = 4 * 1024 * 1024;
 /**
  * The Order Management API (contract 6) at `/order-management`: v1 images, v2 categories, receipts and the order
  * view, v3 categories, the deprecated v1 orders and receipts (mapped onto ECOM), and `GET /betal/images/...`
- * where the customer's app loads uploaded images. Errors are in the OM shape (see {@link omProblem}), apart
- * from the 401/403 of the credentials, which are the API gateway's as on every API.
+ * where the customer's app loads uploaded images. Every error is in the OM shape (see {@link omProblem}), the
+ * 401 and 403 of the credentials included (a bad subscription key's 401 also has the gateway's `statusCode` and
+ * `message`).
  */
 export async function orderManagementRoutes(app: FastifyInstance, { auth, orders }: Deps): Promise<void> {
   const tags = ['Order Management'];
@@ -208,7 +209,16 @@ export async function orderManagementRoutes(app: FastifyInstance, { auth, orders
         { name: '$', reason: error.message },
       ]);
     }
-    if (error instanceof AuthError) throw error; // credentials (401/403): the gateway's bodies, as on ePayment
+    if (error instanceof AuthError) {
+      // Credentials in the OM shape too; a bad subscription key's 401 also carries the gateway's fields.
+      const f = error.failure;
+      const status = f.kind === 'merchant' ? 403 : 401;
+      const body = omProblem(request, status, f.detail);
+      return reply
+        .code(status)
+        .type('application/json; charset=utf-8')
+        .send(f.kind === 'subscription-key' ? { statusCode: 401, message: f.detail, ...body } : body);
+    }
     const status = (error as FastifyError).statusCode;
     if (status !== undefined && status >= 400 && status < 500) {
       return sendOmProblem(request, reply, status, error.message);

@@ -8,6 +8,7 @@ import { authenticate } from './http/auth.js';
 import { strictRefusal } from './http/errors.js';
 import { StrictLintError } from './http/wire.js';
 import { checkSystemHeaders } from './http/headers.js';
+import { JsonSyntaxError, JsonTooDeepError } from './http/json-body.js';
 
 interface Deps {
   auth: AuthService;
@@ -73,6 +74,9 @@ export async function userinfoRoutes(app: FastifyInstance, { auth, userinfo }: D
     }
     if (error instanceof StrictLintError) {
       return sendUserinfoError(request, reply, 400, strictRefusal(error).detail);
+    }
+    if (error instanceof JsonSyntaxError || error instanceof JsonTooDeepError) {
+      return sendUserinfoError(request, reply, 400, `The request body is not valid JSON: ${error.message}.`);
     }
     const status = (error as FastifyError).statusCode;
     if (status !== undefined && status >= 400 && status < 500) {

@@ -10,7 +10,7 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlatform } from '../../src/index.js';
 import { apiOfPath } from '../../src/api/http/apis.js';
-import { pathSpellingNotice } from '../../src/api/http/wire.js';
+import { absoluteFormPath, answerClientError, pathSpellingNotice } from '../../src/api/http/wire.js';
 import { Api, DEV, T0, errorCode, ref, startApi, webRedirect } from '../support/harness.js';
 import { sharedPresent, specValidator } from '../order-management/spec.js';
 
@@ -338,6 +338,17 @@ describe('every error in the shape of its API (issue #9 item 14)', () => {
     const userinfo = await api.call<any>('GET', '/vipps-userinfo-api/userinfo/%ZZ');
     expect(userinfo.status).toBe(400);
     expect(userinfo.body.status).toBe('400');
+    // A GET's body is not read (a broken one is no 5xx): the unknown sub is the Userinfo 404.
+    const headers = await api.headers();
+    const head = Object.entries({ ...headers, Host: 'x', 'Content-Length': '5', Connection: 'close' })
+      .map(([k, v]) => `${k}: ${v}`)
+      .join('\r\n');
+    const { answers } = await exchange(api.url, [
+      `GET /vipps-userinfo-api/userinfo/x HTTP/1.1\r\n${head}\r\n\r\n{"a":`,
+    ]);
+    const broken = parseAnswer(answers[0] as string);
+    expect(broken.status).toBe(404);
+    expect(broken.body.status).toBe('404');
   });
 
   it('Order Management: invalidParams names are never empty, even for a body that is not an object', async () => {
@@ -378,6 +389,22 @@ describe('errors before routing: the API shape and Connection: close (issue #10 
     expect(refused.status).toBe(414);
     expect(refused.headers.connection).toBe('close');
     expect(Object.keys(refused.body).sort()).toEqual(OM_KEYS);
+  });
+
+  it('an absolute-form target (RFC 9112 3.2.2) is routed by its path', async () => {
+    const host = new URL(api.url).host;
+    const { answers, error } = await exchange(api.url, [
+      `GET http://${host}/epayment/v1/payments/no-such-ref HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`,
+    ]);
+    expect(error).toBeUndefined();
+    const answer = parseAnswer(answers[0] as string);
+    // Routed to GET payment: without credentials that is the gateway's 401, not a 404 for an unknown path.
+    expect(answer.status).toBe(401);
+    expect(absoluteFormPath('https://api.vipps.no/epayment/v1/payments?x=1')).toBe(
+      '/epayment/v1/payments?x=1',
+    );
+    expect(absoluteFormPath('http://host')).toBe('/');
+    expect(absoluteFormPath('/already')).toBe('/already');
   });
 
   it('a target without its leading slash, a bad method, a bad version: 400 in the shape of the path', async () => {
@@ -441,5 +468,64 @@ describe('headers the spec bounds but the live API does not enforce', () => {
     expect(refused.status).toBe(400);
     expect(refused.body.extraDetails[0].name).toBe('Vipps-System-Plugin-Version');
     expect((await strict.get(reference)).status).toBe(404);
+  });
+});
+
+describe('Order Management credentials in the OM shape (issue #9 item 14)', () => {
+  it('no token: 401; another MSN: 403; a bad subscription key: 401 with the gateway fields', async () => {
+    const path = `/order-management/v2/ECOM/${ref('cred')}`;
+    const noToken = await api.call<any>('GET', path, {
+      headers: { 'Ocp-Apim-Subscription-Key': DEV.subscriptionKey, 'Merchant-Serial-Number': DEV.msn },
+    });
+    expect(noToken.status).toBe(401);
+    expect(Object.keys(noToken.body).sort()).toEqual(OM_KEYS);
+    const otherMsn = await api.call<any>('GET', path, {
+      headers: { ...(await api.headers()), 'Merchant-Serial-Number': '654321' },
+    });
+    expect(otherMsn.status).toBe(403);
+    expect(Object.keys(otherMsn.body).sort()).toEqual(OM_KEYS);
+    const badKey = await api.call<any>('GET', path, {
+      headers: { ...(await api.headers()), 'Ocp-Apim-Subscription-Key': 'wrong' },
+    });
+    expect(badKey.status).toBe(401);
+    expect(Object.keys(badKey.body).sort()).toEqual([...OM_KEYS, 'message', 'statusCode'].sort());
+  });
+});
+
+describe('answerClientError, given what the parser saw', () => {
+  /** A stand-in socket that records what is written to it. */
+  function fakeSocket() {
+    const socket = { destroyed: false, writable: true, written: '', destroyedBy: false } as any;
+    socket.end = (data: string) => (socket.written = data);
+    socket.destroy = () => (socket.destroyedBy = true);
+    return socket;
+  }
+  const overflow = (raw: string) =>
+    Object.assign(new Error('Header overflow'), { code: 'HPE_HEADER_OVERFLOW', rawPacket: Buffer.from(raw) });
+
+  it('a later packet of a long header (no request line in it) is 431, not 414', () => {
+    const socket = fakeSocket();
+    answerClientError(overflow('a'.repeat(9000)), socket, () => 'trace');
+    expect(socket.written).toMatch(/^HTTP\/1\.1 431 /);
+    expect(socket.written).toMatch(/\r\nConnection: close\r\n/);
+  });
+
+  it('a request line that does not end in the packet is 414, in the shape of its API', () => {
+    const socket = fakeSocket();
+    answerClientError(
+      overflow(`GET /vipps-userinfo-api/userinfo/${'a'.repeat(9000)}`),
+      socket,
+      () => 'trace',
+    );
+    expect(socket.written).toMatch(/^HTTP\/1\.1 414 /);
+    const body = JSON.parse(socket.written.split('\r\n\r\n')[1] as string);
+    expect(body).toMatchObject({ status: '414', instance: 'trace' });
+  });
+
+  it('a reset connection is only destroyed', () => {
+    const socket = fakeSocket();
+    answerClientError(Object.assign(new Error('reset'), { code: 'ECONNRESET' }), socket, () => 'trace');
+    expect(socket.written).toBe('');
+    expect(socket.destroyedBy).toBe(true);
   });
 });

@@ -456,3 +456,60 @@ describe('the Magento module (GatewayEpayment)', () => {
     });
   });
 });
+
+describe('the official Order Management Postman collection', () => {
+  it('token, image, category on ECOM, receipt, get order', async () => {
+    const token = await send('POST', '/accessToken/get', {
+      client_id: DEV.clientId,
+      client_secret: DEV.clientSecret,
+      'Ocp-Apim-Subscription-Key': DEV.subscriptionKey,
+      'Merchant-Serial-Number': DEV.msn,
+    });
+    expectOk(token, 'token');
+    const headers = {
+      'Merchant-Serial-Number': DEV.msn,
+      'Ocp-Apim-Subscription-Key': DEV.subscriptionKey,
+      'Content-Type': 'application/json',
+      Accept: 'application/json',
+      Authorization: `Bearer ${token.body.access_token as string}`,
+    };
+    const orderId = ref('om-postman');
+    const imageId = `vipps-socks-orange-${ref('img').slice(-8)}`;
+    const image = await send(
+      'POST',
+      '/order-management/v1/images',
+      headers,
+      JSON.stringify({ imageId, src: png(300, 300).toString('base64'), type: 'base64' }),
+    );
+    expectOk(image, 'image');
+    expectOk(
+      await send(
+        'PUT',
+        `/order-management/v2/ECOM/categories/${orderId}`,
+        headers,
+        `{\n  "category": "GENERAL",\n  "orderDetailsUrl": "https://www.example.com/orders/1",\n  "imageId": "${imageId}"\n}`,
+      ),
+      'category',
+    );
+    const receipt = {
+      orderLines: [
+        {
+          name: 'Socks',
+          id: 'line-1',
+          totalAmount: 10_000,
+          totalAmountExcludingTax: 8_000,
+          totalTaxAmount: 2_000,
+          taxRate: 2500,
+        },
+      ],
+      bottomLine: { currency: 'NOK', receiptNumber: '0042' },
+    };
+    expectOk(
+      await send('POST', `/order-management/v2/ECOM/receipts/${orderId}`, headers, JSON.stringify(receipt)),
+      'receipt',
+    );
+    const order = await send('GET', `/order-management/v2/ECOM/${orderId}`, headers);
+    expectOk(order, 'get order');
+    expect(order.body.category.imageId ?? order.body.category.imageUrl).toBeTruthy();
+  });
+});

@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { SalesUnit } from '../../domain/sales-unit.js';
 import type { ProblemTemplate } from '../../problem.js';
 import type { StoredResponse } from '../../store/store.js';
+import { problemInstance } from './apis.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -18,8 +19,7 @@ export const LINT_HEADER = 'x-betal-lint';
 
 /** The `instance` of a Problem: the path as the API's own server sees it (without the API's base segment). */
 export function instanceOf(request: FastifyRequest): string {
-  const path = request.url.split('?')[0] ?? request.url;
-  return path.replace(/^\/(epayment|webhooks)(?=\/v1\/)/, '');
+  return problemInstance(request.url.split('?')[0] ?? request.url);
 }
 
 /** Sends a problem as `application/problem+json` with this request's instance and trace id. */

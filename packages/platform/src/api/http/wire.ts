@@ -71,18 +71,34 @@ export function pathSpellingNotice(routeUrl: string, path: string): string | und
   return `Path ${path.slice(0, 200)} was taken as ${routeUrl} (it has ${what}); the spec spells it so.`;
 }
 
+/**
+ * The origin-form of a request target: an absolute-form target (`http://host:8080/epayment/v1/payments?x=1`, which
+ * HTTP/1.1 servers must accept, RFC 9112 section 3.2.2) becomes its path and query; anything else is unchanged.
+ */
+export function absoluteFormPath(target: string): string {
+  if (target.startsWith('/')) return target;
+  const match = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(target);
+  if (!match) return target;
+  const rest = target.slice(match[0].length);
+  return rest.startsWith('/') ? rest : `/${rest}`;
+}
+
 /** How many bytes of a request head the HTTP parser reads (node's default `maxHeaderSize`, 16 KiB). */
 export const MAX_HEADER_BYTES = 16 * 1024;
 
-/** The request line of a raw request head: method and target, when there is one to read. */
+/**
+ * The request line at the start of a raw packet: its target, and whether the line ends in this packet. Undefined
+ * when the packet does not start with `METHOD target` (it may be a later part of the head, where the parser
+ * stopped).
+ */
 function requestLine(raw: Buffer | undefined): { target: string; complete: boolean } | undefined {
   if (!raw || raw.length === 0) return undefined;
   const text = raw.subarray(0, Math.min(raw.length, MAX_HEADER_BYTES + 1024)).toString('latin1');
   const end = text.indexOf('\n');
   const line = end === -1 ? text : text.slice(0, end);
-  const parts = line.trim().split(/\s+/);
-  if (parts.length < 2) return undefined;
-  return { target: parts[1] as string, complete: end !== -1 };
+  const match = /^\S{1,20} (\S+)/.exec(line);
+  if (!match) return undefined;
+  return { target: match[1] as string, complete: end !== -1 };
 }
 
 /** What the edge answers for an error of node's HTTP parser: status and detail. */
@@ -95,7 +111,8 @@ function edgeError(
 } {
   if (code === 'HPE_HEADER_OVERFLOW') {
     // The request line alone fills most of the buffer: the URL is what is too long.
-    if (line && (!line.complete || line.target.length > MAX_HEADER_BYTES / 2)) {
+    const looksLikeTarget = line !== undefined && /^(\/|[a-z][a-z0-9+.-]*:\/\/)/i.test(line.target);
+    if (line && looksLikeTarget && (!line.complete || line.target.length > MAX_HEADER_BYTES / 2)) {
       return { status: 414, detail: 'The request target is longer than this server accepts (16 KiB).' };
     }
     return {
