@@ -98,7 +98,7 @@ function betterSqliteFor(node, nodeDir) {
   const dir = join(cache, `better-sqlite3-abi${abi}`);
   const addon = join(dir, 'build/Release/better_sqlite3.node');
   if (existsSync(addon)) return dir;
-  log(`building better-sqlite3 for ABI ${abi} from source (about 1-3 minutes)`);
+  log(`building better-sqlite3 for ABI ${abi} from source (a few minutes)`);
   rmSync(dir, { recursive: true, force: true });
   cpSync(join(root, 'node_modules/better-sqlite3'), dir, {
     recursive: true,

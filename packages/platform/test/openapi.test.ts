@@ -156,13 +156,20 @@ describe('the OpenAPI document', () => {
 
     const ajv = new Ajv({ strict: false, allErrors: true });
     addFormats(ajv);
-    for (const [method, path, op] of operations().filter(([, p]) => p.startsWith('/epayment/'))) {
+    const mustHaveExamples = (path: string) =>
+      path.startsWith('/epayment/') || path === '/webhooks/v1/webhooks' || path.includes('/receipts/');
+    let validated = 0;
+    for (const [method, path, op] of operations()) {
       const media = op.requestBody?.content?.['application/json'];
       if (!media) continue;
-      expect(media.example, `${method} ${path} has an example body`).toBeDefined();
+      if (mustHaveExamples(path))
+        expect(media.example, `${method} ${path} has an example body`).toBeDefined();
+      if (media.example === undefined) continue;
+      validated++;
       const validate = ajv.compile(translateNullable(media.schema) as Json);
       expect(validate(media.example), `${method} ${path}: ${ajv.errorsText(validate.errors)}`).toBe(true);
     }
+    expect(validated).toBeGreaterThanOrEqual(8);
   });
 
   it('makes a payment from the defaults and examples alone, with the dev credentials ("Try it out")', async () => {
