@@ -261,8 +261,9 @@ describe('strict mode: every lint notice is a 400 in the API shape, and nothing 
 
   it('a path spelling, a float, bearer: 400; OM and Userinfo answer in their shapes', async () => {
     expect(await strict.token()).toBeTruthy(); // POST /accesstoken/get as the spec spells it
-    const path = await strict.call('GET', '/Webhooks/v1/webhooks');
+    const path = await strict.call<any>('GET', '/Webhooks/v1/webhooks');
     expect(path.status).toBe(400);
+    expect(path.body.extraDetails[0].name).toBe('path');
     const bearer = await strict.call('GET', '/webhooks/v1/webhooks', {
       headers: { ...(await strict.headers()), Authorization: `bearer ${await strict.token()}` },
     });
