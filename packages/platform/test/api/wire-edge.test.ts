@@ -530,3 +530,33 @@ describe('answerClientError, given what the parser saw', () => {
     expect(socket.destroyedBy).toBe(true);
   });
 });
+
+describe('the x-betal-lint header stays small', () => {
+  it('a receipt of 60 lines of PHP floats: 201, at most 20 header values, the last counting the rest', async () => {
+    const reference = ref('many');
+    const line = (i: number) => ({
+      name: `Item ${i}`,
+      id: String(i),
+      totalAmount: 1000,
+      totalAmountExcludingTax: 800,
+      totalTaxAmount: 200,
+      taxRate: 2500,
+    });
+    const body = webRedirect(reference, 60_000, {
+      receipt: { orderLines: Array.from({ length: 60 }, (_, i) => line(i)), bottomLine: { currency: 'NOK' } },
+    });
+    const raw = JSON.stringify(body).replace(
+      /"(totalAmount|totalAmountExcludingTax|totalTaxAmount|taxRate)":(\d+)/g,
+      '"$1":$2.0',
+    );
+    const res = await api.call('POST', '/epayment/v1/payments', {
+      raw,
+      headers: await api.headers(DEV, { 'Idempotency-Key': `k-${reference}` }),
+    });
+    expect(res.status).toBe(201);
+    const values = lint(res).split(', ');
+    expect(values.length).toBeLessThanOrEqual(20);
+    expect(lint(res).length).toBeLessThan(5000);
+    expect(values[values.length - 1]).toMatch(/and \d+ more lint notice/);
+  });
+});
