@@ -15,7 +15,7 @@ import { SqliteWebhookStore } from './delivery/sqlite-store.js';
 import { orderManagementRoutes } from './api/order-management.js';
 import { userinfoRoutes } from './api/userinfo.js';
 import { apiOfPath, sendApiError } from './api/http/apis.js';
-import { LINT_HEADER } from './api/http/context.js';
+import { LINT_HEADER, lintHeaderValues } from './api/http/context.js';
 import { absoluteFormPath, answerClientError, pathSpellingNotice, strictNotices } from './api/http/wire.js';
 import { registerErrorHandling } from './api/http/errors.js';
 import { customerRoutes } from './customer/routes.js';
@@ -228,10 +228,7 @@ export async function createPlatform(
   });
   app.addHook('onSend', (request, reply, payload, done) => {
     if (request.lintNotices.length > 0) {
-      reply.header(
-        LINT_HEADER,
-        request.lintNotices.map((n) => n.replace(/[^\x20-\x7e]/g, '?')),
-      );
+      reply.header(LINT_HEADER, lintHeaderValues(request.lintNotices));
       request.log.warn(
         { lint: request.lintNotices, url: request.url },
         'accepted a deviation from the Vipps MobilePay spec',

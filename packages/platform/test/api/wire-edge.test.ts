@@ -261,8 +261,9 @@ describe('strict mode: every lint notice is a 400 in the API shape, and nothing 
 
   it('a path spelling, a float, bearer: 400; OM and Userinfo answer in their shapes', async () => {
     expect(await strict.token()).toBeTruthy(); // POST /accesstoken/get as the spec spells it
-    const path = await strict.call('GET', '/Webhooks/v1/webhooks');
+    const path = await strict.call<any>('GET', '/Webhooks/v1/webhooks');
     expect(path.status).toBe(400);
+    expect(path.body.extraDetails[0].name).toBe('path');
     const bearer = await strict.call('GET', '/webhooks/v1/webhooks', {
       headers: { ...(await strict.headers()), Authorization: `bearer ${await strict.token()}` },
     });
@@ -527,5 +528,35 @@ describe('answerClientError, given what the parser saw', () => {
     answerClientError(Object.assign(new Error('reset'), { code: 'ECONNRESET' }), socket, () => 'trace');
     expect(socket.written).toBe('');
     expect(socket.destroyedBy).toBe(true);
+  });
+});
+
+describe('the x-betal-lint header stays small', () => {
+  it('a receipt of 60 lines of PHP floats: 201, at most 20 header values, the last counting the rest', async () => {
+    const reference = ref('many');
+    const line = (i: number) => ({
+      name: `Item ${i}`,
+      id: String(i),
+      totalAmount: 1000,
+      totalAmountExcludingTax: 800,
+      totalTaxAmount: 200,
+      taxRate: 2500,
+    });
+    const body = webRedirect(reference, 60_000, {
+      receipt: { orderLines: Array.from({ length: 60 }, (_, i) => line(i)), bottomLine: { currency: 'NOK' } },
+    });
+    const raw = JSON.stringify(body).replace(
+      /"(totalAmount|totalAmountExcludingTax|totalTaxAmount|taxRate)":(\d+)/g,
+      '"$1":$2.0',
+    );
+    const res = await api.call('POST', '/epayment/v1/payments', {
+      raw,
+      headers: await api.headers(DEV, { 'Idempotency-Key': `k-${reference}` }),
+    });
+    expect(res.status).toBe(201);
+    const values = lint(res).split(', ');
+    expect(values.length).toBeLessThanOrEqual(20);
+    expect(lint(res).length).toBeLessThan(5000);
+    expect(values[values.length - 1]).toMatch(/and \d+ more lint notice/);
   });
 });

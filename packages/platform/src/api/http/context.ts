@@ -17,6 +17,30 @@ declare module 'fastify' {
 /** Name of the response header that carries lint notices (one header value per notice). */
 export const LINT_HEADER = 'x-betal-lint';
 
+/** At most this many notices, and this many bytes of them, go into the `x-betal-lint` header. */
+export const LINT_HEADER_MAX = { notices: 20, bytes: 4096 } as const;
+
+/**
+ * The `x-betal-lint` values for a request's notices: printable ASCII, at most {@link LINT_HEADER_MAX} of them, the
+ * last saying how many more there were. A WooCommerce receipt of many lines sends floats in every amount; a
+ * response head past a client's limit (16 KiB in node) would fail the call, so the header stays small and the log
+ * keeps every notice.
+ */
+export function lintHeaderValues(notices: readonly string[]): string[] {
+  const values: string[] = [];
+  let bytes = 0;
+  for (const notice of notices) {
+    const value = notice.replace(/[^\x20-\x7e]/g, '?').slice(0, 500);
+    if (values.length === LINT_HEADER_MAX.notices - 1 && notices.length > LINT_HEADER_MAX.notices) break;
+    if (bytes + value.length > LINT_HEADER_MAX.bytes) break;
+    values.push(value);
+    bytes += value.length;
+  }
+  const left = notices.length - values.length;
+  if (left > 0) values.push(`... and ${left} more lint notice(s); the platform's log lists every one.`);
+  return values;
+}
+
 /** The `instance` of a Problem: the path as the API's own server sees it (without the API's base segment). */
 export function instanceOf(request: FastifyRequest): string {
   return problemInstance(request.url.split('?')[0] ?? request.url);

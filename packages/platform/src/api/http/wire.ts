@@ -23,8 +23,9 @@ export class StrictLintError extends Error {
 export function fieldOfNotice(notice: string): string {
   const head = /^([A-Za-z][\w-]*(?:\[\d+\])*(?:\.[A-Za-z_][\w-]*(?:\[\d+\])*)*)(?=[\s:'])/.exec(notice);
   const word = head?.[1];
+  if (word === 'Path') return 'path';
   // Sentences that start with an ordinary word are about the request as a whole.
-  return !word || /^(Path|Rate|The|A|An)$/.test(word) ? '$' : word;
+  return !word || /^(Rate|The|A|An)$/.test(word) ? '$' : word;
 }
 
 /**
