@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { outputOptions } from '../src/output.js';
 import { accessToken, createPayment, startCli, type RunningCli } from './support.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -94,5 +96,75 @@ describe.skipIf(!built)('betal --json', () => {
         cwd: dir,
       }),
     ).rejects.toThrow(/exited with 2[\s\S]*--log-format must be json or pretty, not xml/);
+  });
+
+  it('dev --log-format pretty: one readable line per log event, and a banner with the dev credentials', async () => {
+    const child = spawn(
+      process.execPath,
+      [
+        cli,
+        'dev',
+        '--port',
+        '0',
+        '--merchant-port',
+        '0',
+        '--db',
+        ':memory:',
+        '--merchant-db',
+        ':memory:',
+        '--log-format',
+        'pretty',
+      ],
+      {
+        cwd: dir,
+        env: { ...process.env, LOG_LEVEL: 'info', HOST: '127.0.0.1', MERCHANT_RECONCILE_SECONDS: '0' },
+      },
+    );
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no banner in 20 s:\n${out}`)), 20_000);
+        const check = () => {
+          if (!out.includes('Test users (pick one')) return;
+          clearTimeout(timer);
+          resolve();
+        };
+        child.stdout.on('data', check);
+      });
+      const lines = out.split('\n');
+      const listening = lines.filter((l) =>
+        /^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: \[(platform|merchant)\] Server listening at http:\/\/127\.0\.0\.1:\d+$/.test(
+          l,
+        ),
+      );
+      expect(listening, out).toHaveLength(2);
+      // The webhook registration logs an object: on one line with its message, not on the lines after.
+      expect(
+        lines.some((l) =>
+          /\[merchant\] registered the webhook .*"url":"http:\/\/127\.0\.0\.1:\d+\/webhooks\/vipps"/.test(l),
+        ),
+        out,
+      ).toBe(true);
+      expect(
+        lines.some((l) => l.trimStart().startsWith('{"level"')),
+        out,
+      ).toBe(false);
+      expect(out).toContain(
+        'client_id dev-client-id  client_secret dev-client-secret  Ocp-Apim-Subscription-Key dev-subscription-key',
+      );
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+    }
+  });
+
+  it('defaults to pretty on a terminal and to JSON elsewhere', () => {
+    expect(outputOptions({}, true)).toEqual({ logFormat: 'pretty', json: false });
+    expect(outputOptions({}, false)).toEqual({ logFormat: 'json', json: false });
+    expect(outputOptions({ logFormat: 'json', json: true }, true)).toEqual({ logFormat: 'json', json: true });
+    expect(outputOptions({ logFormat: 'xml' }, true)).toBe('--log-format must be json or pretty, not xml');
   });
 });

@@ -23,7 +23,26 @@ import { accessToken, createPayment, startCli, type RunningCli } from './support
  * reach it.
  */
 
-const run = promisify(execFile);
+const exec = promisify(execFile);
+
+/**
+ * The environment of a user's shell: without the npm_* variables that `npm test` passes down (npm_config_local_prefix
+ * would point the child npm at this repository), so that npm behaves as it would in an empty folder.
+ */
+function userEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k) && k !== 'INIT_CWD'),
+  );
+}
+
+/** Runs a command with the user's environment (see {@link userEnv}). */
+function run(
+  command: string,
+  args: string[],
+  options: { cwd?: string; timeout?: number; maxBuffer?: number } = {},
+) {
+  return exec(command, args, { ...options, env: userEnv() });
+}
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const WORKSPACES = ['contract', 'platform', 'client', 'merchant', 'cli'];
 const built = WORKSPACES.every((p) =>
@@ -120,6 +139,7 @@ describe.skipIf(skipReason !== '')('the packed packages, installed outside the w
       cli = await startCli('npx', ['betal', 'start', '--port', '0', '--db', ':memory:', '--json'], {
         cwd: app,
         env: { HOST: '127.0.0.1' },
+        baseEnv: userEnv(),
         group: true,
         timeoutMs: 60_000,
       });
@@ -161,6 +181,7 @@ describe.skipIf(skipReason !== '')('the packed packages, installed outside the w
         {
           cwd: app,
           env: { HOST: '127.0.0.1', MERCHANT_RECONCILE_SECONDS: '0' },
+          baseEnv: userEnv(),
           group: true,
           timeoutMs: 60_000,
         },

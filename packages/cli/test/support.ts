@@ -35,6 +35,8 @@ export function startCli(
   options: {
     cwd: string;
     env?: NodeJS.ProcessEnv;
+    /** The environment that `env` is added to; default process.env. */
+    baseEnv?: NodeJS.ProcessEnv;
     timeoutMs?: number;
     /** Run in its own process group and stop the whole group (for `npx`, which runs the CLI as a child). */
     group?: boolean;
@@ -42,7 +44,7 @@ export function startCli(
 ): Promise<RunningCli> {
   const child = spawn(command, args, {
     cwd: options.cwd,
-    env: { ...process.env, ...options.env },
+    env: { ...(options.baseEnv ?? process.env), ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: options.group === true,
   });
