@@ -1,12 +1,13 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { PlatformConfig } from '../config.js';
 import { problem } from '../problem.js';
 import type { PlatformStore } from '../store/store.js';
 import { sendProblem } from './http/context.js';
+import { ADMIN_COOKIE, carriesAdminToken, sameSecret } from './http/credentials.js';
 
-/** The cookie that carries the admin token in a browser, once `?admin_token=` has been given. */
-export const ADMIN_COOKIE = 'betal_admin';
+export { ADMIN_COOKIE };
+
 /** The query parameter a person adds once to a dashboard URL to sign in with the admin token. */
 export const ADMIN_QUERY = 'admin_token';
 const SETTING = 'admin_token';
@@ -20,46 +21,13 @@ export function isAdminPath(path: string): boolean {
   return /^\/betal\/(dashboard|webhooks|deliveries|users)(\/|$)/.test(path);
 }
 
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value, 'utf8').digest();
-}
-
-function sameToken(given: string, expected: string): boolean {
-  return timingSafeEqual(digest(given), digest(expected));
-}
-
-function cookieValue(request: FastifyRequest, name: string): string | undefined {
-  const header = request.headers.cookie;
-  if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) {
-      try {
-        return decodeURIComponent(part.slice(eq + 1).trim());
-      } catch {
-        return undefined;
-      }
-    }
-  }
-  return undefined;
-}
-
-function bearerOf(request: FastifyRequest): string | undefined {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
-  return match?.[1];
-}
-
 /**
  * True when the request may use the admin endpoints: always in dev mode; otherwise when it carries the admin token
  * (`config.adminToken`) as `Authorization: Bearer <token>` or in the `betal_admin` cookie. Compared in constant
  * time. False outside dev mode when no admin token is configured.
  */
 export function isAdminRequest(request: FastifyRequest, config: PlatformConfig): boolean {
-  if (config.devMode) return true;
-  const expected = config.adminToken;
-  if (!expected) return false;
-  const given = bearerOf(request) ?? cookieValue(request, ADMIN_COOKIE);
-  return given !== undefined && sameToken(given, expected);
+  return config.devMode || carriesAdminToken(request, config.adminToken);
 }
 
 /**
@@ -119,7 +87,7 @@ export function registerAdminGuard(app: FastifyInstance, config: PlatformConfig)
     const params = new URLSearchParams(query);
     const offered = params.get(ADMIN_QUERY);
     if (offered !== null && request.method === 'GET' && config.adminToken) {
-      if (!sameToken(offered, config.adminToken)) return refuse(request, reply);
+      if (!sameSecret(offered, config.adminToken)) return refuse(request, reply);
       params.delete(ADMIN_QUERY);
       const rest = params.toString();
       return reply

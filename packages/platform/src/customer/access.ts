@@ -1,5 +1,6 @@
-import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { randomBytes, scryptSync } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
+import { bearerToken, carriesAdminToken, cookieValue, sameSecret } from '../api/http/credentials.js';
 import type { Clock } from '../clock.js';
 import { DEV_TEST_USERS } from '../dev/seed.js';
 import type { TestUser } from '../domain/test-user.js';
@@ -32,8 +33,6 @@ export const SIGN_IN_LOCK_MS = 5 * 60 * 1000;
 const MAX_ENTRIES = 10_000;
 /** The session cookie's name. */
 export const SESSION_COOKIE = 'betal_session';
-/** The cookie in which the admin guard of /betal keeps the admin token in a browser. */
-const ADMIN_COOKIE = 'betal_admin';
 
 const PIN_KEY = (phoneNumber: string) => `customer_pin:${phoneNumber}`;
 const DEV_PHONES = new Set(DEV_TEST_USERS.map((u) => u.phoneNumber));
@@ -61,12 +60,6 @@ export interface CustomerAccessOptions {
   adminToken?: string;
 }
 
-function equal(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
 function hashPin(pin: string, salt: Buffer = randomBytes(16)): string {
   return `scrypt$${salt.toString('base64url')}$${scryptSync(pin, salt, 32).toString('base64url')}`;
 }
@@ -74,7 +67,7 @@ function hashPin(pin: string, salt: Buffer = randomBytes(16)): string {
 function pinMatches(pin: string, stored: string): boolean {
   const [kind, salt, hash] = stored.split('$');
   if (kind !== 'scrypt' || !salt || !hash) return false;
-  return equal(hashPin(pin, Buffer.from(salt, 'base64url')), stored);
+  return sameSecret(hashPin(pin, Buffer.from(salt, 'base64url')), stored);
 }
 
 /** Sessions, PINs and the admin token of the customer's side; see the module's comment. */
@@ -94,12 +87,7 @@ export class CustomerAccess {
    * `betal_admin` cookie that the admin guard of /betal sets). Always false when no admin token is configured.
    */
   isAdmin(request: FastifyRequest): boolean {
-    const token = this.options.adminToken;
-    if (!token) return false;
-    const header = request.headers['x-betal-admin-token'] ?? this.cookie(request, ADMIN_COOKIE);
-    if (typeof header === 'string' && equal(header, token)) return true;
-    const bearer = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1]?.trim();
-    return bearer !== undefined && equal(bearer, token);
+    return carriesAdminToken(request, this.options.adminToken);
   }
 
   /**
@@ -141,7 +129,7 @@ export class CustomerAccess {
     const stored = await this.options.store.getSetting(PIN_KEY(phoneNumber));
     if (stored) return pinMatches(pin, stored);
     // A dev test user without a PIN of their own has the known dev PIN.
-    return stored === undefined && DEV_PHONES.has(phoneNumber) && equal(pin, DEV_PIN);
+    return stored === undefined && DEV_PHONES.has(phoneNumber) && sameSecret(pin, DEV_PIN);
   }
 
   /**
@@ -210,23 +198,8 @@ export class CustomerAccess {
     if (token) this.sessions.delete(token);
   }
 
-  private cookie(request: FastifyRequest, name: string): string | undefined {
-    for (const part of (request.headers.cookie ?? '').split(';')) {
-      const at = part.indexOf('=');
-      if (at > 0 && part.slice(0, at).trim() === name) {
-        try {
-          return decodeURIComponent(part.slice(at + 1).trim());
-        } catch {
-          return undefined;
-        }
-      }
-    }
-    return undefined;
-  }
-
   private tokenOf(request: FastifyRequest): string | undefined {
-    const bearer = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1]?.trim();
-    return bearer || this.cookie(request, SESSION_COOKIE);
+    return bearerToken(request) ?? cookieValue(request, SESSION_COOKIE);
   }
 
   /** The phone number the request's session is signed in as, if it has a live session. */

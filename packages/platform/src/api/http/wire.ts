@@ -176,9 +176,11 @@ export function answerClientError(
     if (socket.writable) socket.end(`${head}\r\n\r\n${body}`);
     else socket.destroy();
   };
-  // A pipelined request before the bad one may still be answering: let its response go out first.
+  // A pipelined request before the bad one may still be answering: let its response go out first. A request that
+  // timed out is itself the one in flight (its handler still waits for the body), so it is answered at once.
   const pending = (socket as Socket & { _httpMessage?: { writableFinished: boolean; once: Socket['once'] } })
     ._httpMessage;
-  if (pending && !pending.writableFinished) pending.once('finish', send);
+  const timedOut = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' || error.code === 'ERR_HTTP_HEADERS_TIMEOUT';
+  if (pending && !pending.writableFinished && !timedOut) pending.once('finish', send);
   else send();
 }
