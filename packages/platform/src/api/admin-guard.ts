@@ -2,7 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { PlatformConfig } from '../config.js';
 import { problem } from '../problem.js';
-import type { PlatformStore } from '../store/store.js';
+import type { PlatformStore } from '../storage/ports.js';
 import { sendProblem } from './http/context.js';
 
 /** The cookie that carries the admin token in a browser, once `?admin_token=` has been given. */

@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Clock } from '../clock.js';
 import { DEV_TEST_USERS } from '../dev/seed.js';
 import type { TestUser } from '../domain/test-user.js';
-import type { PlatformStore } from '../store/store.js';
+import type { PlatformStore } from '../storage/ports.js';
 
 /**
  * Who may act on the customer's side (issue #10, the customer part).

@@ -1,6 +1,5 @@
 import type { Currency, MerchantLegalLinks, PaymentState, Receipt, UserFlow } from '@betal/contract';
 import type { Clock } from '../clock.js';
-import type { CustomerInbox } from '../customer/inbox.js';
 import type { OrderDetails, OrderDetailsSource } from '../customer/order-details.js';
 import {
   changeTestUser,
@@ -29,7 +28,7 @@ import type { Brand, Market } from '../domain/sales-unit.js';
 import type { TestUser } from '../domain/test-user.js';
 import type { IdSource } from '../ids.js';
 import { problem, problemOf, type ProblemTemplate } from '../problem.js';
-import type { PlatformStore } from '../store/store.js';
+import type { CustomerInboxPort, PlatformStore } from '../storage/ports.js';
 import type { SalesUnitDirectory } from './directory.js';
 import type { PaymentService } from './payments.js';
 
@@ -131,7 +130,7 @@ export interface CustomerServiceDeps {
   ids: IdSource;
   payments: PaymentService;
   directory: SalesUnitDirectory;
-  inbox: CustomerInbox;
+  inbox: CustomerInboxPort;
   orderDetails: OrderDetailsSource;
 }
 
@@ -149,15 +148,19 @@ const LIST_LIMIT = 200;
 export class CustomerService {
   private readonly listeners = new Set<(payment: Payment) => void>();
   private readonly unsubscribe: () => void;
+  /** The inbox writes of the commits so far; rejected (for every later read) if one failed. */
+  private inboxWrites: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: CustomerServiceDeps) {
     this.unsubscribe = deps.store.onCommit(({ payment }) => {
       const now = deps.clock.now();
       const holder = holderOf(payment);
-      if (holder) deps.inbox.add(holder, payment.msn, payment.reference, now);
-      if (payment.authorizedBy && payment.authorizedBy !== holder) {
-        deps.inbox.add(payment.authorizedBy, payment.msn, payment.reference, now);
-      }
+      const users = [holder, payment.authorizedBy !== holder ? payment.authorizedBy : undefined];
+      const adds = users.flatMap((user) =>
+        user ? [deps.inbox.add(user, payment.msn, payment.reference, now)] : [],
+      );
+      // Reads of the inbox wait for these writes, so a listing after a commit includes it.
+      if (adds.length > 0) this.inboxWrites = Promise.all([this.inboxWrites, ...adds]).then(() => undefined);
       for (const listener of this.listeners) {
         try {
           listener(payment);
@@ -175,7 +178,8 @@ export class CustomerService {
   }
 
   /** Whether a payment ever reached the app of `phoneNumber` (for filtering a user's live updates). */
-  reached(phoneNumber: string, payment: Payment): boolean {
+  async reached(phoneNumber: string, payment: Payment): Promise<boolean> {
+    await this.inboxWrites;
     return this.deps.inbox.has(phoneNumber, payment.msn, payment.reference);
   }
 
@@ -411,7 +415,8 @@ export class CustomerService {
   async requests(phoneNumber: string): Promise<RequestLists> {
     const user = await this.user(phoneNumber);
     const lists: RequestLists = { requests: [], activities: [], history: [] };
-    for (const entry of this.deps.inbox.list(phoneNumber, LIST_LIMIT)) {
+    await this.inboxWrites;
+    for (const entry of await this.deps.inbox.list(phoneNumber, LIST_LIMIT)) {
       const payment = await this.deps.payments.current(entry.msn, entry.reference);
       if (!payment || (holderOf(payment) !== phoneNumber && payment.authorizedBy !== phoneNumber)) continue;
       const view = await this.view(payment, user);
