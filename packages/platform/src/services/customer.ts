@@ -148,19 +148,17 @@ const LIST_LIMIT = 200;
 export class CustomerService {
   private readonly listeners = new Set<(payment: Payment) => void>();
   private readonly unsubscribe: () => void;
-  /** The inbox writes of the commits so far; rejected (for every later read) if one failed. */
-  private inboxWrites: Promise<void> = Promise.resolve();
+  /** Inbox writes of committed changes still under way: reads of the inbox wait for them. */
+  private readonly inboxWrites = new Set<Promise<unknown>>();
+  /** An inbox write that failed, not yet reported: the next read of the inbox rejects with it. */
+  private inboxFailure: unknown;
 
   constructor(private readonly deps: CustomerServiceDeps) {
     this.unsubscribe = deps.store.onCommit(({ payment }) => {
       const now = deps.clock.now();
-      const holder = holderOf(payment);
-      const users = [holder, payment.authorizedBy !== holder ? payment.authorizedBy : undefined];
-      const adds = users.flatMap((user) =>
-        user ? [deps.inbox.add(user, payment.msn, payment.reference, now)] : [],
-      );
-      // Reads of the inbox wait for these writes, so a listing after a commit includes it.
-      if (adds.length > 0) this.inboxWrites = Promise.all([this.inboxWrites, ...adds]).then(() => undefined);
+      for (const user of new Set([holderOf(payment), payment.authorizedBy])) {
+        if (user) this.noteInInbox(user, payment, now);
+      }
       for (const listener of this.listeners) {
         try {
           listener(payment);
@@ -179,8 +177,33 @@ export class CustomerService {
 
   /** Whether a payment ever reached the app of `phoneNumber` (for filtering a user's live updates). */
   async reached(phoneNumber: string, payment: Payment): Promise<boolean> {
-    await this.inboxWrites;
+    await this.inboxSettled();
     return this.deps.inbox.has(phoneNumber, payment.msn, payment.reference);
+  }
+
+  /** Notes in the user's inbox that the payment reached their app, tracking the write until it settles. */
+  private noteInInbox(phoneNumber: string, payment: Payment, now: number): void {
+    const add = this.deps.inbox.add(phoneNumber, payment.msn, payment.reference, now);
+    this.inboxWrites.add(add);
+    add.then(
+      () => this.inboxWrites.delete(add),
+      (error: unknown) => {
+        this.inboxWrites.delete(add);
+        this.inboxFailure ??= error;
+      },
+    );
+  }
+
+  /**
+   * Waits for the inbox writes under way, so that a read after a commit sees it; rejects with a write that
+   * failed since the last read (once), rather than answering as if it had been written.
+   */
+  private async inboxSettled(): Promise<void> {
+    await Promise.allSettled(this.inboxWrites);
+    const failure = this.inboxFailure;
+    if (failure === undefined) return;
+    this.inboxFailure = undefined;
+    throw failure;
   }
 
   /** Stops listening to the store. */
@@ -415,7 +438,7 @@ export class CustomerService {
   async requests(phoneNumber: string): Promise<RequestLists> {
     const user = await this.user(phoneNumber);
     const lists: RequestLists = { requests: [], activities: [], history: [] };
-    await this.inboxWrites;
+    await this.inboxSettled();
     for (const entry of await this.deps.inbox.list(phoneNumber, LIST_LIMIT)) {
       const payment = await this.deps.payments.current(entry.msn, entry.reference);
       if (!payment || (holderOf(payment) !== phoneNumber && payment.authorizedBy !== phoneNumber)) continue;
