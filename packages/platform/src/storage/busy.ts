@@ -5,8 +5,8 @@
 export class StoreBusyError extends Error {
   readonly code = 'BETAL_STORE_BUSY';
   /**
-   * `waitedMs`: how long the write waited for the lock (real ms); `retryAfterSeconds`: what the answer's
-   * `Retry-After` says.
+   * `waitedMs`: how long the write waited for the lock (real ms); `retryAfterSeconds`: how long the caller should
+   * wait before trying again (s).
    */
   constructor(
     readonly waitedMs: number,

@@ -31,7 +31,7 @@ const MAX_RETRY_PAUSE_MS = 50;
 export interface SqliteStoreOptions {
   /**
    * How long a queued write waits for the write lock, in ms of real time, before it is refused with
-   * StoreBusyError (503 with Retry-After). Default 250.
+   * StoreBusyError (nothing written; the caller may retry). Default 250.
    */
   lockWaitMs?: number;
 }
@@ -643,7 +643,7 @@ export class SqliteStore implements Storage, SqliteConnection {
         this.lockedSince === undefined ? '' : ` for ${Math.round(performance.now() - this.lockedSince)} ms`;
       causes.push({
         name: 'store-locked',
-        detail: `Another process holds the database's write lock${since}: reads are answered, writes wait up to ${this.lockWaitMs} ms and are then refused with 503.`,
+        detail: `Another process holds the database's write lock${since}: reads are answered, writes wait up to ${this.lockWaitMs} ms and are then refused, to be retried.`,
       });
     }
     return causes;
