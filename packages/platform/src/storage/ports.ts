@@ -212,12 +212,12 @@ export interface Storage
   close(): Promise<void>;
 }
 
-/** The name the package exports (`@betal/platform`): the platform's storage. */
+/** The older name of {@link Storage}, kept for the package's users and the services that still say it. */
 export type PlatformStore = Storage;
 
 /**
- * A webhook registration (contract 4.1). Times are epoch ms on the platform clock. `fromSeq` is the last
- * payment-event `seq` that existed when it was registered: it gets only events after it.
+ * A webhook registration (contract 4.1). Times are epoch ms on the platform clock. `fromSeq` is the newest
+ * outbox position when it was registered: it gets only events after it.
  */
 export interface WebhookRegistration {
   id: string;
@@ -259,7 +259,10 @@ export interface StoredDelivery extends NewDelivery {
   finishedAt: number | null;
 }
 
-/** One HTTP attempt, for the delivery log. `at` is platform ms; `latencyMs` is real time. */
+/**
+ * One attempt to send a delivery to the merchant's endpoint, for the delivery log. `at` is platform ms;
+ * `latencyMs` is real time; `statusCode` is what the endpoint answered (null: no answer, see `error`).
+ */
 export interface AttemptRecord {
   deliveryId: number;
   at: number;
@@ -304,6 +307,7 @@ export interface WebhooksPort {
    * {@link OutboxPort.latestEventSeq} just before, so the registration gets the events committed from then on.
    */
   register(registration: WebhookRegistration, limit: (event: string) => number): Promise<RegisterOutcome>;
+  /** A registration by id, deleted ones too, of any MSN (the caller checks the MSN where it matters). */
   findRegistration(id: string): Promise<WebhookRegistration | undefined>;
   /** Live registrations of one MSN, oldest first. */
   listRegistrations(msn: string): Promise<WebhookRegistration[]>;
@@ -348,8 +352,12 @@ export interface WebhooksPort {
   /** Records attempts and their outcomes in one transaction; outcomes of deleted deliveries are ignored. */
   record(outcomes: AttemptOutcome[]): Promise<void>;
 
+  /** A delivery by id, with its attempts (any MSN: the delivery log is the platform's own). */
   findDelivery(id: number): Promise<DeliveryWithAttempts | undefined>;
-  /** A registration's deliveries, newest first, with their attempts; `status` filters. */
+  /**
+   * A registration's deliveries, newest first (by outbox position), with their attempts, at most `limit`;
+   * `status` filters; `before` (a delivery id) pages on from that delivery (from the newest when unknown).
+   */
   listDeliveries(
     registrationId: string,
     options: { limit: number; before?: number; status?: DeliveryStatus },
@@ -412,6 +420,7 @@ export interface OrderManagementPort {
   /** Stores a new image; false (and nothing written) when the MSN already has one with this id. */
   insertImage(image: StoredImage): Promise<boolean>;
   findImage(msn: string, imageId: string): Promise<StoredImage | undefined>;
+  /** Whether the MSN has an image with this id (without reading its bytes). */
   imageExists(msn: string, imageId: string): Promise<boolean>;
 
   /**
@@ -429,12 +438,14 @@ export interface OrderManagementPort {
   ): Promise<CategoryRecord | undefined>;
   /** Every category of an order id (any payment type), oldest first. */
   listCategories(msn: string, orderId: string): Promise<CategoryRecord[]>;
+  /** A category of the MSN by its id. */
   findCategory(msn: string, categoryId: string): Promise<CategoryRecord | undefined>;
   /** Deletes one category; false when the MSN has none with this id. */
   deleteCategory(msn: string, categoryId: string): Promise<boolean>;
 
   /** Stores the order's receipt; false (and nothing written) when the order already has one. */
   insertReceipt(record: ReceiptRecord): Promise<boolean>;
+  /** The order's receipt, if one was stored for this MSN, payment type and order id. */
   findReceipt(msn: string, paymentType: OmPaymentType, orderId: string): Promise<ReceiptRecord | undefined>;
 }
 

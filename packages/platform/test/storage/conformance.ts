@@ -282,11 +282,12 @@ export function describeStorageConformance(name: string, open: () => Promise<Sto
         ]);
         off();
         expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
-        expect(commits).toEqual(['a:CREATED', 'c:CREATED']);
+        expect([...commits].sort()).toEqual(['a:CREATED', 'c:CREATED']);
         expect(await storage.findPayment(MSN, 'b')).toBeUndefined();
         expect((await storage.listEvents(MSN, 'c')).map((e) => e.name)).toEqual(['CREATED']);
+        // Removed listeners hear no more.
         await storage.execute(create(payment(MSN, 'd')));
-        expect(commits).toEqual(['a:CREATED', 'c:CREATED']);
+        expect(commits).toHaveLength(2);
       });
 
       it('tells listeners of a commit before execute resolves', async () => {
@@ -300,30 +301,36 @@ export function describeStorageConformance(name: string, open: () => Promise<Sto
     describe('outbox', () => {
       it('makes events visible in commit order, each payment in its own order, at increasing positions', async () => {
         expect(await storage.latestEventSeq()).toBe(0);
+        // The order in which changes committed, as the listeners saw it (in commit order, by the port's contract).
+        const committed: string[] = [];
+        storage.onCommit(({ payment: p, events }) =>
+          committed.push(...events.map((e) => `${p.msn}/${p.reference}:${e.name}`)),
+        );
         await Promise.all([
           storage.execute(create(payment(MSN, 'a'))),
           storage.execute(create(payment(OTHER, 'b'))),
-          storage.execute(authorize(MSN, 'a')),
+          storage.execute(create(payment(MSN, 'c'))),
         ]);
-        await storage.execute(authorize(OTHER, 'b'));
+        await Promise.all([storage.execute(authorize(MSN, 'a')), storage.execute(authorize(OTHER, 'b'))]);
         const events = await storage.eventsAfter(0, 100);
-        expect(events.map((e) => `${e.msn}/${e.reference}:${e.name}`)).toEqual([
-          `${MSN}/a:CREATED`,
-          `${OTHER}/b:CREATED`,
-          `${MSN}/a:AUTHORIZED`,
-          `${OTHER}/b:AUTHORIZED`,
-        ]);
+        expect(events.map((e) => `${e.msn}/${e.reference}:${e.name}`)).toEqual(committed);
+        expect(committed).toHaveLength(5);
         const seqs = events.map((e) => e.seq);
         expect([...seqs].sort((x, y) => x - y)).toEqual(seqs);
         expect(new Set(seqs).size).toBe(seqs.length);
-        expect(await storage.latestEventSeq()).toBe(seqs[3]);
-        expect(events[0]).toMatchObject({
+        expect(await storage.latestEventSeq()).toBe(seqs[4]);
+        const a = await storage.listEvents(MSN, 'a');
+        expect(a.map((e) => e.name)).toEqual(['CREATED', 'AUTHORIZED']);
+        expect(a[0]!.seq).toBeLessThan(a[1]!.seq);
+        expect(a[0]).toMatchObject({
+          msn: MSN,
+          reference: 'a',
           currency: 'NOK',
           amount: 10_000,
           success: true,
           pspReference: 'psp-CREATED',
         });
-        expect(await storage.listEvents(MSN, 'a')).toEqual([events[0], events[2]]);
+        expect(events.filter((e) => e.msn === MSN && e.reference === 'a')).toEqual(a);
       });
 
       it('pages with a limit, from any position', async () => {
