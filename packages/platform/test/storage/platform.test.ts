@@ -39,9 +39,23 @@ const config = (database: string): PlatformConfig => ({
 
 describe('the platform on the storage ports', () => {
   let api: Api;
+  /** When set, the inbox's next write rejects with it (as a write of another store might fail). */
+  let failNextInboxWrite: Error | undefined;
   beforeAll(async () => {
     const clock = new PlatformClock({ frozenAt: T0 });
-    const store = forwarding(await openStorage({ database: ':memory:' }));
+    const inner = await openStorage({ database: ':memory:' });
+    const store: Storage = {
+      ...forwarding(inner),
+      inbox: {
+        add: (...args) => {
+          const failure = failNextInboxWrite;
+          failNextInboxWrite = undefined;
+          return failure ? Promise.reject(failure) : inner.inbox.add(...args);
+        },
+        list: (...args) => inner.inbox.list(...args),
+        has: (...args) => inner.inbox.has(...args),
+      },
+    };
     // The configured database is never opened when a storage is given.
     const platform = await createPlatform(config('postgres://unused.example/betal'), { clock, store });
     const url = await platform.listen();
@@ -56,6 +70,18 @@ describe('the platform on the storage ports', () => {
     expect((await api.events(reference)).body.map((e) => e.name)).toEqual(['CREATED', 'AUTHORIZED']);
     const ready = await fetch(`${api.url}/betal/ready`);
     expect(ready.status).toBe(200);
+  });
+
+  it("reports a failed inbox write at the app's next read instead of losing it silently", async () => {
+    const user = '4791234567';
+    const requests = () => fetch(`${api.url}/app/api/users/${user}/requests`);
+    failNextInboxWrite = new Error('the inbox write failed');
+    const pushed = { userFlow: 'PUSH_MESSAGE', customer: { phoneNumber: user } };
+    expect((await api.create(webRedirect(ref(), 10_000, pushed))).status).toBe(201);
+    expect(failNextInboxWrite).toBeUndefined();
+    expect((await requests()).status).toBe(500);
+    // Reported once; the app answers again after it.
+    expect((await requests()).status).toBe(200);
   });
 
   it('refuses to start on a PostgreSQL URL, saying it is not supported yet', async () => {
