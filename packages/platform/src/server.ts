@@ -11,7 +11,6 @@ import { dashboardRoutes } from './api/dashboard.js';
 import { epaymentRoutes } from './api/epayment.js';
 import { webhookRoutes } from './api/webhooks.js';
 import { WebhookService, type WebhookServiceOptions } from './delivery/service.js';
-import { SqliteWebhookStore } from './delivery/sqlite-store.js';
 import { orderManagementRoutes } from './api/order-management.js';
 import { userinfoRoutes } from './api/userinfo.js';
 import { apiOfPath, sendApiError } from './api/http/apis.js';
@@ -32,15 +31,15 @@ import { PaymentService } from './services/payments.js';
 import { RateLimiter } from './services/rate-limits.js';
 import { UserinfoService } from './services/userinfo.js';
 import { completeOpenApi, swaggerUiConfig } from './openapi.js';
-import { SqliteStore } from './store/sqlite.js';
-import { SqliteOrderManagementStore } from './store/sqlite-order-management.js';
-import type { PlatformStore } from './store/store.js';
+import { openStorage } from './storage/open.js';
+import type { Storage } from './storage/ports.js';
 
 /** What the composition root can be given besides the configuration: test doubles for time and ids. */
 export interface PlatformOverrides {
   clock?: PlatformClock;
   ids?: IdSource;
-  store?: PlatformStore;
+  /** The storage to use instead of opening `config.database` (it is closed with the platform). */
+  store?: Storage;
   /** Webhook delivery settings (a short HTTP timeout in tests, ...). */
   webhooks?: Partial<Omit<WebhookServiceOptions, 'devMode'>>;
   /** Where the customer's app finds order details ("See details"); default: none (customer/order-details.ts). */
@@ -54,7 +53,7 @@ export interface Platform {
   app: FastifyInstance;
   config: PlatformConfig;
   clock: PlatformClock;
-  store: PlatformStore;
+  store: Storage;
   directory: SalesUnitDirectory;
   auth: AuthService;
   payments: PaymentService;
@@ -70,7 +69,7 @@ export interface Platform {
   close(): Promise<void>;
 }
 
-async function seedDevData(store: PlatformStore, directory: SalesUnitDirectory): Promise<boolean> {
+async function seedDevData(store: Storage, directory: SalesUnitDirectory): Promise<boolean> {
   if (await store.getSetting('dev_seeded')) return false;
   for (const unit of DEV_SALES_UNITS) if (!directory.byMsn(unit.msn)) await directory.save(unit);
   for (const user of DEV_TEST_USERS)
@@ -80,15 +79,14 @@ async function seedDevData(store: PlatformStore, directory: SalesUnitDirectory):
 }
 
 /**
- * Composition root: config → store → services → HTTP. Opens the store, creates the dev data on first start in
+ * Composition root: config → storage → services → HTTP. Opens the storage (storage/open.ts), creates the dev data on first start in
  * dev mode, and wires the Access Token, ePayment and `/betal` routes and the OpenAPI document at `/docs`.
  */
 export async function createPlatform(
   givenConfig: PlatformConfig,
   overrides: PlatformOverrides = {},
 ): Promise<Platform> {
-  const store =
-    overrides.store ?? new SqliteStore(givenConfig.database, { lockWaitMs: givenConfig.storeLockWaitMs });
+  const store = overrides.store ?? (await openStorage(givenConfig));
   // Outside dev mode the admin endpoints need a token: the configured one, or one kept in the store.
   const admin = givenConfig.devMode
     ? { token: givenConfig.adminToken, generated: false }
@@ -155,9 +153,8 @@ export async function createPlatform(
     devMode: config.devMode,
     subjectKey,
   });
-  if (!(store instanceof SqliteStore)) throw new Error('Order Management needs the SQLite store (for now).');
-  const orders = new OrderManagementService(new SqliteOrderManagementStore(store), store, clock, ids);
-  const webhooks = new WebhookService(store, new SqliteWebhookStore(store), clock, {
+  const orders = new OrderManagementService(store.orderManagement, store, clock, ids);
+  const webhooks = new WebhookService(store, store.webhooks, clock, {
     log: app.log,
     allowHosts: config.allowWebhookHosts,
     ...overrides.webhooks,

@@ -6,7 +6,7 @@ import { createPlatform, type Platform } from './server.js';
 
 /** Options of {@link startPlatform}; everything has a test-friendly default. */
 export interface StartPlatformOptions {
-  /** SQLite path; default `:memory:`. */
+  /** The database (see storage/open.ts): a SQLite path or `:memory:` (the default). */
   database?: string;
   /** Freeze the clock at this time (epoch ms) for deterministic tests; default a running clock. */
   frozenAt?: number;

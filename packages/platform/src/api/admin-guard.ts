@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { PlatformConfig } from '../config.js';
 import { problem } from '../problem.js';
-import type { PlatformStore } from '../store/store.js';
+import type { PlatformStore } from '../storage/ports.js';
 import { sendProblem } from './http/context.js';
 import { ADMIN_COOKIE, carriesAdminToken, sameSecret } from './http/credentials.js';
 

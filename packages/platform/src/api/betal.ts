@@ -4,8 +4,8 @@ import type { PlatformClock } from '../clock.js';
 import { validationProblem, problem } from '../problem.js';
 import type { SalesUnitDirectory } from '../services/directory.js';
 import type { PaymentService } from '../services/payments.js';
-import type { StoreCause } from '../store/busy.js';
-import type { PlatformStore } from '../store/store.js';
+import type { StoreCause } from '../storage/busy.js';
+import type { PlatformStore } from '../storage/ports.js';
 import { sendProblem } from './http/context.js';
 import { readBody } from './http/validate.js';
 

@@ -4,7 +4,7 @@ import type { Payment } from '../domain/payment.js';
 import { brandOf } from '../domain/sales-unit.js';
 import { html, raw } from '../html.js';
 import type { SalesUnitDirectory } from '../services/directory.js';
-import type { PlatformStore } from '../store/store.js';
+import type { PlatformStore } from '../storage/ports.js';
 
 interface Deps {
   clock: PlatformClock;

@@ -4,7 +4,7 @@ import { bearerToken, carriesAdminToken, cookieValue, sameSecret } from '../api/
 import type { Clock } from '../clock.js';
 import { DEV_TEST_USERS } from '../dev/seed.js';
 import type { TestUser } from '../domain/test-user.js';
-import type { PlatformStore } from '../store/store.js';
+import type { PlatformStore } from '../storage/ports.js';
 
 /**
  * Who may act on the customer's side (issue #10, the customer part).

@@ -6,7 +6,9 @@ import type { CustomerService } from '../services/customer.js';
 
 interface Client {
   response: ServerResponse;
-  matches(payment: Payment): boolean;
+  matches(payment: Payment): boolean | Promise<boolean>;
+  /** The client's last change sent (or being decided): the next waits for it, so changes keep their order. */
+  sent: Promise<void>;
   /** The `clock` event's data, sent every heartbeat (e.g. the seconds left on the platform clock). */
   heartbeat(): Promise<unknown>;
 }
@@ -35,7 +37,7 @@ export class LiveStreams {
   open(
     request: FastifyRequest,
     reply: FastifyReply,
-    matches: (payment: Payment) => boolean,
+    matches: (payment: Payment) => boolean | Promise<boolean>,
     heartbeat: () => Promise<unknown>,
   ): void {
     reply.hijack();
@@ -48,7 +50,7 @@ export class LiveStreams {
       'x-content-type-options': 'nosniff',
     });
     response.write('retry: 2000\n\n');
-    const client: Client = { response, matches, heartbeat };
+    const client: Client = { response, matches, heartbeat, sent: Promise.resolve() };
     this.clients.add(client);
     // The current state at once: a change between the page's render and this connection is not lost.
     this.beat(client);
@@ -78,7 +80,17 @@ export class LiveStreams {
       state: payment.state,
       stage: stageOf(payment),
     };
-    for (const client of this.clients) if (client.matches(payment)) this.send(client, 'change', data);
+    for (const client of this.clients) {
+      // Each client's changes go out in commit order, whenever its `matches` answers.
+      client.sent = client.sent
+        .then(() => client.matches(payment))
+        .then(
+          (yes) => {
+            if (yes) this.send(client, 'change', data);
+          },
+          () => undefined,
+        );
+    }
   }
 
   private startTimer(): void {

@@ -11,7 +11,7 @@ import { problem, validationProblem } from '../problem.js';
 import { CustomerService, customerProblem } from '../services/customer.js';
 import type { SalesUnitDirectory } from '../services/directory.js';
 import type { PaymentService } from '../services/payments.js';
-import type { PlatformStore } from '../store/store.js';
+import type { PlatformStore } from '../storage/ports.js';
 import { AccessRefused, CustomerAccess, SESSION_COOKIE, SESSION_MS } from './access.js';
 import { APP_JS } from './assets/app-script.js';
 import { COMMON_JS } from './assets/common-script.js';
@@ -27,7 +27,6 @@ import {
   type Language,
   type LanguageSource,
 } from './i18n.js';
-import { openInbox } from './inbox.js';
 import { LiveStreams } from './live.js';
 import { NO_ORDER_DETAILS, type OrderDetailsSource } from './order-details.js';
 import { appPage, chooserPage, landingPage, notFoundPage, signInPage, userFormPage } from './pages.js';
@@ -258,14 +257,13 @@ const SignInSchema = Type.Object(
  *   (`nin` and `customerToken` only for the admin; outside dev mode changes need the admin token).
  */
 export async function customerRoutes(app: FastifyInstance, options: CustomerRoutesOptions): Promise<void> {
-  const inbox = openInbox(options.store);
   const customer = new CustomerService({
     store: options.store,
     clock: options.clock,
     ids: options.ids,
     payments: options.payments,
     directory: options.directory,
-    inbox,
+    inbox: options.store.inbox,
     orderDetails: options.orderDetails ?? NO_ORDER_DETAILS,
   });
   const access = new CustomerAccess({
@@ -329,7 +327,7 @@ export async function customerRoutes(app: FastifyInstance, options: CustomerRout
     request: FastifyRequest,
     reply: FastifyReply,
     exists: () => Promise<unknown>,
-    matches: (payment: Payment) => boolean,
+    matches: (payment: Payment) => boolean | Promise<boolean>,
     heartbeat: () => Promise<unknown>,
   ): Promise<FastifyReply> {
     try {

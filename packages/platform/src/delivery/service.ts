@@ -12,7 +12,6 @@ import type { Clock } from '../clock.js';
 import { FieldError } from '../domain/errors.js';
 import { problem, problemOf } from '../problem.js';
 import { webhookPayload } from '../services/representation.js';
-import type { PlatformStore, StoredResponse } from '../store/store.js';
 import {
   DEFAULT_TIMEOUT_MS,
   UNRESPONSIVE_DELETE_MS,
@@ -26,9 +25,11 @@ import type {
   DeliveryWithAttempts,
   NewDelivery,
   StoredDelivery,
+  PlatformStore,
+  RenderedAnswer,
   WebhookRegistration,
-  WebhookStore,
-} from './store.js';
+  WebhooksPort,
+} from '../storage/ports.js';
 
 /** Settings of the webhook service; every one has a default. */
 export interface WebhookServiceOptions {
@@ -204,7 +205,7 @@ export class WebhookService {
 
   constructor(
     private readonly store: PlatformStore,
-    private readonly hooks: WebhookStore,
+    private readonly hooks: WebhooksPort,
     private readonly clock: Clock,
     private readonly options: WebhookServiceOptions,
   ) {
@@ -236,7 +237,7 @@ export class WebhookService {
    * an internal address, see destinations.ts). Repeated events are kept once, with a lint
    * notice. The secret is random (64 bytes, base64) and shown only here. Contract 4.1.
    */
-  async register(msn: string, req: RegisterWebhookRequest, notices: string[]): Promise<StoredResponse> {
+  async register(msn: string, req: RegisterWebhookRequest, notices: string[]): Promise<RenderedAnswer> {
     try {
       const allow = (this.options.allowHosts ?? []).map((h) => h.toLowerCase());
       const url = checkWebhookUrl(req.url, this.options.devMode, notices, allow);
@@ -252,6 +253,8 @@ export class WebhookService {
       if (events.length < req.events.length) notices.push('events lists an event more than once; kept once.');
       const id = randomUUID();
       const secret = randomBytes(64).toString('base64');
+      // Events committed from now on are this registration's (the outbox position it starts after).
+      const fromSeq = await this.store.latestEventSeq();
       const outcome = await this.hooks.register(
         {
           id,
@@ -260,6 +263,7 @@ export class WebhookService {
           events,
           secret,
           createdAt: this.clock.now(),
+          fromSeq,
           failingSince: null,
           deletedAt: null,
           deletedReason: null,
@@ -281,7 +285,7 @@ export class WebhookService {
   }
 
   /** The live registrations of `msn`: 200 `{webhooks: [{id, url, events}]}`. Contract 4.1. */
-  async list(msn: string): Promise<StoredResponse> {
+  async list(msn: string): Promise<RenderedAnswer> {
     return { status: 200, body: { webhooks: (await this.hooks.listRegistrations(msn)).map(webhookView) } };
   }
 
@@ -289,7 +293,7 @@ export class WebhookService {
    * Deletes a registration of `msn`: 204; 400 when `id` is not a UUID; 404 when `msn` has no such registration.
    * Its pending deliveries are discarded; its delivery log is kept. Contract 4.1.
    */
-  async delete(msn: string, id: string): Promise<StoredResponse> {
+  async delete(msn: string, id: string): Promise<RenderedAnswer> {
     if (!UUID.test(id)) {
       const body = problemOf(new FieldError('id', `The value '${id.slice(0, 60)}' is not a valid UUID.`));
       return { status: 400, body };
@@ -354,7 +358,7 @@ export class WebhookService {
    * it was. 200 with the delivery after the attempt; 404 unknown; 409 when the registration is deleted or an
    * attempt of this delivery is in flight.
    */
-  async redeliver(id: number): Promise<StoredResponse> {
+  async redeliver(id: number): Promise<RenderedAnswer> {
     const d = await this.hooks.findDelivery(id);
     if (!d) return { status: 404, body: problem(404, `No delivery with id ${id}.`) };
     const reg = await this.hooks.findRegistration(d.registrationId);

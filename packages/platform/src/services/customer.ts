@@ -1,6 +1,5 @@
 import type { Currency, MerchantLegalLinks, PaymentState, Receipt, UserFlow } from '@betal/contract';
 import type { Clock } from '../clock.js';
-import type { CustomerInbox } from '../customer/inbox.js';
 import type { OrderDetails, OrderDetailsSource } from '../customer/order-details.js';
 import {
   changeTestUser,
@@ -29,7 +28,7 @@ import type { Brand, Market } from '../domain/sales-unit.js';
 import type { TestUser } from '../domain/test-user.js';
 import type { IdSource } from '../ids.js';
 import { problem, problemOf, type ProblemTemplate } from '../problem.js';
-import type { PlatformStore } from '../store/store.js';
+import type { CustomerInboxPort, PlatformStore } from '../storage/ports.js';
 import type { SalesUnitDirectory } from './directory.js';
 import type { PaymentService } from './payments.js';
 
@@ -131,7 +130,7 @@ export interface CustomerServiceDeps {
   ids: IdSource;
   payments: PaymentService;
   directory: SalesUnitDirectory;
-  inbox: CustomerInbox;
+  inbox: CustomerInboxPort;
   orderDetails: OrderDetailsSource;
 }
 
@@ -149,14 +148,16 @@ const LIST_LIMIT = 200;
 export class CustomerService {
   private readonly listeners = new Set<(payment: Payment) => void>();
   private readonly unsubscribe: () => void;
+  /** Inbox writes of committed changes still under way: reads of the inbox wait for them. */
+  private readonly inboxWrites = new Set<Promise<unknown>>();
+  /** An inbox write that failed, not yet reported: the next read of the inbox rejects with it. */
+  private inboxFailure: unknown;
 
   constructor(private readonly deps: CustomerServiceDeps) {
     this.unsubscribe = deps.store.onCommit(({ payment }) => {
       const now = deps.clock.now();
-      const holder = holderOf(payment);
-      if (holder) deps.inbox.add(holder, payment.msn, payment.reference, now);
-      if (payment.authorizedBy && payment.authorizedBy !== holder) {
-        deps.inbox.add(payment.authorizedBy, payment.msn, payment.reference, now);
+      for (const user of new Set([holderOf(payment), payment.authorizedBy])) {
+        if (user) this.noteInInbox(user, payment, now);
       }
       for (const listener of this.listeners) {
         try {
@@ -175,8 +176,34 @@ export class CustomerService {
   }
 
   /** Whether a payment ever reached the app of `phoneNumber` (for filtering a user's live updates). */
-  reached(phoneNumber: string, payment: Payment): boolean {
+  async reached(phoneNumber: string, payment: Payment): Promise<boolean> {
+    await this.inboxSettled();
     return this.deps.inbox.has(phoneNumber, payment.msn, payment.reference);
+  }
+
+  /** Notes in the user's inbox that the payment reached their app, tracking the write until it settles. */
+  private noteInInbox(phoneNumber: string, payment: Payment, now: number): void {
+    const add = this.deps.inbox.add(phoneNumber, payment.msn, payment.reference, now);
+    this.inboxWrites.add(add);
+    add.then(
+      () => this.inboxWrites.delete(add),
+      (error: unknown) => {
+        this.inboxWrites.delete(add);
+        this.inboxFailure ??= error;
+      },
+    );
+  }
+
+  /**
+   * Waits for the inbox writes under way, so that a read after a commit sees it; rejects with a write that
+   * failed since the last read (once), rather than answering as if it had been written.
+   */
+  private async inboxSettled(): Promise<void> {
+    await Promise.allSettled(this.inboxWrites);
+    const failure = this.inboxFailure;
+    if (failure === undefined) return;
+    this.inboxFailure = undefined;
+    throw failure;
   }
 
   /** Stops listening to the store. */
@@ -411,7 +438,8 @@ export class CustomerService {
   async requests(phoneNumber: string): Promise<RequestLists> {
     const user = await this.user(phoneNumber);
     const lists: RequestLists = { requests: [], activities: [], history: [] };
-    for (const entry of this.deps.inbox.list(phoneNumber, LIST_LIMIT)) {
+    await this.inboxSettled();
+    for (const entry of await this.deps.inbox.list(phoneNumber, LIST_LIMIT)) {
       const payment = await this.deps.payments.current(entry.msn, entry.reference);
       if (!payment || (holderOf(payment) !== phoneNumber && payment.authorizedBy !== phoneNumber)) continue;
       const view = await this.view(payment, user);

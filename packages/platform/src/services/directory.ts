@@ -1,5 +1,5 @@
 import type { SalesUnit } from '../domain/sales-unit.js';
-import type { PlatformStore } from '../store/store.js';
+import type { PlatformStore } from '../storage/ports.js';
 
 /**
  * The sales units, held in memory for the per-request look-ups (subscription key, MSN) and written through to

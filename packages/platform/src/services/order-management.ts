@@ -15,8 +15,7 @@ import {
 import type { Clock } from '../clock.js';
 import type { OrderDetailsSource } from '../customer/order-details.js';
 import type { IdSource } from '../ids.js';
-import type { CategoryRecord, OrderManagementStore, StoredImage } from '../store/sqlite-order-management.js';
-import type { PlatformStore } from '../store/store.js';
+import type { CategoryRecord, OrderManagementPort, PlatformStore, StoredImage } from '../storage/ports.js';
 
 /**
  * A refusal by an Order Management rule: HTTP `status` (400, 404 or 409), a human `detail` and the fields at
@@ -144,7 +143,7 @@ function categoryV3(record: CategoryRecord): CategoryV3 {
  */
 export class OrderManagementService {
   constructor(
-    private readonly store: OrderManagementStore,
+    private readonly store: OrderManagementPort,
     private readonly payments: PlatformStore,
     private readonly clock: Clock,
     private readonly ids: Pick<IdSource, 'uuid'>,

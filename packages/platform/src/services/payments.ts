@@ -26,12 +26,12 @@ import { captureWindowDays, type SalesUnit } from '../domain/sales-unit.js';
 import { isEligible, phoneFromPersonalQr, userDetailsOf, type TestUser } from '../domain/test-user.js';
 import type { IdSource } from '../ids.js';
 import { domainProblem, problem, problemOf } from '../problem.js';
-import type { CommandOutcome, IdempotencyRecord, PlatformStore, StoredResponse } from '../store/store.js';
+import type { CommandOutcome, IdempotencyRecord, PlatformStore, RenderedAnswer } from '../storage/ports.js';
 import { fingerprint } from './fingerprint.js';
 import { getPaymentResponse, modificationResponse, paymentEvent } from './representation.js';
 
 /** What a service call answers: an HTTP status and body, whether it is a replay, and lint notices. */
-export interface ServiceResponse extends StoredResponse {
+export interface ServiceResponse extends RenderedAnswer {
   replayed: boolean;
   notices: string[];
 }
@@ -69,7 +69,7 @@ function errorCodeOf(body: unknown): string | undefined {
   return details?.find((d) => d.name === 'ErrorCode')?.reason;
 }
 
-function notFound(reference: string): StoredResponse {
+function notFound(reference: string): RenderedAnswer {
   return {
     status: 404,
     body: problem(404, `No payment with reference '${reference}' for this merchant.`, {
@@ -241,13 +241,13 @@ export class PaymentService {
   async get(
     msn: string,
     reference: string,
-  ): Promise<StoredResponse & { body: GetPaymentResponse | unknown }> {
+  ): Promise<RenderedAnswer & { body: GetPaymentResponse | unknown }> {
     const payment = await this.current(msn, reference);
     return payment ? { status: 200, body: getPaymentResponse(payment) } : notFound(reference);
   }
 
   /** GET .../events: 200 with the event log in order, or 404 (contract 3.7). */
-  async events(msn: string, reference: string): Promise<StoredResponse & { body: PaymentEvent[] | unknown }> {
+  async events(msn: string, reference: string): Promise<RenderedAnswer & { body: PaymentEvent[] | unknown }> {
     const payment = await this.current(msn, reference);
     if (!payment) return notFound(reference);
     const events = await this.store.listEvents(msn, reference);
@@ -353,7 +353,7 @@ export class PaymentService {
    * user's `sub` set. 200 with no body, or 10010 (test amounts, wrong token), 10030 (no user), 7010 (ineligible
    * user), 10020 (not CREATED). Contract 3.10, 3.13.
    */
-  async forceApprove(unit: SalesUnit, reference: string, req: ForceApproveRequest): Promise<StoredResponse> {
+  async forceApprove(unit: SalesUnit, reference: string, req: ForceApproveRequest): Promise<RenderedAnswer> {
     const payment = await this.current(unit.msn, reference);
     if (!payment) return notFound(reference);
     if (req.token !== undefined && req.token !== payment.token) {
@@ -387,7 +387,7 @@ export class PaymentService {
   }
 
   /** The customer rejects the payment in the app or on the landing page: ABORTED (contract 3.6, 3.15). */
-  reject(msn: string, reference: string): Promise<StoredResponse> {
+  reject(msn: string, reference: string): Promise<RenderedAnswer> {
     return this.act(msn, reference, (p, now) => abort(p, now, this.ids));
   }
 
@@ -395,7 +395,7 @@ export class PaymentService {
    * The customer approves in the app: AUTHORIZED, with `sub` when a scope was asked for. The consent to the
    * payment's scopes is remembered for this user and MSN (contract 3.13).
    */
-  async approveAs(msn: string, reference: string, user: TestUser): Promise<StoredResponse> {
+  async approveAs(msn: string, reference: string, user: TestUser): Promise<RenderedAnswer> {
     let scopes: string[] | undefined;
     const response = await this.act(msn, reference, (p, now) => {
       scopes = p.details.profileScope;
@@ -424,7 +424,7 @@ export class PaymentService {
     msn: string,
     reference: string,
     apply: (p: Payment, now: number) => Transition,
-  ): Promise<StoredResponse> {
+  ): Promise<RenderedAnswer> {
     const now = this.clock.now();
     return this.store.execute({
       msn,
@@ -449,7 +449,7 @@ export class PaymentService {
     });
   }
 
-  private expireOne(msn: string, reference: string): Promise<StoredResponse> {
+  private expireOne(msn: string, reference: string): Promise<RenderedAnswer> {
     const now = this.clock.now();
     return this.store.execute({
       msn,

@@ -6,7 +6,7 @@ import {
 } from '@betal/contract';
 import type { Clock } from '../clock.js';
 import type { TestUser } from '../domain/test-user.js';
-import type { PlatformStore } from '../store/store.js';
+import type { PlatformStore } from '../storage/ports.js';
 
 /** How long after the consent the claims can be fetched, in ms: 168 hours (contract 3.13). */
 export const USERINFO_RETENTION_MS = USERINFO_RETENTION_HOURS * 3600 * 1000;

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { SalesUnit } from '../../domain/sales-unit.js';
 import type { ProblemTemplate } from '../../problem.js';
-import type { StoredResponse } from '../../store/store.js';
+import type { RenderedAnswer } from '../../storage/ports.js';
 import { problemInstance } from './apis.js';
 
 declare module 'fastify' {
@@ -62,7 +62,7 @@ export function sendProblem(
 export function sendResult(
   request: FastifyRequest,
   reply: FastifyReply,
-  response: StoredResponse,
+  response: RenderedAnswer,
 ): FastifyReply {
   if (response.status >= 400) return sendProblem(request, reply, response.body as ProblemTemplate);
   reply.code(response.status);

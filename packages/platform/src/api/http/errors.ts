@@ -1,12 +1,21 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { DomainError, FieldError } from '../../domain/errors.js';
-import { problem, problemOf } from '../../problem.js';
+import { problem, problemOf, type ProblemTemplate } from '../../problem.js';
 import { AuthError } from '../../services/auth.js';
 import { sendApiError } from './apis.js';
-import { isStoreBusy, storeBusyProblem } from '../../store/busy.js';
+import { isStoreBusy } from '../../storage/busy.js';
 import { sendProblem } from './context.js';
 import { JsonSyntaxError, JsonTooDeepError } from './json-body.js';
 import { StrictLintError } from './wire.js';
+
+/** The answer to a write refused because the store is locked: 503 Problem, retry after `retryAfterSeconds`. */
+function storeBusyProblem(): ProblemTemplate {
+  return problem(
+    503,
+    'The platform database is locked by another process; nothing was written. Retry the same request (with the same Idempotency-Key) after the Retry-After seconds.',
+    { title: 'Service Unavailable' },
+  );
+}
 
 /** The answer to a lint notice refused in strict mode: 400 naming the field, in the API's error shape. */
 export function strictRefusal(error: StrictLintError): {

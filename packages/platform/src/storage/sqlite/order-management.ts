@@ -1,86 +1,6 @@
 import type { OmCategoryType, OmPaymentType, Receipt } from '@betal/contract';
-import type { SqliteStore } from './sqlite.js';
-
-/** An uploaded image (contract 6, `POST /v1/images`): the decoded file and what its header says. */
-export interface StoredImage {
-  msn: string;
-  imageId: string;
-  mediaType: 'image/png' | 'image/jpeg';
-  /** Pixels, read from the file header. */
-  width: number;
-  height: number;
-  bytes: Buffer;
-  /** Epoch ms on the platform clock. */
-  createdAt: number;
-}
-
-/**
- * A category of an order (contract 6): what the app shows as the order's link ("See details") and image. One
- * record per v3 `POST /v3/categories`; the v2 upsert (`PUT /v2/{paymentType}/categories/{orderId}`) keeps one
- * record per order that it overwrites. The app shows the latest written record of the order.
- */
-export interface CategoryRecord {
-  /** UUID. */
-  categoryId: string;
-  msn: string;
-  paymentType: OmPaymentType;
-  orderId: string;
-  type: OmCategoryType;
-  url: string;
-  imageId?: string;
-  /** `v2` for the upserted record of an order, `v3` for an added one. */
-  source: 'v2' | 'v3';
-  /** Epoch ms on the platform clock. */
-  createdAt: number;
-  updatedAt: number;
-}
-
-/** A receipt attached through Order Management (contract 6): immutable once stored. */
-export interface ReceiptRecord {
-  /** UUID, the 201 body of `POST /v2/{paymentType}/receipts/{orderId}`. */
-  receiptId: string;
-  msn: string;
-  paymentType: OmPaymentType;
-  orderId: string;
-  receipt: Receipt;
-  /** Epoch ms on the platform clock. */
-  createdAt: number;
-}
-
-/**
- * Persistence of Order Management data, every read and write scoped by MSN: another merchant's images, orders
- * and categories do not exist for you. SQLite implements it ({@link SqliteOrderManagementStore}); PostgreSQL
- * can follow with the same contract (unique keys do the conflict checks in both).
- */
-export interface OrderManagementStore {
-  /** Stores a new image; false (and nothing written) when the MSN already has one with this id. */
-  insertImage(image: StoredImage): Promise<boolean>;
-  findImage(msn: string, imageId: string): Promise<StoredImage | undefined>;
-  imageExists(msn: string, imageId: string): Promise<boolean>;
-
-  /**
-   * The v2 upsert: overwrites the order's v2 category (keeping its id and creation time) or inserts `record`.
-   * Either way it becomes the order's latest category. Returns the record as stored.
-   */
-  upsertOrderCategory(record: CategoryRecord): Promise<CategoryRecord>;
-  /** The v3 add: inserts a new category, which becomes the order's latest. */
-  addCategory(record: CategoryRecord): Promise<void>;
-  /** The category written last for the order, if any. */
-  latestCategory(
-    msn: string,
-    paymentType: OmPaymentType,
-    orderId: string,
-  ): Promise<CategoryRecord | undefined>;
-  /** Every category of an order id (any payment type), oldest first. */
-  listCategories(msn: string, orderId: string): Promise<CategoryRecord[]>;
-  findCategory(msn: string, categoryId: string): Promise<CategoryRecord | undefined>;
-  /** Deletes one category; false when the MSN has none with this id. */
-  deleteCategory(msn: string, categoryId: string): Promise<boolean>;
-
-  /** Stores the order's receipt; false (and nothing written) when the order already has one. */
-  insertReceipt(record: ReceiptRecord): Promise<boolean>;
-  findReceipt(msn: string, paymentType: OmPaymentType, orderId: string): Promise<ReceiptRecord | undefined>;
-}
+import type { CategoryRecord, OrderManagementPort, ReceiptRecord, StoredImage } from '../ports.js';
+import type { SqliteConnection } from './store.js';
 
 /** The `order-management` module's migrations; append only. */
 const MIGRATIONS: string[] = [
@@ -194,13 +114,13 @@ function toReceipt(row: ReceiptRow): ReceiptRecord {
 const NEXT_SEQ = '(SELECT COALESCE(MAX(seq), 0) + 1 FROM om_categories)';
 
 /**
- * {@link OrderManagementStore} in the platform's SQLite file: three tables of the `order-management` migration
+ * {@link OrderManagementPort} in the platform's SQLite file: three tables of the `order-management` migration
  * module on the core store's connection. better-sqlite3 is synchronous, so each method is atomic on its own.
  */
-export class SqliteOrderManagementStore implements OrderManagementStore {
+export class SqliteOrderManagementStore implements OrderManagementPort {
   private readonly stmt;
 
-  constructor(core: SqliteStore) {
+  constructor(core: SqliteConnection) {
     core.migrate('order-management', MIGRATIONS);
     const db = core.db;
     this.stmt = {

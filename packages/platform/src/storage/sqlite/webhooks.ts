@@ -1,6 +1,6 @@
 import type { DeliveryStatus } from '@betal/contract';
 import type Database from 'better-sqlite3';
-import type { SqliteStore } from '../store/sqlite.js';
+import type { SqliteConnection } from './store.js';
 import type {
   AttemptOutcome,
   AttemptRecord,
@@ -9,8 +9,8 @@ import type {
   RegisterOutcome,
   StoredDelivery,
   WebhookRegistration,
-  WebhookStore,
-} from './store.js';
+  WebhooksPort,
+} from '../ports.js';
 
 /** The `webhooks` module's migrations; the list only grows. */
 const MIGRATIONS: string[] = [
@@ -133,19 +133,18 @@ function attemptLog(row: DeliveryRow): Array<AttemptRecord & { attempt: number }
 }
 
 /**
- * The webhook tables in the platform's SQLite file (module `webhooks`), next to `payment_events`, the outbox they
- * read. better-sqlite3 is synchronous, so every method is one transaction with nothing in between.
+ * The webhook tables in the platform's SQLite file (module `webhooks`). They read no table of the payments: the
+ * outbox position a registration starts after comes from the caller ({@link WebhooksPort.register}).
+ * better-sqlite3 is synchronous, so every method is one transaction with nothing in between.
  */
-export class SqliteWebhookStore implements WebhookStore {
+export class SqliteWebhookStore implements WebhooksPort {
   private readonly db: Database.Database;
   private readonly stmt;
 
-  constructor(store: SqliteStore) {
+  constructor(store: SqliteConnection) {
     store.migrate('webhooks', MIGRATIONS);
     const db = (this.db = store.db);
     this.stmt = {
-      // The newest event of the outbox (core's payment_events) when a registration is made.
-      lastSeq: db.prepare<[], { seq: number | null }>('SELECT MAX(seq) AS seq FROM payment_events'),
       countFor: db.prepare<[string, string], { n: number }>(
         `SELECT COUNT(*) AS n FROM webhook_registrations r, json_each(r.events) e
          WHERE r.msn = ? AND r.deleted_at IS NULL AND e.value = ?`,
@@ -251,7 +250,7 @@ export class SqliteWebhookStore implements WebhookStore {
   }
 
   async register(
-    registration: Omit<WebhookRegistration, 'fromSeq'>,
+    registration: WebhookRegistration,
     limit: (event: string) => number,
   ): Promise<RegisterOutcome> {
     return this.db
@@ -268,7 +267,7 @@ export class SqliteWebhookStore implements WebhookStore {
           events: JSON.stringify(registration.events),
           secret: registration.secret,
           created_at: registration.createdAt,
-          from_seq: this.stmt.lastSeq.get()?.seq ?? 0,
+          from_seq: registration.fromSeq,
         });
         return { ok: true };
       })

@@ -1,20 +1,23 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Payment } from '../domain/payment.js';
-import type { SalesUnit } from '../domain/sales-unit.js';
-import type { TestUser } from '../domain/test-user.js';
+import type { Payment } from '../../domain/payment.js';
+import type { SalesUnit } from '../../domain/sales-unit.js';
+import type { TestUser } from '../../domain/test-user.js';
 import type {
   CommittedChange,
   Consent,
   IdempotencyRecord,
   PaymentWrite,
   PaymentCommand,
-  PlatformStore,
+  RenderedAnswer,
+  Storage,
   StoredPaymentEvent,
-  StoredResponse,
-} from './store.js';
-import { StoreBusyError, isStoreBusy, type StoreCause } from './busy.js';
+} from '../ports.js';
+import { StoreBusyError, isStoreBusy, type StoreCause } from '../busy.js';
+import { SqliteInbox } from './inbox.js';
+import { SqliteOrderManagementStore } from './order-management.js';
+import { SqliteWebhookStore } from './webhooks.js';
 
 /**
  * How long one SQLite statement may wait for a lock, in ms. It blocks the event loop while it waits, so it is kept
@@ -28,7 +31,7 @@ const MAX_RETRY_PAUSE_MS = 50;
 export interface SqliteStoreOptions {
   /**
    * How long a queued write waits for the write lock, in ms of real time, before it is refused with
-   * StoreBusyError (503 with Retry-After). Default 250.
+   * StoreBusyError (nothing written; the caller may retry). Default 250.
    */
   lockWaitMs?: number;
 }
@@ -287,17 +290,30 @@ function quickCheck(db: Database.Database): string[] {
 }
 
 /**
- * The embedded default store: one SQLite file in WAL mode (or `:memory:`). better-sqlite3 is synchronous, so a
+ * What a feature's tables need of the SQLite file: the connection, and {@link SqliteStore.migrate} to create and
+ * upgrade them under their own module name.
+ */
+export interface SqliteConnection {
+  readonly db: Database.Database;
+  migrate(module: string, migrations: readonly string[]): void;
+}
+
+/**
+ * The embedded default storage: one SQLite file in WAL mode (or `:memory:`). better-sqlite3 is synchronous, so a
  * command's read, decision and write run in one transaction with no other code in between: SQLite's single
  * writer is the serialization DESIGN.md asks for. `synchronous = NORMAL` in WAL keeps every committed
  * transaction across a crash of the process (kill -9); only a power loss could take the last ones.
+ *
+ * The outbox contract (`OutboxPort` in ports.ts) holds because `seq` is an AUTOINCREMENT assigned inside the write
+ * transaction and SQLite has one writer: positions are handed out in commit order, and a reader sees a committed
+ * prefix. The feature ports (webhooks, Order Management, the customer inbox) keep their tables in the same file.
  */
-export class SqliteStore implements PlatformStore {
-  /**
-   * The connection, for the feature stores (webhooks, order management, ...) that keep their tables in the same
-   * file: they create them with {@link SqliteStore.migrate} under their own module name.
-   */
+export class SqliteStore implements Storage, SqliteConnection {
+  /** The connection, shared with the feature ports' tables (see {@link SqliteConnection}). */
   readonly db: Database.Database;
+  readonly webhooks: SqliteWebhookStore;
+  readonly orderManagement: SqliteOrderManagementStore;
+  readonly inbox: SqliteInbox;
   private readonly stmt;
   private readonly commitListeners = new Set<(commit: CommittedChange) => void>();
 
@@ -415,6 +431,9 @@ export class SqliteStore implements PlatformStore {
         'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
       ),
     };
+    this.orderManagement = new SqliteOrderManagementStore(this);
+    this.webhooks = new SqliteWebhookStore(this);
+    this.inbox = new SqliteInbox(this);
   }
 
   /**
@@ -444,7 +463,7 @@ export class SqliteStore implements PlatformStore {
 
   private readonly runCommand = (
     command: PaymentCommand,
-  ): { response: StoredResponse; write?: PaymentWrite } => {
+  ): { response: RenderedAnswer; write?: PaymentWrite } => {
     const { msn, reference, idempotencyKey, operation } = command;
     const idemRow =
       idempotencyKey !== undefined && operation !== undefined
@@ -501,7 +520,7 @@ export class SqliteStore implements PlatformStore {
 
   private queue: Array<{
     command: PaymentCommand;
-    resolve: (r: StoredResponse) => void;
+    resolve: (r: RenderedAnswer) => void;
     reject: (e: unknown) => void;
     /** When it was queued (performance.now(), real ms): it waits for the lock at most `lockWaitMs` from then. */
     queuedAt: number;
@@ -522,7 +541,7 @@ export class SqliteStore implements PlatformStore {
    * 50 ms; each try blocks the event loop for at most {@link BUSY_TIMEOUT_MS}), and a command still waiting after
    * `lockWaitMs` is rejected with StoreBusyError, with nothing of it written.
    */
-  execute(command: PaymentCommand): Promise<StoredResponse> {
+  execute(command: PaymentCommand): Promise<RenderedAnswer> {
     return new Promise((resolve, reject) => {
       this.queue.push({ command, resolve, reject, queuedAt: performance.now() });
       if (!this.flushScheduled) {
@@ -537,7 +556,7 @@ export class SqliteStore implements PlatformStore {
     const batch = this.queue;
     this.queue = [];
     const results: Array<
-      { ok: true; response: StoredResponse; write?: PaymentWrite } | { ok: false; error: unknown }
+      { ok: true; response: RenderedAnswer; write?: PaymentWrite } | { ok: false; error: unknown }
     > = [];
     try {
       this.db
@@ -624,7 +643,7 @@ export class SqliteStore implements PlatformStore {
         this.lockedSince === undefined ? '' : ` for ${Math.round(performance.now() - this.lockedSince)} ms`;
       causes.push({
         name: 'store-locked',
-        detail: `Another process holds the database's write lock${since}: reads are answered, writes wait up to ${this.lockWaitMs} ms and are then refused with 503.`,
+        detail: `Another process holds the database's write lock${since}: reads are answered, writes wait up to ${this.lockWaitMs} ms and are then refused, to be retried.`,
       });
     }
     return causes;

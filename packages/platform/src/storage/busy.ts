@@ -1,5 +1,3 @@
-import { problem, type ProblemTemplate } from '../problem.js';
-
 /**
  * A write that could not get the database's write lock within the configured wait (another process holds it).
  * Nothing of it was written, so the same request (same Idempotency-Key) can simply be sent again.
@@ -7,8 +5,8 @@ import { problem, type ProblemTemplate } from '../problem.js';
 export class StoreBusyError extends Error {
   readonly code = 'BETAL_STORE_BUSY';
   /**
-   * `waitedMs`: how long the write waited for the lock (real ms); `retryAfterSeconds`: what the answer's
-   * `Retry-After` says.
+   * `waitedMs`: how long the write waited for the lock (real ms); `retryAfterSeconds`: how long the caller should
+   * wait before trying again (s).
    */
   constructor(
     readonly waitedMs: number,
@@ -24,15 +22,6 @@ export function isStoreBusy(error: unknown): boolean {
   if (error instanceof StoreBusyError) return true;
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && /^SQLITE_(BUSY|LOCKED)(_|$)/.test(code);
-}
-
-/** The answer to a write refused because the store is locked: 503 Problem, retry after `retryAfterSeconds`. */
-export function storeBusyProblem(): ProblemTemplate {
-  return problem(
-    503,
-    'The platform database is locked by another process; nothing was written. Retry the same request (with the same Idempotency-Key) after the Retry-After seconds.',
-    { title: 'Service Unavailable' },
-  );
 }
 
 /** One reason readiness reports `degraded`: a short name and what it means. */
