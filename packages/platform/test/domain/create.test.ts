@@ -405,7 +405,7 @@ describe('create refusals (contract 3.2, 3.9, 3.12)', () => {
 describe('checkMerchantUrl', () => {
   it('pushes one notice per accepted http:// URL in dev mode', () => {
     const notices: string[] = [];
-    checkMerchantUrl('receiptUrl', 'http://shop.example/r', true, notices);
+    checkMerchantUrl({ field: 'receiptUrl', value: 'http://shop.example/r', allowInsecure: true, notices });
     expect(notices).toHaveLength(1);
     expect(notices[0]).toContain('receiptUrl');
   });
@@ -494,6 +494,8 @@ describe('merchantLegalLinks (October 2026)', () => {
     expect(() => createPayment(req, context({ allowInsecureUrls: true }))).toThrow(
       expect.objectContaining({ code: 4090 }),
     );
-    expect(() => checkMerchantUrl('returnUrl', 'shopapp://terms', false, [])).not.toThrow();
+    expect(() =>
+      checkMerchantUrl({ field: 'returnUrl', value: 'shopapp://terms', allowInsecure: false, notices: [] }),
+    ).not.toThrow();
   });
 });
