@@ -24,6 +24,7 @@ import { testAmountOf, type TestAmount } from './test-amounts.js';
 
 /** What can be done to a payment: by the user (authorize, abort), by the clock (expire), by the merchant. */
 export type Operation = 'authorize' | 'abort' | 'expire' | 'capture' | 'refund' | 'cancel';
+/** Every operation, once. */
 export const OPERATIONS: readonly Operation[] = [
   'authorize',
   'abort',
@@ -38,6 +39,7 @@ export const OPERATIONS: readonly Operation[] = [
  * result (test amount 201, `details.pendingAuthorization`) is PENDING.
  */
 export type Phase = PaymentState | 'PENDING';
+/** Every phase, once: the rows of {@link PAYMENT_MACHINE}. */
 export const PHASES: readonly Phase[] = [
   'CREATED',
   'PENDING',
@@ -120,8 +122,9 @@ export interface NotAsked {
 export type Outcome = Move | Refusal | NotAsked;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-/** How long after authorization a payment can be cancelled (6030) and refunded (6220), in days (contract 3.6). */
+/** How long after authorization a payment can be cancelled, in days (contract 3.6); after it 6030. */
 export const CANCEL_WINDOW_DAYS = 180;
+/** How long after authorization a payment can be refunded, in days (contract 3.6); after it 6220. */
 export const REFUND_WINDOW_DAYS = 365;
 
 function windowClosed(payment: Payment, now: number, days: number): boolean {

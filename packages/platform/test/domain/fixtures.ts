@@ -90,3 +90,13 @@ export function at(
 export function nok(value: number): { amount: { currency: Currency; value: number } } {
   return { amount: { currency: 'NOK', value } };
 }
+
+/** What `act` throws, or undefined when it returns. */
+export function thrownBy(act: () => unknown): unknown {
+  try {
+    act();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}

@@ -186,6 +186,11 @@ describe('payment state machine, model-based (contract 3.6, 3.7)', () => {
               continue;
             }
             const want = expected(p, o, amount, fullCaptureOnly);
+            const modification = {
+              amount: { currency: 'currency' in o ? o.currency : p.currency, value: amount },
+              ...at(NOW, ids),
+              idempotencyKey: 'k',
+            };
             let result: RefundResult | undefined;
             let thrown: unknown;
             try {
@@ -200,19 +205,10 @@ describe('payment state machine, model-based (contract 3.6, 3.7)', () => {
                   result = expire(p, NOW, ids);
                   break;
                 case 'capture':
-                  result = capture(p, {
-                    amount: { currency: o.currency, value: amount },
-                    ...at(NOW, ids),
-                    idempotencyKey: 'k',
-                    fullCaptureOnly,
-                  });
+                  result = capture(p, { ...modification, fullCaptureOnly });
                   break;
                 case 'refund':
-                  result = refund(p, {
-                    amount: { currency: o.currency, value: amount },
-                    ...at(NOW, ids),
-                    idempotencyKey: 'k',
-                  });
+                  result = refund(p, modification);
                   break;
                 case 'cancel':
                   result = cancel(p, { ...at(NOW, ids), cancelTransactionOnly: o.cancelTransactionOnly });

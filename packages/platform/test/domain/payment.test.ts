@@ -13,7 +13,7 @@ import {
   type Transition,
 } from '../../src/domain/payment.js';
 import { testAmountOf } from '../../src/domain/test-amounts.js';
-import { at, authorizedPayment, counterIds, createdPayment, nok, NOW } from './fixtures.js';
+import { at, authorizedPayment, counterIds, createdPayment, nok, NOW, thrownBy } from './fixtures.js';
 
 const USER = { phoneNumber: '4712345678' };
 
@@ -23,12 +23,7 @@ const USER = { phoneNumber: '4712345678' };
  */
 function expectRefused(payment: Payment, code: number, act: (p: Payment) => unknown): DomainError {
   const before = structuredClone(payment);
-  let thrown: unknown;
-  try {
-    act(payment);
-  } catch (error) {
-    thrown = error;
-  }
+  const thrown = thrownBy(() => act(payment));
   expect(thrown).toBeInstanceOf(DomainError);
   const error = thrown as DomainError;
   expect(error.code).toBe(code);
@@ -40,6 +35,13 @@ function expectRefused(payment: Payment, code: number, act: (p: Payment) => unkn
 function only(t: Transition) {
   expect(t.events).toHaveLength(1);
   return t.events[0]!;
+}
+
+/** Asserts that `t` moved the payment to `state` with `aggregate` (minor units) by one successful event. */
+function expectMoved(t: Transition, state: Payment['state'], aggregate: Payment['aggregate']): void {
+  expect(t.payment.state).toBe(state);
+  expect(t.payment.aggregate).toEqual(aggregate);
+  expect(only(t).success).toBe(true);
 }
 
 describe('authorize (contract 3.6, 3.10)', () => {
@@ -121,14 +123,8 @@ describe('abort and expire (contract 3.6, 3.11)', () => {
 describe('capture (contract 3.6)', () => {
   it('adds to captured, keeps the state, and emits one CAPTURED event of the captured amount with its key', () => {
     const t = capture(authorizedPayment(10_000), { ...nok(6_000), ...at(), idempotencyKey: 'cap-1' });
-    expect(t.payment.state).toBe('AUTHORIZED');
-    expect(t.payment.aggregate).toEqual({ authorized: 10_000, captured: 6_000, refunded: 0, cancelled: 0 });
-    expect(only(t)).toMatchObject({
-      name: 'CAPTURED',
-      amount: 6_000,
-      idempotencyKey: 'cap-1',
-      success: true,
-    });
+    expectMoved(t, 'AUTHORIZED', { authorized: 10_000, captured: 6_000, refunded: 0, cancelled: 0 });
+    expect(only(t)).toMatchObject({ name: 'CAPTURED', amount: 6_000, idempotencyKey: 'cap-1' });
   });
 
   it('allows repeated partial captures up to the authorized amount', () => {
@@ -195,19 +191,8 @@ describe('refund (contract 3.6, 3.10)', () => {
   it('adds to refunded and emits one REFUNDED event of the refunded amount with its key', () => {
     const t = refund(captured(), { ...nok(1_000), ...at(), idempotencyKey: 'ref-1' });
     expect(t.failure).toBeUndefined();
-    expect(t.payment.state).toBe('AUTHORIZED');
-    expect(t.payment.aggregate).toEqual({
-      authorized: 10_000,
-      captured: 6_000,
-      refunded: 1_000,
-      cancelled: 0,
-    });
-    expect(only(t)).toMatchObject({
-      name: 'REFUNDED',
-      amount: 1_000,
-      idempotencyKey: 'ref-1',
-      success: true,
-    });
+    expectMoved(t, 'AUTHORIZED', { authorized: 10_000, captured: 6_000, refunded: 1_000, cancelled: 0 });
+    expect(only(t)).toMatchObject({ name: 'REFUNDED', amount: 1_000, idempotencyKey: 'ref-1' });
   });
 
   it('allows refunding all that was captured, in parts, and after a cancel of the rest', () => {
@@ -266,14 +251,8 @@ describe('refund (contract 3.6, 3.10)', () => {
 describe('cancel (contract 3.6)', () => {
   it('CREATED → TERMINATED with cancelled = amount, authorized 0, and one TERMINATED event', () => {
     const t = cancel(createdPayment(7_000), { ...at(), idempotencyKey: 'can-1' });
-    expect(t.payment.state).toBe('TERMINATED');
-    expect(t.payment.aggregate).toEqual({ authorized: 0, captured: 0, refunded: 0, cancelled: 7_000 });
-    expect(only(t)).toMatchObject({
-      name: 'TERMINATED',
-      amount: 7_000,
-      idempotencyKey: 'can-1',
-      success: true,
-    });
+    expectMoved(t, 'TERMINATED', { authorized: 0, captured: 0, refunded: 0, cancelled: 7_000 });
+    expect(only(t)).toMatchObject({ name: 'TERMINATED', amount: 7_000, idempotencyKey: 'can-1' });
   });
 
   it('CREATED with cancelTransactionOnly is also TERMINATED', () => {
