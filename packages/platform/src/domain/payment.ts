@@ -266,7 +266,8 @@ export function capture(payment: Payment, options: CaptureOptions): FallibleTran
   const t = step(
     'capture',
     attempt(payment, now, {
-      ...amount,
+      currency: amount.currency,
+      value: amount.value,
       idempotencyKey,
       fullCaptureOnly: options.fullCaptureOnly ?? false,
       captureWindowDays: options.captureWindowDays ?? 180,
@@ -293,7 +294,8 @@ export interface RefundOptions extends At {
  */
 export function refund(payment: Payment, options: RefundOptions): RefundResult {
   const { amount, now, ids, idempotencyKey } = options;
-  return step('refund', attempt(payment, now, { ...amount, idempotencyKey }), ids);
+  const { currency, value } = amount;
+  return step('refund', attempt(payment, now, { currency, value, idempotencyKey }), ids);
 }
 
 /** What a cancel asks, under `idempotencyKey`, by a sales unit with its capture deadline. */
