@@ -39,6 +39,18 @@ const CUSTOM_SCHEME = /^[a-zA-Z][a-zA-Z0-9+.-]*:/;
 const NOT_APP_SCHEMES = new Set(['javascript:', 'vbscript:', 'data:', 'file:', 'blob:', 'about:']);
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '0.0.0.0']);
 
+/** What {@link checkMerchantUrl} checks: one URL field of a request, in dev mode or not. */
+export interface MerchantUrlCheck {
+  /** The field's name as the refusal and the notice say it (`merchantLegalLinks.termsOfSaleUrl`). */
+  field: string;
+  value: string;
+  /** Dev mode: http:// and localhost URLs are accepted, with a notice pushed to `notices`. */
+  allowInsecure: boolean;
+  notices: string[];
+  /** Only a web page will do (https, or http in dev mode): an app scheme is refused with 4090 too. */
+  webOnly?: boolean;
+}
+
 /**
  * The URL rule of returnUrl and receiptUrl: https, or a custom app scheme (contract 3.2); script, data and file
  * URLs are no app scheme and are refused with 4090. With `webOnly` (the merchant's legal links, which the app
@@ -46,13 +58,8 @@ const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '0.0.0.0']);
  * `allowInsecureUrls` (dev mode), when they are accepted with a notice (README, "Behaviour where the contract is
  * uncertain").
  */
-export function checkMerchantUrl(
-  field: string,
-  value: string,
-  allowInsecure: boolean,
-  notices: string[],
-  options: { webOnly?: boolean } = {},
-): void {
+export function checkMerchantUrl(check: MerchantUrlCheck): void {
+  const { field, value, allowInsecure, notices } = check;
   let url: URL;
   try {
     url = new URL(value);
@@ -62,7 +69,7 @@ export function checkMerchantUrl(
   if (!CUSTOM_SCHEME.test(value) || NOT_APP_SCHEMES.has(url.protocol)) {
     throw new DomainError(4090, `Invalid URL in ${field}: it must use https:// or an app scheme.`);
   }
-  if (options.webOnly && url.protocol !== 'https:' && url.protocol !== 'http:') {
+  if (check.webOnly && url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new DomainError(4090, `Invalid URL in ${field}: it must be an absolute https:// URL.`);
   }
   if (url.protocol === 'http:') {
@@ -213,28 +220,14 @@ export function createPayment(req: CreatePaymentRequest, ctx: CreateContext): Cr
   if (flow === 'WEB_REDIRECT' && req.returnUrl === undefined) {
     throw new DomainError(4140, 'userFlow WEB_REDIRECT needs a returnUrl.');
   }
-  if (req.returnUrl !== undefined)
-    checkMerchantUrl('returnUrl', req.returnUrl, ctx.allowInsecureUrls, notices);
-  if (req.receiptUrl !== undefined && req.receiptUrl !== null) {
-    checkMerchantUrl('receiptUrl', req.receiptUrl, ctx.allowInsecureUrls, notices);
-  }
+  const checkUrl = (field: string, value: string, webOnly = false) =>
+    checkMerchantUrl({ field, value, allowInsecure: ctx.allowInsecureUrls, notices, webOnly });
+  if (req.returnUrl !== undefined) checkUrl('returnUrl', req.returnUrl);
+  if (req.receiptUrl !== undefined && req.receiptUrl !== null) checkUrl('receiptUrl', req.receiptUrl);
   if (req.merchantLegalLinks) {
     const links = req.merchantLegalLinks;
-    const web = { webOnly: true };
-    checkMerchantUrl(
-      'merchantLegalLinks.termsOfSaleUrl',
-      links.termsOfSaleUrl,
-      ctx.allowInsecureUrls,
-      notices,
-      web,
-    );
-    checkMerchantUrl(
-      'merchantLegalLinks.privacyPolicyUrl',
-      links.privacyPolicyUrl,
-      ctx.allowInsecureUrls,
-      notices,
-      web,
-    );
+    checkUrl('merchantLegalLinks.termsOfSaleUrl', links.termsOfSaleUrl, true);
+    checkUrl('merchantLegalLinks.privacyPolicyUrl', links.privacyPolicyUrl, true);
   }
   if (req.qrFormat && flow !== 'QR')
     notices.push(`qrFormat is only used with userFlow QR and was ignored for ${flow}.`);

@@ -154,13 +154,21 @@ function requireCreated(payment: Payment): void {
   }
 }
 
+/** A landing step done: by whom (the phone number the request goes to), when (epoch ms) and how. */
+export interface LandingStep {
+  phoneNumber: string;
+  now: number;
+  via: LandingVia;
+}
+
 /**
  * The landing step is done: the request goes to the app of `phoneNumber`, which then has 5 minutes
  * (contract 3.11; a long-living payment keeps its `expiresAt`). Confirming again with another number moves the
  * request to that user's app and keeps the deadline; the same number again changes nothing. Refused with
  * PAYMENT_ENDED when not CREATED, NO_LANDING_STEP for PUSH_MESSAGE. Returns the payment to store.
  */
-export function confirmLanding(payment: Payment, phoneNumber: string, now: number, via: LandingVia): Payment {
+export function confirmLanding(payment: Payment, landing: LandingStep): Payment {
+  const { phoneNumber, now, via } = landing;
   requireCreated(payment);
   if (!hasLandingStep(payment.userFlow)) {
     throw new CustomerFlowError('NO_LANDING_STEP', 'A PUSH_MESSAGE payment goes straight to the app.');

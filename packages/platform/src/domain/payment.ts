@@ -1,4 +1,5 @@
 import type {
+  Amount,
   Currency,
   Customer,
   MerchantLegalLinks,
@@ -10,9 +11,10 @@ import type {
   UserDetails,
   UserFlow,
 } from '@betal/contract';
-import { standardDetail } from '@betal/contract';
 import type { CustomerSide } from './customer-flow.js';
-import { DomainError } from './errors.js';
+import type { DomainError } from './errors.js';
+import { UNKNOWN_RESULT_MS } from './test-amounts.js';
+import { step, type Attempt } from './transitions.js';
 
 /** Running sums of a payment in minor units of its currency (contract 3.6). */
 export interface AggregateAmounts {
@@ -116,17 +118,6 @@ export interface Transition {
   events: NewPaymentEvent[];
 }
 
-function event(
-  name: PaymentEventName,
-  amount: number,
-  now: number,
-  ids: PspReferenceSource,
-  idempotencyKey: string | null,
-  success = true,
-): NewPaymentEvent {
-  return { name, pspReference: ids.next(), amount, timestamp: now, idempotencyKey, success };
-}
-
 /** An approval waiting for its result (test amount 201): who approved, what they shared, when it resolves. */
 export interface PendingAuthorization {
   phoneNumber: string;
@@ -136,66 +127,10 @@ export interface PendingAuthorization {
   resolvesAt: number;
 }
 
-/** The test amount whose approval has an unknown result for an hour (contract 3.10). */
-export const UNKNOWN_RESULT_AMOUNT = 201;
-/** How long the result of test amount 201 stays unknown: 1 hour of platform time. */
-export const UNKNOWN_RESULT_MS = 60 * 60 * 1000;
-/** The test amount that needs strong customer authentication, in Norway only (NOK payments; contract 3.10). */
-export const SCA_REQUIRED_AMOUNT = 202;
-
 /** True while the payment waits for the user and its time has run out. */
 export function isOverdue(payment: Payment, now: number): boolean {
   return payment.state === 'CREATED' && now >= payment.expiresAt;
 }
-
-/**
- * An overdue CREATED payment ends (contract 3.11): EXPIRED with its event, or, when an approval is pending
- * (test amount 201), AUTHORIZED as by the user who approved, with the AUTHORIZED event at `resolvesAt`: the
- * unknown result turns out a success once its hour is over.
- */
-export function expire(payment: Payment, now: number, ids: PspReferenceSource): Transition {
-  if (payment.state !== 'CREATED') throw new Error(`cannot expire a ${payment.state} payment`);
-  const pending = payment.details.pendingAuthorization;
-  if (pending) {
-    const { pendingAuthorization: _resolved, ...details } = payment.details;
-    return authorized({ ...payment, details }, pending.resolvesAt, ids, pending);
-  }
-  return {
-    payment: { ...payment, state: 'EXPIRED' },
-    events: [event('EXPIRED', payment.value, now, ids, null)],
-  };
-}
-
-/**
- * The amounts that make an authorization fail in the test environment, with the reason the user is shown.
- * Source: contract 3.10 (TK test-and-go-live).
- */
-export const AUTHORIZATION_TEST_AMOUNTS: Readonly<Record<number, string>> = {
-  151: 'Insufficient funds',
-  182: 'Refused by issuer',
-  183: 'Suspected fraud',
-  184: 'Withdrawal limit exceeded',
-  186: 'Expired card',
-  187: 'Invalid card',
-  197: '3-D Secure denied',
-};
-
-/** The refund amounts that fail in the test environment (contract 3.10). */
-export const REFUND_TEST_AMOUNTS: Readonly<Record<number, string>> = {
-  123: 'Cannot refund: the user is deleted or has no account to receive the refund',
-  124: 'Refund period expired',
-};
-
-/**
- * The capture amounts that fail in the test environment, with the code and the reason (issue #9; the codes are
- * the August 2026 ones). 126 fails with 6260 (funds unavailable: the bank released the reservation early) on
- * every try; 128 fails with 6280 (capture failed, try again later) on the first try under an Idempotency-Key,
- * and a retry with the same key succeeds. Each failure leaves a CAPTURED event with `success: false`.
- */
-export const CAPTURE_TEST_AMOUNTS: Readonly<Record<number, { code: 6260 | 6280; reason: string }>> = {
-  126: { code: 6260, reason: 'the bank released the reservation early' },
-  128: { code: 6280, reason: 'a passing failure; retry with the same Idempotency-Key' },
-};
 
 /**
  * How long after authorization a capture is guaranteed to succeed, in days: 7, the guarantee of a Visa card and
@@ -212,40 +147,81 @@ export function captureGuaranteedUntil(authorizedAt: number, captureWindowDays =
   return authorizedAt + Math.min(CAPTURE_GUARANTEE_DAYS, captureWindowDays) * 24 * 60 * 60 * 1000;
 }
 
+/** When a transition happens and where its events' pspReferences come from: every operation's options. */
+export interface At {
+  /** Epoch ms on the platform clock; the events' timestamp. */
+  now: number;
+  ids: PspReferenceSource;
+}
+
+/** The user who approves, and what they share with the merchant (contract 3.13, v1.8.1 userDetails). */
+export interface Approver {
+  /** The user's phone number (MSISDN, digits only). */
+  phoneNumber: string;
+  /** The user's `sub` for this MSN, when the payment asked for a profile scope. */
+  sub?: string;
+  userDetails?: UserDetails;
+}
+
+/** An operation's outcome: a transition, with `failure` when a test amount failed it with an unsuccessful event. */
+export type FallibleTransition = Transition & { failure?: DomainError };
+/** The outcome of a refund (see {@link FallibleTransition}). */
+export type RefundResult = FallibleTransition;
+
+/** An attempt at `now` on `payment`, of its own value and currency unless `fields` say otherwise. */
+function attempt(payment: Payment, now: number, fields: Partial<Attempt> = {}): Attempt {
+  return {
+    payment,
+    now,
+    value: payment.value,
+    currency: payment.currency,
+    idempotencyKey: null,
+    fullCaptureOnly: false,
+    captureWindowDays: 180,
+    cancelTransactionOnly: false,
+    ...fields,
+  };
+}
+
+/** Notes who authorized at `at` (epoch ms) on an AUTHORIZED transition: authorizedBy, authorizedAt, sub, userDetails. */
+function approvedBy(t: Transition, at: number, by: Approver): Transition {
+  const p = t.payment;
+  return {
+    ...t,
+    payment: {
+      ...p,
+      authorizedBy: by.phoneNumber,
+      details: { ...p.details, authorizedAt: at, ...(by.userDetails ? { userDetails: by.userDetails } : {}) },
+      ...(by.sub ? { sub: by.sub } : {}),
+    },
+  };
+}
+
 /**
- * The user approves: CREATED → AUTHORIZED, authorized = amount. A test amount (151, 182, ...) refuses with
- * 10010 and leaves the payment CREATED, as a declined card in the app does; 202 in NOK (Norway) refuses with
- * 10030, strong customer authentication required. 201 is accepted with an unknown result: the payment stays
- * CREATED with no event for one hour (its expiry moves to then), and {@link expire} makes it AUTHORIZED then;
- * approving it again meanwhile is 10020. Other states refuse: AUTHORIZED with 6230, final states with 10020.
- * Contract 3.6, 3.10.
+ * An overdue CREATED payment ends (contract 3.11): EXPIRED with its event, or, when an approval is pending
+ * (test amount 201, the PENDING phase), AUTHORIZED as by the user who approved, with the AUTHORIZED event at
+ * `resolvesAt`: the unknown result turns out a success once its hour is over. Any other state is a bug (Error).
  */
-export function authorize(
-  payment: Payment,
-  now: number,
-  ids: PspReferenceSource,
-  by: { phoneNumber: string; sub?: string; userDetails?: UserDetails },
-): Transition {
-  if (payment.state === 'AUTHORIZED') throw new DomainError(6230, 'The payment is already reserved.');
-  if (payment.state !== 'CREATED') {
-    throw new DomainError(10020, `The payment is ${payment.state} and can no longer be approved.`);
-  }
-  if (payment.details.pendingAuthorization) {
-    throw new DomainError(
-      10020,
-      `The payment is being processed: the result of the approval is unknown until ${new Date(payment.details.pendingAuthorization.resolvesAt).toISOString()} (test amount ${UNKNOWN_RESULT_AMOUNT}).`,
-    );
-  }
-  const testFailure = AUTHORIZATION_TEST_AMOUNTS[payment.value];
-  if (testFailure)
-    throw new DomainError(10010, `Approve failed: ${testFailure} (test amount ${payment.value}).`);
-  if (payment.value === SCA_REQUIRED_AMOUNT && payment.currency === 'NOK') {
-    throw new DomainError(
-      10030,
-      `Identification required: strong customer authentication is needed (test amount ${SCA_REQUIRED_AMOUNT}, Norway).`,
-    );
-  }
-  if (payment.value === UNKNOWN_RESULT_AMOUNT) {
+export function expire(payment: Payment, now: number, ids: PspReferenceSource): Transition {
+  const pending = payment.details.pendingAuthorization;
+  const t = step('expire', attempt(payment, pending?.resolvesAt ?? now), ids);
+  if (!pending) return t;
+  const { pendingAuthorization: _resolved, ...details } = t.payment.details;
+  return approvedBy({ ...t, payment: { ...t.payment, details } }, pending.resolvesAt, pending);
+}
+
+/**
+ * The user approves: CREATED → AUTHORIZED, authorized = amount, one AUTHORIZED event. The authorization test
+ * amounts (domain/test-amounts.ts) refuse with 10010 and leave the payment CREATED, as a declined card in the
+ * app does; 202 in NOK (Norway) refuses with 10030. 201 is accepted with an unknown result: the payment stays
+ * CREATED with no event for {@link UNKNOWN_RESULT_MS} (its expiry moves to then; PENDING), and {@link expire}
+ * makes it AUTHORIZED then. Other phases refuse by the table (domain/transitions.ts): AUTHORIZED 6230; PENDING
+ * and final states 10020. Contract 3.6, 3.10.
+ */
+export function authorize(payment: Payment, options: At & { by: Approver }): Transition {
+  const { now, ids, by } = options;
+  const t = step('authorize', attempt(payment, now), ids);
+  if (t.unknownResult) {
     const resolvesAt = now + UNKNOWN_RESULT_MS;
     return {
       payment: {
@@ -256,225 +232,96 @@ export function authorize(
       events: [],
     };
   }
-  return authorized(payment, now, ids, by);
-}
-
-/** CREATED → AUTHORIZED at `now`, as by `by`: authorized = amount, with one AUTHORIZED event. */
-function authorized(
-  payment: Payment,
-  now: number,
-  ids: PspReferenceSource,
-  by: { phoneNumber: string; sub?: string; userDetails?: UserDetails },
-): Transition {
-  return {
-    payment: {
-      ...payment,
-      state: 'AUTHORIZED',
-      aggregate: { ...payment.aggregate, authorized: payment.value },
-      authorizedBy: by.phoneNumber,
-      details: {
-        ...payment.details,
-        authorizedAt: now,
-        ...(by.userDetails ? { userDetails: by.userDetails } : {}),
-      },
-      ...(by.sub ? { sub: by.sub } : {}),
-    },
-    events: [event('AUTHORIZED', payment.value, now, ids, null)],
-  };
+  return approvedBy(t, now, by);
 }
 
 /**
- * The user rejects in the app or on the landing page: CREATED → ABORTED. Refused with 10020 once the user has
- * approved and the result is pending (test amount 201). Contract 3.6.
+ * The user rejects in the app or on the landing page: CREATED → ABORTED with one ABORTED event. Refused with
+ * 10020 in every other phase, PENDING (approved, result unknown: test amount 201) included. Contract 3.6.
  */
 export function abort(payment: Payment, now: number, ids: PspReferenceSource): Transition {
-  if (payment.state !== 'CREATED') {
-    throw new DomainError(10020, `The payment is ${payment.state} and can no longer be rejected.`);
-  }
-  if (payment.details.pendingAuthorization) {
-    throw new DomainError(
-      10020,
-      'The payment was approved and is being processed; it can no longer be rejected.',
-    );
-  }
-  return {
-    payment: { ...payment, state: 'ABORTED' },
-    events: [event('ABORTED', payment.value, now, ids, null)],
-  };
+  return step('abort', attempt(payment, now), ids);
 }
 
-function checkAmount(payment: Payment, currency: Currency, value: number, what: string): void {
-  if (currency !== payment.currency) {
-    throw new DomainError(
-      4040,
-      `The ${what} currency ${currency} differs from the payment currency ${payment.currency}.`,
-    );
-  }
-  if (!Number.isSafeInteger(value) || value <= 0) {
-    throw new DomainError(4040, `The ${what} amount must be a positive integer in minor units.`);
-  }
+/** What a capture asks: `amount` in minor units, under `idempotencyKey`, by a sales unit with its rules. */
+export interface CaptureOptions extends At {
+  amount: Amount;
+  idempotencyKey: string | null;
+  /** The sales unit must capture all at once (6140). */
+  fullCaptureOnly?: boolean;
+  /** The sales unit's capture deadline in days after authorization (default 180; 6100 after it). */
+  captureWindowDays?: number;
 }
 
 /**
- * Capture `value` minor units of an AUTHORIZED payment. Partial and repeated captures are allowed up to
+ * Capture `amount` of an AUTHORIZED payment. Partial and repeated captures are allowed up to
  * authorized − cancelled; `fullCaptureOnly` sales units must capture all at once (6140). Refusals follow the
- * matrix of contract 3.6: 6080 before authorization, 6200 in a final state, 6070 after a cancel, 6090 over the
- * remainder (6170 when nothing remains). The test amounts of {@link CAPTURE_TEST_AMOUNTS} (126: 6260, 128: 6280
- * once per key) fail after those checks with a CAPTURED event of `success: false` and nothing captured.
+ * table (domain/transitions.ts, contract 3.6): 6080 before authorization, 6200 in a final state, 6100 after the
+ * capture deadline, 4040 for a bad amount, 6070 after a cancel, 6170 when nothing remains, 6090 over the
+ * remainder. The capture test amounts (126: 6260, 128: 6280 once per key) fail after those checks with a
+ * CAPTURED event of `success: false` and nothing captured; a later success under a 6280 key forgets the key.
  */
-export function capture(
-  payment: Payment,
-  currency: Currency,
-  value: number,
-  now: number,
-  ids: PspReferenceSource,
-  idempotencyKey: string | null,
-  options: { fullCaptureOnly?: boolean; captureWindowDays?: number } = {},
-): Transition & { failure?: DomainError } {
-  if (payment.state === 'CREATED') throw new DomainError(6080, 'The payment has not been authorized yet.');
-  if (payment.state !== 'AUTHORIZED')
-    throw new DomainError(6200, `A ${payment.state} payment cannot be captured.`);
-  const captureDays = options.captureWindowDays ?? 180;
-  if (windowClosed(payment, now, captureDays)) {
-    throw new DomainError(6100, `The capture period of ${captureDays} days after authorization has expired.`);
-  }
-  checkAmount(payment, currency, value, 'capture');
-  const a = payment.aggregate;
-  if (a.cancelled > 0) throw new DomainError(6070, 'The payment has been cancelled.');
-  const capturable = a.authorized - a.cancelled - a.captured;
-  if (capturable === 0) throw new DomainError(6170, 'The payment is already fully captured.');
-  if (value > capturable) {
-    throw new DomainError(6090, `Capture amount too high: at most ${capturable} can be captured.`);
-  }
-  if (options.fullCaptureOnly && (a.captured > 0 || value !== capturable)) {
-    throw new DomainError(6140, `This sales unit only allows a full capture of ${capturable}.`);
-  }
+export function capture(payment: Payment, options: CaptureOptions): FallibleTransition {
+  const { amount, now, ids, idempotencyKey } = options;
+  const t = step(
+    'capture',
+    attempt(payment, now, {
+      currency: amount.currency,
+      value: amount.value,
+      idempotencyKey,
+      fullCaptureOnly: options.fullCaptureOnly ?? false,
+      captureWindowDays: options.captureWindowDays ?? 180,
+    }),
+    ids,
+  );
   const retryable = payment.details.retryableCaptureKeys ?? [];
-  const testFailure = CAPTURE_TEST_AMOUNTS[value];
-  if (testFailure && !(testFailure.code === 6280 && idempotencyKey && retryable.includes(idempotencyKey))) {
-    const title = testFailure.code === 6260 ? 'Funds unavailable' : 'Capture failed, please try again later';
-    const keys = testFailure.code === 6280 && idempotencyKey ? [...retryable, idempotencyKey] : retryable;
-    return {
-      payment:
-        keys === retryable
-          ? payment
-          : { ...payment, details: { ...payment.details, retryableCaptureKeys: keys } },
-      events: [event('CAPTURED', value, now, ids, idempotencyKey, false)],
-      failure: new DomainError(testFailure.code, `${title}: ${testFailure.reason} (test amount ${value}).`),
-    };
-  }
   const rest = retryable.filter((k) => k !== idempotencyKey);
-  const details =
-    rest.length === retryable.length
-      ? payment.details
-      : {
-          ...payment.details,
-          ...(rest.length ? { retryableCaptureKeys: rest } : { retryableCaptureKeys: undefined }),
-        };
-  return {
-    payment: { ...payment, details, aggregate: { ...a, captured: a.captured + value } },
-    events: [event('CAPTURED', value, now, ids, idempotencyKey)],
-  };
+  if (t.failure || rest.length === retryable.length) return t;
+  const details = { ...t.payment.details, retryableCaptureKeys: rest.length ? rest : undefined };
+  return { ...t, payment: { ...t.payment, details } };
 }
 
-const DAY_MS = 24 * 60 * 60 * 1000;
-/** How long after authorization a payment can be cancelled (6030) and refunded (6220), in days (contract 3.6). */
-export const CANCEL_WINDOW_DAYS = 180;
-export const REFUND_WINDOW_DAYS = 365;
-
-function windowClosed(payment: Payment, now: number, days: number): boolean {
-  const at = payment.details.authorizedAt;
-  return at !== undefined && now > at + days * DAY_MS;
-}
-
-/** Outcome of a refund: a transition, or a test-amount failure that is logged as an unsuccessful event. */
-export type RefundResult = Transition & { failure?: DomainError };
-
-/**
- * Refund `value` minor units of what was captured: refunded may never pass captured (6150). Before
- * authorization 6020; in another final state 6210. The test amounts 123 and 124 fail with 5100 and 6220 and
- * leave a REFUNDED event with `success: false`. Contract 3.6, 3.10.
- */
-export function refund(
-  payment: Payment,
-  currency: Currency,
-  value: number,
-  now: number,
-  ids: PspReferenceSource,
-  idempotencyKey: string | null,
-): RefundResult {
-  if (payment.state === 'CREATED') throw new DomainError(6020, 'The payment has not been authorized yet.');
-  if (payment.state !== 'AUTHORIZED')
-    throw new DomainError(6210, `A ${payment.state} payment cannot be refunded.`);
-  if (windowClosed(payment, now, REFUND_WINDOW_DAYS)) {
-    throw new DomainError(
-      6220,
-      `The refund period of ${REFUND_WINDOW_DAYS} days after authorization has expired.`,
-    );
-  }
-  checkAmount(payment, currency, value, 'refund');
-  const a = payment.aggregate;
-  const refundable = a.captured - a.refunded;
-  if (value > refundable) {
-    throw new DomainError(6150, `Not enough refundable: at most ${refundable} can be refunded.`);
-  }
-  const testFailure = REFUND_TEST_AMOUNTS[value];
-  if (testFailure) {
-    return {
-      payment,
-      events: [event('REFUNDED', value, now, ids, idempotencyKey, false)],
-      failure:
-        value === 124
-          ? new DomainError(6220, `${testFailure} (test amount ${value}).`)
-          : new DomainError(5100, `${standardDetail(5100)} (test amount ${value}: ${testFailure}).`),
-    };
-  }
-  return {
-    payment: { ...payment, aggregate: { ...a, refunded: a.refunded + value } },
-    events: [event('REFUNDED', value, now, ids, idempotencyKey)],
-  };
+/** What a refund asks: `amount` in minor units, under `idempotencyKey`. */
+export interface RefundOptions extends At {
+  amount: Amount;
+  idempotencyKey: string | null;
 }
 
 /**
- * Cancel. CREATED → TERMINATED with cancelled = amount. AUTHORIZED: releases all that is not captured at once
- * (cancelled = authorized − captured) and stays AUTHORIZED; refused with 6040 when fully captured, 6190 when
- * already cancelled, and 6060 with `cancelTransactionOnly`. Final states: 6190. An authorized payment can be
- * cancelled only inside its capture deadline (`captureWindowDays`: 14 days for a Danish or Finnish sales unit
- * without late capture, 180 otherwise) and never after 180 days; after that, 6030. Contract 3.6 and the
- * operations reference ("within 180 days of reservation, and only inside the capture deadline").
+ * Refund `amount` of what was captured: refunded may never pass captured (6150). Before authorization 6020; in
+ * a final state 6210; after the refund window 6220; a bad amount 4040. The refund test amounts 123 and 124 fail
+ * with 5100 and 6220 and leave a REFUNDED event with `success: false`. Contract 3.6, 3.10.
  */
-export function cancel(
-  payment: Payment,
-  now: number,
-  ids: PspReferenceSource,
-  idempotencyKey: string | null,
-  cancelTransactionOnly = false,
-  options: { captureWindowDays?: number } = {},
-): Transition {
-  const a = payment.aggregate;
-  if (payment.state === 'CREATED') {
-    return {
-      payment: { ...payment, state: 'TERMINATED', aggregate: { ...a, cancelled: payment.value } },
-      events: [event('TERMINATED', payment.value, now, ids, idempotencyKey)],
-    };
-  }
-  if (payment.state !== 'AUTHORIZED')
-    throw new DomainError(6190, `A ${payment.state} payment cannot be cancelled.`);
-  const cancelDays = Math.min(CANCEL_WINDOW_DAYS, options.captureWindowDays ?? CANCEL_WINDOW_DAYS);
-  if (windowClosed(payment, now, cancelDays)) {
-    throw new DomainError(
-      6030,
-      `The cancel period has expired: an authorized payment can be cancelled only inside its capture deadline of ${cancelDays} days after authorization.`,
-    );
-  }
-  if (cancelTransactionOnly) {
-    throw new DomainError(6060, `${standardDetail(6060)}.`);
-  }
-  if (a.cancelled > 0) throw new DomainError(6190, 'The payment has already been cancelled.');
-  const remainder = a.authorized - a.captured;
-  if (remainder === 0) throw new DomainError(6040, 'The payment is fully captured.');
-  return {
-    payment: { ...payment, aggregate: { ...a, cancelled: remainder } },
-    events: [event('CANCELLED', remainder, now, ids, idempotencyKey)],
+export function refund(payment: Payment, options: RefundOptions): RefundResult {
+  const { amount, now, ids, idempotencyKey } = options;
+  const { currency, value } = amount;
+  return step('refund', attempt(payment, now, { currency, value, idempotencyKey }), ids);
+}
+
+/** What a cancel asks, under `idempotencyKey`, by a sales unit with its capture deadline. */
+export interface CancelOptions extends At {
+  idempotencyKey: string | null;
+  /** Cancel the transaction only, not the payment: 6060 once AUTHORIZED. Default false. */
+  cancelTransactionOnly?: boolean;
+  /** The sales unit's capture deadline in days after authorization (default 180). */
+  captureWindowDays?: number;
+}
+
+/**
+ * Cancel. CREATED (and PENDING) → TERMINATED with cancelled = amount. AUTHORIZED: releases all that is not
+ * captured at once (cancelled = authorized − captured) and stays AUTHORIZED; refused with 6040 when fully
+ * captured, 6190 when already cancelled, and 6060 with `cancelTransactionOnly`. Final states: 6190. An
+ * authorized payment can be cancelled only inside its capture deadline (`captureWindowDays`: 14 days for a
+ * Danish or Finnish sales unit without late capture, 180 otherwise) and never after 180 days; after that, 6030.
+ * Contract 3.6 and the operations reference ("within 180 days of reservation, and only inside the capture
+ * deadline").
+ */
+export function cancel(payment: Payment, options: CancelOptions): Transition {
+  const { now, ids, idempotencyKey } = options;
+  const fields = {
+    idempotencyKey,
+    cancelTransactionOnly: options.cancelTransactionOnly ?? false,
+    captureWindowDays: options.captureWindowDays ?? 180,
   };
+  return step('cancel', attempt(payment, now, fields), ids);
 }

@@ -2,6 +2,7 @@ import type { Currency } from '@betal/contract';
 
 /** Markets of the two brands: Vipps in Norway and Sweden, MobilePay in Denmark and Finland. */
 export type Market = 'NO' | 'SE' | 'DK' | 'FI';
+/** The brand a customer sees (see {@link brandOf}, and domain/customer-flow.ts `brandAt` for the 2027 switch). */
 export type Brand = 'VIPPS' | 'MOBILEPAY';
 
 /**

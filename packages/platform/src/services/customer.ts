@@ -381,7 +381,7 @@ export class CustomerService {
       );
     }
     await this.change(payment, (p, now) => ({
-      payment: confirmLanding(p, phoneNumber, now, 'landing'),
+      payment: confirmLanding(p, { phoneNumber, now, via: 'landing' }),
       events: [],
     }));
     return this.landing(token);
@@ -428,7 +428,7 @@ export class CustomerService {
       return this.view(payment, user);
     }
     const changed = await this.change(payment, (p, now) => ({
-      payment: confirmLanding(p, phoneNumber, now, 'app'),
+      payment: confirmLanding(p, { phoneNumber, now, via: 'app' }),
       events: [],
     }));
     return this.view(changed, user);

@@ -309,9 +309,12 @@ export class PaymentService {
     req: ModificationRequest,
     key: string,
   ): Promise<ServiceResponse> {
-    const { currency, value } = req.modificationAmount;
     return this.modification('capture', unit, reference, key, req, (p, now) =>
-      capture(p, currency, value, now, this.ids, key, {
+      capture(p, {
+        amount: req.modificationAmount,
+        now,
+        ids: this.ids,
+        idempotencyKey: key,
         fullCaptureOnly: unit.capabilities.fullCaptureOnly,
         captureWindowDays: captureWindowDays(unit),
       }),
@@ -325,9 +328,8 @@ export class PaymentService {
     req: ModificationRequest,
     key: string,
   ): Promise<ServiceResponse> {
-    const { currency, value } = req.modificationAmount;
     return this.modification('refund', unit, reference, key, req, (p, now) =>
-      refund(p, currency, value, now, this.ids, key),
+      refund(p, { amount: req.modificationAmount, now, ids: this.ids, idempotencyKey: key }),
     );
   }
 
@@ -341,7 +343,11 @@ export class PaymentService {
     // No body and `{}` mean the same cancel, so a retry with either replays (contract 3.8).
     const body = { cancelTransactionOnly: req?.cancelTransactionOnly ?? false };
     return this.modification('cancel', unit, reference, key, body, (p, now) =>
-      cancel(p, now, this.ids, key ?? null, req?.cancelTransactionOnly ?? false, {
+      cancel(p, {
+        now,
+        ids: this.ids,
+        idempotencyKey: key ?? null,
+        cancelTransactionOnly: body.cancelTransactionOnly,
         captureWindowDays: captureWindowDays(unit),
       }),
     );
@@ -400,11 +406,12 @@ export class PaymentService {
     const response = await this.act(msn, reference, (p, now) => {
       scopes = p.details.profileScope;
       const shared = p.details.profileScope ? userDetailsOf(user, p.details.profileScope) : undefined;
-      return authorize(p, now, this.ids, {
+      const by = {
         phoneNumber: user.phoneNumber,
         ...(p.details.profileScope ? { sub: this.subFor(msn, user) } : {}),
         ...(shared ? { userDetails: shared } : {}),
-      });
+      };
+      return authorize(p, { now, ids: this.ids, by });
     });
     if (response.status === 200 && scopes) {
       const previous = await this.store.findConsent(msn, user.phoneNumber);

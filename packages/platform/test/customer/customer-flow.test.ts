@@ -72,7 +72,7 @@ describe('the landing step', () => {
       fc.property(fc.integer({ min: 0, max: LANDING_STEP_MS - 1 }), (elapsed) => {
         const created = payment({ expiresAt: NOW + LANDING_STEP_MS });
         const at = NOW + elapsed;
-        const confirmed = confirmLanding(created, '4712345678', at, 'landing');
+        const confirmed = confirmLanding(created, { phoneNumber: '4712345678', now: at, via: 'landing' });
         expect(confirmed.expiresAt).toBe(at + APP_STEP_MS);
         expect(confirmed.expiresAt).toBeLessThanOrEqual(NOW + TEN_MINUTES);
         expect(holderOf(confirmed)).toBe('4712345678');
@@ -87,9 +87,11 @@ describe('the landing step', () => {
   });
 
   it('moves the request to another number without a new deadline; the same number changes nothing', () => {
-    const first = confirmLanding(payment(), '4712345678', NOW + 60_000, 'landing');
-    expect(confirmLanding(first, '4712345678', NOW + 90_000, 'landing')).toBe(first);
-    const moved = confirmLanding(first, '4791234567', NOW + 120_000, 'app');
+    const first = confirmLanding(payment(), { phoneNumber: '4712345678', now: NOW + 60_000, via: 'landing' });
+    expect(confirmLanding(first, { phoneNumber: '4712345678', now: NOW + 90_000, via: 'landing' })).toBe(
+      first,
+    );
+    const moved = confirmLanding(first, { phoneNumber: '4791234567', now: NOW + 120_000, via: 'app' });
     expect(holderOf(moved)).toBe('4791234567');
     expect(moved.expiresAt).toBe(first.expiresAt);
     expect(moved.details.customerSide?.landing?.confirmedAt).toBe(NOW + 60_000);
@@ -97,23 +99,30 @@ describe('the landing step', () => {
 
   it('keeps a long-living payment due at its expiresAt', () => {
     const due = NOW + 2 * 24 * 3600_000;
-    const confirmed = confirmLanding(
-      payment({ userFlow: 'QR', expiresAt: due }, { longLiving: true }),
-      '4712345678',
-      NOW,
-      'app',
-    );
+    const confirmed = confirmLanding(payment({ userFlow: 'QR', expiresAt: due }, { longLiving: true }), {
+      phoneNumber: '4712345678',
+      now: NOW,
+      via: 'app',
+    });
     expect(confirmed.expiresAt).toBe(due);
   });
 
   it('refuses PUSH_MESSAGE (no landing step) and a payment that has ended', () => {
     expect(
-      refusal(() => confirmLanding(payment({ userFlow: 'PUSH_MESSAGE' }), '4712345678', NOW, 'landing')),
+      refusal(() =>
+        confirmLanding(payment({ userFlow: 'PUSH_MESSAGE' }), {
+          phoneNumber: '4712345678',
+          now: NOW,
+          via: 'landing',
+        }),
+      ),
     ).toBe('NO_LANDING_STEP');
     for (const state of ['AUTHORIZED', 'ABORTED', 'EXPIRED', 'TERMINATED'] as const) {
-      expect(refusal(() => confirmLanding(payment({ state }), '4712345678', NOW, 'landing'))).toBe(
-        'PAYMENT_ENDED',
-      );
+      expect(
+        refusal(() =>
+          confirmLanding(payment({ state }), { phoneNumber: '4712345678', now: NOW, via: 'landing' }),
+        ),
+      ).toBe('PAYMENT_ENDED');
     }
   });
 
@@ -144,9 +153,11 @@ describe("I'll pay later (contract 3.12)", () => {
 
   it('a new landing confirmation brings a postponed request back to the requests', () => {
     const qr = payment({ userFlow: 'QR', expiresAt: NOW + 86_400_000 }, { longLiving: true });
-    const later = postpone(confirmLanding(qr, '4712345678', NOW, 'app'), NOW);
+    const later = postpone(confirmLanding(qr, { phoneNumber: '4712345678', now: NOW, via: 'app' }), NOW);
     expect(stageOf(later)).toBe('POSTPONED');
-    expect(stageOf(confirmLanding(later, '4791234567', NOW, 'app'))).toBe('IN_APP');
+    expect(stageOf(confirmLanding(later, { phoneNumber: '4791234567', now: NOW, via: 'app' }))).toBe(
+      'IN_APP',
+    );
   });
 });
 

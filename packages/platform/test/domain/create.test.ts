@@ -10,7 +10,7 @@ import {
 } from '../../src/domain/create.js';
 import { DomainError, FieldError } from '../../src/domain/errors.js';
 import type { Payment } from '../../src/domain/payment.js';
-import { NOW, salesUnit } from './fixtures.js';
+import { NOW, salesUnit, thrownBy } from './fixtures.js';
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -54,12 +54,7 @@ const at = (ms: number) => new Date(ms).toISOString();
 
 /** Asserts createPayment refuses with the code (and its catalogue status). */
 function expectCode(code: number, req: CreatePaymentRequest, ctx: CreateContext = context()): DomainError {
-  let thrown: unknown;
-  try {
-    createPayment(req, ctx);
-  } catch (error) {
-    thrown = error;
-  }
+  const thrown = thrownBy(() => createPayment(req, ctx));
   expect(thrown).toBeInstanceOf(DomainError);
   expect((thrown as DomainError).code).toBe(code);
   expect((thrown as DomainError).status).toBe(EPAYMENT_ERRORS[code as keyof typeof EPAYMENT_ERRORS].status);
@@ -68,12 +63,7 @@ function expectCode(code: number, req: CreatePaymentRequest, ctx: CreateContext 
 
 /** Asserts createPayment refuses naming `field`, with no error code (a 400 of model validation). */
 function expectField(field: string, req: CreatePaymentRequest, ctx: CreateContext = context()): void {
-  let thrown: unknown;
-  try {
-    createPayment(req, ctx);
-  } catch (error) {
-    thrown = error;
-  }
+  const thrown = thrownBy(() => createPayment(req, ctx));
   expect(thrown).toBeInstanceOf(FieldError);
   expect((thrown as FieldError).field).toBe(field);
 }
@@ -405,7 +395,7 @@ describe('create refusals (contract 3.2, 3.9, 3.12)', () => {
 describe('checkMerchantUrl', () => {
   it('pushes one notice per accepted http:// URL in dev mode', () => {
     const notices: string[] = [];
-    checkMerchantUrl('receiptUrl', 'http://shop.example/r', true, notices);
+    checkMerchantUrl({ field: 'receiptUrl', value: 'http://shop.example/r', allowInsecure: true, notices });
     expect(notices).toHaveLength(1);
     expect(notices[0]).toContain('receiptUrl');
   });
@@ -494,6 +484,8 @@ describe('merchantLegalLinks (October 2026)', () => {
     expect(() => createPayment(req, context({ allowInsecureUrls: true }))).toThrow(
       expect.objectContaining({ code: 4090 }),
     );
-    expect(() => checkMerchantUrl('returnUrl', 'shopapp://terms', false, [])).not.toThrow();
+    expect(() =>
+      checkMerchantUrl({ field: 'returnUrl', value: 'shopapp://terms', allowInsecure: false, notices: [] }),
+    ).not.toThrow();
   });
 });

@@ -74,3 +74,29 @@ export function salesUnit(
     },
   };
 }
+
+/**
+ * The options every payment operation takes, at `now` (epoch ms, default NOW) with `ids` (default fresh
+ * counterIds) and no Idempotency-Key; spread them and add or replace fields.
+ */
+export function at(
+  now = NOW,
+  ids: PspReferenceSource = counterIds(),
+): { now: number; ids: PspReferenceSource; idempotencyKey: string | null } {
+  return { now, ids, idempotencyKey: null };
+}
+
+/** `value` minor units of NOK as an operation's `amount` option, to spread. */
+export function nok(value: number): { amount: { currency: Currency; value: number } } {
+  return { amount: { currency: 'NOK', value } };
+}
+
+/** What `act` throws, or undefined when it returns. */
+export function thrownBy(act: () => unknown): unknown {
+  try {
+    act();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}

@@ -5,27 +5,32 @@ import { DomainError } from '../../src/domain/errors.js';
 import {
   abort,
   authorize,
-  AUTHORIZATION_TEST_AMOUNTS,
   cancel,
   capture,
-  CAPTURE_TEST_AMOUNTS,
   expire,
   refund,
-  REFUND_TEST_AMOUNTS,
-  SCA_REQUIRED_AMOUNT,
-  UNKNOWN_RESULT_AMOUNT,
-  UNKNOWN_RESULT_MS,
   type NewPaymentEvent,
   type Payment,
   type RefundResult,
 } from '../../src/domain/payment.js';
-import { counterIds, createdPayment, NOW } from './fixtures.js';
+import {
+  TEST_AMOUNTS,
+  testAmountOf,
+  UNKNOWN_RESULT_MS,
+  type TestAmount,
+} from '../../src/domain/test-amounts.js';
+import { decide, stateOf } from '../../src/domain/transitions.js';
+import { at, counterIds, createdPayment, nok, NOW } from './fixtures.js';
 
 /**
  * Model-based property tests of the payment state machine (contract 3.6, 3.7, 3.10): random sequences of the
  * merchant's and the user's operations with random amounts, valid and invalid, checked step by step against an
- * oracle written from the contract's operation × state matrix.
+ * oracle that reads the transition table and the test amounts.
  */
+
+/** The test amounts of one operation (domain/test-amounts.ts). */
+const amountsOf = (operation: TestAmount['operation']) =>
+  TEST_AMOUNTS.filter((t) => t.operation === operation).map((t) => t.amount);
 
 /** An amount as the generator describes it: a fixed number, all that is left, or a fraction of what is left. */
 type AmountSpec = { kind: 'fixed'; value: number } | { kind: 'rest' } | { kind: 'part'; fraction: number };
@@ -46,7 +51,17 @@ const amountSpec: fc.Arbitrary<AmountSpec> = fc.oneof(
   {
     weight: 1,
     arbitrary: fc
-      .constantFrom(0, -1, 1, 123, 124, 126, 128, 0.5, 99.99, Number.NaN, Number.MAX_SAFE_INTEGER + 2)
+      .constantFrom(
+        0,
+        -1,
+        1,
+        ...amountsOf('capture'),
+        ...amountsOf('refund'),
+        0.5,
+        99.99,
+        Number.NaN,
+        Number.MAX_SAFE_INTEGER + 2,
+      )
       .map((value) => ({ kind: 'fixed' as const, value })),
   },
   { weight: 2, arbitrary: fc.constant({ kind: 'rest' as const }) },
@@ -76,14 +91,7 @@ const paymentValue = fc.oneof(
   { weight: 4, arbitrary: fc.integer({ min: 100, max: 20_000 }) },
   {
     weight: 1,
-    arbitrary: fc.constantFrom(
-      100,
-      123,
-      124,
-      UNKNOWN_RESULT_AMOUNT,
-      SCA_REQUIRED_AMOUNT,
-      ...Object.keys(AUTHORIZATION_TEST_AMOUNTS).map(Number),
-    ),
+    arbitrary: fc.constantFrom(100, ...amountsOf('refund'), ...amountsOf('authorize')),
   },
 );
 
@@ -93,81 +101,54 @@ function resolve(spec: AmountSpec, left: number): number {
   return Math.floor(left * spec.fraction);
 }
 
-/** What the contract says an operation does to a payment: a refusal code, or the events it causes. */
+/** What the table says an operation does to a payment: a refusal code, or the events it causes and its move. */
 type Expected =
   | { refused: number }
-  | { events: Array<Pick<NewPaymentEvent, 'name' | 'amount' | 'success'>>; failure?: number };
+  | {
+      events: Array<Pick<NewPaymentEvent, 'name' | 'amount' | 'success'>>;
+      failure?: number;
+      /** The sum of the aggregate the event's amount is added to, and the state the payment is in after. */
+      adds?: keyof Payment['aggregate'];
+      state: Payment['state'];
+    };
 
 /** Whether a 201 approval is waiting for its result (the payment stays CREATED for an hour). */
 const pending = (p: Payment) => p.details.pendingAuthorization !== undefined;
 
-const isAmount = (p: Payment, cur: Currency, v: number) =>
-  cur === p.currency && Number.isSafeInteger(v) && v > 0;
-
-/** The oracle: contract 3.6's operation × state matrix, 3.7's event amounts and 3.10's test amounts. */
+/**
+ * The oracle reads the tables, it does not restate them: the transition table (phase × operation, guards in
+ * order: domain/transitions.ts) and the test amounts (domain/test-amounts.ts) decide; the checks below hold the
+ * functions to that decision, and the invariants hold the table to contract 3.6's bounds.
+ */
 function expected(p: Payment, o: Op, value: number, fullCaptureOnly: boolean): Expected {
-  const a = p.aggregate;
-  const final = p.state !== 'CREATED' && p.state !== 'AUTHORIZED';
-  switch (o.op) {
-    case 'authorize':
-      if (p.state === 'AUTHORIZED') return { refused: 6230 };
-      if (final || pending(p)) return { refused: 10020 };
-      if (AUTHORIZATION_TEST_AMOUNTS[p.value]) return { refused: 10010 };
-      if (p.value === SCA_REQUIRED_AMOUNT) return { refused: 10030 };
-      if (p.value === UNKNOWN_RESULT_AMOUNT) return { events: [] };
-      return { events: [{ name: 'AUTHORIZED', amount: p.value, success: true }] };
-    case 'abort':
-      if (p.state !== 'CREATED' || pending(p)) return { refused: 10020 };
-      return { events: [{ name: 'ABORTED', amount: p.value, success: true }] };
-    case 'expire':
-      if (pending(p)) return { events: [{ name: 'AUTHORIZED', amount: p.value, success: true }] };
-      return { events: [{ name: 'EXPIRED', amount: p.value, success: true }] };
-    case 'capture': {
-      if (p.state === 'CREATED') return { refused: 6080 };
-      if (final) return { refused: 6200 };
-      if (!isAmount(p, o.currency, value)) return { refused: 4040 };
-      if (a.cancelled > 0) return { refused: 6070 };
-      const left = a.authorized - a.captured;
-      if (left === 0) return { refused: 6170 };
-      if (value > left) return { refused: 6090 };
-      if (fullCaptureOnly && value !== left) return { refused: 6140 };
-      const test = CAPTURE_TEST_AMOUNTS[value];
-      // 126 fails every time; 128 fails unless its key ('k' here) already failed once with 6280.
-      if (test && !(test.code === 6280 && p.details.retryableCaptureKeys?.includes('k'))) {
-        return { events: [{ name: 'CAPTURED', amount: value, success: false }], failure: test.code };
-      }
-      return { events: [{ name: 'CAPTURED', amount: value, success: true }] };
-    }
-    case 'refund': {
-      if (p.state === 'CREATED') return { refused: 6020 };
-      if (final) return { refused: 6210 };
-      if (!isAmount(p, o.currency, value)) return { refused: 4040 };
-      if (value > a.captured - a.refunded) return { refused: 6150 };
-      if (REFUND_TEST_AMOUNTS[value]) {
-        return {
-          events: [{ name: 'REFUNDED', amount: value, success: false }],
-          failure: value === 123 ? 5100 : 6220,
-        };
-      }
-      return { events: [{ name: 'REFUNDED', amount: value, success: true }] };
-    }
-    case 'cancel':
-      if (p.state === 'CREATED') return { events: [{ name: 'TERMINATED', amount: p.value, success: true }] };
-      if (final) return { refused: 6190 };
-      if (o.cancelTransactionOnly) return { refused: 6060 };
-      if (a.cancelled > 0) return { refused: 6190 };
-      if (a.captured === a.authorized) return { refused: 6040 };
-      return { events: [{ name: 'CANCELLED', amount: a.authorized - a.captured, success: true }] };
+  const modification = o.op === 'capture' || o.op === 'refund';
+  const d = decide(o.op, {
+    payment: p,
+    now: o.op === 'expire' && pending(p) ? p.details.pendingAuthorization!.resolvesAt : NOW,
+    value: modification ? value : p.value,
+    currency: modification ? o.currency : p.currency,
+    idempotencyKey: modification ? 'k' : null,
+    fullCaptureOnly,
+    captureWindowDays: 180,
+    cancelTransactionOnly: o.op === 'cancel' && o.cancelTransactionOnly,
+  });
+  if (d.kind === 'refused') return { refused: d.error.code };
+  if (d.kind === 'test-amount') {
+    const t = d.testAmount;
+    if (t.effect === 'declined') return { refused: t.code! };
+    if (t.effect === 'unknown-result') return { events: [], state: p.state };
+    return {
+      events: [{ name: d.move.event, amount: value, success: false }],
+      failure: t.code!,
+      state: p.state,
+    };
   }
+  return {
+    events: [{ name: d.move.event, amount: d.amount, success: true }],
+    ...(d.move.adds ? { adds: d.move.adds } : {}),
+    state: stateOf(d.move.to),
+  };
 }
-
-const NEXT_STATES: Record<Payment['state'], readonly Payment['state'][]> = {
-  CREATED: ['CREATED', 'AUTHORIZED', 'ABORTED', 'EXPIRED', 'TERMINATED'],
-  AUTHORIZED: ['AUTHORIZED'],
-  ABORTED: ['ABORTED'],
-  EXPIRED: ['EXPIRED'],
-  TERMINATED: ['TERMINATED'],
-};
 
 function checkInvariants(p: Payment): void {
   const { authorized, captured, refunded, cancelled } = p.aggregate;
@@ -205,12 +186,17 @@ describe('payment state machine, model-based (contract 3.6, 3.7)', () => {
               continue;
             }
             const want = expected(p, o, amount, fullCaptureOnly);
+            const modification = {
+              amount: { currency: 'currency' in o ? o.currency : p.currency, value: amount },
+              ...at(NOW, ids),
+              idempotencyKey: 'k',
+            };
             let result: RefundResult | undefined;
             let thrown: unknown;
             try {
               switch (o.op) {
                 case 'authorize':
-                  result = authorize(p, NOW, ids, { phoneNumber: '4712345678' });
+                  result = authorize(p, { ...at(NOW, ids), by: { phoneNumber: '4712345678' } });
                   break;
                 case 'abort':
                   result = abort(p, NOW, ids);
@@ -219,13 +205,13 @@ describe('payment state machine, model-based (contract 3.6, 3.7)', () => {
                   result = expire(p, NOW, ids);
                   break;
                 case 'capture':
-                  result = capture(p, o.currency, amount, NOW, ids, 'k', { fullCaptureOnly });
+                  result = capture(p, { ...modification, fullCaptureOnly });
                   break;
                 case 'refund':
-                  result = refund(p, o.currency, amount, NOW, ids, 'k');
+                  result = refund(p, modification);
                   break;
                 case 'cancel':
-                  result = cancel(p, NOW, ids, null, o.cancelTransactionOnly);
+                  result = cancel(p, { ...at(NOW, ids), cancelTransactionOnly: o.cancelTransactionOnly });
                   break;
               }
             } catch (error) {
@@ -245,8 +231,8 @@ describe('payment state machine, model-based (contract 3.6, 3.7)', () => {
               want.events,
             );
             // A pending 201 approval resolves at its own time, an hour after it was given (at NOW).
-            const at = o.op === 'expire' && pending(before) ? NOW + UNKNOWN_RESULT_MS : NOW;
-            expect(t.events.every((e) => e.timestamp === at)).toBe(true);
+            const when = o.op === 'expire' && pending(before) ? NOW + UNKNOWN_RESULT_MS : NOW;
+            expect(t.events.every((e) => e.timestamp === when)).toBe(true);
             if (want.failure !== undefined) {
               expect(t.failure?.code).toBe(want.failure);
               // Only a 6280 remembers its key (for the retry); nothing else changes.
@@ -259,7 +245,10 @@ describe('payment state machine, model-based (contract 3.6, 3.7)', () => {
             } else {
               expect(t.failure).toBeUndefined();
             }
-            expect(NEXT_STATES[before.state]).toContain(t.payment.state);
+            expect(t.payment.state).toBe(want.state);
+            const added = want.adds && want.events[0]?.success ? { [want.adds]: want.events[0].amount } : {};
+            const sums = Object.entries(before.aggregate).map(([k, v]) => [k, v + (added[k] ?? 0)]);
+            expect(t.payment.aggregate).toEqual(Object.fromEntries(sums));
             p = t.payment;
             log.push(...t.events);
             checkInvariants(p);
@@ -284,21 +273,23 @@ describe('payment state machine, model-based (contract 3.6, 3.7)', () => {
         fc.integer({ min: 100, max: 65_000_000 }),
         fc.integer({ min: 1, max: 5 }),
         (value, parts) => {
-          fc.pre(!AUTHORIZATION_TEST_AMOUNTS[value]);
-          fc.pre(value !== UNKNOWN_RESULT_AMOUNT && value !== SCA_REQUIRED_AMOUNT);
+          fc.pre(!testAmountOf('authorize', value, 'NOK'));
           const ids = counterIds();
-          let p = authorize(createdPayment(value), NOW, ids, { phoneNumber: '4712345678' }).payment;
+          let p = authorize(createdPayment(value), {
+            ...at(NOW, ids),
+            by: { phoneNumber: '4712345678' },
+          }).payment;
           for (let i = 0; i < parts - 1; i++) {
             const part = Math.floor((value - p.aggregate.captured) / 2);
-            fc.pre(!CAPTURE_TEST_AMOUNTS[part]);
-            if (part > 0) p = capture(p, 'NOK', part, NOW, ids, null).payment;
+            fc.pre(!testAmountOf('capture', part, 'NOK'));
+            if (part > 0) p = capture(p, { ...nok(part), ...at(NOW, ids) }).payment;
           }
-          fc.pre(!CAPTURE_TEST_AMOUNTS[value - p.aggregate.captured]);
-          p = capture(p, 'NOK', value - p.aggregate.captured, NOW, ids, null).payment;
+          fc.pre(!testAmountOf('capture', value - p.aggregate.captured, 'NOK'));
+          p = capture(p, { ...nok(value - p.aggregate.captured), ...at(NOW, ids) }).payment;
           expect(p.aggregate.captured).toBe(value);
           const refundable = p.aggregate.captured;
-          fc.pre(!REFUND_TEST_AMOUNTS[refundable]);
-          p = refund(p, 'NOK', refundable, NOW, ids, null).payment;
+          fc.pre(!testAmountOf('refund', refundable, 'NOK'));
+          p = refund(p, { ...nok(refundable), ...at(NOW, ids) }).payment;
           expect(p.aggregate.refunded).toBe(value);
           checkInvariants(p);
         },
