@@ -7,6 +7,12 @@ export {
   type RetryPolicy,
 } from './client.js';
 export {
+  signWebhook,
+  signRequest,
+  httpDate,
+  WEBHOOK_SIGNED_HEADERS,
+  type SignInput,
+  type SignedHeaders,
   verifyWebhook,
   parseWebhook,
   WebhookVerificationError,

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { VippsClient } from '@betal/client';
-import { signWebhook, httpDate } from '@betal/platform';
+import { VippsClient, signWebhook, httpDate } from '@betal/client';
 import { derive } from '../src/domain/order-status.js';
 import { startMerchant } from '../src/testing.js';
 import { getPage, postForm, startPair, statusOf, T0, tokenOf, until, type Pair } from './support/setup.js';
