@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { HEADERS, SYSTEM_HEADERS } from '@betal/contract';
 import type {
   AccessTokenResponse,
   Amount,
@@ -21,6 +22,8 @@ import type {
   RegisterWebhookResponse,
   Userinfo,
 } from '@betal/contract';
+
+const [SYSTEM_NAME, SYSTEM_VERSION, SYSTEM_PLUGIN_NAME, SYSTEM_PLUGIN_VERSION] = SYSTEM_HEADERS;
 
 /** How the client retries: attempts in all (first try included) and the backoff, in milliseconds. */
 export interface RetryPolicy {
@@ -142,9 +145,9 @@ export class VippsClient {
 
   private async fetchToken(): Promise<string> {
     const res = await this.send('POST', '/accesstoken/get', undefined, {
-      client_id: this.options.clientId,
-      client_secret: this.options.clientSecret,
-      'Ocp-Apim-Subscription-Key': this.options.subscriptionKey,
+      [HEADERS.clientId]: this.options.clientId,
+      [HEADERS.clientSecret]: this.options.clientSecret,
+      [HEADERS.subscriptionKey]: this.options.subscriptionKey,
     });
     const body = (await res.json()) as AccessTokenResponse;
     this.token = { value: body.access_token, expiresAt: Number(body.expires_on) * 1000 };
@@ -239,14 +242,14 @@ export class VippsClient {
       const token = await this.accessToken();
       const s = this.options.system ?? {};
       const headers: Record<string, string> = {
-        Authorization: `Bearer ${token}`,
-        'Ocp-Apim-Subscription-Key': this.options.subscriptionKey,
-        'Merchant-Serial-Number': this.options.merchantSerialNumber,
+        [HEADERS.authorization]: `Bearer ${token}`,
+        [HEADERS.subscriptionKey]: this.options.subscriptionKey,
+        [HEADERS.merchantSerialNumber]: this.options.merchantSerialNumber,
         ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
-        ...(s.name ? { 'Vipps-System-Name': s.name } : {}),
-        ...(s.version ? { 'Vipps-System-Version': s.version } : {}),
-        ...(s.pluginName ? { 'Vipps-System-Plugin-Name': s.pluginName } : {}),
-        ...(s.pluginVersion ? { 'Vipps-System-Plugin-Version': s.pluginVersion } : {}),
+        ...(s.name ? { [SYSTEM_NAME]: s.name } : {}),
+        ...(s.version ? { [SYSTEM_VERSION]: s.version } : {}),
+        ...(s.pluginName ? { [SYSTEM_PLUGIN_NAME]: s.pluginName } : {}),
+        ...(s.pluginVersion ? { [SYSTEM_PLUGIN_VERSION]: s.pluginVersion } : {}),
         ...extra,
       };
       try {
@@ -267,7 +270,7 @@ export class VippsClient {
     /** POST /epayment/v1/payments → 201 {reference, redirectUrl?}. */
     create: (body: CreatePaymentRequest, idempotencyKey: string) =>
       this.request<CreatePaymentResponse>('POST', '/epayment/v1/payments', body, {
-        'Idempotency-Key': idempotencyKey,
+        [HEADERS.idempotencyKey]: idempotencyKey,
       }),
     /** GET /epayment/v1/payments/{reference}. */
     get: (reference: string) =>
@@ -281,7 +284,7 @@ export class VippsClient {
         'POST',
         `/epayment/v1/payments/${encodeURIComponent(reference)}/capture`,
         { modificationAmount: amount },
-        { 'Idempotency-Key': idempotencyKey },
+        { [HEADERS.idempotencyKey]: idempotencyKey },
       ),
     /** POST .../refund of `amount` (minor units). */
     refund: (reference: string, amount: Amount, idempotencyKey: string) =>
@@ -289,7 +292,7 @@ export class VippsClient {
         'POST',
         `/epayment/v1/payments/${encodeURIComponent(reference)}/refund`,
         { modificationAmount: amount },
-        { 'Idempotency-Key': idempotencyKey },
+        { [HEADERS.idempotencyKey]: idempotencyKey },
       ),
     /** POST .../cancel; `cancelTransactionOnly` leaves an authorized payment as it is (6060). */
     cancel: (reference: string, idempotencyKey?: string, options: { cancelTransactionOnly?: boolean } = {}) =>
@@ -299,7 +302,7 @@ export class VippsClient {
         options.cancelTransactionOnly !== undefined
           ? { cancelTransactionOnly: options.cancelTransactionOnly }
           : undefined,
-        idempotencyKey ? { 'Idempotency-Key': idempotencyKey } : {},
+        idempotencyKey ? { [HEADERS.idempotencyKey]: idempotencyKey } : {},
       ),
     /** POST /epayment/v1/test/payments/{reference}/approve (test environment only). */
     forceApprove: (reference: string, body: ForceApproveRequest) =>

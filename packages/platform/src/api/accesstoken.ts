@@ -1,11 +1,11 @@
-import { AccessTokenErrorSchema, AccessTokenResponseSchema } from '@betal/contract';
+import { AccessTokenErrorSchema, AccessTokenResponseSchema, HEADERS } from '@betal/contract';
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Clock } from '../clock.js';
 import { AuthError, type AuthService } from '../services/auth.js';
 
 function header(request: FastifyRequest, name: string): string | undefined {
-  const value = request.headers[name];
+  const value = request.headers[name.toLowerCase()];
   return Array.isArray(value) ? value[0] : value;
 }
 
@@ -34,9 +34,9 @@ export async function accessTokenRoutes(
     async (request, reply) => {
       try {
         const token = await deps.auth.issue(
-          header(request, 'client_id'),
-          header(request, 'client_secret'),
-          header(request, 'ocp-apim-subscription-key'),
+          header(request, HEADERS.clientId),
+          header(request, HEADERS.clientSecret),
+          header(request, HEADERS.subscriptionKey),
         );
         return reply.code(200).type('application/json;charset=UTF-8').send(token);
       } catch (error) {

@@ -1,5 +1,6 @@
 import {
   CancelRequestSchema,
+  HEADERS,
   CreatePaymentRequestSchema,
   CreatePaymentResponseSchema,
   ForceApproveRequestSchema,
@@ -237,6 +238,6 @@ function withoutEmptyCustomer(req: CreatePaymentRequest, notices: string[]): voi
 }
 
 function subscriptionKeyOf(request: FastifyRequest): string {
-  const value = request.headers['ocp-apim-subscription-key'];
+  const value = request.headers[HEADERS.subscriptionKey.toLowerCase()];
   return (Array.isArray(value) ? value[0] : value) ?? '';
 }

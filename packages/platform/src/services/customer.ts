@@ -1,4 +1,11 @@
-import type { Currency, MerchantLegalLinks, PaymentState, Receipt, UserFlow } from '@betal/contract';
+import {
+  PHONE_NUMBER_PATTERN,
+  type Currency,
+  type MerchantLegalLinks,
+  type PaymentState,
+  type Receipt,
+  type UserFlow,
+} from '@betal/contract';
 import type { Clock } from '../clock.js';
 import type { CustomerInbox } from '../customer/inbox.js';
 import type { OrderDetails, OrderDetailsSource } from '../customer/order-details.js';
@@ -135,7 +142,7 @@ export interface CustomerServiceDeps {
   orderDetails: OrderDetailsSource;
 }
 
-const PHONE = /^\d{10,15}$/;
+const PHONE = new RegExp(PHONE_NUMBER_PATTERN);
 const LIST_LIMIT = 200;
 
 /**
@@ -342,7 +349,7 @@ export class CustomerService {
     if (!PHONE.test(phoneNumber)) {
       throw new FieldError(
         'phoneNumber',
-        "The field PhoneNumber must match the regular expression '^\\d{10,15}$'.",
+        `The field PhoneNumber must match the regular expression '${PHONE_NUMBER_PATTERN}'.`,
       );
     }
     const payment = await this.paymentByToken(token);
