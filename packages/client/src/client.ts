@@ -87,6 +87,16 @@ export class VippsApiError extends Error {
   }
 }
 
+/** The body of an answer: its JSON, its text when it is not JSON, or undefined when it is empty. */
+export async function bodyOf(res: Response): Promise<unknown> {
+  const text = await res.text();
+  try {
+    return text ? JSON.parse(text) : undefined;
+  } catch {
+    return text;
+  }
+}
+
 /**
  * A key of at most 50 characters for one operation, derived from the merchant's own ids so that a retry of the
  * same operation (even after a restart) sends the same key (contract 3.8): `capture` of order `A-17` shipment 2
@@ -181,14 +191,7 @@ export class VippsClient {
       const retryable = res === undefined || RETRYABLE(res.status);
       if (!retryable || attempt >= this.retry.attempts) {
         if (res === undefined) throw failure;
-        const text = await res.text();
-        let parsed: unknown = text;
-        try {
-          parsed = text ? JSON.parse(text) : undefined;
-        } catch {
-          // keep the text
-        }
-        throw new VippsApiError(res.status, parsed, method, path);
+        throw new VippsApiError(res.status, await bodyOf(res), method, path);
       }
       const hinted = res ? retryAfterMs(res.headers.get('retry-after'), this.now()) : undefined;
       const backoff = this.retry.baseDelayMs * 2 ** (attempt - 1) * (0.5 + Math.random() / 2);

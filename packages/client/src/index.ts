@@ -21,3 +21,4 @@ export {
   type WebhookVerification,
   type WebhookRejection,
 } from './webhooks.js';
+export { CustomerApp, CustomerAppError, type CustomerAppOptions } from './customer-app.js';
