@@ -10,7 +10,6 @@ export {
   signWebhook,
   signRequest,
   httpDate,
-  WEBHOOK_SIGNED_HEADERS,
   type SignInput,
   type SignedHeaders,
   verifyWebhook,

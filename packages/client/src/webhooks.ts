@@ -1,8 +1,5 @@
 import { createHash, createHmac, timingSafeEqual, type KeyObject } from 'node:crypto';
-import type { EPaymentWebhookPayload } from '@betal/contract';
-
-/** The headers the signature covers, in order (contract 4.4). */
-export const WEBHOOK_SIGNED_HEADERS = 'x-ms-date;host;x-ms-content-sha256';
+import { WEBHOOK_HEADERS, WEBHOOK_SIGNED_HEADERS, type EPaymentWebhookPayload } from '@betal/contract';
 
 /** base64(SHA-256(body)): the `x-ms-content-sha256` header of contract 4.4. */
 function contentHashOf(body: string | Uint8Array): string {
@@ -236,15 +233,15 @@ export function verifyWebhook(
   secret: string | readonly string[],
   options: VerifyWebhookOptions = {},
 ): WebhookVerification {
-  const date = headerOf(request.headers, 'x-ms-date');
-  const contentHash = headerOf(request.headers, 'x-ms-content-sha256');
-  const authorization = headerOf(request.headers, 'authorization');
-  const host = request.host ?? headerOf(request.headers, 'host');
+  const date = headerOf(request.headers, WEBHOOK_HEADERS.date);
+  const contentHash = headerOf(request.headers, WEBHOOK_HEADERS.contentHash);
+  const authorization = headerOf(request.headers, WEBHOOK_HEADERS.authorization);
+  const host = request.host ?? headerOf(request.headers, WEBHOOK_HEADERS.host);
   for (const [name, value] of [
-    ['x-ms-date', date],
-    ['x-ms-content-sha256', contentHash],
-    ['authorization', authorization],
-    ['host', host],
+    [WEBHOOK_HEADERS.date, date],
+    [WEBHOOK_HEADERS.contentHash, contentHash],
+    [WEBHOOK_HEADERS.authorization, authorization],
+    [WEBHOOK_HEADERS.host, host],
   ] as const) {
     if (value === undefined || value === '')
       return refuse('missing-header', `The ${name} header is missing.`);

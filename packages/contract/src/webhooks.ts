@@ -9,6 +9,18 @@ import {
 } from './epayment.js';
 import { Nullable, StringEnum } from './schema-helpers.js';
 
+/**
+ * The headers of a signed webhook (contract 4.4), as the signer sends them and the verifier reads them, and the
+ * `SignedHeaders` list of its Authorization header, in order.
+ */
+export const WEBHOOK_HEADERS = {
+  date: 'x-ms-date',
+  contentHash: 'x-ms-content-sha256',
+  authorization: 'authorization',
+  host: 'host',
+} as const;
+export const WEBHOOK_SIGNED_HEADERS = `${WEBHOOK_HEADERS.date};${WEBHOOK_HEADERS.host};${WEBHOOK_HEADERS.contentHash}`;
+
 /** The ePayment event types a webhook can subscribe to, one per PaymentEventName. Source: contract 4.2. */
 export const EPAYMENT_WEBHOOK_EVENTS = [
   'epayments.payment.created.v1',

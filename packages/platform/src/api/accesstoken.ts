@@ -1,13 +1,9 @@
 import { AccessTokenErrorSchema, AccessTokenResponseSchema, HEADERS } from '@betal/contract';
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../clock.js';
 import { AuthError, type AuthService } from '../services/auth.js';
-
-function header(request: FastifyRequest, name: string): string | undefined {
-  const value = request.headers[name.toLowerCase()];
-  return Array.isArray(value) ? value[0] : value;
-}
+import { headerValue as header } from './http/headers.js';
 
 /**
  * `POST /accesstoken/get` (contract 2): credentials in the `client_id`, `client_secret` and

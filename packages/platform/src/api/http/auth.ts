@@ -3,14 +3,10 @@ import type { FastifyRequest } from 'fastify';
 import type { SalesUnit } from '../../domain/sales-unit.js';
 import { FieldError } from '../../domain/errors.js';
 import { AuthError, type AuthService } from '../../services/auth.js';
+import { headerValue as header } from './headers.js';
 
 const MSN = new RegExp(MSN_PATTERN);
 const MSN_HEADER = HEADERS.merchantSerialNumber;
-
-function header(request: FastifyRequest, name: string): string | undefined {
-  const value = request.headers[name.toLowerCase()];
-  return Array.isArray(value) ? value[0] : value;
-}
 
 /**
  * The `Authorization` header as the token service reads it: `Bearer <token>`. The scheme is case-insensitive

@@ -4,8 +4,9 @@ import { FieldError } from '../../domain/errors.js';
 
 const IDEMPOTENCY_KEY = HEADERS.idempotencyKey;
 
-function one(request: FastifyRequest, name: string): string | undefined {
-  const value = request.headers[name];
+/** The first value of a request header, by its name in any case (`Merchant-Serial-Number` as the specs write it). */
+export function headerValue(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name.toLowerCase()];
   return Array.isArray(value) ? value[0] : value;
 }
 
@@ -16,7 +17,7 @@ function one(request: FastifyRequest, name: string): string | undefined {
 export function idempotencyKey(request: FastifyRequest, required: true): string;
 export function idempotencyKey(request: FastifyRequest, required: false): string | undefined;
 export function idempotencyKey(request: FastifyRequest, required: boolean): string | undefined {
-  const key = one(request, IDEMPOTENCY_KEY.toLowerCase());
+  const key = headerValue(request, IDEMPOTENCY_KEY);
   if (key === undefined || key === '') {
     if (required) throw new FieldError(IDEMPOTENCY_KEY, `The ${IDEMPOTENCY_KEY} header is required.`);
     return undefined;
@@ -38,7 +39,7 @@ export function idempotencyKey(request: FastifyRequest, required: boolean): stri
  */
 export function checkSystemHeaders(request: FastifyRequest, max = 30): void {
   for (const display of SYSTEM_HEADERS) {
-    const value = one(request, display.toLowerCase());
+    const value = headerValue(request, display);
     if (value !== undefined && value.length > max) {
       request.lintNotices.push(
         `${display} is ${value.length} characters long; the spec allows at most ${max}.`,
