@@ -90,28 +90,26 @@ describe('CustomerApp against a platform', () => {
     expect((await app.reject(OLA, found!.id)).state).toBe('ABORTED');
   });
 
-  it('asks for consent: CONSENT_REQUIRED without it, refuse-consent ends the payment', async () => {
-    const profile = { scope: 'name' };
-    const first = await create(client, {
+  /** A PUSH_MESSAGE payment asking for the name, and its id in OLA's app. */
+  async function pushAskingForName(): Promise<string> {
+    const { reference } = await create(client, {
       ...web,
       userFlow: 'PUSH_MESSAGE',
       customer: { phoneNumber: OLA },
-      profile,
+      profile: { scope: 'name' },
     });
-    const id = (await app.findByReference(OLA, first.reference))!.id;
+    return (await app.findByReference(OLA, reference))!.id;
+  }
+
+  it('asks for consent: CONSENT_REQUIRED without it, refuse-consent ends the payment', async () => {
+    const id = await pushAskingForName();
     expectShape(AppRequestSchema, await app.request(OLA, id));
     const refusal = await app.approve(OLA, id).catch((e: unknown) => e);
     expect(refusal).toBeInstanceOf(CustomerAppError);
     expect(refusal).toMatchObject({ status: 409, reason: 'CONSENT_REQUIRED' });
     expect((await app.refuseConsent(OLA, id)).state).toBe('ABORTED');
 
-    const second = await create(client, {
-      ...web,
-      userFlow: 'PUSH_MESSAGE',
-      customer: { phoneNumber: OLA },
-      profile,
-    });
-    const again = (await app.findByReference(OLA, second.reference))!.id;
+    const again = await pushAskingForName();
     expect((await app.approve(OLA, again, { consent: true })).state).toBe('AUTHORIZED');
   });
 
