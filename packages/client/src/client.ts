@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { HEADERS, SYSTEM_HEADERS } from '@betal/contract';
 import type {
   AccessTokenResponse,
   Amount,
@@ -21,6 +22,8 @@ import type {
   RegisterWebhookResponse,
   Userinfo,
 } from '@betal/contract';
+
+const [SYSTEM_NAME, SYSTEM_VERSION, SYSTEM_PLUGIN_NAME, SYSTEM_PLUGIN_VERSION] = SYSTEM_HEADERS;
 
 /** How the client retries: attempts in all (first try included) and the backoff, in milliseconds. */
 export interface RetryPolicy {
@@ -84,6 +87,16 @@ export class VippsApiError extends Error {
   }
 }
 
+/** The body of an answer: its JSON, its text when it is not JSON, or undefined when it is empty. */
+export async function bodyOf(res: Response): Promise<unknown> {
+  const text = await res.text();
+  try {
+    return text ? JSON.parse(text) : undefined;
+  } catch {
+    return text;
+  }
+}
+
 /**
  * A key of at most 50 characters for one operation, derived from the merchant's own ids so that a retry of the
  * same operation (even after a restart) sends the same key (contract 3.8): `capture` of order `A-17` shipment 2
@@ -142,9 +155,9 @@ export class VippsClient {
 
   private async fetchToken(): Promise<string> {
     const res = await this.send('POST', '/accesstoken/get', undefined, {
-      client_id: this.options.clientId,
-      client_secret: this.options.clientSecret,
-      'Ocp-Apim-Subscription-Key': this.options.subscriptionKey,
+      [HEADERS.clientId]: this.options.clientId,
+      [HEADERS.clientSecret]: this.options.clientSecret,
+      [HEADERS.subscriptionKey]: this.options.subscriptionKey,
     });
     const body = (await res.json()) as AccessTokenResponse;
     this.token = { value: body.access_token, expiresAt: Number(body.expires_on) * 1000 };
@@ -178,14 +191,7 @@ export class VippsClient {
       const retryable = res === undefined || RETRYABLE(res.status);
       if (!retryable || attempt >= this.retry.attempts) {
         if (res === undefined) throw failure;
-        const text = await res.text();
-        let parsed: unknown = text;
-        try {
-          parsed = text ? JSON.parse(text) : undefined;
-        } catch {
-          // keep the text
-        }
-        throw new VippsApiError(res.status, parsed, method, path);
+        throw new VippsApiError(res.status, await bodyOf(res), method, path);
       }
       const hinted = res ? retryAfterMs(res.headers.get('retry-after'), this.now()) : undefined;
       const backoff = this.retry.baseDelayMs * 2 ** (attempt - 1) * (0.5 + Math.random() / 2);
@@ -239,14 +245,14 @@ export class VippsClient {
       const token = await this.accessToken();
       const s = this.options.system ?? {};
       const headers: Record<string, string> = {
-        Authorization: `Bearer ${token}`,
-        'Ocp-Apim-Subscription-Key': this.options.subscriptionKey,
-        'Merchant-Serial-Number': this.options.merchantSerialNumber,
+        [HEADERS.authorization]: `Bearer ${token}`,
+        [HEADERS.subscriptionKey]: this.options.subscriptionKey,
+        [HEADERS.merchantSerialNumber]: this.options.merchantSerialNumber,
         ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
-        ...(s.name ? { 'Vipps-System-Name': s.name } : {}),
-        ...(s.version ? { 'Vipps-System-Version': s.version } : {}),
-        ...(s.pluginName ? { 'Vipps-System-Plugin-Name': s.pluginName } : {}),
-        ...(s.pluginVersion ? { 'Vipps-System-Plugin-Version': s.pluginVersion } : {}),
+        ...(s.name ? { [SYSTEM_NAME]: s.name } : {}),
+        ...(s.version ? { [SYSTEM_VERSION]: s.version } : {}),
+        ...(s.pluginName ? { [SYSTEM_PLUGIN_NAME]: s.pluginName } : {}),
+        ...(s.pluginVersion ? { [SYSTEM_PLUGIN_VERSION]: s.pluginVersion } : {}),
         ...extra,
       };
       try {
@@ -267,7 +273,7 @@ export class VippsClient {
     /** POST /epayment/v1/payments → 201 {reference, redirectUrl?}. */
     create: (body: CreatePaymentRequest, idempotencyKey: string) =>
       this.request<CreatePaymentResponse>('POST', '/epayment/v1/payments', body, {
-        'Idempotency-Key': idempotencyKey,
+        [HEADERS.idempotencyKey]: idempotencyKey,
       }),
     /** GET /epayment/v1/payments/{reference}. */
     get: (reference: string) =>
@@ -281,7 +287,7 @@ export class VippsClient {
         'POST',
         `/epayment/v1/payments/${encodeURIComponent(reference)}/capture`,
         { modificationAmount: amount },
-        { 'Idempotency-Key': idempotencyKey },
+        { [HEADERS.idempotencyKey]: idempotencyKey },
       ),
     /** POST .../refund of `amount` (minor units). */
     refund: (reference: string, amount: Amount, idempotencyKey: string) =>
@@ -289,7 +295,7 @@ export class VippsClient {
         'POST',
         `/epayment/v1/payments/${encodeURIComponent(reference)}/refund`,
         { modificationAmount: amount },
-        { 'Idempotency-Key': idempotencyKey },
+        { [HEADERS.idempotencyKey]: idempotencyKey },
       ),
     /** POST .../cancel; `cancelTransactionOnly` leaves an authorized payment as it is (6060). */
     cancel: (reference: string, idempotencyKey?: string, options: { cancelTransactionOnly?: boolean } = {}) =>
@@ -299,7 +305,7 @@ export class VippsClient {
         options.cancelTransactionOnly !== undefined
           ? { cancelTransactionOnly: options.cancelTransactionOnly }
           : undefined,
-        idempotencyKey ? { 'Idempotency-Key': idempotencyKey } : {},
+        idempotencyKey ? { [HEADERS.idempotencyKey]: idempotencyKey } : {},
       ),
     /** POST /epayment/v1/test/payments/{reference}/approve (test environment only). */
     forceApprove: (reference: string, body: ForceApproveRequest) =>

@@ -7,6 +7,11 @@ export {
   type RetryPolicy,
 } from './client.js';
 export {
+  signWebhook,
+  signRequest,
+  httpDate,
+  type SignInput,
+  type SignedHeaders,
   verifyWebhook,
   parseWebhook,
   WebhookVerificationError,
@@ -15,3 +20,4 @@ export {
   type WebhookVerification,
   type WebhookRejection,
 } from './webhooks.js';
+export { CustomerApp, CustomerAppError, type CustomerAppOptions } from './customer-app.js';

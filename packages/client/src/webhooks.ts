@@ -1,5 +1,115 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import type { EPaymentWebhookPayload } from '@betal/contract';
+import { createHash, createHmac, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { WEBHOOK_HEADERS, WEBHOOK_SIGNED_HEADERS, type EPaymentWebhookPayload } from '@betal/contract';
+
+/** base64(SHA-256(body)): the `x-ms-content-sha256` header of contract 4.4. */
+function contentHashOf(body: string | Uint8Array): string {
+  return createHash('sha256').update(body).digest('base64');
+}
+
+/**
+ * base64(HMAC-SHA256(key = UTF-8 bytes of the secret, `<METHOD>\n<path+query>\n<date>;<host>;<content hash>`)),
+ * the `Signature` of contract 4.4. `secret` may be a KeyObject made from the secret's UTF-8 bytes.
+ */
+function signatureOf(
+  secret: string | KeyObject,
+  method: string,
+  pathAndQuery: string,
+  date: string,
+  host: string,
+  contentHash: string,
+): string {
+  const key = typeof secret === 'string' ? Buffer.from(secret, 'utf8') : secret;
+  return createHmac('sha256', key)
+    .update(`${method.toUpperCase()}\n${pathAndQuery}\n${date};${host};${contentHash}`, 'utf8')
+    .digest('base64');
+}
+
+/** An RFC 1123 GMT date for `x-ms-date` from epoch ms: `Thu, 30 Mar 2023 08:38:32 GMT`. Contract 4.4. */
+export function httpDate(epochMs: number): string {
+  return new Date(epochMs).toUTCString();
+}
+
+/** What {@link signWebhook} signs: the registered URL, the exact body, the secret and the `x-ms-date`. */
+export interface SignInput {
+  /** The secret as registration returned it; its UTF-8 bytes are the HMAC key (never base64-decoded). */
+  secret: string;
+  /** The registered URL; its path+query and its authority (host with a non-default port) are signed. */
+  url: string;
+  /** The request body exactly as sent (bytes or their UTF-8 string). */
+  body: string | Uint8Array;
+  /** RFC 1123 GMT date, e.g. `Thu, 30 Mar 2023 08:38:32 GMT`, or a Date; default now. */
+  date?: string | Date;
+  /** The request method; default `POST`, the only one the Webhooks API sends. */
+  method?: string;
+}
+
+/** The headers of a signed webhook request (contract 4.4); a type, so that it passes as a header record. */
+export type SignedHeaders = {
+  'x-ms-date': string;
+  'x-ms-content-sha256': string;
+  authorization: string;
+  /** The authority the signature covers; the HTTP client must send this as `Host`. */
+  host: string;
+};
+
+/**
+ * Signs a webhook request as the Webhooks API does (contract 4.4), for testing a receiver (as Stripe's
+ * `generateTestHeaderString`): `x-ms-content-sha256` is base64(SHA-256(body)); the string to sign is
+ * `POST\n<path+query>\n<date>;<host>;<content hash>`; the signature is base64(HMAC-SHA256(key = UTF-8 of the
+ * secret, string to sign)), sent as `Authorization: HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature=<sig>`.
+ * Send the headers with the same body to the same URL and {@link verifyWebhook} accepts them.
+ * Throws TypeError when `url` is not an absolute URL.
+ *
+ * @example
+ * ```ts
+ * import { signWebhook } from '@betal/client';
+ *
+ * const url = 'http://127.0.0.1:3000/webhooks/vipps';
+ * const body = JSON.stringify({ msn: '123456', reference: 'order-10001', name: 'AUTHORIZED', ... });
+ * const headers = signWebhook({ secret: 'the registration secret', url, body });
+ * await fetch(url, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body });
+ * ```
+ */
+export function signWebhook(input: SignInput): SignedHeaders {
+  const target = new URL(input.url);
+  const date =
+    input.date === undefined
+      ? httpDate(Date.now())
+      : typeof input.date === 'string'
+        ? input.date
+        : httpDate(input.date.getTime());
+  return signRequest(
+    input.secret,
+    `${target.pathname}${target.search}`,
+    target.host,
+    input.body,
+    date,
+    input.method,
+  );
+}
+
+/**
+ * {@link signWebhook} with the registered URL already split into its path+query and its authority (`host`, with a
+ * non-default port), for a sender that signs many requests to one URL. `secret` may be a KeyObject made from the
+ * secret's UTF-8 bytes.
+ */
+export function signRequest(
+  secret: string | KeyObject,
+  pathAndQuery: string,
+  host: string,
+  body: string | Uint8Array,
+  date: string,
+  method = 'POST',
+): SignedHeaders {
+  const contentHash = contentHashOf(body);
+  const signature = signatureOf(secret, method, pathAndQuery, date, host, contentHash);
+  return {
+    'x-ms-date': date,
+    'x-ms-content-sha256': contentHash,
+    authorization: `HMAC-SHA256 SignedHeaders=${WEBHOOK_SIGNED_HEADERS}&Signature=${signature}`,
+    host,
+  };
+}
 
 /**
  * An incoming webhook request as any Node HTTP framework can describe it. Only the raw body will do: the content
@@ -52,8 +162,6 @@ export class WebhookVerificationError extends Error {
     this.name = 'WebhookVerificationError';
   }
 }
-
-const EXPECTED_SIGNED_HEADERS = 'x-ms-date;host;x-ms-content-sha256';
 
 function headerOf(headers: IncomingWebhook['headers'], name: string): string | undefined {
   if (typeof (headers as Headers).get === 'function') return (headers as Headers).get(name) ?? undefined;
@@ -125,23 +233,22 @@ export function verifyWebhook(
   secret: string | readonly string[],
   options: VerifyWebhookOptions = {},
 ): WebhookVerification {
-  const date = headerOf(request.headers, 'x-ms-date');
-  const contentHash = headerOf(request.headers, 'x-ms-content-sha256');
-  const authorization = headerOf(request.headers, 'authorization');
-  const host = request.host ?? headerOf(request.headers, 'host');
+  const date = headerOf(request.headers, WEBHOOK_HEADERS.date);
+  const contentHash = headerOf(request.headers, WEBHOOK_HEADERS.contentHash);
+  const authorization = headerOf(request.headers, WEBHOOK_HEADERS.authorization);
+  const host = request.host ?? headerOf(request.headers, WEBHOOK_HEADERS.host);
   for (const [name, value] of [
-    ['x-ms-date', date],
-    ['x-ms-content-sha256', contentHash],
-    ['authorization', authorization],
-    ['host', host],
+    [WEBHOOK_HEADERS.date, date],
+    [WEBHOOK_HEADERS.contentHash, contentHash],
+    [WEBHOOK_HEADERS.authorization, authorization],
+    [WEBHOOK_HEADERS.host, host],
   ] as const) {
     if (value === undefined || value === '')
       return refuse('missing-header', `The ${name} header is missing.`);
   }
 
   const bytes = typeof request.body === 'string' ? Buffer.from(request.body, 'utf8') : request.body;
-  const actualHash = createHash('sha256').update(bytes).digest('base64');
-  if (!sameBase64(actualHash, contentHash as string)) {
+  if (!sameBase64(contentHashOf(bytes), contentHash as string)) {
     return refuse('content-hash-mismatch', 'x-ms-content-sha256 does not match the body received.');
   }
 
@@ -153,18 +260,18 @@ export function verifyWebhook(
   }
   const signedHeaders = params.get('signedheaders');
   const signature = params.get('signature');
-  if (!match || signature === undefined || signedHeaders?.toLowerCase() !== EXPECTED_SIGNED_HEADERS) {
+  if (!match || signature === undefined || signedHeaders?.toLowerCase() !== WEBHOOK_SIGNED_HEADERS) {
     return refuse(
       'malformed-authorization',
-      `Authorization must be "HMAC-SHA256 SignedHeaders=${EXPECTED_SIGNED_HEADERS}&Signature=<base64>".`,
+      `Authorization must be "HMAC-SHA256 SignedHeaders=${WEBHOOK_SIGNED_HEADERS}&Signature=<base64>".`,
     );
   }
 
-  const message = `${(request.method ?? 'POST').toUpperCase()}\n${request.pathAndQuery}\n${date};${host};${contentHash}`;
   const secrets = typeof secret === 'string' ? [secret] : secret;
+  const method = request.method ?? 'POST';
   const valid = secrets.some((s) =>
     sameBase64(
-      createHmac('sha256', Buffer.from(s, 'utf8')).update(message, 'utf8').digest('base64'),
+      signatureOf(s, method, request.pathAndQuery, date as string, host as string, contentHash as string),
       signature,
     ),
   );

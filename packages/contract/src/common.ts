@@ -50,18 +50,46 @@ export const ProblemSchema = Type.Object(
 );
 export type Problem = Static<typeof ProblemSchema>;
 
-/** Merchant Serial Number: the sales unit's id, 4-7 digits. Source: contract 1 (headers). */
+/**
+ * Merchant Serial Number: the sales unit's id, 4 to 10 digits. The specs disagree (contract 1: ePayment `^[0-9]{4,7}$`,
+ * Access Token `^[0-9]{4,6}$`, the events page `^[0-9]{4,10}$`); Betal takes the widest, so that no MSN a spec
+ * allows is refused. The one pattern for the header and for `msn` in payloads.
+ */
+export const MSN_PATTERN = '^[0-9]{4,10}$';
 export const MsnSchema = Type.String({
-  pattern: '^[0-9]{4,7}$',
+  pattern: MSN_PATTERN,
   minLength: 4,
-  maxLength: 7,
+  maxLength: 10,
   examples: ['123456'],
 });
 
+/** A customer's phone number as the APIs take it: MSISDN, country code and number, 10-15 digits. Contract 3.2. */
+export const PHONE_NUMBER_PATTERN = '^\\d{10,15}$';
+export const PhoneNumberSchema = Type.String({
+  pattern: PHONE_NUMBER_PATTERN,
+  minLength: 10,
+  maxLength: 15,
+  examples: ['4712345678'],
+});
+
+/** The longest `Idempotency-Key` the ePayment API takes. Contract 1 and 3.8. */
+export const IDEMPOTENCY_KEY_MAX_LENGTH = 50;
+
+/** The standard request headers of the merchant APIs, as the specs write them (contract 1). */
+export const HEADERS = {
+  authorization: 'Authorization',
+  subscriptionKey: 'Ocp-Apim-Subscription-Key',
+  merchantSerialNumber: 'Merchant-Serial-Number',
+  idempotencyKey: 'Idempotency-Key',
+  /** Access Token only: the client credentials travel as headers (contract 2). */
+  clientId: 'client_id',
+  clientSecret: 'client_secret',
+} as const;
+
 /** The `Vipps-System-*` headers: optional, at most 30 characters each on ePayment. Source: contract 1. */
-export const SystemHeaderNames = [
-  'vipps-system-name',
-  'vipps-system-version',
-  'vipps-system-plugin-name',
-  'vipps-system-plugin-version',
+export const SYSTEM_HEADERS = [
+  'Vipps-System-Name',
+  'Vipps-System-Version',
+  'Vipps-System-Plugin-Name',
+  'Vipps-System-Plugin-Version',
 ] as const;

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { AmountSchema, MsnSchema } from './common.js';
+import { AmountSchema, IDEMPOTENCY_KEY_MAX_LENGTH, PhoneNumberSchema } from './common.js';
 import { ReceiptSchema } from './receipt.js';
 import { Nullable, StringEnum } from './schema-helpers.js';
 
@@ -51,9 +51,7 @@ export const CUSTOMER_INTERACTIONS = ['CUSTOMER_PRESENT', 'CUSTOMER_NOT_PRESENT'
  */
 export const CustomerSchema = Type.Object(
   {
-    phoneNumber: Type.Optional(
-      Type.String({ pattern: '^\\d{10,15}$', minLength: 10, maxLength: 15, examples: ['4712345678'] }),
-    ),
+    phoneNumber: Type.Optional(PhoneNumberSchema),
     personalQr: Type.Optional(Type.String({ minLength: 5, maxLength: 255 })),
     customerToken: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
   },
@@ -257,36 +255,13 @@ export const PaymentEventSchema = Type.Object(
     name: PaymentEventNameSchema,
     amount: AmountSchema,
     timestamp: Type.String({ format: 'date-time' }),
-    idempotencyKey: Nullable(Type.String({ maxLength: 50 })),
+    idempotencyKey: Nullable(Type.String({ maxLength: IDEMPOTENCY_KEY_MAX_LENGTH })),
     success: Type.Boolean(),
   },
   {},
 );
 export type PaymentEvent = Static<typeof PaymentEventSchema>;
 export const PaymentEventLogSchema = Type.Array(PaymentEventSchema);
-
-/**
- * Webhook payload of an ePayment event: a PaymentEvent plus `msn`. Contract 4.3. The AUTHORIZED event also
- * carries `captureGuaranteedUntil` (August 2026) and, with profile sharing, `profile.sub` and `userDetails`
- * (v1.8.1).
- */
-export const WebhookPaymentEventSchema = Type.Object(
-  {
-    msn: MsnSchema,
-    reference: ReferenceSchema,
-    pspReference: Type.String(),
-    name: PaymentEventNameSchema,
-    amount: AmountSchema,
-    timestamp: Type.String({ format: 'date-time' }),
-    idempotencyKey: Nullable(Type.String()),
-    success: Type.Boolean(),
-    profile: Type.Optional(Type.Object({ sub: Type.String() })),
-    userDetails: Type.Optional(UserDetailsSchema),
-    captureGuaranteedUntil: Type.Optional(CaptureGuaranteedUntilSchema),
-  },
-  {},
-);
-export type WebhookPaymentEvent = Static<typeof WebhookPaymentEventSchema>;
 
 /** Body of capture and refund: the amount of this operation. Contract 3.1. */
 export const ModificationRequestSchema = Type.Object(
@@ -320,5 +295,3 @@ export const ForceApproveRequestSchema = Type.Object(
   { additionalProperties: false },
 );
 export type ForceApproveRequest = Static<typeof ForceApproveRequestSchema>;
-
-export const ReferenceParamsSchema = Type.Object({ reference: Type.String() });

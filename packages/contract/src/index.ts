@@ -7,4 +7,5 @@ export * from './accesstoken.js';
 export * from './webhooks.js';
 export * from './order-management.js';
 export * from './userinfo.js';
+export * from './customer-app.js';
 export * from './examples.js';

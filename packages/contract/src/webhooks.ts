@@ -1,6 +1,25 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { PAYMENT_EVENT_NAMES, type PaymentEventName } from './epayment.js';
+import { AmountSchema, MsnSchema } from './common.js';
+import {
+  CaptureGuaranteedUntilSchema,
+  PaymentEventNameSchema,
+  ReferenceSchema,
+  UserDetailsSchema,
+  type PaymentEventName,
+} from './epayment.js';
 import { Nullable, StringEnum } from './schema-helpers.js';
+
+/**
+ * The headers of a signed webhook (contract 4.4), as the signer sends them and the verifier reads them, and the
+ * `SignedHeaders` list of its Authorization header, in order.
+ */
+export const WEBHOOK_HEADERS = {
+  date: 'x-ms-date',
+  contentHash: 'x-ms-content-sha256',
+  authorization: 'authorization',
+  host: 'host',
+} as const;
+export const WEBHOOK_SIGNED_HEADERS = `${WEBHOOK_HEADERS.date};${WEBHOOK_HEADERS.host};${WEBHOOK_HEADERS.contentHash}`;
 
 /** The ePayment event types a webhook can subscribe to, one per PaymentEventName. Source: contract 4.2. */
 export const EPAYMENT_WEBHOOK_EVENTS = [
@@ -49,13 +68,6 @@ export function epaymentEventType(name: PaymentEventName): EPaymentWebhookEvent 
   return `epayments.payment.${name.toLowerCase()}.v1` as EPaymentWebhookEvent;
 }
 
-/** The payment event name of a dotted ePayment event type, or undefined for another type. Contract 4.2. */
-export function paymentEventNameOf(type: string): PaymentEventName | undefined {
-  const m = /^epayments\.payment\.([a-z]+)\.v1$/.exec(type);
-  const name = m?.[1]?.toUpperCase();
-  return PAYMENT_EVENT_NAMES.find((n) => n === name);
-}
-
 export const WebhookEventSchema = StringEnum(WEBHOOK_EVENTS, {
   description: 'An event type (contract 4.2).',
 });
@@ -96,20 +108,26 @@ export const QueryWebhooksResponseSchema = Type.Object({ webhooks: Type.Array(We
 export type QueryWebhooksResponse = Static<typeof QueryWebhooksResponseSchema>;
 
 /**
- * The payload of an ePayment webhook (contract 4.3): the event-log entry plus `msn`, and on an AUTHORIZED event
- * of a payment with profile sharing, `profile.sub`.
+ * The payload of an ePayment webhook (contract 4.3): the event-log entry (PaymentEvent) plus `msn`. The
+ * AUTHORIZED event also carries `captureGuaranteedUntil` (August 2026) and, with profile sharing, `profile.sub`
+ * and `userDetails` (v1.8.1). What the platform sends and what a merchant validates what it receives with.
  */
-export const EPaymentWebhookPayloadSchema = Type.Object({
-  msn: Type.String(),
-  reference: Type.String(),
-  pspReference: Type.String(),
-  name: StringEnum(PAYMENT_EVENT_NAMES),
-  amount: Type.Object({ currency: Type.String(), value: Type.Integer() }),
-  timestamp: Type.String({ format: 'date-time' }),
-  idempotencyKey: Nullable(Type.String()),
-  success: Type.Boolean(),
-  profile: Type.Optional(Type.Object({ sub: Type.String() })),
-});
+export const EPaymentWebhookPayloadSchema = Type.Object(
+  {
+    msn: MsnSchema,
+    reference: ReferenceSchema,
+    pspReference: Type.String(),
+    name: PaymentEventNameSchema,
+    amount: AmountSchema,
+    timestamp: Type.String({ format: 'date-time' }),
+    idempotencyKey: Nullable(Type.String()),
+    success: Type.Boolean(),
+    profile: Type.Optional(Type.Object({ sub: Type.String() })),
+    userDetails: Type.Optional(UserDetailsSchema),
+    captureGuaranteedUntil: Type.Optional(CaptureGuaranteedUntilSchema),
+  },
+  {},
+);
 export type EPaymentWebhookPayload = Static<typeof EPaymentWebhookPayloadSchema>;
 
 /** Status of a delivery in Betal's delivery log (Betal's own API, not Vipps'). */

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { VippsClient } from '@betal/client';
-import { signWebhook, httpDate } from '@betal/platform';
+import { VippsClient, signWebhook, httpDate } from '@betal/client';
 import { derive } from '../src/domain/order-status.js';
 import { startMerchant } from '../src/testing.js';
 import { getPage, postForm, startPair, statusOf, T0, tokenOf, until, type Pair } from './support/setup.js';
@@ -472,6 +471,31 @@ describe('webhook receiver', () => {
     expect(res.status).toBe(401);
     const bad = await deliver({ msn: '123456', reference: 'x' });
     expect(bad.status).toBe(400);
+    // The payload is checked against the contract's EPaymentWebhookPayloadSchema, which names the field at fault.
+    const payload = {
+      msn: '123456',
+      reference: 'someone-elses-1',
+      pspReference: 'psp-shape',
+      name: 'AUTHORIZED',
+      amount: { currency: 'NOK', value: 100 },
+      timestamp: new Date(T0).toISOString(),
+      idempotencyKey: null,
+      success: true,
+    };
+    for (const [change, field] of [
+      [{ amount: { currency: 'NOK', value: '100' } }, 'amount.value'],
+      [{ name: 'SHIPPED' }, 'name'],
+      [{ timestamp: 'yesterday' }, 'timestamp'],
+      [{ success: undefined }, 'success'],
+    ] as const) {
+      const res = await deliver({ ...payload, ...change });
+      expect(res.status).toBe(400);
+      expect(await res.json()).toEqual({
+        error: 'invalid-payload',
+        message: `The webhook payload has no valid ${field}.`,
+      });
+    }
+    expect((await (await deliver(payload)).json()).outcome).toBe('unknown-payment');
     const unsigned = await fetch(`${base}/webhooks/vipps`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

@@ -4,6 +4,8 @@
  * Source: contract 1 (amounts in minor units, MSISDN phone numbers), 3.2 (limits of create), 3.12 (expiresAt).
  */
 
+import { PHONE_NUMBER_PATTERN } from '@betal/contract';
+
 /** What a reader answers: the value, or a message for the person who typed it. */
 export type Read<T> = { ok: true; value: T } | { ok: false; message: string };
 
@@ -67,6 +69,8 @@ export function readAmount(
 /** The country code of a market's own phone numbers, for 8-digit numbers typed without it. */
 const COUNTRY_CODE_BY_CURRENCY: Readonly<Record<string, string>> = { NOK: '47', DKK: '45' };
 
+const PHONE_NUMBER = new RegExp(PHONE_NUMBER_PATTERN);
+
 /**
  * Reads a phone number into an MSISDN (contract 1: country code and number, digits only): spaces, dashes, dots
  * and parentheses are dropped, and a leading `+` or `00`. An 8-digit number gets the country code of the
@@ -83,7 +87,7 @@ export function readPhoneNumber(input: string | undefined, currency = 'NOK'): Re
   }
   const cc = COUNTRY_CODE_BY_CURRENCY[currency];
   if (digits.length === 8 && cc) digits = cc + digits;
-  if (digits.length < 10 || digits.length > 15) {
+  if (!PHONE_NUMBER.test(digits)) {
     return fail(
       `The phone number "${raw}" must have 10 to 15 digits with the country code, e.g. 4791234567.`,
     );

@@ -13,27 +13,17 @@
  * last change, the view equals the platform's. Source: contract 3.4-3.7 and 4.3-4.5 (duplicates, order).
  */
 
-/** The payment states of ePayment (contract 3.6). */
-export type PaymentState = 'CREATED' | 'AUTHORIZED' | 'ABORTED' | 'EXPIRED' | 'TERMINATED';
+import { PAYMENT_EVENT_NAMES, type PaymentEventName, type PaymentState } from '@betal/contract';
 
-/** The event names of the event log and webhooks (contract 3.7). */
-export type EventName =
-  'CREATED' | 'AUTHORIZED' | 'ABORTED' | 'EXPIRED' | 'CANCELLED' | 'CAPTURED' | 'REFUNDED' | 'TERMINATED';
+/** The payment states of ePayment (contract 3.6), as the contract declares them. */
+export type { PaymentState };
 
-const EVENT_NAMES: readonly EventName[] = [
-  'CREATED',
-  'AUTHORIZED',
-  'ABORTED',
-  'EXPIRED',
-  'CANCELLED',
-  'CAPTURED',
-  'REFUNDED',
-  'TERMINATED',
-];
+/** The event names of the event log and webhooks (contract 3.7), as the contract declares them. */
+export type EventName = PaymentEventName;
 
 /** Whether `name` is one of the event names of contract 3.7. */
 export function isEventName(name: unknown): name is EventName {
-  return typeof name === 'string' && (EVENT_NAMES as readonly string[]).includes(name);
+  return typeof name === 'string' && (PAYMENT_EVENT_NAMES as readonly string[]).includes(name);
 }
 
 /** The four running sums of a payment, in minor units of its currency (contract 3.6). */

@@ -1,12 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import type {
-  Aggregate,
-  CreatePaymentRequest,
-  GetPaymentResponse,
-  ModificationResponse,
-  PaymentEvent,
-  Receipt,
+import {
+  EPaymentWebhookPayloadSchema,
+  type Aggregate,
+  type CreatePaymentRequest,
+  type EPaymentWebhookPayload,
+  type GetPaymentResponse,
+  type ModificationResponse,
+  type PaymentEvent,
+  type Receipt,
 } from '@betal/contract';
+import { Ajv } from 'ajv';
+import addFormatsModule from 'ajv-formats';
 import { VippsApiError, deriveIdempotencyKey, type VippsClient } from '@betal/client';
 import {
   applyEvent,
@@ -14,7 +18,6 @@ import {
   derive,
   isEventName,
   newView,
-  type IncomingEvent,
   type Sums,
 } from '../domain/order-status.js';
 import { formatAmount } from '../domain/input.js';
@@ -150,39 +153,28 @@ export class BadWebhookError extends Error {
   }
 }
 
-/** The fields of an ePayment webhook payload the merchant uses (contract 4.3), checked. */
-export interface WebhookEvent extends IncomingEvent {
-  msn: string;
-  reference: string;
-  profile?: { sub?: string };
-}
+/** An ePayment webhook payload (contract 4.3), valid by the contract's schema. */
+export type WebhookEvent = EPaymentWebhookPayload;
 
-/** Reads an ePayment webhook payload (contract 4.3); throws BadWebhookError naming the first bad field. */
+// ajv-formats is CommonJS; its default export arrives wrapped under ESM.
+type AddFormats = (ajv: Ajv) => Ajv;
+const addFormats = ((addFormatsModule as unknown as { default?: AddFormats }).default ??
+  addFormatsModule) as unknown as AddFormats;
+const checkWebhookPayload = addFormats(new Ajv({ strict: false })).compile<EPaymentWebhookPayload>(
+  EPaymentWebhookPayloadSchema,
+);
+
+/**
+ * Reads an ePayment webhook payload: valid by the contract's EPaymentWebhookPayloadSchema (contract 4.3), the one
+ * the platform sends by. Throws BadWebhookError naming the first bad field.
+ */
 export function readWebhookEvent(body: unknown): WebhookEvent {
-  const b = (body ?? {}) as Record<string, unknown>;
-  const need = (ok: boolean, field: string) => {
-    if (!ok) throw new BadWebhookError(`The webhook payload has no valid ${field}.`);
-  };
-  need(typeof body === 'object' && body !== null && !Array.isArray(body), 'body');
-  need(typeof b.msn === 'string', 'msn');
-  need(typeof b.reference === 'string' && b.reference !== '', 'reference');
-  need(typeof b.pspReference === 'string' && b.pspReference !== '', 'pspReference');
-  need(isEventName(b.name), 'name');
-  const amount = b.amount as { value?: unknown; currency?: unknown } | undefined;
-  need(typeof amount === 'object' && amount !== null && Number.isSafeInteger(amount.value), 'amount');
-  need(typeof b.success === 'boolean', 'success');
-  need(typeof b.timestamp === 'string', 'timestamp');
-  const profile = b.profile as { sub?: unknown } | undefined;
-  return {
-    msn: b.msn as string,
-    reference: b.reference as string,
-    pspReference: b.pspReference as string,
-    name: b.name as IncomingEvent['name'],
-    amount: { value: amount!.value as number, currency: String(amount!.currency ?? '') },
-    success: b.success as boolean,
-    timestamp: b.timestamp as string,
-    ...(profile && typeof profile.sub === 'string' ? { profile: { sub: profile.sub } } : {}),
-  };
+  if (checkWebhookPayload(body)) return body;
+  const error = checkWebhookPayload.errors?.[0];
+  const missing = (error?.params as { missingProperty?: string } | undefined)?.missingProperty;
+  const path = (error?.instancePath ?? '').split('/').filter(Boolean);
+  const field = [...path, ...(missing ? [missing] : [])].join('.') || 'body';
+  throw new BadWebhookError(`The webhook payload has no valid ${field}.`);
 }
 
 /**

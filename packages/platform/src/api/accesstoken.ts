@@ -1,13 +1,9 @@
-import { AccessTokenErrorSchema, AccessTokenResponseSchema } from '@betal/contract';
+import { AccessTokenErrorSchema, AccessTokenResponseSchema, HEADERS } from '@betal/contract';
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../clock.js';
 import { AuthError, type AuthService } from '../services/auth.js';
-
-function header(request: FastifyRequest, name: string): string | undefined {
-  const value = request.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
+import { headerValue as header } from './http/headers.js';
 
 /**
  * `POST /accesstoken/get` (contract 2): credentials in the `client_id`, `client_secret` and
@@ -34,9 +30,9 @@ export async function accessTokenRoutes(
     async (request, reply) => {
       try {
         const token = await deps.auth.issue(
-          header(request, 'client_id'),
-          header(request, 'client_secret'),
-          header(request, 'ocp-apim-subscription-key'),
+          header(request, HEADERS.clientId),
+          header(request, HEADERS.clientSecret),
+          header(request, HEADERS.subscriptionKey),
         );
         return reply.code(200).type('application/json;charset=UTF-8').send(token);
       } catch (error) {

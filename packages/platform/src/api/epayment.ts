@@ -1,5 +1,6 @@
 import {
   CancelRequestSchema,
+  HEADERS,
   CreatePaymentRequestSchema,
   CreatePaymentResponseSchema,
   ForceApproveRequestSchema,
@@ -21,7 +22,7 @@ import type { PaymentService } from '../services/payments.js';
 import { RATE_LIMITS, type RateLimitKind, type RateLimiter } from '../services/rate-limits.js';
 import { authenticate } from './http/auth.js';
 import { sendProblem, sendResult } from './http/context.js';
-import { checkSystemHeaders, idempotencyKey } from './http/headers.js';
+import { checkSystemHeaders, headerValue, idempotencyKey } from './http/headers.js';
 import { readBody, type Checked } from './http/validate.js';
 
 interface Deps {
@@ -237,6 +238,5 @@ function withoutEmptyCustomer(req: CreatePaymentRequest, notices: string[]): voi
 }
 
 function subscriptionKeyOf(request: FastifyRequest): string {
-  const value = request.headers['ocp-apim-subscription-key'];
-  return (Array.isArray(value) ? value[0] : value) ?? '';
+  return headerValue(request, HEADERS.subscriptionKey) ?? '';
 }

@@ -1,4 +1,11 @@
-import type { Currency, MerchantLegalLinks, PaymentState, Receipt, UserFlow } from '@betal/contract';
+import {
+  PHONE_NUMBER_PATTERN,
+  type Currency,
+  type MerchantLegalLinks,
+  type PaymentState,
+  type Receipt,
+  type UserFlow,
+} from '@betal/contract';
 import type { Clock } from '../clock.js';
 import type { OrderDetails, OrderDetailsSource } from '../customer/order-details.js';
 import {
@@ -134,7 +141,7 @@ export interface CustomerServiceDeps {
   orderDetails: OrderDetailsSource;
 }
 
-const PHONE = /^\d{10,15}$/;
+const PHONE = new RegExp(PHONE_NUMBER_PATTERN);
 const LIST_LIMIT = 200;
 
 /**
@@ -369,7 +376,7 @@ export class CustomerService {
     if (!PHONE.test(phoneNumber)) {
       throw new FieldError(
         'phoneNumber',
-        "The field PhoneNumber must match the regular expression '^\\d{10,15}$'.",
+        `The field PhoneNumber must match the regular expression '${PHONE_NUMBER_PATTERN}'.`,
       );
     }
     const payment = await this.paymentByToken(token);

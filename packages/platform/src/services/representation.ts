@@ -3,7 +3,7 @@ import type {
   GetPaymentResponse,
   ModificationResponse,
   PaymentEvent,
-  WebhookPaymentEvent,
+  EPaymentWebhookPayload,
 } from '@betal/contract';
 import { captureGuaranteedUntil, type Payment } from '../domain/payment.js';
 import type { StoredPaymentEvent } from '../storage/ports.js';
@@ -92,8 +92,8 @@ export function paymentEvent(e: StoredPaymentEvent): PaymentEvent {
 export function webhookPayload(
   e: StoredPaymentEvent,
   payment?: Pick<Payment, 'sub' | 'details'>,
-): WebhookPaymentEvent {
-  const payload: WebhookPaymentEvent = { msn: e.msn, ...paymentEvent(e) };
+): EPaymentWebhookPayload {
+  const payload: EPaymentWebhookPayload = { msn: e.msn, ...paymentEvent(e) };
   if (e.name !== 'AUTHORIZED' || !e.success) return payload;
   const userDetails = payment?.details.userDetails;
   return {

@@ -1,6 +1,6 @@
 import {
+  USERINFO_CLAIMS_BY_SCOPE,
   USERINFO_RETENTION_HOURS,
-  type ProfileScope,
   type Userinfo,
   type UserinfoAddress,
 } from '@betal/contract';
@@ -39,22 +39,29 @@ function addressOf(user: TestUser): UserinfoAddress {
 }
 
 /**
- * The claims of `user` that `scopes` release, with `sub` (contract 5, scope table): name → name, given_name,
+ * The claims of `user` that `scopes` release, with `sub`, by the contract's USERINFO_CLAIMS_BY_SCOPE: name → name, given_name,
  * family_name; email → email, email_verified; phoneNumber → phone_number (a string MSISDN); birthDate →
  * birthdate (`YYYY-MM-DD`); address → address (the default, `home`) and other_addresses (the test users have one
  * address, so it is empty); nin → nin. Unknown scopes release nothing.
  */
 export function claimsFor(user: TestUser, sub: string, scopes: readonly string[]): Userinfo {
-  const has = (scope: ProfileScope) => scopes.includes(scope);
-  return {
-    sub,
-    ...(has('name') ? { name: user.name, given_name: user.givenName, family_name: user.familyName } : {}),
-    ...(has('email') ? { email: user.email, email_verified: true } : {}),
-    ...(has('phoneNumber') ? { phone_number: user.phoneNumber } : {}),
-    ...(has('birthDate') ? { birthdate: user.birthDate } : {}),
-    ...(has('address') ? { address: addressOf(user), other_addresses: [] } : {}),
-    ...(has('nin') ? { nin: user.nin } : {}),
+  const all: Required<Omit<Userinfo, 'sub'>> = {
+    name: user.name,
+    given_name: user.givenName,
+    family_name: user.familyName,
+    email: user.email,
+    email_verified: true,
+    phone_number: user.phoneNumber,
+    birthdate: user.birthDate,
+    address: addressOf(user),
+    other_addresses: [],
+    nin: user.nin,
   };
+  const claims: Record<string, unknown> = { sub };
+  for (const [scope, released] of Object.entries(USERINFO_CLAIMS_BY_SCOPE)) {
+    if (scopes.includes(scope)) for (const claim of released) claims[claim] = all[claim];
+  }
+  return claims as Userinfo;
 }
 
 /**

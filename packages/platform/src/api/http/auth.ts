@@ -1,12 +1,12 @@
+import { HEADERS, MSN_PATTERN } from '@betal/contract';
 import type { FastifyRequest } from 'fastify';
 import type { SalesUnit } from '../../domain/sales-unit.js';
 import { FieldError } from '../../domain/errors.js';
 import { AuthError, type AuthService } from '../../services/auth.js';
+import { headerValue as header } from './headers.js';
 
-function header(request: FastifyRequest, name: string): string | undefined {
-  const value = request.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
+const MSN = new RegExp(MSN_PATTERN);
+const MSN_HEADER = HEADERS.merchantSerialNumber;
 
 /**
  * The `Authorization` header as the token service reads it: `Bearer <token>`. The scheme is case-insensitive
@@ -14,7 +14,7 @@ function header(request: FastifyRequest, name: string): string | undefined {
  * official example write `Bearer`.
  */
 function authorizationOf(request: FastifyRequest): string | undefined {
-  const value = header(request, 'authorization');
+  const value = header(request, HEADERS.authorization);
   const match = value === undefined ? null : /^(bearer)(\s+\S.*)$/i.exec(value);
   if (!match || match[1] === 'Bearer') return value;
   request.lintNotices.push(
@@ -37,7 +37,7 @@ export async function authenticate(
   msnRequired: boolean,
   subscriptionKey: 'required' | 'optional' = 'required',
 ): Promise<SalesUnit> {
-  const key = header(request, 'ocp-apim-subscription-key');
+  const key = header(request, HEADERS.subscriptionKey);
   const keyUnit =
     subscriptionKey === 'optional' && (key === undefined || key === '')
       ? undefined
@@ -51,19 +51,15 @@ export async function authenticate(
         'Access denied due to invalid subscription key. Make sure to provide a valid key for an active subscription.',
     });
   }
-  const headerMsn = header(request, 'merchant-serial-number');
+  const headerMsn = header(request, MSN_HEADER);
   if (headerMsn === undefined || headerMsn === '') {
-    if (msnRequired)
-      throw new FieldError('Merchant-Serial-Number', 'The Merchant-Serial-Number header is required.');
-  } else if (!/^[0-9]{4,10}$/.test(headerMsn)) {
-    throw new FieldError(
-      'Merchant-Serial-Number',
-      'The Merchant-Serial-Number header must be 4 to 10 digits.',
-    );
+    if (msnRequired) throw new FieldError(MSN_HEADER, `The ${MSN_HEADER} header is required.`);
+  } else if (!MSN.test(headerMsn)) {
+    throw new FieldError(MSN_HEADER, `The ${MSN_HEADER} header must be 4 to 10 digits.`);
   } else if (headerMsn !== unit.msn) {
     throw new AuthError({
       kind: 'merchant',
-      detail: `Merchant-Serial-Number ${headerMsn.slice(0, 20)} does not belong to the client of this access token.`,
+      detail: `${MSN_HEADER} ${headerMsn.slice(0, 20)} does not belong to the client of this access token.`,
     });
   }
   request.salesUnit = unit;

@@ -1,15 +1,12 @@
+import { HEADERS, IDEMPOTENCY_KEY_MAX_LENGTH, SYSTEM_HEADERS } from '@betal/contract';
 import type { FastifyRequest } from 'fastify';
 import { FieldError } from '../../domain/errors.js';
 
-const SYSTEM_HEADERS = [
-  ['vipps-system-name', 'Vipps-System-Name'],
-  ['vipps-system-version', 'Vipps-System-Version'],
-  ['vipps-system-plugin-name', 'Vipps-System-Plugin-Name'],
-  ['vipps-system-plugin-version', 'Vipps-System-Plugin-Version'],
-] as const;
+const IDEMPOTENCY_KEY = HEADERS.idempotencyKey;
 
-function one(request: FastifyRequest, name: string): string | undefined {
-  const value = request.headers[name];
+/** The first value of a request header, by its name in any case (`Merchant-Serial-Number` as the specs write it). */
+export function headerValue(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name.toLowerCase()];
   return Array.isArray(value) ? value[0] : value;
 }
 
@@ -20,13 +17,16 @@ function one(request: FastifyRequest, name: string): string | undefined {
 export function idempotencyKey(request: FastifyRequest, required: true): string;
 export function idempotencyKey(request: FastifyRequest, required: false): string | undefined;
 export function idempotencyKey(request: FastifyRequest, required: boolean): string | undefined {
-  const key = one(request, 'idempotency-key');
+  const key = headerValue(request, IDEMPOTENCY_KEY);
   if (key === undefined || key === '') {
-    if (required) throw new FieldError('Idempotency-Key', 'The Idempotency-Key header is required.');
+    if (required) throw new FieldError(IDEMPOTENCY_KEY, `The ${IDEMPOTENCY_KEY} header is required.`);
     return undefined;
   }
-  if (key.length > 50) {
-    throw new FieldError('Idempotency-Key', 'The Idempotency-Key header must be at most 50 characters.');
+  if (key.length > IDEMPOTENCY_KEY_MAX_LENGTH) {
+    throw new FieldError(
+      IDEMPOTENCY_KEY,
+      `The ${IDEMPOTENCY_KEY} header must be at most ${IDEMPOTENCY_KEY_MAX_LENGTH} characters.`,
+    );
   }
   return key;
 }
@@ -38,8 +38,8 @@ export function idempotencyKey(request: FastifyRequest, required: boolean): stri
  * refuses it with 400). Contract 1; developer.vippsmobilepay.com knowledge-base/http-headers.
  */
 export function checkSystemHeaders(request: FastifyRequest, max = 30): void {
-  for (const [name, display] of SYSTEM_HEADERS) {
-    const value = one(request, name);
+  for (const display of SYSTEM_HEADERS) {
+    const value = headerValue(request, display);
     if (value !== undefined && value.length > max) {
       request.lintNotices.push(
         `${display} is ${value.length} characters long; the spec allows at most ${max}.`,
