@@ -6,6 +6,8 @@ const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.
 export default defineConfig({
   resolve: {
     alias: {
+      // The subpath first: an alias also matches what starts with its name and a slash.
+      '@betal/contract/html': fileURLToPath(new URL('./packages/contract/src/html.ts', import.meta.url)),
       '@betal/contract': src('contract'),
       '@betal/platform': src('platform'),
       '@betal/client': src('client'),

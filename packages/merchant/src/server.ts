@@ -9,7 +9,7 @@ import { adminRoutes } from './web/admin.js';
 import { MERCHANT_CSS, MERCHANT_JS } from './web/assets.js';
 import { sendPage, type WebContext } from './web/context.js';
 import { customerRoutes } from './web/customers.js';
-import { html } from './web/html.js';
+import { html } from '@betal/contract/html';
 import { invoiceRoutes } from './web/invoices.js';
 import { linkRoutes } from './web/links.js';
 import { shopRoutes } from './web/shop.js';

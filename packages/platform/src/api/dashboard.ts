@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { PlatformClock } from '../clock.js';
 import type { Payment } from '../domain/payment.js';
 import { brandOf } from '../domain/sales-unit.js';
-import { html, raw } from '../html.js';
+import { html, raw } from '@betal/contract/html';
 import type { SalesUnitDirectory } from '../services/directory.js';
 import type { PlatformStore } from '../store/store.js';
 

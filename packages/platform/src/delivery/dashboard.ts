@@ -1,5 +1,5 @@
 import type { Delivery } from '@betal/contract';
-import { escapeHtml } from '../html.js';
+import { escapeHtml } from '@betal/contract/html';
 import type { RegistrationSummary } from './service.js';
 
 const STYLE = `
