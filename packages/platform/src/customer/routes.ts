@@ -12,13 +12,8 @@ import { CustomerService, customerProblem } from '../services/customer.js';
 import type { SalesUnitDirectory } from '../services/directory.js';
 import type { PaymentService } from '../services/payments.js';
 import type { PlatformStore } from '../store/store.js';
+import { customerAssets } from './assets.js';
 import { AccessRefused, CustomerAccess, SESSION_COOKIE, SESSION_MS } from './access.js';
-import { APP_JS } from './assets/app-script.js';
-import { COMMON_JS } from './assets/common-script.js';
-import { LANDING_JS } from './assets/landing-script.js';
-import { SIGN_IN_JS } from './assets/sign-in-script.js';
-import { CUSTOMER_CSS } from './assets/style.js';
-import { USERS_JS } from './assets/users-script.js';
 import {
   APP_LANGUAGES,
   chooseLanguage,
@@ -59,15 +54,6 @@ export interface CustomerRoutesOptions {
   /** The admin token (`BETAL_ADMIN_TOKEN`), if configured: it acts on any app and manages test users. */
   adminToken?: string;
 }
-
-const ASSET_FILES: Record<string, { type: string; body: string }> = {
-  'customer.css': { type: 'text/css; charset=utf-8', body: CUSTOMER_CSS },
-  'landing.js': { type: 'text/javascript; charset=utf-8', body: LANDING_JS },
-  'app.js': { type: 'text/javascript; charset=utf-8', body: APP_JS },
-  'users.js': { type: 'text/javascript; charset=utf-8', body: USERS_JS },
-  'common.js': { type: 'text/javascript; charset=utf-8', body: COMMON_JS },
-  'sign-in.js': { type: 'text/javascript; charset=utf-8', body: SIGN_IN_JS },
-};
 
 const MOBILE = /Mobi|Android|iPhone|iPad|iPod/i;
 const LANGUAGE_COOKIE = 'betal_lang';
@@ -258,6 +244,7 @@ const SignInSchema = Type.Object(
  *   (`nin` and `customerToken` only for the admin; outside dev mode changes need the admin token).
  */
 export async function customerRoutes(app: FastifyInstance, options: CustomerRoutesOptions): Promise<void> {
+  await app.register(customerAssets);
   const inbox = openInbox(options.store);
   const customer = new CustomerService({
     store: options.store,
@@ -501,22 +488,6 @@ export async function customerRoutes(app: FastifyInstance, options: CustomerRout
       const user = await userOfPath(request.params.phoneNumber);
       if (!user) return sendNoSuchUser(reply, lang);
       return sendPage(reply, 200, userFormPage(lang, options.clock.now(), user));
-    },
-  );
-
-  app.get<{ Params: { file: string } }>(
-    '/customer-assets/:file',
-    { schema: { tags: pageTags, summary: 'Stylesheet and scripts of the customer pages', hide: true } },
-    async (request, reply) => {
-      const asset = ASSET_FILES[request.params.file];
-      if (!asset) {
-        return sendProblem(request, reply, problem(404, `No asset ${request.params.file.slice(0, 60)}.`));
-      }
-      return reply
-        .header('cache-control', 'no-cache')
-        .header('x-content-type-options', 'nosniff')
-        .type(asset.type)
-        .send(asset.body);
     },
   );
 
