@@ -6,6 +6,7 @@ import { cpSync, rmSync } from 'node:fs';
 const root = new URL('../packages/', import.meta.url);
 const folders = [
   ['platform/src/customer/web/', 'platform/dist/customer/web/'],
+  ['platform/src/web/', 'platform/dist/web/'],
   ['merchant/src/web/static/', 'merchant/dist/web/static/'],
 ];
 for (const [from, to] of folders) {
