@@ -1,6 +1,12 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/** The browser's scripts (the customer's pages, the merchant's pages): plain scripts in a browser, not Node. */
+const browserScripts = [
+  'packages/platform/src/customer/web/**/*.js',
+  'packages/merchant/src/web/static/**/*.js',
+];
+
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', 'test-artifacts/**', 'data/**'] },
   js.configs.recommended,
@@ -17,6 +23,7 @@ export default tseslint.config(
   },
   {
     files: ['**/*.js'],
+    ignores: browserScripts,
     languageOptions: {
       globals: Object.fromEntries(
         [
@@ -31,6 +38,29 @@ export default tseslint.config(
           'setInterval',
           'clearInterval',
           'setImmediate',
+        ].map((g) => [g, 'readonly']),
+      ),
+    },
+  },
+  {
+    files: browserScripts,
+    languageOptions: {
+      sourceType: 'script',
+      globals: Object.fromEntries(
+        [
+          'window',
+          'document',
+          'navigator',
+          'console',
+          'fetch',
+          'URL',
+          'URLSearchParams',
+          'Intl',
+          'EventSource',
+          'setTimeout',
+          'clearTimeout',
+          'setInterval',
+          'clearInterval',
         ].map((g) => [g, 'readonly']),
       ),
     },

@@ -1,11 +1,15 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
+const file = (path: string) => fileURLToPath(new URL(`./packages/${path}`, import.meta.url));
+const src = (pkg: string) => file(`${pkg}/src/index.ts`);
 
 export default defineConfig({
   resolve: {
     alias: {
+      // The subpaths first: an alias also matches what starts with its name and a slash.
+      '@betal/contract/html': file('contract/src/html.ts'),
+      '@betal/contract/web-assets': file('contract/src/web-assets.ts'),
       '@betal/contract': src('contract'),
       '@betal/platform': src('platform'),
       '@betal/client': src('client'),

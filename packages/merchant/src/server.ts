@@ -6,10 +6,10 @@ import { PaymentService } from './services/payments.js';
 import { WebhookRegistrar } from './services/webhooks.js';
 import { MerchantStore } from './store/store.js';
 import { adminRoutes } from './web/admin.js';
-import { MERCHANT_CSS, MERCHANT_JS } from './web/assets.js';
+import { assetRoutes } from './web/assets.js';
 import { sendPage, type WebContext } from './web/context.js';
 import { customerRoutes } from './web/customers.js';
-import { html } from './web/html.js';
+import { html } from '@betal/contract/html';
 import { invoiceRoutes } from './web/invoices.js';
 import { linkRoutes } from './web/links.js';
 import { shopRoutes } from './web/shop.js';
@@ -156,12 +156,7 @@ export async function createMerchant(
     }),
   );
 
-  app.get('/assets/merchant.css', async (_request, reply) =>
-    reply.type('text/css; charset=utf-8').header('cache-control', 'no-cache').send(MERCHANT_CSS),
-  );
-  app.get('/assets/merchant.js', async (_request, reply) =>
-    reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(MERCHANT_JS),
-  );
+  assetRoutes(app);
   app.get('/health', async () => ({ status: 'ok' }));
 
   app.get('/', async (_request, reply) => {

@@ -17,6 +17,8 @@ import { apiOfPath, sendApiError } from './api/http/apis.js';
 import { LINT_HEADER, lintHeaderValues } from './api/http/context.js';
 import { absoluteFormPath, answerClientError, pathSpellingNotice, strictNotices } from './api/http/wire.js';
 import { registerErrorHandling } from './api/http/errors.js';
+import { CustomerAccess } from './customer/access.js';
+import { LiveStreams } from './customer/live.js';
 import { customerRoutes } from './customer/routes.js';
 import type { OrderDetailsSource } from './customer/order-details.js';
 import { parseJsonBody } from './api/http/json-body.js';
@@ -25,6 +27,7 @@ import type { PlatformConfig } from './config.js';
 import { DEV_SALES_UNITS, DEV_TEST_USERS } from './dev/seed.js';
 import { randomIds, type IdSource } from './ids.js';
 import { AuthService } from './services/auth.js';
+import { CustomerService } from './services/customer.js';
 import { SalesUnitDirectory } from './services/directory.js';
 import { OrderManagementService, orderDetailsSource } from './services/order-management.js';
 import { PaymentService } from './services/payments.js';
@@ -273,17 +276,33 @@ export async function createPlatform(
     devMode: config.devMode,
     onAdvance: () => webhooks.wake(),
   });
-  await app.register(customerRoutes, {
+  // The customer's side: its service, who may act in which app, and the live streams of its pages.
+  const adminToken = (config as PlatformConfig & { adminToken?: string }).adminToken;
+  const customer = new CustomerService({
     store,
     clock,
     ids,
     payments,
     directory,
-    publicBaseUrl: () => baseUrl,
+    inbox: store.inbox,
     orderDetails: overrides.orderDetails ?? orderDetailsSource(orders),
+  });
+  const customerAccess = new CustomerAccess({
+    store,
+    clock,
     devMode: config.devMode,
     // The admin token (BETAL_ADMIN_TOKEN) of the config, once it has one.
-    adminToken: (config as PlatformConfig & { adminToken?: string }).adminToken,
+    ...(adminToken ? { adminToken } : {}),
+  });
+  const live = new LiveStreams(customer);
+  app.addHook('preClose', async () => live.close());
+  app.addHook('onClose', async () => customer.close());
+  await app.register(customerRoutes, {
+    customer,
+    access: customerAccess,
+    live,
+    clock,
+    publicBaseUrl: () => baseUrl,
   });
 
   let sweeper: NodeJS.Timeout | undefined;

@@ -6,7 +6,7 @@ import { PlatformCallError, describeError } from '../services/payments.js';
 import { listedStatus, type PaymentRecord, type Purpose } from '../store/store.js';
 import { formOf, noticeOf, sendPage, type WebContext } from './context.js';
 import { failureState, paymentTable, sendPageInState } from './page-parts.js';
-import { html, type Html } from './html.js';
+import { html, type Html } from '@betal/contract/html';
 import { facts, statusBadge, type Flash } from './layout.js';
 import { notFound } from './links.js';
 

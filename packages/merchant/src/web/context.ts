@@ -3,7 +3,7 @@ import type { MerchantConfig } from '../config.js';
 import { PlatformCallError, RefusedError, type PaymentService } from '../services/payments.js';
 import type { WebhookRegistrar } from '../services/webhooks.js';
 import type { MerchantStore } from '../store/store.js';
-import type { Html } from './html.js';
+import type { Html } from '@betal/contract/html';
 import { page, type Flash, type Side } from './layout.js';
 
 /** What every route module gets: settings, store, services, clock and the page renderer. */

@@ -4,7 +4,7 @@ import { singleLineReceipt } from '../domain/receipt.js';
 import type { Customer } from '../store/store.js';
 import { failureOf, formOf, noticeOf, type WebContext } from './context.js';
 import { amountField, descriptionField, sendPageInState } from './page-parts.js';
-import { html } from './html.js';
+import { html } from '@betal/contract/html';
 import { facts, type Flash } from './layout.js';
 import { notFound, paymentsTable } from './links.js';
 

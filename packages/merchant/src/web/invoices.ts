@@ -15,7 +15,7 @@ import type { PaymentService } from '../services/payments.js';
 import { listedStatus, type Invoice, type MerchantStore, type PaymentRecord } from '../store/store.js';
 import { failureOf, formOf, noticeOf, sendPage, type WebContext } from './context.js';
 import { failureState, redirectToPayment, sendPageInState } from './page-parts.js';
-import { html, type Html } from './html.js';
+import { html, type Html } from '@betal/contract/html';
 import { facts, statusBadge, type Flash } from './layout.js';
 import { notFound, paymentsTable } from './links.js';
 

@@ -1,6 +1,6 @@
 import { STATUS_LABELS, type PaymentStatus } from '../domain/order-status.js';
 import type { ListedStatus } from '../store/store.js';
-import { html, type Html } from './html.js';
+import { html, type Html } from '@betal/contract/html';
 
 /** A message at the top of a page: an error (a refused form, a failed platform call) or a notice. */
 export interface Flash {

@@ -14,7 +14,7 @@ import {
   redirectToPayment,
   sendPageInState,
 } from './page-parts.js';
-import { html, raw, type Html } from './html.js';
+import { html, raw, type Html } from '@betal/contract/html';
 import { facts, statusBadge, type Flash } from './layout.js';
 
 /** The URL of a link's payment page. */

@@ -3,7 +3,7 @@ import { formatAmount } from '../domain/input.js';
 import { PlatformCallError } from '../services/payments.js';
 import { listedStatus, type PaymentRecord } from '../store/store.js';
 import { failureOf, sendPage, type WebContext } from './context.js';
-import { html, raw, type Html } from './html.js';
+import { html, raw, type Html } from '@betal/contract/html';
 import { statusBadge, type Flash, type Side } from './layout.js';
 
 /** How a page that a form shows again is answered: its HTTP status (200 unless said) and its flash messages. */

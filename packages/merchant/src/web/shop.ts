@@ -7,7 +7,7 @@ import { receiptOf, totalOf, type Line } from '../domain/receipt.js';
 import { listedStatus, type ShopOrder } from '../store/store.js';
 import { failureOf, formOf, sendPage, type WebContext } from './context.js';
 import { redirectToPayment } from './page-parts.js';
-import { html, type Html } from './html.js';
+import { html, type Html } from '@betal/contract/html';
 import { statusBadge, type Flash } from './layout.js';
 
 const CART_COOKIE = 'betal_cart';

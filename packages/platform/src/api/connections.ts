@@ -2,7 +2,7 @@ import type { ServerOptions } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type { HttpTimeouts } from '../config.js';
 
-/** The Server-Sent Events endpoints (customer/routes.ts): exempt from the idle timeout, answered at once on HEAD. */
+/** The Server-Sent Events endpoints (customer/live-routes.ts): exempt from the idle timeout, answered at once on HEAD. */
 const EVENT_STREAM = /^\/app\/api\/(users|landing)\/[^/?]+\/events(\?|$)/;
 
 /** True for the path of a Server-Sent Events endpoint. */

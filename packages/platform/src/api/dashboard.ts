@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { PlatformClock } from '../clock.js';
 import type { Payment } from '../domain/payment.js';
 import { brandOf } from '../domain/sales-unit.js';
-import { html, raw } from '../html.js';
+import { html } from '@betal/contract/html';
+import { DASHBOARD_STYLESHEET, dashboardStyleRoute } from './dashboard-style.js';
 import type { SalesUnitDirectory } from '../services/directory.js';
 import type { PlatformStore } from '../storage/ports.js';
 
@@ -12,28 +13,6 @@ interface Deps {
   directory: SalesUnitDirectory;
   devMode: boolean;
 }
-
-const STYLE = `
-  :root { --ink: #1d1b26; --muted: #6b6878; --line: #e4e2ec; --brand: #ff5b24; --bg: #f7f6fb; }
-  * { box-sizing: border-box; }
-  body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink); background: var(--bg); }
-  header { background: #fff; border-bottom: 3px solid var(--brand); padding: 14px 28px; display: flex; gap: 16px; align-items: baseline; flex-wrap: wrap; }
-  header h1 { margin: 0; font-size: 18px; }
-  nav a { margin-right: 14px; }
-  main { padding: 20px 28px; max-width: 1280px; }
-  section { background: #fff; border: 1px solid var(--line); border-radius: 8px; margin-bottom: 22px; }
-  section h2 { margin: 0; padding: 12px 16px; font-size: 15px; border-bottom: 1px solid var(--line); }
-  .meta { color: var(--muted); font-size: 12px; font-weight: normal; }
-  table { width: 100%; border-collapse: collapse; }
-  th, td { text-align: left; padding: 7px 16px; border-bottom: 1px solid var(--line); }
-  th { font-size: 12px; color: var(--muted); font-weight: 600; background: #fbfafd; }
-  td.num { text-align: right; font-variant-numeric: tabular-nums; }
-  .mono { font-family: ui-monospace, Menlo, monospace; font-size: 12px; }
-  .pill { border-radius: 999px; padding: 1px 9px; font-size: 12px; font-weight: 600; background: #ecebf0; }
-  .AUTHORIZED { background: #e3f4ea; color: #11794a; } .CREATED { background: #fff2d6; color: #8a5a00; }
-  .ABORTED, .EXPIRED, .TERMINATED { background: #fbe3e1; color: #b3261e; }
-  .empty { padding: 14px 16px; color: var(--muted); }
-`;
 
 function money(value: number, currency: string): string {
   return `${(value / 100).toFixed(2)} ${currency}`;
@@ -60,6 +39,7 @@ function paymentRow(p: Payment) {
  * webhooks delivery log, the customer's app, the test users and the OpenAPI document. Plain server-rendered HTML.
  */
 export async function dashboardRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
+  dashboardStyleRoute(app);
   app.get(
     '/betal/dashboard',
     { schema: { tags: ['Betal platform'], summary: 'The dashboard page (HTML)' } },
@@ -113,9 +93,7 @@ export async function dashboardRoutes(app: FastifyInstance, deps: Deps): Promise
             <meta charset="utf-8" />
             <meta name="viewport" content="width=device-width, initial-scale=1" />
             <title>Dashboard · Betal</title>
-            <style>
-              ${raw(STYLE)}
-            </style>
+            <link rel="stylesheet" href="${DASHBOARD_STYLESHEET}" />
           </head>
           <body>
             <header>
@@ -130,10 +108,7 @@ export async function dashboardRoutes(app: FastifyInstance, deps: Deps): Promise
           </body>
         </html>`;
       return reply
-        .header(
-          'content-security-policy',
-          "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
-        )
+        .header('content-security-policy', "default-src 'none'; style-src 'self'; frame-ancestors 'none'")
         .type('text/html; charset=utf-8')
         .send(page.toString());
     },

@@ -2,7 +2,7 @@ import { brandAt } from '../domain/customer-flow.js';
 import type { Brand } from '../domain/sales-unit.js';
 import type { TestUser } from '../domain/test-user.js';
 import type { LandingView } from '../services/customer.js';
-import { html, jsonForScript, type Html } from '../html.js';
+import { html, jsonForScript, type Html } from '@betal/contract/html';
 import {
   APP_LANGUAGES,
   LANGUAGES,

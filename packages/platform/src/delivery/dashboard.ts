@@ -1,45 +1,7 @@
 import type { Delivery } from '@betal/contract';
-import { escapeHtml } from '../html.js';
+import { escapeHtml } from '@betal/contract/html';
+import { DASHBOARD_STYLESHEET } from '../api/dashboard-style.js';
 import type { RegistrationSummary } from './service.js';
-
-const STYLE = `
-  :root { --ink: #1d1b26; --muted: #6b6878; --line: #e4e2ec; --brand: #ff5b24; --ok: #11794a; --bad: #b3261e;
-          --wait: #8a5a00; --bg: #f7f6fb; }
-  * { box-sizing: border-box; }
-  body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink);
-         background: var(--bg); }
-  header { background: #fff; border-bottom: 3px solid var(--brand); padding: 14px 28px; display: flex;
-           align-items: baseline; gap: 16px; }
-  header h1 { margin: 0; font-size: 18px; }
-  header span { color: var(--muted); }
-  main { padding: 20px 28px; max-width: 1280px; }
-  section.hook { background: #fff; border: 1px solid var(--line); border-radius: 8px; margin-bottom: 22px; }
-  .hook-head { padding: 12px 16px; border-bottom: 1px solid var(--line); display: flex; flex-wrap: wrap; gap: 6px 18px;
-               align-items: baseline; }
-  .hook-head h2 { margin: 0; font-size: 15px; font-family: ui-monospace, Menlo, monospace; word-break: break-all; }
-  .meta { color: var(--muted); font-size: 12px; }
-  .events { padding: 8px 16px; display: flex; flex-wrap: wrap; gap: 6px; border-bottom: 1px solid var(--line); }
-  .tag { font: 12px ui-monospace, Menlo, monospace; background: #f0eef7; border-radius: 4px; padding: 1px 6px; }
-  .counts { display: flex; gap: 10px; font-size: 12px; }
-  .pill { border-radius: 999px; padding: 1px 9px; font-size: 12px; font-weight: 600; white-space: nowrap; }
-  .delivered { background: #e3f4ea; color: var(--ok); }
-  .pending { background: #fff2d6; color: var(--wait); }
-  .failed { background: #fbe3e1; color: var(--bad); }
-  .discarded, .deleted { background: #ecebf0; color: var(--muted); }
-  table { width: 100%; border-collapse: collapse; }
-  th, td { text-align: left; padding: 7px 16px; border-bottom: 1px solid var(--line); vertical-align: top; }
-  th { font-size: 12px; color: var(--muted); font-weight: 600; background: #fbfafd; }
-  td.mono, .mono { font-family: ui-monospace, Menlo, monospace; font-size: 12px; }
-  ol.attempts { margin: 0; padding-left: 18px; }
-  ol.attempts li { font-size: 12px; }
-  .err { color: var(--bad); }
-  .ok { color: var(--ok); }
-  form { margin: 0; }
-  button { font: inherit; font-size: 12px; border: 1px solid var(--line); background: #fff; border-radius: 6px;
-           padding: 3px 10px; cursor: pointer; }
-  button:hover { border-color: var(--brand); }
-  .empty { padding: 14px 16px; color: var(--muted); }
-`;
 
 function attemptLine(a: Delivery['attempts'][number]): string {
   const status = a.statusCode === null ? 'no answer' : `HTTP ${a.statusCode}`;
@@ -99,7 +61,7 @@ export function renderWebhooksDashboard(
   });
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Webhooks · Betal</title><style>${STYLE}</style></head>
+<title>Webhooks · Betal</title><link rel="stylesheet" href="${DASHBOARD_STYLESHEET}"></head>
 <body><header><h1>Betal · Webhooks</h1><span>delivery log · platform time ${escapeHtml(now)}</span></header>
 <main>${sections.length ? sections.join('') : '<p class="empty">No webhooks are registered. Register one with POST /webhooks/v1/webhooks.</p>'}</main>
 </body></html>`;

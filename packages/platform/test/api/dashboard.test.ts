@@ -26,3 +26,21 @@ it('lists each sales unit with its latest payments, their state and aggregate', 
   expect(row).toContain('23.45 NOK');
   expect(page).toContain('href="/betal/dashboard/webhooks"');
 });
+
+it('links one stylesheet, shared with the delivery log, served from its own origin with an ETag', async () => {
+  const stylesheet = '/betal/dashboard/dashboard.css';
+  const dashboard = await fetch(`${api.url}/betal/dashboard`);
+  expect(dashboard.headers.get('content-security-policy')).toMatch(/style-src 'self'/);
+  expect(await dashboard.text()).toContain(`<link rel="stylesheet" href="${stylesheet}"`);
+  expect(await (await fetch(`${api.url}/betal/dashboard/webhooks`)).text()).toContain(
+    `<link rel="stylesheet" href="${stylesheet}"`,
+  );
+  const css = await fetch(`${api.url}${stylesheet}`);
+  expect(css.status).toBe(200);
+  expect(css.headers.get('content-type')).toBe('text/css; charset=utf-8');
+  expect(css.headers.get('cache-control')).toBe('no-cache');
+  const etag = css.headers.get('etag') as string;
+  expect(await css.text()).toContain('.hook-head');
+  const again = await fetch(`${api.url}${stylesheet}`, { headers: { 'if-none-match': etag } });
+  expect(again.status).toBe(304);
+});

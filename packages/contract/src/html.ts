@@ -1,4 +1,8 @@
-/** Safe HTML building for the platform's pages: every interpolated value is escaped unless it is {@link Html}. */
+/**
+ * Safe HTML for the server-rendered pages of the platform and the merchant (`@betal/contract/html`): every
+ * interpolated value is escaped unless it is {@link Html}; arrays are joined; `undefined`, `null` and `false`
+ * render as nothing.
+ */
 
 /** A piece of HTML that is already safe (built by {@link html} or {@link raw}). */
 export class Html {

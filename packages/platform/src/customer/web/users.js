@@ -1,8 +1,8 @@
+// @ts-check
 /**
  * The test-user form's script (served as /customer-assets/users.js): creates a user with `POST /betal/users`,
  * changes one with `PATCH /betal/users/{phoneNumber}`, deletes with `DELETE`, and shows the fields the API refused.
  */
-export const USERS_JS = String.raw`
 (function () {
   'use strict';
   document.documentElement.classList.add('js');
@@ -11,7 +11,9 @@ export const USERS_JS = String.raw`
   var formError = document.getElementById('form-error');
   var editing = form.getAttribute('data-mode') === 'edit';
 
-  function value(id) { return document.getElementById(id).value.trim(); }
+  function value(id) {
+    return /** @type {HTMLInputElement} */ (document.getElementById(id)).value.trim();
+  }
 
   function body() {
     var out = {};
@@ -29,8 +31,10 @@ export const USERS_JS = String.raw`
     }
     if (value('nin')) out.nin = value('nin');
     if (value('market')) out.market = value('market');
-    out.canPayBusinesses = document.getElementById('canPayBusinesses').checked;
-    out.appInstalled = document.getElementById('appInstalled').checked;
+    out.canPayBusinesses = /** @type {HTMLInputElement} */ (
+      document.getElementById('canPayBusinesses')
+    ).checked;
+    out.appInstalled = /** @type {HTMLInputElement} */ (document.getElementById('appInstalled')).checked;
     return out;
   }
 
@@ -56,7 +60,8 @@ export const USERS_JS = String.raw`
       }
     });
     if (!first) formError.textContent = (problem && (problem.detail || problem.title)) || 'Error';
-    (first || formError).focus && (first || formError).focus();
+    var target = first || formError;
+    if (target.focus) target.focus();
   }
 
   function send(method, url, payload) {
@@ -81,12 +86,12 @@ export const USERS_JS = String.raw`
     });
   });
 
-  var del = document.querySelector('[data-delete]');
+  var del = /** @type {HTMLButtonElement | null} */ (document.querySelector('[data-delete]'));
   if (del) {
-    var confirmBox = document.querySelector('[data-confirm]');
+    var confirmBox = /** @type {HTMLElement} */ (document.querySelector('[data-confirm]'));
     del.addEventListener('click', function () {
       confirmBox.hidden = false;
-      confirmBox.querySelector('[data-keep]').focus();
+      /** @type {HTMLElement} */ (confirmBox.querySelector('[data-keep]')).focus();
     });
     confirmBox.querySelector('[data-keep]').addEventListener('click', function () {
       confirmBox.hidden = true;
@@ -100,4 +105,3 @@ export const USERS_JS = String.raw`
     });
   }
 })();
-`;

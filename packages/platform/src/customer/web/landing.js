@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * The landing page's script (served as /customer-assets/landing.js): the language choice, the phone-number step
  * over `POST /app/api/landing/{token}/confirm`, "remember me in this browser" (localStorage, off by default), the
@@ -8,7 +9,6 @@
  * number was submitted and before the payment is done, cancels the payment (ePayment FAQ: so that the customer
  * does not pay the same order twice) and goes on back to the merchant.
  */
-export const LANDING_JS = String.raw`
 (function () {
   'use strict';
   document.documentElement.classList.add('js');
@@ -29,7 +29,9 @@ export const LANDING_JS = String.raw`
     var wanted = null;
     var tags = navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language];
     for (var l = 0; l < tags.length && !wanted; l++) {
-      var base = String(tags[l] || '').toLowerCase().split(/[-_]/)[0];
+      var base = String(tags[l] || '')
+        .toLowerCase()
+        .split(/[-_]/)[0];
       if (base === 'no' || base === 'nn') base = 'nb';
       if ((config.languages || []).indexOf(base) >= 0) wanted = base;
     }
@@ -42,9 +44,11 @@ export const LANDING_JS = String.raw`
     }
   }
 
-  var select = document.querySelector('select[data-autosubmit]');
+  var select = /** @type {HTMLSelectElement | null} */ (document.querySelector('select[data-autosubmit]'));
   if (select) {
-    select.addEventListener('change', function () { select.form.submit(); });
+    select.addEventListener('change', function () {
+      select.form.submit();
+    });
   }
 
   function post(path, body) {
@@ -69,11 +73,15 @@ export const LANDING_JS = String.raw`
 
   var form = document.getElementById('phone-form');
   if (form) {
-    var input = document.getElementById('phone');
-    var remember = document.getElementById('remember');
+    var input = /** @type {HTMLInputElement} */ (document.getElementById('phone'));
+    var remember = /** @type {HTMLInputElement} */ (document.getElementById('remember'));
     var error = document.getElementById('phone-error');
     var saved = null;
-    try { saved = window.localStorage.getItem(REMEMBER_KEY); } catch (e) { saved = null; }
+    try {
+      saved = window.localStorage.getItem(REMEMBER_KEY);
+    } catch {
+      saved = null;
+    }
     if (saved) {
       remember.checked = true;
       if (!input.value) input.value = saved;
@@ -92,34 +100,42 @@ export const LANDING_JS = String.raw`
         showError(text('landing.invalidPhone'));
         return;
       }
-      var button = form.querySelector('button[type="submit"]');
+      var button = /** @type {HTMLButtonElement} */ (form.querySelector('button[type="submit"]'));
       button.disabled = true;
-      post('/confirm', { phoneNumber: phoneNumber }).then(function (result) {
-        button.disabled = false;
-        if (result.status === 200) {
-          try {
-            if (remember.checked) window.localStorage.setItem(REMEMBER_KEY, phoneNumber);
-            else window.localStorage.removeItem(REMEMBER_KEY);
-          } catch (e) { /* storage may be off */ }
-          window.location.reload();
-          return;
-        }
-        var code = codeOf(result.body);
-        if (code === '7010') showError(text('landing.refused', { brand: config.brand }) + ' ' + text('landing.refusedHint'));
-        else if (result.status === 400) showError(text('landing.invalidPhone'));
-        else window.location.reload();
-      }, function () {
-        button.disabled = false;
-        showError(text('landing.invalidPhone'));
-      });
+      post('/confirm', { phoneNumber: phoneNumber }).then(
+        function (result) {
+          button.disabled = false;
+          if (result.status === 200) {
+            try {
+              if (remember.checked) window.localStorage.setItem(REMEMBER_KEY, phoneNumber);
+              else window.localStorage.removeItem(REMEMBER_KEY);
+            } catch {
+              /* storage may be off */
+            }
+            window.location.reload();
+            return;
+          }
+          var code = codeOf(result.body);
+          if (code === '7010')
+            showError(text('landing.refused', { brand: config.brand }) + ' ' + text('landing.refusedHint'));
+          else if (result.status === 400) showError(text('landing.invalidPhone'));
+          else window.location.reload();
+        },
+        function () {
+          button.disabled = false;
+          showError(text('landing.invalidPhone'));
+        },
+      );
     });
   }
 
-  var cancel = document.querySelector('[data-cancel]');
+  var cancel = /** @type {HTMLButtonElement | null} */ (document.querySelector('[data-cancel]'));
   if (cancel) {
     cancel.addEventListener('click', function () {
       cancel.disabled = true;
-      post('/cancel').then(function () { window.location.reload(); });
+      post('/cancel').then(function () {
+        window.location.reload();
+      });
     });
   }
 
@@ -141,11 +157,18 @@ export const LANDING_JS = String.raw`
         headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
         body: '{}',
         keepalive: true,
-      }).then(function () {
-        window.history.back();
-        // With nothing to go back to, show the page (it says the payment was cancelled, or leads to returnUrl).
-        window.setTimeout(function () { window.location.reload(); }, 500);
-      }, function () { window.location.reload(); });
+      }).then(
+        function () {
+          window.history.back();
+          // With nothing to go back to, show the page (it says the payment was cancelled, or leads to returnUrl).
+          window.setTimeout(function () {
+            window.location.reload();
+          }, 500);
+        },
+        function () {
+          window.location.reload();
+        },
+      );
     });
   }
 
@@ -189,4 +212,3 @@ export const LANDING_JS = String.raw`
     });
   }
 })();
-`;

@@ -1,14 +1,15 @@
+// @ts-check
 /**
  * The script of the simple pages (served as /customer-assets/common.js): marks that scripts run, and changes the
  * language as soon as it is chosen.
  */
-export const COMMON_JS = String.raw`
 (function () {
   'use strict';
   document.documentElement.classList.add('js');
-  var select = document.querySelector('select[data-autosubmit]');
+  var select = /** @type {HTMLSelectElement | null} */ (document.querySelector('select[data-autosubmit]'));
   if (select) {
-    select.addEventListener('change', function () { select.form.submit(); });
+    select.addEventListener('change', function () {
+      select.form.submit();
+    });
   }
 })();
-`;

@@ -1,10 +1,10 @@
+// @ts-check
 /**
  * The customer's app in the browser (served as /customer-assets/app.js): one test user's requests, Activities and
  * history from the app's JSON API, kept live over Server-Sent Events; a request's screen with merchant, amount,
  * description, order lines and "See details" (an in-app web view of orderDetailsUrl); the consent card before the
  * payment screen; approve, reject and "I'll pay later". Contract 3.12, 3.13, 3.15.
  */
-export const APP_JS = String.raw`
 (function () {
   'use strict';
   document.documentElement.classList.add('js');
@@ -12,11 +12,13 @@ export const APP_JS = String.raw`
   var messages = config.messages || {};
   var user = config.user;
   var api = '/app/api/users/' + encodeURIComponent(user.phoneNumber);
-  var signOut = document.querySelector('[data-sign-out]');
+  var signOut = /** @type {HTMLButtonElement | null} */ (document.querySelector('[data-sign-out]'));
   if (signOut) {
     signOut.addEventListener('click', function () {
       signOut.disabled = true;
-      fetch('/app/api/sign-out', { method: 'POST' }).then(function () { window.location.assign('/app'); });
+      fetch('/app/api/sign-out', { method: 'POST' }).then(function () {
+        window.location.assign('/app');
+      });
     });
   }
   var screen = document.getElementById('main');
@@ -36,11 +38,17 @@ export const APP_JS = String.raw`
     });
   }
   function money(currency, value) {
-    return new Intl.NumberFormat(config.locale, { style: 'currency', currency: currency }).format(value / 100);
+    return new Intl.NumberFormat(config.locale, { style: 'currency', currency: currency }).format(
+      value / 100,
+    );
   }
-  function amountOf(view) { return money(view.amount.currency, view.amount.value); }
+  function amountOf(view) {
+    return money(view.amount.currency, view.amount.value);
+  }
   function dateText(iso) {
-    return new Intl.DateTimeFormat(config.locale, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+    return new Intl.DateTimeFormat(config.locale, { dateStyle: 'medium', timeStyle: 'short' }).format(
+      new Date(iso),
+    );
   }
   function clockText(seconds) {
     var s = Math.max(0, Math.floor(seconds));
@@ -70,7 +78,10 @@ export const APP_JS = String.raw`
   function call(method, path, body) {
     return fetch(api + path, {
       method: method,
-      headers: body !== undefined ? { 'Content-Type': 'application/json', Accept: 'application/json' } : { Accept: 'application/json' },
+      headers:
+        body !== undefined
+          ? { 'Content-Type': 'application/json', Accept: 'application/json' }
+          : { Accept: 'application/json' },
       body: body !== undefined ? JSON.stringify(body) : undefined,
     }).then(function (response) {
       return response.text().then(function (raw) {
@@ -112,7 +123,9 @@ export const APP_JS = String.raw`
 
   function show(nodes, focusHeading) {
     screen.textContent = '';
-    nodes.forEach(function (node) { if (node) screen.appendChild(node); });
+    nodes.forEach(function (node) {
+      if (node) screen.appendChild(node);
+    });
     screen.setAttribute('aria-busy', 'false');
     fetchedAt = fetchedAt || Date.now();
     tick();
@@ -133,9 +146,13 @@ export const APP_JS = String.raw`
     else if (view.stage === 'POSTPONED') extra = t('app.due', { date: dateText(view.expiresAt) });
     else extra = t(view.endedBy === 'CONSENT_REFUSED' ? 'state.CONSENT_REFUSED' : 'state.' + view.state);
     if (view.stage !== 'IN_APP' && view.stage !== 'POSTPONED') sub = sub + ' · ' + dateText(view.createdAt);
-    var deadline = view.stage === 'IN_APP' && !view.longLiving
-      ? el('span', { className: 'state' }, [t('app.expiresIn', { time: '' }), el('span', { 'data-left': view.secondsLeft, text: clockText(view.secondsLeft) })])
-      : null;
+    var deadline =
+      view.stage === 'IN_APP' && !view.longLiving
+        ? el('span', { className: 'state' }, [
+            t('app.expiresIn', { time: '' }),
+            el('span', { 'data-left': view.secondsLeft, text: clockText(view.secondsLeft) }),
+          ])
+        : null;
     return el('li', { className: 'card' }, [
       el('a', { href: '#r/' + encodeURIComponent(view.id), 'data-reference': view.reference }, [
         el('span', {}, [
@@ -156,7 +173,12 @@ export const APP_JS = String.raw`
     var items = lists[tab];
     var heading = el('h1', { className: 'visually-hidden', text: t('app.' + tab) });
     if (!items.length) {
-      var empty = tab === 'requests' ? 'app.emptyRequests' : tab === 'activities' ? 'app.emptyActivities' : 'app.emptyHistory';
+      var empty =
+        tab === 'requests'
+          ? 'app.emptyRequests'
+          : tab === 'activities'
+            ? 'app.emptyActivities'
+            : 'app.emptyHistory';
       show([heading, el('p', { className: 'empty', text: t(empty) })]);
       return;
     }
@@ -175,7 +197,10 @@ export const APP_JS = String.raw`
       var qty = line.unitInfo && line.unitInfo.quantity ? line.unitInfo.quantity + ' × ' : '';
       return el('tr', {}, [
         el('td', { text: qty + line.name + (line.isShipping ? ' (' + t('app.shipping') + ')' : '') }),
-        el('td', { className: 'num', text: money(currency, line.isReturn ? -line.totalAmount : line.totalAmount) }),
+        el('td', {
+          className: 'num',
+          text: money(currency, line.isReturn ? -line.totalAmount : line.totalAmount),
+        }),
       ]);
     });
     var number = receipt.bottomLine.receiptNumber;
@@ -185,7 +210,10 @@ export const APP_JS = String.raw`
       el('tbody', {}, rows),
       el('tfoot', {}, [
         el('tr', {}, [
-          el('th', { scope: 'row' }, [t('app.total'), el('div', { className: 'vat', text: t('app.vat', { amount: money(currency, tax) }) })]),
+          el('th', { scope: 'row' }, [
+            t('app.total'),
+            el('div', { className: 'vat', text: t('app.vat', { amount: money(currency, tax) }) }),
+          ]),
           el('td', { className: 'num', text: money(currency, total) }),
         ]),
       ]),
@@ -193,9 +221,10 @@ export const APP_JS = String.raw`
   }
 
   function payHead(view) {
-    var logo = view.orderDetails && view.orderDetails.imageUrl
-      ? el('img', { src: view.orderDetails.imageUrl, alt: '' })
-      : view.merchant.name.charAt(0).toUpperCase();
+    var logo =
+      view.orderDetails && view.orderDetails.imageUrl
+        ? el('img', { src: view.orderDetails.imageUrl, alt: '' })
+        : view.merchant.name.charAt(0).toUpperCase();
     return el('div', { className: 'pay-head brand-' + view.merchant.brand.toLowerCase() }, [
       el('div', { className: 'logo-dot', 'aria-hidden': 'true' }, [logo]),
       el('h1', { text: view.merchant.name }),
@@ -211,7 +240,9 @@ export const APP_JS = String.raw`
       className: 'secondary',
       text: t('app.seeDetails'),
       'data-see-details': true,
-      onclick: function (event) { openWebView(view.orderDetails.orderDetailsUrl, view.merchant.name, event.currentTarget); },
+      onclick: function (event) {
+        openWebView(view.orderDetails.orderDetailsUrl, view.merchant.name, event.currentTarget);
+      },
     });
   }
 
@@ -223,7 +254,8 @@ export const APP_JS = String.raw`
     var body = result.body || {};
     var details = body.extraDetails || [];
     for (var i = 0; i < details.length; i++) {
-      if (details[i].name === 'ErrorCode' && details[i].reason === '10010') return t('app.failed', { detail: body.detail });
+      if (details[i].name === 'ErrorCode' && details[i].reason === '10010')
+        return t('app.failed', { detail: body.detail });
     }
     return body.detail || body.title || 'HTTP ' + result.status;
   }
@@ -238,16 +270,22 @@ export const APP_JS = String.raw`
   }
 
   function act(path, body, kind, errorBox, buttons) {
-    buttons.forEach(function (b) { b.disabled = true; });
-    return call('POST', '/requests/' + encodeURIComponent(path.id) + '/' + path.action, body).then(function (result) {
-      buttons.forEach(function (b) { b.disabled = false; });
-      if (result.status === 200) {
-        finish(kind, result.body);
-        return load();
-      }
-      errorBox.textContent = errorText(result);
-      return load(true);
+    buttons.forEach(function (b) {
+      b.disabled = true;
     });
+    return call('POST', '/requests/' + encodeURIComponent(path.id) + '/' + path.action, body).then(
+      function (result) {
+        buttons.forEach(function (b) {
+          b.disabled = false;
+        });
+        if (result.status === 200) {
+          finish(kind, result.body);
+          return load();
+        }
+        errorBox.textContent = errorText(result);
+        return load(true);
+      },
+    );
   }
 
   function renderConsent(view) {
@@ -257,7 +295,9 @@ export const APP_JS = String.raw`
       phoneNumber: user.phoneNumber,
       birthDate: user.birthDate,
       nin: user.nin,
-      address: user.address ? user.address.streetAddress + ', ' + user.address.postalCode + ' ' + user.address.city : '',
+      address: user.address
+        ? user.address.streetAddress + ', ' + user.address.postalCode + ' ' + user.address.city
+        : '',
     };
     var errorBox = el('div', { className: 'error', role: 'alert' });
     var share = el('button', { type: 'button', className: 'primary', text: t('consent.share') });
@@ -269,22 +309,36 @@ export const APP_JS = String.raw`
     refuse.addEventListener('click', function () {
       act({ id: view.id, action: 'refuse-consent' }, {}, 'consentRefused', errorBox, [share, refuse]);
     });
-    show([
-      backLink('requests'),
-      el('section', { className: 'sheet consent brand-' + view.merchant.brand.toLowerCase(), 'aria-labelledby': 'consent-title' }, [
-        el('h1', { id: 'consent-title', text: t('consent.title', { merchant: view.merchant.name }) }),
-        el('p', { text: t('consent.text', { merchant: view.merchant.name }) }),
-        el('ul', { className: 'scopes' }, view.consent.missing.map(function (scope) {
-          return el('li', {}, [
-            el('span', { className: 'what', text: t('scope.' + scope) }),
-            el('span', { className: 'value', text: values[scope] || '' }),
-          ]);
-        })),
-        el('p', { className: 'hint', text: t('consent.refuseNote') }),
-        errorBox,
-        el('div', { className: 'actions' }, [share, refuse]),
-      ]),
-    ], true);
+    show(
+      [
+        backLink('requests'),
+        el(
+          'section',
+          {
+            className: 'sheet consent brand-' + view.merchant.brand.toLowerCase(),
+            'aria-labelledby': 'consent-title',
+          },
+          [
+            el('h1', { id: 'consent-title', text: t('consent.title', { merchant: view.merchant.name }) }),
+            el('p', { text: t('consent.text', { merchant: view.merchant.name }) }),
+            el(
+              'ul',
+              { className: 'scopes' },
+              view.consent.missing.map(function (scope) {
+                return el('li', {}, [
+                  el('span', { className: 'what', text: t('scope.' + scope) }),
+                  el('span', { className: 'value', text: values[scope] || '' }),
+                ]);
+              }),
+            ),
+            el('p', { className: 'hint', text: t('consent.refuseNote') }),
+            errorBox,
+            el('div', { className: 'actions' }, [share, refuse]),
+          ],
+        ),
+      ],
+      true,
+    );
   }
 
   function legalLink(url, label) {
@@ -295,9 +349,21 @@ export const APP_JS = String.raw`
   function renderTerms(view) {
     var errorBox = el('div', { className: 'error', role: 'alert' });
     var box = el('input', { type: 'checkbox', id: 'accept-terms' });
-    var accept = el('button', { type: 'button', className: 'primary', text: t('terms.continue'), disabled: true });
-    var reject = el('button', { type: 'button', className: 'secondary', text: t('app.reject'), 'data-action': 'reject' });
-    box.addEventListener('change', function () { accept.disabled = !box.checked; });
+    var accept = el('button', {
+      type: 'button',
+      className: 'primary',
+      text: t('terms.continue'),
+      disabled: true,
+    });
+    var reject = el('button', {
+      type: 'button',
+      className: 'secondary',
+      text: t('app.reject'),
+      'data-action': 'reject',
+    });
+    box.addEventListener('change', function () {
+      accept.disabled = !box.checked;
+    });
     accept.addEventListener('click', function () {
       if (!box.checked) return;
       termsAccepted[view.id] = true;
@@ -306,52 +372,97 @@ export const APP_JS = String.raw`
     reject.addEventListener('click', function () {
       act({ id: view.id, action: 'reject' }, {}, 'rejected', errorBox, [accept, reject]);
     });
-    show([
-      backLink('requests'),
-      el('section', { className: 'sheet terms brand-' + view.merchant.brand.toLowerCase(), 'aria-labelledby': 'terms-title' }, [
-        el('h1', { id: 'terms-title', text: t('terms.title', { merchant: view.merchant.name }) }),
-        el('p', { text: t('terms.text', { merchant: view.merchant.name }) }),
-        el('ul', { className: 'legal-links' }, [
-          el('li', {}, [legalLink(view.legalLinks.termsOfSaleUrl, t('terms.termsOfSale'))]),
-          el('li', {}, [legalLink(view.legalLinks.privacyPolicyUrl, t('terms.privacyPolicy'))]),
-        ]),
-        el('label', { className: 'check' }, [box, ' ' + t('terms.accept')]),
-        errorBox,
-        el('div', { className: 'actions' }, [accept, reject]),
-      ]),
-    ], true);
+    show(
+      [
+        backLink('requests'),
+        el(
+          'section',
+          {
+            className: 'sheet terms brand-' + view.merchant.brand.toLowerCase(),
+            'aria-labelledby': 'terms-title',
+          },
+          [
+            el('h1', { id: 'terms-title', text: t('terms.title', { merchant: view.merchant.name }) }),
+            el('p', { text: t('terms.text', { merchant: view.merchant.name }) }),
+            el('ul', { className: 'legal-links' }, [
+              el('li', {}, [legalLink(view.legalLinks.termsOfSaleUrl, t('terms.termsOfSale'))]),
+              el('li', {}, [legalLink(view.legalLinks.privacyPolicyUrl, t('terms.privacyPolicy'))]),
+            ]),
+            el('label', { className: 'check' }, [box, ' ' + t('terms.accept')]),
+            errorBox,
+            el('div', { className: 'actions' }, [accept, reject]),
+          ],
+        ),
+      ],
+      true,
+    );
   }
 
   function renderEnded(view) {
     var lines = [];
     if (view.state === 'AUTHORIZED') {
-      if (view.aggregate.captured > 0) lines.push(el('p', { text: t('history.captured', { amount: money(view.amount.currency, view.aggregate.captured) }) }));
-      if (view.aggregate.refunded > 0) lines.push(el('p', { text: t('history.refunded', { amount: money(view.amount.currency, view.aggregate.refunded) }) }));
+      if (view.aggregate.captured > 0)
+        lines.push(
+          el('p', {
+            text: t('history.captured', { amount: money(view.amount.currency, view.aggregate.captured) }),
+          }),
+        );
+      if (view.aggregate.refunded > 0)
+        lines.push(
+          el('p', {
+            text: t('history.refunded', { amount: money(view.amount.currency, view.aggregate.refunded) }),
+          }),
+        );
     }
-    show([
-      backLink('history'),
-      payHead(view),
-      el('section', { className: 'sheet' }, [
-        el('p', { className: 'badge', text: t(view.endedBy === 'CONSENT_REFUSED' ? 'state.CONSENT_REFUSED' : 'state.' + view.state) }),
-        el('p', { className: 'hint', text: dateText(view.createdAt) + ' · ' + view.reference }),
-      ].concat(lines, [
-        receiptTable(view),
-        view.receiptUrl ? el('p', {}, [el('a', { href: view.receiptUrl, target: '_blank', rel: 'noopener noreferrer', text: view.receiptUrl })]) : null,
-        seeDetails(view),
-      ])),
-    ], true);
+    show(
+      [
+        backLink('history'),
+        payHead(view),
+        el(
+          'section',
+          { className: 'sheet' },
+          [
+            el('p', {
+              className: 'badge',
+              text: t(view.endedBy === 'CONSENT_REFUSED' ? 'state.CONSENT_REFUSED' : 'state.' + view.state),
+            }),
+            el('p', { className: 'hint', text: dateText(view.createdAt) + ' · ' + view.reference }),
+          ].concat(lines, [
+            receiptTable(view),
+            view.receiptUrl
+              ? el('p', {}, [
+                  el('a', {
+                    href: view.receiptUrl,
+                    target: '_blank',
+                    rel: 'noopener noreferrer',
+                    text: view.receiptUrl,
+                  }),
+                ])
+              : null,
+            seeDetails(view),
+          ]),
+        ),
+      ],
+      true,
+    );
   }
 
   function renderPayment(view) {
     var errorBox = el('div', { className: 'error', role: 'alert' });
-    var pay = el('button', { type: 'button', className: 'primary', text: t('app.pay', { amount: amountOf(view) }), 'data-action': 'approve' });
+    var pay = el('button', {
+      type: 'button',
+      className: 'primary',
+      text: t('app.pay', { amount: amountOf(view) }),
+      'data-action': 'approve',
+    });
     var buttons = [pay];
     var refusal = null;
     if (view.refusal) {
       pay.disabled = true;
-      var message = view.refusal.minimumAge !== undefined
-        ? t('refusal.age', { age: view.refusal.minimumAge })
-        : t('refusal.cannotPay');
+      var message =
+        view.refusal.minimumAge !== undefined
+          ? t('refusal.age', { age: view.refusal.minimumAge })
+          : t('refusal.cannotPay');
       refusal = el('p', { className: 'notice bad', role: 'alert', text: message });
     }
     pay.addEventListener('click', function () {
@@ -363,14 +474,34 @@ export const APP_JS = String.raw`
     var actions = [pay];
     var sheet = null;
     if (view.longLiving) {
-      var later = el('button', { type: 'button', className: 'secondary', text: t('app.payLater'), 'data-action': 'pay-later' });
-      var reject = el('button', { type: 'button', className: 'secondary', text: t('app.rejectPayment'), 'data-action': 'reject' });
+      var later = el('button', {
+        type: 'button',
+        className: 'secondary',
+        text: t('app.payLater'),
+        'data-action': 'pay-later',
+      });
+      var reject = el('button', {
+        type: 'button',
+        className: 'secondary',
+        text: t('app.rejectPayment'),
+        'data-action': 'reject',
+      });
       var keep = el('button', { type: 'button', className: 'link', text: t('app.goBack') });
-      var cancel = el('button', { type: 'button', className: 'secondary', text: t('app.cancel'), 'aria-expanded': 'false', 'aria-controls': 'cancel-sheet' });
-      sheet = el('section', { className: 'sheet', id: 'cancel-sheet', hidden: true, 'aria-labelledby': 'cancel-title' }, [
-        el('h2', { id: 'cancel-title', text: t('app.cancelQuestion') }),
-        el('div', { className: 'actions' }, [later, reject, keep]),
-      ]);
+      var cancel = el('button', {
+        type: 'button',
+        className: 'secondary',
+        text: t('app.cancel'),
+        'aria-expanded': 'false',
+        'aria-controls': 'cancel-sheet',
+      });
+      sheet = el(
+        'section',
+        { className: 'sheet', id: 'cancel-sheet', hidden: true, 'aria-labelledby': 'cancel-title' },
+        [
+          el('h2', { id: 'cancel-title', text: t('app.cancelQuestion') }),
+          el('div', { className: 'actions' }, [later, reject, keep]),
+        ],
+      );
       cancel.addEventListener('click', function () {
         sheet.hidden = false;
         actionRow.hidden = true;
@@ -393,7 +524,12 @@ export const APP_JS = String.raw`
       buttons.push(cancel, later, reject);
       actions.push(cancel);
     } else {
-      var rejectNow = el('button', { type: 'button', className: 'secondary', text: t('app.reject'), 'data-action': 'reject' });
+      var rejectNow = el('button', {
+        type: 'button',
+        className: 'secondary',
+        text: t('app.reject'),
+        'data-action': 'reject',
+      });
       rejectNow.addEventListener('click', function () {
         act({ id: view.id, action: 'reject' }, {}, 'rejected', errorBox, buttons);
       });
@@ -403,20 +539,30 @@ export const APP_JS = String.raw`
     var actionRow = el('div', { className: 'actions' }, actions);
     var deadline = view.longLiving
       ? el('p', { className: 'deadline', text: t('app.due', { date: dateText(view.expiresAt) }) })
-      : el('p', { className: 'deadline' }, [t('app.expiresIn', { time: '' }), el('span', { 'data-left': view.secondsLeft, role: 'timer', text: clockText(view.secondsLeft) })]);
-    show([
-      backLink(view.stage === 'POSTPONED' ? 'activities' : 'requests'),
-      el('section', { className: 'payment brand-' + view.merchant.brand.toLowerCase(), 'aria-labelledby': 'pay-title' }, [
-        payHead(view),
-        deadline,
-        refusal,
-        receiptTable(view) ? el('div', { className: 'sheet' }, [receiptTable(view)]) : null,
-        seeDetails(view),
-        errorBox,
-        actionRow,
-        sheet,
-      ]),
-    ], true);
+      : el('p', { className: 'deadline' }, [
+          t('app.expiresIn', { time: '' }),
+          el('span', { 'data-left': view.secondsLeft, role: 'timer', text: clockText(view.secondsLeft) }),
+        ]);
+    show(
+      [
+        backLink(view.stage === 'POSTPONED' ? 'activities' : 'requests'),
+        el(
+          'section',
+          { className: 'payment brand-' + view.merchant.brand.toLowerCase(), 'aria-labelledby': 'pay-title' },
+          [
+            payHead(view),
+            deadline,
+            refusal,
+            receiptTable(view) ? el('div', { className: 'sheet' }, [receiptTable(view)]) : null,
+            seeDetails(view),
+            errorBox,
+            actionRow,
+            sheet,
+          ],
+        ),
+      ],
+      true,
+    );
     var heading = screen.querySelector('.pay-head h1');
     if (heading) heading.id = 'pay-title';
   }
@@ -429,22 +575,32 @@ export const APP_JS = String.raw`
     }
     var view = outcome.view;
     var good = outcome.kind === 'paid' || outcome.kind === 'later';
-    var message = outcome.kind === 'paid'
-      ? t('app.paid', { amount: amountOf(view), merchant: view.merchant.name })
-      : outcome.kind === 'later'
-        ? t('app.savedForLater', { date: dateText(view.expiresAt) })
-        : outcome.kind === 'consentRefused'
-          ? t('app.consentRefused')
-          : t('app.rejected');
-    var done = el('a', { className: 'button primary', href: outcome.kind === 'later' ? '#activities' : '#requests', text: t('app.done') });
-    show([
-      el('section', { className: 'done' + (good ? '' : ' bad') }, [
-        el('div', { className: 'symbol', 'aria-hidden': 'true', text: good ? '✓' : '×' }),
-        el('h1', { text: message }),
-        outcome.kind === 'paid' && receiptTable(view) ? el('div', { className: 'sheet' }, [receiptTable(view)]) : null,
-        done,
-      ]),
-    ], true);
+    var message =
+      outcome.kind === 'paid'
+        ? t('app.paid', { amount: amountOf(view), merchant: view.merchant.name })
+        : outcome.kind === 'later'
+          ? t('app.savedForLater', { date: dateText(view.expiresAt) })
+          : outcome.kind === 'consentRefused'
+            ? t('app.consentRefused')
+            : t('app.rejected');
+    var done = el('a', {
+      className: 'button primary',
+      href: outcome.kind === 'later' ? '#activities' : '#requests',
+      text: t('app.done'),
+    });
+    show(
+      [
+        el('section', { className: 'done' + (good ? '' : ' bad') }, [
+          el('div', { className: 'symbol', 'aria-hidden': 'true', text: good ? '✓' : '×' }),
+          el('h1', { text: message }),
+          outcome.kind === 'paid' && receiptTable(view)
+            ? el('div', { className: 'sheet' }, [receiptTable(view)])
+            : null,
+          done,
+        ]),
+      ],
+      true,
+    );
   }
 
   function renderRequest(id, focus) {
@@ -453,10 +609,20 @@ export const APP_JS = String.raw`
     if (!view) {
       call('GET', '/requests/' + encodeURIComponent(id)).then(function (result) {
         if (result.status === 200) {
-          lists.history = lists.history.filter(function (v) { return v.id !== id; }).concat([result.body]);
+          lists.history = lists.history
+            .filter(function (v) {
+              return v.id !== id;
+            })
+            .concat([result.body]);
           renderRequest(id, focus);
         } else {
-          show([backLink('requests'), el('p', { className: 'notice bad', role: 'alert', text: errorText(result) })], focus);
+          show(
+            [
+              backLink('requests'),
+              el('p', { className: 'notice bad', role: 'alert', text: errorText(result) }),
+            ],
+            focus,
+          );
         }
       });
       return;
@@ -477,14 +643,16 @@ export const APP_JS = String.raw`
   function announce(view) {
     push.textContent = '';
     push.appendChild(el('span', { text: t('app.newRequest', { merchant: view.merchant.name }) }));
-    push.appendChild(el('button', {
-      type: 'button',
-      text: t('app.open'),
-      onclick: function () {
-        push.textContent = '';
-        window.location.hash = '#r/' + encodeURIComponent(view.id);
-      },
-    }));
+    push.appendChild(
+      el('button', {
+        type: 'button',
+        text: t('app.open'),
+        onclick: function () {
+          push.textContent = '';
+          window.location.hash = '#r/' + encodeURIComponent(view.id);
+        },
+      }),
+    );
   }
 
   function load(keepScreen) {
@@ -496,9 +664,13 @@ export const APP_JS = String.raw`
       lists = result.body;
       fetchedAt = Date.now();
       var ids = {};
-      lists.requests.concat(lists.activities).forEach(function (v) { ids[v.id] = true; });
+      lists.requests.concat(lists.activities).forEach(function (v) {
+        ids[v.id] = true;
+      });
       if (known) {
-        var fresh = lists.requests.filter(function (v) { return !known[v.id]; });
+        var fresh = lists.requests.filter(function (v) {
+          return !known[v.id];
+        });
         var current = route().request;
         if (fresh.length && fresh[0].id !== current) announce(fresh[0]);
       }
@@ -507,7 +679,11 @@ export const APP_JS = String.raw`
       var r = route();
       if (keepScreen && r.request) {
         var view = findView(r.request);
-        if (view && view.state === 'CREATED') { updateTabs(''); tick(); return; }
+        if (view && view.state === 'CREATED') {
+          updateTabs('');
+          tick();
+          return;
+        }
       }
       if (r.done) return;
       render(false);
@@ -523,15 +699,15 @@ export const APP_JS = String.raw`
   }
 
   var webview = document.getElementById('webview');
-  var frame = document.getElementById('webview-frame');
+  var frame = /** @type {HTMLIFrameElement} */ (document.getElementById('webview-frame'));
   function openWebView(url, title, opener) {
     lastFocus = opener;
     frame.src = url;
     frame.title = title;
     document.getElementById('webview-title').textContent = title;
-    document.getElementById('webview-open').href = url;
+    /** @type {HTMLAnchorElement} */ (document.getElementById('webview-open')).href = url;
     webview.hidden = false;
-    webview.querySelector('[data-close-webview]').focus();
+    /** @type {HTMLElement} */ (webview.querySelector('[data-close-webview]')).focus();
   }
   function closeWebView() {
     webview.hidden = true;
@@ -543,14 +719,20 @@ export const APP_JS = String.raw`
     if (event.key === 'Escape' && !webview.hidden) closeWebView();
   });
 
-  window.addEventListener('hashchange', function () { render(true); });
+  window.addEventListener('hashchange', function () {
+    render(true);
+  });
   window.setInterval(tick, 1000);
 
   function start() {
     if (typeof window.EventSource === 'function') {
       var source = new EventSource(api + '/events');
-      source.addEventListener('change', function () { load(true); });
-      source.addEventListener('clock', function () { load(true); });
+      source.addEventListener('change', function () {
+        load(true);
+      });
+      source.addEventListener('clock', function () {
+        load(true);
+      });
     }
     if (config.open) {
       var id = config.open;
@@ -558,11 +740,19 @@ export const APP_JS = String.raw`
         window.history.replaceState(null, '', window.location.pathname + '#r/' + encodeURIComponent(id));
         if (result.status !== 200) {
           load().then(function () {
-            show([backLink('requests'), el('p', { className: 'notice bad', role: 'alert', text: errorText(result) })], true);
+            show(
+              [
+                backLink('requests'),
+                el('p', { className: 'notice bad', role: 'alert', text: errorText(result) }),
+              ],
+              true,
+            );
           });
           return;
         }
-        load().then(function () { render(true); });
+        load().then(function () {
+          render(true);
+        });
       });
       return;
     }
@@ -570,4 +760,3 @@ export const APP_JS = String.raw`
   }
   start();
 })();
-`;

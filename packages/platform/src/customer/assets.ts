@@ -1,0 +1,32 @@
+import { loadWebAssets, webAssetResponse } from '@betal/contract/web-assets';
+import type { FastifyInstance } from 'fastify';
+import { sendProblem } from '../api/http/context.js';
+import { problem } from '../problem.js';
+import { ASSETS } from './pages.js';
+
+/**
+ * The stylesheet and scripts of the customer's pages at `/customer-assets/{file}`: the files of `./web/`
+ * (customer.css, and common.js, landing.js, app.js, users.js, sign-in.js, checked by tsc as browser scripts),
+ * read once, with an ETag and `Cache-Control: no-cache`. The pages' CSP allows scripts and styles from 'self' only.
+ */
+export async function customerAssets(app: FastifyInstance): Promise<void> {
+  const assets = loadWebAssets(new URL('./web/', import.meta.url));
+  app.get<{ Params: { file: string } }>(
+    `${ASSETS}/:file`,
+    {
+      schema: {
+        tags: ['Customer pages'],
+        summary: 'Stylesheet and scripts of the customer pages',
+        hide: true,
+      },
+    },
+    async (request, reply) => {
+      const asset = assets.get(request.params.file);
+      if (!asset) {
+        return sendProblem(request, reply, problem(404, `No asset ${request.params.file.slice(0, 60)}.`));
+      }
+      const answer = webAssetResponse(asset, request.headers['if-none-match']);
+      return reply.code(answer.status).headers(answer.headers).send(answer.body);
+    },
+  );
+}
