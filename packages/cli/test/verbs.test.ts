@@ -312,6 +312,12 @@ describe('betal verbs against a running platform', () => {
     const delivery = JSON.parse(lines[0] as string);
     expect(delivery).toMatchObject({ eventType: 'epayments.payment.authorized.v1', reference: ref });
 
+    const textTail = await betal(url, ['webhooks', 'tail', '--all', '--count', '1', '--interval', '0.1s']);
+    const [header, first] = textTail.out.split('\n');
+    expect(header).toMatch(/^TIME\s+DELIVERY\s+EVENT\s+REFERENCE\s+STATUS\s+ATTEMPTS\s+LAST ANSWER$/);
+    expect(first).toContain(delivery.id);
+    expect(first).toMatch(/epayments\.payment\.authorized\.v1\s+betal-\w+\s+delivered\s+1\s+HTTP 200/);
+
     const before = received;
     const resent = await betal(url, ['webhooks', 'resend', delivery.id, '--json']);
     expect(resent.code, resent.err).toBe(0);

@@ -45,6 +45,16 @@ export function deliveryLine(d: DeliveryView): string[] {
 }
 
 const LINE_HEADERS = ['TIME', 'DELIVERY', 'EVENT', 'REFERENCE', 'STATUS', 'ATTEMPTS', 'LAST ANSWER'];
+/** Column widths of `webhooks tail`, fixed since its lines come one at a time (a longer cell just pushes on). */
+const LINE_WIDTHS = [24, 8, 34, 20, 10, 8, 0];
+
+/** A line of `webhooks tail` in its fixed columns. */
+export function tailLine(cells: readonly string[]): string {
+  return cells
+    .map((c, i) => c.padEnd(LINE_WIDTHS[i] ?? 0))
+    .join('  ')
+    .trimEnd();
+}
 
 /** The deliveries of the sales unit's registrations (the delivery log, newest first per registration). */
 async function deliveries(http: PlatformHttp, limit: number): Promise<DeliveryView[]> {
@@ -87,13 +97,13 @@ export async function tail(
   const key = (d: DeliveryView) => `${d.status}/${d.attempts.length}`;
   let printed = 0;
   let first = true;
-  if (!http.options.json) io.out(`${formatTable(LINE_HEADERS, [])}\n`);
+  if (!http.options.json) io.out(`${tailLine(LINE_HEADERS)}\n`);
   while (!io.signal?.aborted) {
     for (const d of await deliveries(http, 100)) {
       if (seen.get(d.id) === key(d)) continue;
       seen.set(d.id, key(d));
       if (first && !options.all) continue;
-      io.out(http.options.json ? `${JSON.stringify(d)}\n` : `${deliveryLine(d).join('  ')}\n`);
+      io.out(http.options.json ? `${JSON.stringify(d)}\n` : `${tailLine(deliveryLine(d))}\n`);
       if (options.count !== undefined && ++printed >= options.count) return printed;
     }
     first = false;
