@@ -181,6 +181,27 @@ describe('betal verbs against a running platform', () => {
     }
   });
 
+  it('trigger pays in the currency of the sales unit named by --msn', async () => {
+    const r = await betal(url, ['trigger', 'authorized', '--msn', '654321', '--amount', '2500', '--json']);
+    expect(r.code, r.err).toBe(0);
+    expect(r.json().payment.amount).toEqual({ currency: 'DKK', value: 2500 });
+    expect((await started.platform.store.findPayment('654321', r.json().reference))?.state).toBe(
+      'AUTHORIZED',
+    );
+  });
+
+  it('refuses a --url that is not an http(s) URL with exit status 2', async () => {
+    let err = '';
+    const code = await run(['clock', '--url', 'localhost:8080'], {
+      out: () => undefined,
+      err: (s) => void (err += s),
+      env: {},
+      setExitCode: () => undefined,
+    });
+    expect(code).toBe(2);
+    expect(err).toContain("--url must be the platform's http(s) URL");
+  });
+
   it('trigger refuses an unknown event with exit status 2', async () => {
     const r = await betal(url, ['trigger', 'teleported']);
     expect(r.code).toBe(2);

@@ -37,6 +37,12 @@ export function verb<Opts>(
     const options = resolveGlobalOptions(opts, io.env);
     const name = commandPath(cmd);
     try {
+      if (!/^https?:\/\/[^/]/.test(options.url)) {
+        throw new VerbError(
+          `--url must be the platform's http(s) URL, like http://127.0.0.1:8080, not ${options.url}`,
+          2,
+        );
+      }
       const outcome = await run({ http: new PlatformHttp(options), options, io }, args, opts as Opts);
       if (outcome) io.out(options.json ? `${JSON.stringify(outcome.json, null, 2)}\n` : `${outcome.text}\n`);
     } catch (caught) {
