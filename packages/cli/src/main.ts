@@ -1,5 +1,13 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { registerApprove } from './commands/approve.js';
+import { registerClock } from './commands/clock.js';
+import { registerMerchants } from './commands/merchants.js';
+import { registerModify } from './commands/modify.js';
+import { registerPayments } from './commands/payments.js';
+import { registerReject } from './commands/reject.js';
+import { registerTrigger } from './commands/trigger.js';
+import { registerWebhooks } from './commands/webhooks.js';
 import { createMerchant, merchantConfigFromEnv } from '@betal/merchant';
 import { configFromEnv, createPlatform, hostList, type Platform, type PlatformConfig } from '@betal/platform';
 import {
@@ -305,5 +313,14 @@ program
       process.once('SIGTERM', stop);
     },
   );
+
+registerPayments(program);
+registerApprove(program);
+registerReject(program);
+registerModify(program);
+registerTrigger(program);
+registerClock(program);
+registerWebhooks(program);
+registerMerchants(program);
 
 await program.parseAsync();
