@@ -9,7 +9,14 @@ import { registerReject } from './commands/reject.js';
 import { registerTrigger } from './commands/trigger.js';
 import { registerWebhooks } from './commands/webhooks.js';
 import { createMerchant, merchantConfigFromEnv } from '@betal/merchant';
-import { configFromEnv, createPlatform, hostList, type Platform, type PlatformConfig } from '@betal/platform';
+import {
+  configFromEnv,
+  createPlatform,
+  DEV_PIN,
+  hostList,
+  type Platform,
+  type PlatformConfig,
+} from '@betal/platform';
 import {
   credentialLines,
   logStream,
@@ -186,8 +193,12 @@ program
     let text = banner(platform, url);
     if (users.length) {
       text +=
-        '\n\nTest users (phone numbers):\n' +
+        `\n\nTest users (phone numbers; outside dev mode the dev ones sign in to the app with PIN ${DEV_PIN}):\n` +
         users.map((u) => `  ${u.phoneNumber}  ${u.name} (${u.market})`).join('\n');
+    } else if (!platform.config.devMode) {
+      text +=
+        '\n\nTest users sign in to the app with their phone number and PIN; the dev test users of a store seeded in' +
+        ` dev mode have PIN ${DEV_PIN} until given their own (PATCH /betal/users/{phoneNumber} {"pin": ...}).`;
     }
     if (platform.adminTokenGenerated) {
       text +=
@@ -289,7 +300,7 @@ program
         }`,
         ...credentialLines(devCredentials(platform)),
         '',
-        "Test users (pick one in the customer's app; phone numbers for the landing page):",
+        `Test users (pick one in the customer's app; phone numbers for the landing page; PIN ${DEV_PIN} outside dev mode):`,
         ...users.map((u) => `  ${u.phoneNumber}  ${u.name} (${u.market})`),
       ];
       if (output.json) {

@@ -155,6 +155,8 @@ describe.skipIf(!built)('betal --json', () => {
       expect(out).toContain(
         'client_id dev-client-id  client_secret dev-client-secret  Ocp-Apim-Subscription-Key dev-subscription-key',
       );
+      // The dev test users' PIN (issue #10: the dev ones printed), for the app outside dev mode.
+      expect(out).toMatch(/Test users \(.*PIN 1234 outside dev mode\)/);
     } finally {
       child.kill('SIGTERM');
       await exited;

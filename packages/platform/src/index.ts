@@ -4,6 +4,7 @@ export { isAdminRequest, isAdminPath } from './api/admin-guard.js';
 export { PlatformClock, type Clock } from './clock.js';
 export { randomIds, type IdSource } from './ids.js';
 export { DEV_SALES_UNITS, DEV_TEST_USERS } from './dev/seed.js';
+export { DEV_PIN } from './customer/access.js';
 export { startPlatform, type StartedPlatform, type StartPlatformOptions } from './testing.js';
 export type { PlatformStore, Storage } from './storage/ports.js';
 export { openStorage, StorageNotSupportedError, type StorageConfig } from './storage/open.js';

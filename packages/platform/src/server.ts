@@ -210,9 +210,15 @@ export async function createPlatform(
       traceIds.set(this, value);
     },
   });
-  app.addHook('onRequest', (request, _reply, done) => {
+  app.addHook('onRequest', (request, reply, done) => {
     // In strict mode every lint notice is refused as it is raised (api/http/wire.ts).
     request.lintNotices = config.strict ? strictNotices() : [];
+    // HTTP/1.1 requires Host (RFC 9112 section 3.2). Node's own refusal is a bare 400, so the check is made here,
+    // in the API's error shape; the socket is closed after it, as Node would.
+    if (request.raw.httpVersion === '1.1' && !request.headers.host) {
+      sendApiError(request, reply.header('connection', 'close'), 400, 'An HTTP/1.1 request needs a Host header.');
+      return;
+    }
     const route = request.routeOptions.url;
     if (route !== undefined && apiOfPath(route) !== 'platform') {
       const notice = pathSpellingNotice(route, request.url.split('?')[0] ?? request.url);

@@ -31,6 +31,8 @@ export function timeoutOptions(t: HttpTimeouts): {
     keepAliveTimeout: t.keepAliveMs,
     connectionTimeout: t.idleMs,
     http: {
+      // A request without Host is answered by the platform in its API's error shape (server.ts), not by Node.
+      requireHostHeader: false,
       headersTimeout: headers,
       connectionsCheckingInterval: Math.max(10, Math.floor(shortest / 4)),
     },

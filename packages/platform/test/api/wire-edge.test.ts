@@ -187,6 +187,23 @@ describe('tolerant reading (issue #9 item 3)', () => {
     });
     expect(fraction.status).toBe(400);
     expect(errorCode(fraction.body)).toBe('4040');
+    // A fraction too small for a double to hold is still a fraction: read from the digits, never rounded.
+    const tiny = ref('tiny');
+    const hidden = await api.call('POST', '/epayment/v1/payments', {
+      raw: JSON.stringify(webRedirect(tiny, 12_300)).replace('"value":12300', '"value":12300.0000000000001'),
+      headers: await api.headers(DEV, { 'Idempotency-Key': `k-tiny-${reference}` }),
+    });
+    expect(hidden.status).toBe(400);
+    expect(errorCode(hidden.body)).toBe('4040');
+    expect((await api.get(tiny)).status).toBe(404);
+    // An exponent that makes a whole number is whole.
+    const exponent = ref('exp');
+    const created1e = await api.call('POST', '/epayment/v1/payments', {
+      raw: JSON.stringify(webRedirect(exponent, 12_300)).replace('"value":12300', '"value":1.23e4'),
+      headers: await api.headers(DEV, { 'Idempotency-Key': `k-exp-${reference}` }),
+    });
+    expect(created1e.status).toBe(201);
+    expect((await api.get(exponent)).body.amount.value).toBe(12_300);
   });
 
   it("'bearer' in any case is accepted with a notice; another scheme is still 401", async () => {
@@ -420,6 +437,22 @@ describe('errors before routing: the API shape and Connection: close (issue #10 
       expect(refused.status, line).toBe(400);
       expect(refused.headers.connection).toBe('close');
       expect(Object.keys(refused.body).sort(), line).toEqual(keys);
+    }
+  });
+
+  it('an HTTP/1.1 request without Host: 400 in the shape of the path, Connection: close', async () => {
+    for (const [target, keys] of [
+      ['/epayment/v1/payments/x', PROBLEM_KEYS],
+      ['/order-management/v2/ECOM/x', OM_KEYS],
+      ['/vipps-userinfo-api/userinfo/x', USERINFO_KEYS],
+    ] as const) {
+      const { answers, error } = await exchange(api.url, [`GET ${target} HTTP/1.1\r\n\r\n`]);
+      expect(error, target).toBeUndefined();
+      expect(answers).toHaveLength(1);
+      const refused = parseAnswer(answers[0] as string);
+      expect(refused.status, target).toBe(400);
+      expect(refused.headers.connection).toBe('close');
+      expect(Object.keys(refused.body).sort(), target).toEqual(keys);
     }
   });
 });

@@ -57,8 +57,9 @@ export function normalize(
         notices.push(`${path} was sent as a JSON number; the API expects a string ("${text}").`);
         return text;
       case 'integer': {
-        const n = Number(text);
-        if (!integral && Number.isSafeInteger(n)) {
+        const whole = wholeNumberOf(text);
+        const n = Number(whole ?? text);
+        if (!integral && whole !== undefined && Number.isSafeInteger(n)) {
           // `12300.0`, as PHP's json_encode writes a float such as `round($total * 100)`.
           notices.push(
             `${path} was sent as ${text}; the API expects a whole number without a fraction (${n}).`,
@@ -249,4 +250,24 @@ export function readBody<T>(
 ): Checked<T> {
   if (raw === undefined) return check<T>(schema, undefined);
   return check<T>(schema, normalize(schema as JsonSchema, raw, '', notices, unknownFields));
+}
+
+/**
+ * The integer a JSON number's text stands for exactly (`12300.0` → `12300`, `1.23e4` → `12300`), read from its
+ * digits so that no rounding through a double can make a fraction whole (`12300.0000000000001` has none); undefined
+ * when the text has a fractional part or is not a plain JSON number.
+ */
+export function wholeNumberOf(text: string): string | undefined {
+  const match = /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/.exec(text);
+  if (!match) return undefined;
+  const [, sign = '', int = '', frac = '', exp = '0'] = match;
+  let digits = (int + frac).replace(/^0+(?=\d)/, '');
+  let exponent = Number(exp) - frac.length;
+  while (exponent < 0 && digits.length > 1 && digits.endsWith('0')) {
+    digits = digits.slice(0, -1);
+    exponent += 1;
+  }
+  if (digits === '0') return '0';
+  if (exponent < 0 || exponent > 20) return undefined;
+  return `${sign}${digits}${'0'.repeat(exponent)}`;
 }

@@ -142,7 +142,7 @@ function edgeError(
 
 /**
  * Answers a request node's HTTP parser refused before any route saw it (the server's `clientError`): a bad
- * request line, a target without a leading slash, headers over 16 KiB (431; a request target over 8 KiB, 414), a
+ * request line, a target without a leading slash, headers over 16 KiB (431; 414 when the request target is over half of them), a
  * header timeout (408). The answer is in the error shape of the API the target's path belongs to
  * ({@link apiOfPath}; the platform's Problem when there is none), and says `Connection: close`, because the
  * socket is closed after it: the parser cannot find where the next request would start. Source: RFC 9112
