@@ -55,7 +55,8 @@ if (unreachable) {
 
     it('migrates once: a second open (as a second process) finds the schema applied and keeps the data', async () => {
       const schema = `m${++schemas}`;
-      const [a, b] = await Promise.all([
+      const [a, b, c] = await Promise.all([
+        PostgresStore.open(db.url, { schema }),
         PostgresStore.open(db.url, { schema }),
         PostgresStore.open(db.url, { schema }),
       ]);
@@ -70,7 +71,7 @@ if (unreachable) {
         { module: 'order-management', version: 1 },
         { module: 'webhooks', version: 1 },
       ]);
-      await Promise.all([a.close(), b.close()]);
+      await Promise.all([a.close(), b.close(), c.close()]);
     });
 
     it('holds back positions until commit: a later command waits for the outbox lock of one in flight', async () => {

@@ -105,11 +105,15 @@ export async function migrate(
 ): Promise<void> {
   const client = await pool.connect();
   try {
-    if (schema !== undefined) await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
-    await client.query('SELECT pg_advisory_lock($1, hashtext(current_schema()))', [
-      LOCK_CLASS + LOCK.migrate,
-    ]);
+    // The lock is per schema, named before the schema exists (current_schema() is NULL until then); creating the
+    // schema happens under it too, as CREATE SCHEMA IF NOT EXISTS races with itself.
+    const scope = [LOCK_CLASS + LOCK.migrate, schema ?? null];
+    await client.query(
+      "SELECT pg_advisory_lock($1, hashtext(COALESCE($2::text, current_schema(), '')))",
+      scope,
+    );
     try {
+      if (schema !== undefined) await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
       await client.query(
         'CREATE TABLE IF NOT EXISTS schema_migrations (module TEXT PRIMARY KEY, version INTEGER NOT NULL)',
       );
@@ -135,9 +139,10 @@ export async function migrate(
         }
       }
     } finally {
-      await client.query('SELECT pg_advisory_unlock($1, hashtext(current_schema()))', [
-        LOCK_CLASS + LOCK.migrate,
-      ]);
+      await client.query(
+        "SELECT pg_advisory_unlock($1, hashtext(COALESCE($2::text, current_schema(), '')))",
+        scope,
+      );
     }
   } finally {
     client.release();

@@ -314,7 +314,7 @@ export class PostgresStore implements Storage {
       }
       if (write && write.events.length > 0) {
         // The outbox lock: from here to COMMIT, no other transaction takes positions (see the class).
-        await client.query('SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))', [
+        await client.query("SELECT pg_advisory_xact_lock($1, hashtext(COALESCE(current_schema(), '')))", [
           LOCK_CLASS + LOCK.outbox,
         ]);
         const e = write.events;

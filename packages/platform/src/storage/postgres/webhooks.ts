@@ -117,7 +117,7 @@ export class PostgresWebhookStore implements WebhooksPort {
     limit: (event: string) => number,
   ): Promise<RegisterOutcome> {
     return inTransaction(this.pool, async (client): Promise<RegisterOutcome> => {
-      await client.query('SELECT pg_advisory_xact_lock($1, hashtext(current_schema() || $2))', [
+      await client.query("SELECT pg_advisory_xact_lock($1, hashtext(COALESCE(current_schema(), '') || $2))", [
         LOCK_CLASS + LOCK.register,
         registration.msn,
       ]);
