@@ -9,7 +9,10 @@ export interface StorageConfig {
    * `postgresql://` URL (PostgreSQL, `storage/postgres/`).
    */
   database: string;
-  /** How long a write waits for another process's write lock, in ms of real time (SQLite; default 250). */
+  /**
+   * How long a write waits for a lock another process (or transaction) holds, in ms of real time, before it is
+   * refused with StoreBusyError (default 250): SQLite's write lock, PostgreSQL's row and outbox locks.
+   */
   storeLockWaitMs?: number;
 }
 
@@ -35,7 +38,12 @@ export function redactDatabase(url: string): string {
  * another scheme, and with the database's own error when it cannot be opened, reached or migrated.
  */
 export async function openStorage(config: StorageConfig): Promise<Storage> {
-  if (/^postgres(ql)?:\/\//i.test(config.database)) return PostgresStore.open(config.database);
+  if (/^postgres(ql)?:\/\//i.test(config.database)) {
+    return PostgresStore.open(
+      config.database,
+      config.storeLockWaitMs !== undefined ? { lockWaitMs: config.storeLockWaitMs } : {},
+    );
+  }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(config.database)) throw new StorageNotSupportedError(config.database);
   return new SqliteStore(
     config.database,

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { StoreBusyError } from '../../src/storage/busy.js';
 import { PostgresStore } from '../../src/storage/postgres/store.js';
 import type { PaymentCommand } from '../../src/storage/ports.js';
 import { createdPayment } from '../domain/fixtures.js';
@@ -121,6 +122,39 @@ if (unreachable) {
       const answers = await Promise.all(Array.from({ length: 6 }, () => store.execute(create('race'))));
       expect(answers.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409, 409]);
       expect((await store.listEvents('123456', 'race')).map((e) => e.name)).toEqual(['CREATED']);
+      await store.close();
+    });
+
+    it('refuses a command whose payment another transaction holds longer than the lock wait, writing nothing', async () => {
+      const store = await fresh({ lockWaitMs: 100 });
+      await store.execute(create('held'));
+      const holder = new pg.Client({ connectionString: db.url, options: `-c search_path=s${schemas}` });
+      await holder.connect();
+      await holder.query('BEGIN');
+      await holder.query("SELECT 1 FROM payments WHERE reference = 'held' FOR UPDATE");
+      const authorize: PaymentCommand = {
+        msn: '123456',
+        reference: 'held',
+        decide: (current) => ({
+          write: {
+            payment: {
+              ...current!,
+              state: 'AUTHORIZED',
+              aggregate: { ...current!.aggregate, authorized: 100 },
+            },
+            insert: false,
+            events: [],
+          },
+          response: { status: 200, body: undefined },
+        }),
+      };
+      await expect(store.execute(authorize)).rejects.toBeInstanceOf(StoreBusyError);
+      expect((await store.findPayment('123456', 'held'))?.state).toBe('CREATED');
+      await holder.query('ROLLBACK');
+      await holder.end();
+      // Once the lock is free, the same command goes through.
+      expect(await store.execute(authorize)).toEqual({ status: 200, body: undefined });
+      expect((await store.findPayment('123456', 'held'))?.state).toBe('AUTHORIZED');
       await store.close();
     });
 

@@ -27,6 +27,8 @@ const types = {
 export interface PoolOptions {
   /** Connections at most (default 10). */
   max?: number;
+  /** How long getting a connection may wait, in ms (default 0: as long as it takes). */
+  connectionTimeoutMs?: number;
   /**
    * The schema the tables live in (default: the connection's `search_path`, normally `public`). Created when
    * missing; the tests give each storage a schema of its own.
@@ -39,6 +41,7 @@ export function createPool(url: string, options: PoolOptions = {}): pg.Pool {
   const pool = new pg.Pool({
     connectionString: url,
     max: options.max ?? 10,
+    connectionTimeoutMillis: options.connectionTimeoutMs ?? 0,
     types,
     ...(options.schema !== undefined ? { options: `-c search_path=${quoteIdent(options.schema)}` } : {}),
   });

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { Payment } from '../../domain/payment.js';
 import type { SalesUnit } from '../../domain/sales-unit.js';
 import type { TestUser } from '../../domain/test-user.js';
-import type { StoreCause } from '../busy.js';
+import { StoreBusyError, type StoreCause } from '../busy.js';
 import type {
   CommittedChange,
   Consent,
@@ -21,9 +21,17 @@ import { PostgresWebhookStore } from './webhooks.js';
 
 /** How many times a command that lost an insert race (or a deadlock) is run again before its error is passed on. */
 const MAX_ATTEMPTS = 5;
+/** The default of {@link PostgresStoreOptions.lockWaitMs}. */
+const DEFAULT_LOCK_WAIT_MS = 250;
 
 /** Options of {@link PostgresStore.open}. */
 export interface PostgresStoreOptions extends PoolOptions {
+  /**
+   * How long a command waits for a lock another transaction holds (the payment's row, the outbox lock), in ms of
+   * real time, before it is refused with StoreBusyError, nothing written (PostgreSQL's `lock_timeout`; default
+   * 250, as SQLite's write lock wait). The same wait bounds getting a connection from a full pool (at least 1 s).
+   */
+  lockWaitMs?: number;
   /**
    * Called inside a command's transaction after its events are written and before COMMIT, while the outbox lock
    * is held; for tests that hold a transaction open at that point. Never set in production.
@@ -193,6 +201,7 @@ export class PostgresStore implements Storage {
   private readonly commitListeners = new Set<(commit: CommittedChange) => void>();
   /** Changes with events of this process between taking their positions and being announced, by position. */
   private readonly announcing: Announcement[] = [];
+  private readonly lockWaitMs: number;
   /** The last error that said the database cannot be reached, cleared by the next query that works. */
   private unavailable: Error | undefined;
 
@@ -204,6 +213,7 @@ export class PostgresStore implements Storage {
     this.webhooks = new PostgresWebhookStore(pool);
     this.orderManagement = new PostgresOrderManagementStore(pool);
     this.inbox = new PostgresInbox(pool);
+    this.lockWaitMs = Math.max(1, Math.round(options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS));
     pool.on('error', (error) => {
       this.unavailable = error;
     });
@@ -215,7 +225,10 @@ export class PostgresStore implements Storage {
    * database's error when it cannot be reached or migrated (the pool is closed then).
    */
   static async open(url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
-    const pool = createPool(url, options);
+    const pool = createPool(url, {
+      ...options,
+      connectionTimeoutMs: Math.max(1000, options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS),
+    });
     try {
       await migrate(pool, MODULES, options.schema);
     } catch (error) {
@@ -240,6 +253,8 @@ export class PostgresStore implements Storage {
       try {
         return await this.attempt(command);
       } catch (error) {
+        // lock_not_available: the lock wait ran out; nothing was written and the caller may retry.
+        if ((error as { code?: unknown }).code === '55P03') throw new StoreBusyError(this.lockWaitMs);
         if (attempt >= MAX_ATTEMPTS || !isRetryable(error)) throw error;
       }
     }
@@ -254,6 +269,7 @@ export class PostgresStore implements Storage {
     let broken: Error | undefined;
     try {
       await client.query('BEGIN');
+      await client.query(`SET LOCAL lock_timeout = ${this.lockWaitMs}`);
       const current = await client.query<PaymentRow>(
         `SELECT ${PAYMENT_COLUMNS} FROM payments WHERE msn = $1 AND reference = $2 FOR UPDATE`,
         [msn, reference],
@@ -404,6 +420,10 @@ export class PostgresStore implements Storage {
       this.unavailable = undefined;
       return client;
     } catch (error) {
+      // pg-pool's wait for a free client ran out: the pool is busy, not the database gone.
+      if (/timeout exceeded when trying to connect/i.test((error as Error).message)) {
+        throw new StoreBusyError(Math.max(1000, this.lockWaitMs));
+      }
       this.unavailable = error as Error;
       throw error;
     }
