@@ -117,6 +117,32 @@ if (unreachable) {
       await store.close();
     });
 
+    it('keeps the outbox in commit order across two stores on one database, as two processes', async () => {
+      const schema = `x${++schemas}`;
+      const [one, two] = await Promise.all([
+        PostgresStore.open(db.url, { schema, max: 4 }),
+        PostgresStore.open(db.url, { schema, max: 4 }),
+      ]);
+      // A dispatcher's cursor reads while both write; a position that became visible late would be skipped.
+      const seen: number[] = [];
+      let cursor = 0;
+      let writing = true;
+      const reader = (async () => {
+        while (writing || (await one.eventsAfter(cursor, 1000)).length > 0) {
+          const batch = await one.eventsAfter(cursor, 1000);
+          for (const e of batch) seen.push(e.seq);
+          if (batch.length > 0) cursor = batch[batch.length - 1]!.seq;
+        }
+      })();
+      await Promise.all(Array.from({ length: 80 }, (_, i) => (i % 2 ? one : two).execute(create(`r${i}`))));
+      writing = false;
+      await reader;
+      const all = (await two.eventsAfter(0, 1000)).map((e) => e.seq);
+      expect(all).toHaveLength(80);
+      expect(seen).toEqual(all);
+      await Promise.all([one.close(), two.close()]);
+    });
+
     it('resolves an insert race on a new reference: one create wins, the other runs again and finds it', async () => {
       const store = await fresh();
       const answers = await Promise.all(Array.from({ length: 6 }, () => store.execute(create('race'))));

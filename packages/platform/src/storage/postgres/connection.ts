@@ -45,6 +45,9 @@ export function createPool(url: string, options: PoolOptions = {}): pg.Pool {
     types,
     ...(options.schema !== undefined ? { options: `-c search_path=${quoteIdent(options.schema)}` } : {}),
   });
+  // An idle client whose connection drops emits 'error' on the pool; unheard, it would end the process. The store
+  // listens too and reports it in health(); this one covers the pool before the store exists (while migrating).
+  pool.on('error', () => undefined);
   return pool;
 }
 
