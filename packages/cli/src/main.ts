@@ -14,6 +14,7 @@ import {
   createPlatform,
   DEV_PIN,
   hostList,
+  redactDatabase,
   type Platform,
   type PlatformConfig,
 } from '@betal/platform';
@@ -68,7 +69,7 @@ function banner(platform: Platform, url: string): string {
     `  Access token       POST ${url}/accesstoken/get`,
     `  OpenAPI document   ${url}/docs`,
     `  Health, clock      ${url}/betal/health  ${url}/betal/clock`,
-    `  Store              ${platform.config.database}`,
+    `  Store              ${redactDatabase(platform.config.database)}`,
     ...credentialLines(devCredentials(platform)),
   ];
   return lines.join('\n');
@@ -129,7 +130,7 @@ program
   .description('start the platform (dev mode, embedded SQLite store)')
   .option('-p, --port <port>', 'port to listen on (env PORT)', (v) => Number(v))
   .option('--host <host>', 'interface to listen on (env HOST)')
-  .option('--db <path>', 'SQLite file, or :memory: (env BETAL_DB)')
+  .option('--db <path>', 'SQLite file, :memory:, or a postgres:// URL (env BETAL_DB)')
   .option('--public-url <url>', 'base of the URLs handed out, e.g. redirectUrl (env BETAL_PUBLIC_URL)')
   .option('--no-dev', 'production-like: no dev data, https URLs only, admin token, no test doors')
   .option('--strict', 'refuse every deviation from the spec (each lint notice) with 400 (env BETAL_STRICT=1)')
@@ -226,7 +227,7 @@ program
   .option('-p, --port <port>', 'platform port (env PORT, default 8080)', (v) => Number(v))
   .option('--merchant-port <port>', 'merchant port (env MERCHANT_PORT, default 3000)', (v) => Number(v))
   .option('--host <host>', 'interface both listen on (env HOST, default 127.0.0.1)')
-  .option('--db <path>', 'platform SQLite file, or :memory: (env BETAL_DB)')
+  .option('--db <path>', 'platform SQLite file, :memory:, or a postgres:// URL (env BETAL_DB)')
   .option('--merchant-db <path>', 'merchant SQLite file, or :memory: (env MERCHANT_DB)')
   .option('--log-format <format>', 'json or pretty (default: pretty on a terminal, json otherwise)')
   .option('--json', 'print one JSON line with the URLs and credentials when ready, and log to stderr')
@@ -292,7 +293,7 @@ program
         `  Platform dashboard         ${platformUrl}/betal/dashboard  (webhooks: /betal/dashboard/webhooks)`,
         `  Platform API, OpenAPI      ${platformUrl}  ${platformUrl}/docs`,
         '',
-        `  Stores                     ${platform.config.database}  ${merchantConfig.database}`,
+        `  Stores                     ${redactDatabase(platform.config.database)}  ${merchantConfig.database}`,
         `  Merchant                   MSN ${merchantConfig.vipps.msn}, webhook ${
           webhook?.ok
             ? `registered at ${webhook.registration.url}`

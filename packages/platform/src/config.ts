@@ -10,7 +10,7 @@ export interface PlatformConfig {
   port: number;
   /** Base of the URLs handed out (redirectUrl, QR). Env `BETAL_PUBLIC_URL`, default the listening address. */
   publicBaseUrl?: string;
-  /** SQLite file, or `:memory:`. Env `BETAL_DB`, default `./data/platform.sqlite`. */
+  /** SQLite file, `:memory:`, or a `postgres://` URL (see storage/open.ts). Env `BETAL_DB`, default `./data/platform.sqlite`. */
   database: string;
   /** Dev mode: seeds dev merchants and users, allows http:// URLs (with lint notices). Env `BETAL_DEV`, default on. */
   devMode: boolean;

@@ -7,7 +7,7 @@ export { DEV_SALES_UNITS, DEV_TEST_USERS } from './dev/seed.js';
 export { DEV_PIN } from './customer/access.js';
 export { startPlatform, type StartedPlatform, type StartPlatformOptions } from './testing.js';
 export type { PlatformStore, Storage } from './storage/ports.js';
-export { openStorage, StorageNotSupportedError, type StorageConfig } from './storage/open.js';
+export { openStorage, redactDatabase, StorageNotSupportedError, type StorageConfig } from './storage/open.js';
 export { SqliteStore } from './storage/sqlite/store.js';
 export type { SalesUnit, Capabilities, Market } from './domain/sales-unit.js';
 export type { TestUser } from './domain/test-user.js';

@@ -216,7 +216,12 @@ export async function createPlatform(
     // HTTP/1.1 requires Host (RFC 9112 section 3.2). Node's own refusal is a bare 400, so the check is made here,
     // in the API's error shape; the socket is closed after it, as Node would.
     if (request.raw.httpVersion === '1.1' && !request.headers.host) {
-      sendApiError(request, reply.header('connection', 'close'), 400, 'An HTTP/1.1 request needs a Host header.');
+      sendApiError(
+        request,
+        reply.header('connection', 'close'),
+        400,
+        'An HTTP/1.1 request needs a Host header.',
+      );
       return;
     }
     const route = request.routeOptions.url;

@@ -84,9 +84,9 @@ describe('the platform on the storage ports', () => {
     expect((await requests()).status).toBe(200);
   });
 
-  it('refuses to start on a PostgreSQL URL, saying it is not supported yet', async () => {
-    await expect(createPlatform(config('postgres://db.example/betal'))).rejects.toThrow(
-      /PostgreSQL storage is not supported yet/,
+  it('refuses to start on a database URL it has no storage for', async () => {
+    await expect(createPlatform(config('mysql://db.example/betal'))).rejects.toThrow(
+      /No storage for database/,
     );
   });
 });

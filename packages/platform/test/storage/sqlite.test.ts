@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { StorageNotSupportedError, openStorage } from '../../src/storage/open.js';
+import { StorageNotSupportedError, openStorage, redactDatabase } from '../../src/storage/open.js';
 import { describeStorageConformance } from './conformance.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'betal-storage-'));
@@ -13,14 +13,19 @@ describeStorageConformance('SQLite :memory:', () => openStorage({ database: ':me
 describeStorageConformance('SQLite file', () => openStorage({ database: join(dir, `s${++files}.sqlite`) }));
 
 describe('openStorage', () => {
-  it('answers a PostgreSQL URL with a clear "not supported yet", without its password', async () => {
-    const opening = openStorage({ database: 'postgres://betal:hunter2@db.example:5432/betal' });
+  it('answers a URL of a database it has no storage for clearly, without its password', async () => {
+    const opening = openStorage({ database: 'mysql://betal:hunter2@db.example:3306/betal' });
     await expect(opening).rejects.toBeInstanceOf(StorageNotSupportedError);
-    await expect(opening).rejects.toThrow(/PostgreSQL storage is not supported yet/);
+    await expect(opening).rejects.toThrow(/No storage for database .*postgres:\/\/ URL/);
     await expect(opening).rejects.not.toThrow(/hunter2/);
-    await expect(openStorage({ database: 'postgresql://localhost/betal' })).rejects.toThrow(
-      /not supported yet/,
+  });
+
+  it('hides the password of a database URL in what it prints, and leaves paths alone', () => {
+    expect(redactDatabase('postgres://betal:hunter2@db.example:5432/betal')).toBe(
+      'postgres://betal:***@db.example:5432/betal',
     );
+    expect(redactDatabase('postgres://db.example/betal')).toBe('postgres://db.example/betal');
+    expect(redactDatabase('./data/platform.sqlite')).toBe('./data/platform.sqlite');
   });
 
   it('keeps what a SQLite file holds across a reopen', async () => {

@@ -1,0 +1,609 @@
+import type pg from 'pg';
+import type { Payment } from '../../domain/payment.js';
+import type { SalesUnit } from '../../domain/sales-unit.js';
+import type { TestUser } from '../../domain/test-user.js';
+import { StoreBusyError, type StoreCause } from '../busy.js';
+import type {
+  CommittedChange,
+  Consent,
+  IdempotencyRecord,
+  PaymentCommand,
+  PaymentWrite,
+  RenderedAnswer,
+  Storage,
+  StoredPaymentEvent,
+} from '../ports.js';
+import { LOCK, LOCK_CLASS, createPool, isRetryable, migrate, type PoolOptions } from './connection.js';
+import { PostgresInbox } from './inbox.js';
+import { MODULES } from './migrations.js';
+import { PostgresOrderManagementStore } from './order-management.js';
+import { PostgresWebhookStore } from './webhooks.js';
+
+/** How many times a command that lost an insert race (or a deadlock) is run again before its error is passed on. */
+const MAX_ATTEMPTS = 5;
+/** The default of {@link PostgresStoreOptions.lockWaitMs}. */
+const DEFAULT_LOCK_WAIT_MS = 250;
+
+/** Options of {@link PostgresStore.open}. */
+export interface PostgresStoreOptions extends PoolOptions {
+  /**
+   * How long a command waits for a lock another transaction holds (the payment's row, the outbox lock), in ms of
+   * real time, before it is refused with StoreBusyError, nothing written (PostgreSQL's `lock_timeout`; default
+   * 250, as SQLite's write lock wait). The same wait bounds getting a connection from a full pool (at least 1 s).
+   */
+  lockWaitMs?: number;
+  /**
+   * Called inside a command's transaction after its events are written and before COMMIT, while the outbox lock
+   * is held; for tests that hold a transaction open at that point. Never set in production.
+   */
+  beforeCommit?: () => Promise<void>;
+}
+
+interface PaymentRow {
+  msn: string;
+  reference: string;
+  psp_reference: string;
+  state: string;
+  currency: string;
+  value: number;
+  authorized: number;
+  captured: number;
+  refunded: number;
+  cancelled: number;
+  user_flow: string;
+  payment_method: string;
+  token: string;
+  redirect_url: string | null;
+  sub: string | null;
+  authorized_by: string | null;
+  created_at: number;
+  expires_at: number;
+  details: string;
+}
+
+interface EventRow {
+  seq: number;
+  msn: string;
+  reference: string;
+  psp_reference: string;
+  name: string;
+  currency: string;
+  amount: number;
+  timestamp: number;
+  idempotency_key: string | null;
+  success: boolean;
+}
+
+interface ConsentRow {
+  msn: string;
+  phone_number: string;
+  sub: string;
+  scopes: string[];
+  granted_at: number;
+}
+
+const PAYMENT_COLUMNS = `msn, reference, psp_reference, state, currency, value, authorized, captured, refunded,
+  cancelled, user_flow, payment_method, token, redirect_url, sub, authorized_by, created_at, expires_at, details`;
+
+function toPayment(row: PaymentRow): Payment {
+  return {
+    msn: row.msn,
+    reference: row.reference,
+    pspReference: row.psp_reference,
+    state: row.state as Payment['state'],
+    currency: row.currency as Payment['currency'],
+    value: row.value,
+    aggregate: {
+      authorized: row.authorized,
+      captured: row.captured,
+      refunded: row.refunded,
+      cancelled: row.cancelled,
+    },
+    userFlow: row.user_flow as Payment['userFlow'],
+    paymentMethod: row.payment_method as Payment['paymentMethod'],
+    token: row.token,
+    ...(row.redirect_url !== null ? { redirectUrl: row.redirect_url } : {}),
+    ...(row.sub !== null ? { sub: row.sub } : {}),
+    ...(row.authorized_by !== null ? { authorizedBy: row.authorized_by } : {}),
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    details: JSON.parse(row.details) as Payment['details'],
+  };
+}
+
+/** The payment's columns in {@link PAYMENT_COLUMNS} order. */
+function paymentValues(p: Payment): unknown[] {
+  return [
+    p.msn,
+    p.reference,
+    p.pspReference,
+    p.state,
+    p.currency,
+    p.value,
+    p.aggregate.authorized,
+    p.aggregate.captured,
+    p.aggregate.refunded,
+    p.aggregate.cancelled,
+    p.userFlow,
+    p.paymentMethod,
+    p.token,
+    p.redirectUrl ?? null,
+    p.sub ?? null,
+    p.authorizedBy ?? null,
+    p.createdAt,
+    p.expiresAt,
+    JSON.stringify(p.details),
+  ];
+}
+
+function toEvent(row: EventRow): StoredPaymentEvent {
+  return {
+    seq: row.seq,
+    msn: row.msn,
+    reference: row.reference,
+    pspReference: row.psp_reference,
+    name: row.name as StoredPaymentEvent['name'],
+    currency: row.currency as StoredPaymentEvent['currency'],
+    amount: row.amount,
+    timestamp: row.timestamp,
+    idempotencyKey: row.idempotency_key,
+    success: row.success,
+  };
+}
+
+function toConsent(row: ConsentRow): Consent {
+  return {
+    msn: row.msn,
+    phoneNumber: row.phone_number,
+    sub: row.sub,
+    scopes: row.scopes,
+    grantedAt: row.granted_at,
+  };
+}
+
+/** A committed change waiting for the changes with lower outbox positions to be announced first. */
+interface Announcement {
+  seq: number;
+  commit?: CommittedChange;
+  done: boolean;
+  fire: () => void;
+}
+
+/**
+ * The PostgreSQL storage: the tables of `./migrations.ts` on a `pg` pool, every write one transaction.
+ *
+ * **A payment command** ({@link PostgresStore.execute}) runs in one READ COMMITTED transaction: it locks the
+ * payment's row (`SELECT … FOR UPDATE`), reads the idempotency record of its key after the lock (so it sees what
+ * the previous holder committed), calls `decide`, writes the payment and the record, then the events, and
+ * commits. Changes of one payment are so serialized. A new reference has no row to lock: two creates of it race
+ * to the unique key `(msn, reference)` (and the key's record to its primary key); the loser waits for the winner's
+ * commit, fails with unique_violation, and is run again from the start, when it finds the payment and the record.
+ *
+ * **The outbox** (contract in `OutboxPort`). A sequence alone would not do: its values are handed out when taken,
+ * not when their transactions commit, so a reader could see position 8 committed while 7 is still in flight and
+ * move its cursor past 7 for good. Here a command takes the outbox positions of its events from the sequence only
+ * while holding a transaction-level advisory lock (`pg_advisory_xact_lock`, {@link LOCK}.outbox per schema), taken
+ * as the last thing before its event inserts and COMMIT and released by PostgreSQL only after the commit is
+ * visible. So the transaction that takes positions after another one's also commits after it: positions become
+ * visible in commit order (1), a payment's events are taken in order under its row lock (2), and reads never
+ * consume (3). The price: commands of every payment serialize on that lock for the short tail of event inserts
+ * and commit (the payment row lock, `decide` and the payment write run concurrently before it). Rolled-back
+ * transactions leave gaps in the positions, which the contract allows. Everything that could wait on another
+ * transaction (the row lock, unique keys) comes before the outbox lock, so it cannot be part of a deadlock.
+ *
+ * **Listeners** ({@link PostgresStore.onCommit}) hear changes of this process in commit order: a change with
+ * events is announced once every change of this process at a lower position has been announced.
+ */
+export class PostgresStore implements Storage {
+  readonly webhooks: PostgresWebhookStore;
+  readonly orderManagement: PostgresOrderManagementStore;
+  readonly inbox: PostgresInbox;
+  private readonly commitListeners = new Set<(commit: CommittedChange) => void>();
+  /** Changes with events of this process between taking their positions and being announced, by position. */
+  private readonly announcing: Announcement[] = [];
+  private readonly lockWaitMs: number;
+  /** The last error that said the database cannot be reached, cleared by the next query that works. */
+  private unavailable: Error | undefined;
+
+  private constructor(
+    /** The pool, shared with the feature ports. */
+    readonly pool: pg.Pool,
+    private readonly options: PostgresStoreOptions,
+  ) {
+    this.webhooks = new PostgresWebhookStore(pool);
+    this.orderManagement = new PostgresOrderManagementStore(pool);
+    this.inbox = new PostgresInbox(pool);
+    this.lockWaitMs = Math.max(1, Math.round(options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS));
+    pool.on('error', (error) => {
+      this.unavailable = error;
+    });
+  }
+
+  /**
+   * Connects to `url` (a `postgres://` or `postgresql://` URL), applies the migrations that are missing (under an
+   * advisory lock, so processes starting together don't race) and resolves with the store. Rejects with the
+   * database's error when it cannot be reached or migrated (the pool is closed then).
+   */
+  static async open(url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
+    const pool = createPool(url, {
+      ...options,
+      connectionTimeoutMs: Math.max(1000, options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS),
+    });
+    try {
+      await migrate(pool, MODULES, options.schema);
+    } catch (error) {
+      await pool.end();
+      throw error;
+    }
+    return new PostgresStore(pool, options);
+  }
+
+  onCommit(listener: (commit: CommittedChange) => void): () => void {
+    this.commitListeners.add(listener);
+    return () => this.commitListeners.delete(listener);
+  }
+
+  /**
+   * Runs the command in one transaction (see the class): the payment row locked, `decide` called, payment,
+   * idempotency record and events written, committed. A lost insert race or a deadlock runs it again (up to
+   * {@link MAX_ATTEMPTS} times); what `decide` throws rejects at once, with nothing written.
+   */
+  async execute(command: PaymentCommand): Promise<RenderedAnswer> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.attempt(command);
+      } catch (error) {
+        // lock_not_available: the lock wait ran out; nothing was written and the caller may retry.
+        if ((error as { code?: unknown }).code === '55P03') throw new StoreBusyError(this.lockWaitMs);
+        if (attempt >= MAX_ATTEMPTS || !isRetryable(error)) throw error;
+      }
+    }
+  }
+
+  private async attempt(command: PaymentCommand): Promise<RenderedAnswer> {
+    const { msn, reference, idempotencyKey, operation } = command;
+    const client = await this.connect();
+    let announcement: Announcement | undefined;
+    let write: PaymentWrite | undefined;
+    let response: RenderedAnswer;
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      await client.query(`SET LOCAL lock_timeout = ${this.lockWaitMs}`);
+      const current = await client.query<PaymentRow>(
+        `SELECT ${PAYMENT_COLUMNS} FROM payments WHERE msn = $1 AND reference = $2 FOR UPDATE`,
+        [msn, reference],
+      );
+      let existing: IdempotencyRecord | undefined;
+      if (idempotencyKey !== undefined && operation !== undefined) {
+        const found = await client.query<{ fingerprint: string; status: number; body: string | null }>(
+          `SELECT fingerprint, status, body FROM idempotency_keys
+           WHERE msn = $1 AND reference = $2 AND operation = $3 AND key = $4`,
+          [msn, reference, operation, idempotencyKey],
+        );
+        const row = found.rows[0];
+        existing = row && {
+          key: idempotencyKey,
+          operation,
+          reference,
+          fingerprint: row.fingerprint,
+          response: { status: row.status, body: row.body === null ? undefined : JSON.parse(row.body) },
+        };
+      }
+      const currentRow = current.rows[0];
+      const outcome = command.decide(currentRow ? toPayment(currentRow) : undefined, existing);
+      write = outcome.write;
+      response = outcome.response;
+      if (write && (write.payment.msn !== msn || write.payment.reference !== reference)) {
+        throw new Error('a command may only write its own payment');
+      }
+      if (write?.insert) {
+        await client.query(
+          `INSERT INTO payments (${PAYMENT_COLUMNS})
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
+          paymentValues(write.payment),
+        );
+      } else if (write) {
+        await client.query(
+          `UPDATE payments SET psp_reference = $3, state = $4, currency = $5, value = $6, authorized = $7,
+             captured = $8, refunded = $9, cancelled = $10, user_flow = $11, payment_method = $12, token = $13,
+             redirect_url = $14, sub = $15, authorized_by = $16, created_at = $17, expires_at = $18, details = $19
+           WHERE msn = $1 AND reference = $2`,
+          paymentValues(write.payment),
+        );
+      }
+      if (outcome.remember && idempotencyKey !== undefined && !existing) {
+        const body = outcome.response.body;
+        await client.query(
+          `INSERT INTO idempotency_keys (msn, reference, operation, key, fingerprint, status, body)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+          [
+            msn,
+            reference,
+            outcome.remember.operation,
+            idempotencyKey,
+            outcome.remember.fingerprint,
+            outcome.response.status,
+            body === undefined ? null : JSON.stringify(body),
+          ],
+        );
+      }
+      if (write && write.events.length > 0) {
+        // The outbox lock: from here to COMMIT, no other transaction takes positions (see the class).
+        await client.query("SELECT pg_advisory_xact_lock($1, hashtext(COALESCE(current_schema(), '')))", [
+          LOCK_CLASS + LOCK.outbox,
+        ]);
+        const e = write.events;
+        const inserted = await client.query<{ seq: number }>(
+          `INSERT INTO payment_events (seq, msn, reference, psp_reference, name, currency, amount, timestamp,
+             idempotency_key, success)
+           SELECT nextval('payment_events_seq'), $1, $2, t.psp_reference, t.name, $3, t.amount, t.timestamp,
+             t.idempotency_key, t.success
+           FROM unnest($4::text[], $5::text[], $6::bigint[], $7::bigint[], $8::text[], $9::boolean[])
+             WITH ORDINALITY AS t(psp_reference, name, amount, timestamp, idempotency_key, success, n)
+           ORDER BY t.n
+           RETURNING seq`,
+          [
+            msn,
+            reference,
+            write.payment.currency,
+            e.map((x) => x.pspReference),
+            e.map((x) => x.name),
+            e.map((x) => x.amount),
+            e.map((x) => x.timestamp),
+            e.map((x) => x.idempotencyKey),
+            e.map((x) => x.success),
+          ],
+        );
+        const seq = Math.min(...inserted.rows.map((r) => r.seq));
+        announcement = { seq, done: false, fire: () => undefined };
+        this.enqueue(announcement);
+      }
+      if (this.options.beforeCommit) await this.options.beforeCommit();
+      await client.query('COMMIT');
+    } catch (error) {
+      if (announcement) this.drop(announcement);
+      try {
+        await client.query('ROLLBACK');
+      } catch (rollbackError) {
+        broken = rollbackError as Error;
+      }
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+    const commit: CommittedChange | undefined = write && { payment: write.payment, events: write.events };
+    if (!announcement) {
+      if (commit) this.announce(commit);
+      return response;
+    }
+    const waiting = announcement;
+    waiting.commit = commit;
+    await new Promise<void>((resolve) => {
+      waiting.fire = resolve;
+      waiting.done = true;
+      this.flushAnnouncements();
+    });
+    return response;
+  }
+
+  /** Inserts an announcement in position order. */
+  private enqueue(a: Announcement): void {
+    let i = this.announcing.length;
+    while (i > 0 && (this.announcing[i - 1] as Announcement).seq > a.seq) i--;
+    this.announcing.splice(i, 0, a);
+  }
+
+  private drop(a: Announcement): void {
+    const i = this.announcing.indexOf(a);
+    if (i >= 0) this.announcing.splice(i, 1);
+    this.flushAnnouncements();
+  }
+
+  /** Announces the committed changes at the head of the queue, in position order. */
+  private flushAnnouncements(): void {
+    while (this.announcing[0]?.done) {
+      const head = this.announcing.shift() as Announcement;
+      if (head.commit) this.announce(head.commit);
+      head.fire();
+    }
+  }
+
+  private announce(commit: CommittedChange): void {
+    for (const listener of this.commitListeners) listener(commit);
+  }
+
+  /** A client of the pool; notes the database as unavailable when none can be had. */
+  private async connect(): Promise<pg.PoolClient> {
+    try {
+      const client = await this.pool.connect();
+      this.unavailable = undefined;
+      return client;
+    } catch (error) {
+      // pg-pool's wait for a free client ran out: the pool is busy, not the database gone.
+      if (/timeout exceeded when trying to connect/i.test((error as Error).message)) {
+        throw new StoreBusyError(Math.max(1000, this.lockWaitMs));
+      }
+      this.unavailable = error as Error;
+      throw error;
+    }
+  }
+
+  /** Runs one statement on the pool, noting whether the database could be reached. */
+  private async query<R extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<R[]> {
+    const client = await this.connect();
+    try {
+      return (await client.query<R>(text, values)).rows;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Empty while the database answers; `store-unavailable` after a connection failed, until one works again. */
+  health(): StoreCause[] {
+    if (!this.unavailable) return [];
+    return [
+      {
+        name: 'store-unavailable',
+        detail: `The PostgreSQL database cannot be reached: ${this.unavailable.message}`,
+      },
+    ];
+  }
+
+  async findPayment(msn: string, reference: string): Promise<Payment | undefined> {
+    const [row] = await this.query<PaymentRow>(
+      `SELECT ${PAYMENT_COLUMNS} FROM payments WHERE msn = $1 AND reference = $2`,
+      [msn, reference],
+    );
+    return row && toPayment(row);
+  }
+
+  async findPaymentByToken(token: string): Promise<Payment | undefined> {
+    const [row] = await this.query<PaymentRow>(`SELECT ${PAYMENT_COLUMNS} FROM payments WHERE token = $1`, [
+      token,
+    ]);
+    return row && toPayment(row);
+  }
+
+  async listEvents(msn: string, reference: string): Promise<StoredPaymentEvent[]> {
+    const rows = await this.query<EventRow>(
+      'SELECT * FROM payment_events WHERE msn = $1 AND reference = $2 ORDER BY seq',
+      [msn, reference],
+    );
+    return rows.map(toEvent);
+  }
+
+  async listOverdue(now: number, limit: number): Promise<Array<{ msn: string; reference: string }>> {
+    return this.query<{ msn: string; reference: string }>(
+      `SELECT msn, reference FROM payments WHERE state = 'CREATED' AND expires_at <= $1
+       ORDER BY expires_at, id LIMIT $2`,
+      [now, limit],
+    );
+  }
+
+  async listPayments(msn: string, limit: number): Promise<Payment[]> {
+    const rows = await this.query<PaymentRow>(
+      `SELECT ${PAYMENT_COLUMNS} FROM payments WHERE msn = $1 ORDER BY id DESC LIMIT $2`,
+      [msn, limit],
+    );
+    return rows.map(toPayment);
+  }
+
+  async latestEventSeq(): Promise<number> {
+    const [row] = await this.query<{ seq: number | null }>('SELECT max(seq) AS seq FROM payment_events');
+    return row?.seq ?? 0;
+  }
+
+  async eventsAfter(seq: number, limit: number): Promise<StoredPaymentEvent[]> {
+    const rows = await this.query<EventRow>(
+      'SELECT * FROM payment_events WHERE seq > $1 ORDER BY seq LIMIT $2',
+      [seq, limit],
+    );
+    return rows.map(toEvent);
+  }
+
+  async saveSalesUnit(unit: SalesUnit): Promise<void> {
+    await this.query(
+      `INSERT INTO sales_units (msn, client_id, data) VALUES ($1, $2, $3)
+       ON CONFLICT (msn) DO UPDATE SET client_id = excluded.client_id, data = excluded.data`,
+      [unit.msn, unit.clientId, JSON.stringify(unit)],
+    );
+  }
+
+  async findSalesUnitByMsn(msn: string): Promise<SalesUnit | undefined> {
+    const [row] = await this.query<{ data: string }>('SELECT data FROM sales_units WHERE msn = $1', [msn]);
+    return row && (JSON.parse(row.data) as SalesUnit);
+  }
+
+  async findSalesUnitByClientId(clientId: string): Promise<SalesUnit | undefined> {
+    const [row] = await this.query<{ data: string }>('SELECT data FROM sales_units WHERE client_id = $1', [
+      clientId,
+    ]);
+    return row && (JSON.parse(row.data) as SalesUnit);
+  }
+
+  async listSalesUnits(): Promise<SalesUnit[]> {
+    const rows = await this.query<{ data: string }>('SELECT data FROM sales_units ORDER BY msn COLLATE "C"');
+    return rows.map((r) => JSON.parse(r.data) as SalesUnit);
+  }
+
+  async saveUser(user: TestUser): Promise<void> {
+    await this.query(
+      `INSERT INTO test_users (phone_number, customer_token, data) VALUES ($1, $2, $3)
+       ON CONFLICT (phone_number) DO UPDATE SET customer_token = excluded.customer_token, data = excluded.data`,
+      [user.phoneNumber, user.customerToken, JSON.stringify(user)],
+    );
+  }
+
+  async findUser(phoneNumber: string): Promise<TestUser | undefined> {
+    const [row] = await this.query<{ data: string }>('SELECT data FROM test_users WHERE phone_number = $1', [
+      phoneNumber,
+    ]);
+    return row && (JSON.parse(row.data) as TestUser);
+  }
+
+  async findUserByCustomerToken(token: string): Promise<TestUser | undefined> {
+    const [row] = await this.query<{ data: string }>(
+      'SELECT data FROM test_users WHERE customer_token = $1',
+      [token],
+    );
+    return row && (JSON.parse(row.data) as TestUser);
+  }
+
+  async listUsers(): Promise<TestUser[]> {
+    const rows = await this.query<{ data: string }>(
+      'SELECT data FROM test_users ORDER BY phone_number COLLATE "C"',
+    );
+    return rows.map((r) => JSON.parse(r.data) as TestUser);
+  }
+
+  async deleteUser(phoneNumber: string): Promise<boolean> {
+    const rows = await this.query<{ one: number }>(
+      'DELETE FROM test_users WHERE phone_number = $1 RETURNING 1 AS one',
+      [phoneNumber],
+    );
+    return rows.length > 0;
+  }
+
+  async saveConsent(consent: Consent): Promise<void> {
+    await this.query(
+      `INSERT INTO consents (msn, phone_number, sub, scopes, granted_at) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (msn, phone_number) DO UPDATE
+         SET sub = excluded.sub, scopes = excluded.scopes, granted_at = excluded.granted_at`,
+      [consent.msn, consent.phoneNumber, consent.sub, consent.scopes, consent.grantedAt],
+    );
+  }
+
+  async findConsent(msn: string, phoneNumber: string): Promise<Consent | undefined> {
+    const [row] = await this.query<ConsentRow>(
+      'SELECT * FROM consents WHERE msn = $1 AND phone_number = $2',
+      [msn, phoneNumber],
+    );
+    return row && toConsent(row);
+  }
+
+  async findConsentBySub(msn: string, sub: string): Promise<Consent | undefined> {
+    const [row] = await this.query<ConsentRow>('SELECT * FROM consents WHERE msn = $1 AND sub = $2', [
+      msn,
+      sub,
+    ]);
+    return row && toConsent(row);
+  }
+
+  async getSetting(key: string): Promise<string | undefined> {
+    const [row] = await this.query<{ value: string }>('SELECT value FROM settings WHERE key = $1', [key]);
+    return row?.value;
+  }
+
+  async setSetting(key: string, value: string): Promise<void> {
+    await this.query(
+      'INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      [key, value],
+    );
+  }
+
+  /** Ends the pool once the clients in use are back. */
+  async close(): Promise<void> {
+    if (!this.pool.ended) await this.pool.end();
+  }
+}

@@ -1,0 +1,211 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { StoreBusyError } from '../../src/storage/busy.js';
+import { PostgresStore } from '../../src/storage/postgres/store.js';
+import type { PaymentCommand } from '../../src/storage/ports.js';
+import { createdPayment } from '../domain/fixtures.js';
+import { describeStorageConformance } from './conformance.js';
+import { createTestDatabase, pgUnreachable, type TestDatabase } from './pg-support.js';
+
+const unreachable = await pgUnreachable();
+
+if (unreachable) {
+  describe('PostgreSQL storage', () => {
+    it.skip(`skipped: ${unreachable}`, () => undefined);
+  });
+} else {
+  let db: TestDatabase;
+  let schemas = 0;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+  /** A fresh, empty storage: a schema of its own in the file's database. */
+  const fresh = (options: Parameters<typeof PostgresStore.open>[1] = {}) =>
+    PostgresStore.open(db.url, { schema: `s${++schemas}`, ...options });
+
+  describeStorageConformance('PostgreSQL', () => fresh());
+
+  describe('PostgreSQL storage', () => {
+    const create = (reference: string): PaymentCommand => ({
+      msn: '123456',
+      reference,
+      decide: (current) =>
+        current
+          ? { response: { status: 409, body: undefined } }
+          : {
+              write: {
+                payment: createdPayment(100, { msn: '123456', reference, token: `tok-${reference}` }),
+                insert: true,
+                events: [
+                  {
+                    name: 'CREATED',
+                    pspReference: 'psp',
+                    amount: 100,
+                    timestamp: 1,
+                    idempotencyKey: null,
+                    success: true,
+                  },
+                ],
+              },
+              response: { status: 201, body: undefined },
+            },
+    });
+
+    it('migrates once: a second open (as a second process) finds the schema applied and keeps the data', async () => {
+      const schema = `m${++schemas}`;
+      const [a, b, c] = await Promise.all([
+        PostgresStore.open(db.url, { schema }),
+        PostgresStore.open(db.url, { schema }),
+        PostgresStore.open(db.url, { schema }),
+      ]);
+      await a.setSetting('k', 'v');
+      expect(await b.getSetting('k')).toBe('v');
+      const versions = await a.pool.query<{ module: string; version: number }>(
+        'SELECT module, version FROM schema_migrations ORDER BY module',
+      );
+      expect(versions.rows).toEqual([
+        { module: 'core', version: 1 },
+        { module: 'customer', version: 1 },
+        { module: 'order-management', version: 1 },
+        { module: 'webhooks', version: 1 },
+      ]);
+      await Promise.all([a.close(), b.close(), c.close()]);
+    });
+
+    it('holds back positions until commit: a later command waits for the outbox lock of one in flight', async () => {
+      let release!: () => void;
+      let paused!: () => void;
+      const isPaused = new Promise<void>((resolve) => (paused = resolve));
+      let first = true;
+      const store = await fresh({
+        beforeCommit: async () => {
+          if (!first) return;
+          first = false;
+          paused();
+          await new Promise<void>((resolve) => (release = resolve));
+        },
+      });
+      const heard: string[] = [];
+      store.onCommit(({ payment }) => heard.push(payment.reference));
+      const a = store.execute(create('a'));
+      await isPaused;
+      // `a` holds its positions, uncommitted; `b` must wait for the outbox lock before taking any.
+      const b = store.execute(create('b'));
+      const probe = new pg.Client({ connectionString: db.url });
+      await probe.connect();
+      for (let i = 0; i < 200; i++) {
+        const waiting = await probe.query(
+          "SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+        );
+        if (waiting.rows.length > 0) break;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      const waiting = await probe.query("SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted");
+      await probe.end();
+      expect(waiting.rows.length).toBe(1);
+      // Nothing is visible yet: a cursor reader sees neither position.
+      expect(await store.eventsAfter(0, 10)).toEqual([]);
+      release();
+      await Promise.all([a, b]);
+      const events = await store.eventsAfter(0, 10);
+      expect(events.map((e) => e.reference)).toEqual(['a', 'b']);
+      expect(events[0]!.seq).toBeLessThan(events[1]!.seq);
+      expect(heard).toEqual(['a', 'b']);
+      await store.close();
+    });
+
+    it('keeps the outbox in commit order across two stores on one database, as two processes', async () => {
+      const schema = `x${++schemas}`;
+      const [one, two] = await Promise.all([
+        PostgresStore.open(db.url, { schema, max: 4 }),
+        PostgresStore.open(db.url, { schema, max: 4 }),
+      ]);
+      // A dispatcher's cursor reads while both write; a position that became visible late would be skipped.
+      const seen: number[] = [];
+      let cursor = 0;
+      let writing = true;
+      const reader = (async () => {
+        while (writing || (await one.eventsAfter(cursor, 1000)).length > 0) {
+          const batch = await one.eventsAfter(cursor, 1000);
+          for (const e of batch) seen.push(e.seq);
+          if (batch.length > 0) cursor = batch[batch.length - 1]!.seq;
+        }
+      })();
+      await Promise.all(Array.from({ length: 80 }, (_, i) => (i % 2 ? one : two).execute(create(`r${i}`))));
+      writing = false;
+      await reader;
+      const all = (await two.eventsAfter(0, 1000)).map((e) => e.seq);
+      expect(all).toHaveLength(80);
+      expect(seen).toEqual(all);
+      await Promise.all([one.close(), two.close()]);
+    });
+
+    it('resolves an insert race on a new reference: one create wins, the other runs again and finds it', async () => {
+      const store = await fresh();
+      const answers = await Promise.all(Array.from({ length: 6 }, () => store.execute(create('race'))));
+      expect(answers.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409, 409]);
+      expect((await store.listEvents('123456', 'race')).map((e) => e.name)).toEqual(['CREATED']);
+      await store.close();
+    });
+
+    it('refuses a command whose payment another transaction holds longer than the lock wait, writing nothing', async () => {
+      const store = await fresh({ lockWaitMs: 100 });
+      await store.execute(create('held'));
+      const holder = new pg.Client({ connectionString: db.url, options: `-c search_path=s${schemas}` });
+      await holder.connect();
+      await holder.query('BEGIN');
+      await holder.query("SELECT 1 FROM payments WHERE reference = 'held' FOR UPDATE");
+      const authorize: PaymentCommand = {
+        msn: '123456',
+        reference: 'held',
+        decide: (current) => ({
+          write: {
+            payment: {
+              ...current!,
+              state: 'AUTHORIZED',
+              aggregate: { ...current!.aggregate, authorized: 100 },
+            },
+            insert: false,
+            events: [],
+          },
+          response: { status: 200, body: undefined },
+        }),
+      };
+      await expect(store.execute(authorize)).rejects.toBeInstanceOf(StoreBusyError);
+      expect((await store.findPayment('123456', 'held'))?.state).toBe('CREATED');
+      await holder.query('ROLLBACK');
+      await holder.end();
+      // Once the lock is free, the same command goes through.
+      expect(await store.execute(authorize)).toEqual({ status: 200, body: undefined });
+      expect((await store.findPayment('123456', 'held'))?.state).toBe('AUTHORIZED');
+      await store.close();
+    });
+
+    it('serializes changes of one payment with the row lock: concurrent increments are all kept', async () => {
+      const store = await fresh();
+      await store.execute(create('p'));
+      const bump: PaymentCommand = {
+        msn: '123456',
+        reference: 'p',
+        decide: (current) => ({
+          write: {
+            payment: {
+              ...current!,
+              state: 'AUTHORIZED',
+              aggregate: { ...current!.aggregate, authorized: current!.aggregate.authorized + 1 },
+            },
+            insert: false,
+            events: [],
+          },
+          response: { status: 200, body: undefined },
+        }),
+      };
+      await Promise.all(Array.from({ length: 8 }, () => store.execute(bump)));
+      expect((await store.findPayment('123456', 'p'))?.aggregate.authorized).toBe(8);
+      await store.close();
+    });
+  });
+}
