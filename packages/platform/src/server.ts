@@ -15,6 +15,7 @@ import { SqliteWebhookStore } from './delivery/sqlite-store.js';
 import { orderManagementRoutes } from './api/order-management.js';
 import { userinfoRoutes } from './api/userinfo.js';
 import { apiOfPath, sendApiError } from './api/http/apis.js';
+import { ApiError } from './kernel/errors.js';
 import { LINT_HEADER, lintHeaderValues } from './api/http/context.js';
 import { absoluteFormPath, answerClientError, pathSpellingNotice, strictNotices } from './api/http/wire.js';
 import { registerErrorHandling } from './api/http/errors.js';
@@ -141,10 +142,18 @@ export async function createPlatform(
       request.traceId = ids.traceId();
       const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
       void (tooLong
-        ? sendApiError(request, reply, 414, 'A path segment of this URL is longer than any resource here.')
-        : sendApiError(request, reply, 400, 'The URL is not validly percent-encoded.', {
-            fields: [{ name: 'path', reason: 'The URL is not validly percent-encoded.' }],
-          }));
+        ? sendApiError(
+            request,
+            reply,
+            new ApiError(414, 'A path segment of this URL is longer than any resource here.'),
+          )
+        : sendApiError(
+            request,
+            reply,
+            new ApiError(400, 'The URL is not validly percent-encoded.', {
+              fields: [{ name: 'path', reason: 'The URL is not validly percent-encoded.' }],
+            }),
+          ));
     },
   });
   let baseUrl = config.publicBaseUrl ?? `http://${config.host}:${config.port}`;

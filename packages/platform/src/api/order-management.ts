@@ -16,21 +16,17 @@ import {
   type ImageRequest,
   type InvalidParam,
   type OmPaymentType,
-  type OmProblem,
   type OrderCategory,
   type Receipt,
 } from '@betal/contract';
 import type { TSchema } from '@sinclair/typebox';
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { FieldError } from '../domain/errors.js';
-import { AuthError, type AuthService } from '../services/auth.js';
-import { OmError, type OrderManagementService } from '../services/order-management.js';
-import { renderApiError } from './http/apis.js';
-import { strictRefusal } from './http/errors.js';
-import { StrictLintError } from './http/wire.js';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AuthService } from '../services/auth.js';
+import { ApiError } from '../kernel/errors.js';
+import type { OrderManagementService } from '../services/order-management.js';
+import { apiErrorHandler } from './http/errors.js';
 import { authenticate } from './http/auth.js';
 import { checkSystemHeaders } from './http/headers.js';
-import { JsonSyntaxError, JsonTooDeepError } from './http/json-body.js';
 import { readBody } from './http/validate.js';
 
 interface Deps {
@@ -38,46 +34,13 @@ interface Deps {
   orders: OrderManagementService;
 }
 
-/**
- * The Order Management error body of contract 6: `{type, title, detail, instance, invalidParams}`, with the
- * request's trace id as `instance` (as in the spec's example). `status` is the HTTP status; its type and title
- * come from the one table of error shapes (http/apis.ts).
- */
-export function omProblem(
-  request: FastifyRequest,
-  status: number,
-  detail: string,
-  invalidParams: InvalidParam[] = [],
-): OmProblem {
-  return renderApiError('order-management', {
-    status,
-    detail,
-    fields: invalidParams,
-    traceId: request.traceId,
-    path: request.url,
-  }).body as unknown as OmProblem;
-}
-
-function sendOmProblem(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  status: number,
-  detail: string,
-  invalidParams: InvalidParam[] = [],
-): FastifyReply {
-  return reply
-    .code(status)
-    .type('application/json; charset=utf-8')
-    .send(omProblem(request, status, detail, invalidParams));
-}
-
 /** Sends a bare JSON string body (`"<uuid>"`), as the spec's 200/201 answers of category and receipt writes. */
 function sendJsonString(reply: FastifyReply, status: number, value: string): FastifyReply {
   return reply.code(status).type('application/json; charset=utf-8').send(JSON.stringify(value));
 }
 
-function validation(details: InvalidParam[]): OmError {
-  return new OmError(400, 'See invalidParams for further details.', details);
+function validation(details: InvalidParam[]): ApiError {
+  return ApiError.validation(details);
 }
 
 function body<T>(request: FastifyRequest, schema: TSchema): T {
@@ -90,7 +53,7 @@ const ORDER_ID = new RegExp(OM_ID_PATTERN);
 
 /**
  * The `{paymentType}` path segment: ECOM or RECURRING in any case (the seeds and older specs use `ecom`), with a
- * lint notice for a non-canonical case. Throws OmError 400 naming `paymentType` otherwise. Contract 6.
+ * lint notice for a non-canonical case. Throws ApiError 400 naming `paymentType` otherwise. Contract 6.
  */
 export function parsePaymentType(value: string, notices: string[]): OmPaymentType {
   const canonical = OM_PAYMENT_TYPES.find((t) => t === value.toUpperCase());
@@ -172,60 +135,14 @@ const IMAGE_BODY_LIMIT = 4 * 1024 * 1024;
 /**
  * The Order Management API (contract 6) at `/order-management`: v1 images, v2 categories, receipts and the order
  * view, v3 categories, the deprecated v1 orders and receipts (mapped onto ECOM), and `GET /betal/images/...`
- * where the customer's app loads uploaded images. Every error is in the OM shape (see {@link omProblem}), the
+ * where the customer's app loads uploaded images. Every error is in the OM shape (http/apis.ts), the
  * 401 and 403 of the credentials included (a bad subscription key's 401 also has the gateway's `statusCode` and
  * `message`).
  */
 export async function orderManagementRoutes(app: FastifyInstance, { auth, orders }: Deps): Promise<void> {
   const tags = ['Order Management'];
 
-  app.setErrorHandler((error: FastifyError | Error, request, reply) => {
-    if (error instanceof OmError) {
-      return sendOmProblem(request, reply, error.status, error.detail, error.invalidParams);
-    }
-    if (error instanceof FieldError) {
-      return sendOmProblem(request, reply, 400, 'See invalidParams for further details.', [
-        { name: error.field, reason: error.reason },
-      ]);
-    }
-    if (error instanceof JsonSyntaxError) {
-      return sendOmProblem(request, reply, 400, `The request body is not valid JSON: ${error.message}.`, [
-        { name: '$', reason: error.message },
-      ]);
-    }
-    const code = (error as FastifyError).code;
-    if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      return sendOmProblem(request, reply, 413, 'The request body is larger than this API accepts.');
-    }
-    if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-      return sendOmProblem(request, reply, 415, 'The request body must be application/json.');
-    }
-    if (error instanceof StrictLintError) {
-      const refusal = strictRefusal(error);
-      return sendOmProblem(request, reply, 400, refusal.detail, refusal.fields);
-    }
-    if (error instanceof JsonTooDeepError) {
-      return sendOmProblem(request, reply, 400, `The request body nests too deeply: ${error.message}.`, [
-        { name: '$', reason: error.message },
-      ]);
-    }
-    if (error instanceof AuthError) {
-      // Credentials in the OM shape too; a bad subscription key's 401 also carries the gateway's fields.
-      const f = error.failure;
-      const status = f.kind === 'merchant' ? 403 : 401;
-      const body = omProblem(request, status, f.detail);
-      return reply
-        .code(status)
-        .type('application/json; charset=utf-8')
-        .send(f.kind === 'subscription-key' ? { statusCode: 401, message: f.detail, ...body } : body);
-    }
-    const status = (error as FastifyError).statusCode;
-    if (status !== undefined && status >= 400 && status < 500) {
-      return sendOmProblem(request, reply, status, error.message);
-    }
-    request.log.error({ err: error }, 'unhandled error');
-    return sendOmProblem(request, reply, 500, 'An internal error occurred.');
-  });
+  app.setErrorHandler(apiErrorHandler('order-management'));
 
   const merchant = async (request: FastifyRequest) => {
     const unit = await authenticate(auth, request, true);
@@ -430,7 +347,7 @@ export async function orderManagementRoutes(app: FastifyInstance, { auth, orders
       const unit = await merchant(request);
       const orderId = orderIdParam(request.params.transactionId, 'transactionId');
       const order = await orders.getOrder(unit.msn, 'ECOM', orderId);
-      if (!order.category) throw new OmError(404, `No category for order '${orderId}' of this merchant.`);
+      if (!order.category) throw new ApiError(404, `No category for order '${orderId}' of this merchant.`);
       const { category, orderDetailsUrl, imageId } = order.category;
       return reply.type('application/json; charset=utf-8').send({
         category,
@@ -454,7 +371,7 @@ export async function orderManagementRoutes(app: FastifyInstance, { auth, orders
       const unit = await merchant(request);
       const orderId = orderIdParam(request.params.transactionId, 'transactionId');
       const receipt = await orders.receiptOf(unit.msn, 'ECOM', orderId);
-      if (!receipt) throw new OmError(404, `No receipt for order '${orderId}' of this merchant.`);
+      if (!receipt) throw new ApiError(404, `No receipt for order '${orderId}' of this merchant.`);
       return reply.type('application/json; charset=utf-8').send(receipt);
     },
   );
@@ -490,9 +407,9 @@ export async function orderManagementRoutes(app: FastifyInstance, { auth, orders
     async (request, reply) => {
       const image = await orders.image(request.params.msn, request.params['*']);
       if (!image) {
-        return sendOmProblem(request, reply, 404, 'No such image.', [
-          { name: 'imageId', reason: 'Image not found.' },
-        ]);
+        throw new ApiError(404, 'No such image.', {
+          fields: [{ name: 'imageId', reason: 'Image not found.' }],
+        });
       }
       return reply
         .code(200)

@@ -7,8 +7,9 @@ import type { Clock } from '../clock.js';
 import { CustomerFlowError } from '../domain/customer-flow.js';
 import type { Payment } from '../domain/payment.js';
 import type { IdSource } from '../ids.js';
+import { ApiError } from '../kernel/errors.js';
 import { problem, validationProblem } from '../problem.js';
-import { CustomerService, customerProblem } from '../services/customer.js';
+import { CustomerService } from '../services/customer.js';
 import type { SalesUnitDirectory } from '../services/directory.js';
 import type { PaymentService } from '../services/payments.js';
 import type { PlatformStore } from '../store/store.js';
@@ -284,7 +285,7 @@ export async function customerRoutes(app: FastifyInstance, options: CustomerRout
 
   function body<T>(request: FastifyRequest, schema: TSchema): T {
     const read = readBody<T>(schema, request.body ?? {}, request.lintNotices);
-    if (!read.ok) throw new ValidationFailure(read.details);
+    if (!read.ok) throw ApiError.validation(read.details);
     return read.value;
   }
 
@@ -299,10 +300,8 @@ export async function customerRoutes(app: FastifyInstance, options: CustomerRout
       if (result === undefined) return reply.code(status).send();
       return reply.code(status).type('application/json; charset=utf-8').send(result);
     } catch (error) {
-      if (error instanceof ValidationFailure)
-        return sendProblem(request, reply, validationProblem(error.details));
       if (error instanceof AccessRefused) return sendRefusal(request, reply, error);
-      return sendProblem(request, reply, customerProblem(error));
+      throw error;
     }
   }
 
@@ -336,7 +335,7 @@ export async function customerRoutes(app: FastifyInstance, options: CustomerRout
       await exists();
     } catch (error) {
       if (error instanceof AccessRefused) return sendRefusal(request, reply, error);
-      return sendProblem(request, reply, customerProblem(error));
+      throw error;
     }
     live.open(request, reply, matches, heartbeat);
     return reply;
@@ -954,11 +953,4 @@ export async function customerRoutes(app: FastifyInstance, options: CustomerRout
         204,
       ),
   );
-}
-
-/** A request body that broke its schema: answered as 400 naming each field (contract 3.9). */
-class ValidationFailure extends Error {
-  constructor(readonly details: Array<{ name: string; reason: string }>) {
-    super('validation failed');
-  }
 }

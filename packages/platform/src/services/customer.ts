@@ -28,34 +28,11 @@ import { abort, expire, isOverdue, type NewPaymentEvent, type Payment } from '..
 import type { Brand, Market } from '../domain/sales-unit.js';
 import type { TestUser } from '../domain/test-user.js';
 import type { IdSource } from '../ids.js';
-import { problem, problemOf, type ProblemTemplate } from '../problem.js';
+import { ApiError } from '../kernel/errors.js';
+import { problemError, type ProblemTemplate } from '../problem.js';
 import type { PlatformStore } from '../store/store.js';
 import type { SalesUnitDirectory } from './directory.js';
 import type { PaymentService } from './payments.js';
-
-/** A refusal that already is a Problem (e.g. the payment service's answer to an approval). */
-export class ProblemError extends Error {
-  constructor(readonly problem: ProblemTemplate) {
-    super(problem.detail);
-    this.name = 'ProblemError';
-  }
-}
-
-/**
- * The Problem of a customer-side refusal: CustomerFlowError → its status with
- * `extraDetails: [{name: 'CustomerError', reason}]`; DomainError and FieldError as the ePayment API answers them
- * (contract 3.9); ProblemError as it is. Anything else is rethrown.
- */
-export function customerProblem(error: unknown): ProblemTemplate {
-  if (error instanceof CustomerFlowError) {
-    return problem(error.status, error.detail, {
-      title: error.title,
-      extraDetails: [{ name: 'CustomerError', reason: error.reason }],
-    });
-  }
-  if (error instanceof ProblemError) return error.problem;
-  return problemOf(error);
-}
 
 /** The merchant as the customer sees it: the sales unit's name and the brand of its market. */
 export interface MerchantView {
@@ -450,7 +427,7 @@ export class CustomerService {
    * amounts fail as force approve does (10010, contract 3.10). A payment with `merchantLegalLinks` needs
    * `acceptTerms: true`: the customer accepts the terms of sale and the privacy policy first (TERMS_NOT_ACCEPTED).
    * Throws CustomerFlowError (also CONSENT_REQUIRED, TERMS_NOT_ACCEPTED, PAYMENT_ENDED, NOT_IN_THIS_APP) or
-   * ProblemError.
+   * ApiError.
    */
   async approve(
     phoneNumber: string,
@@ -491,7 +468,7 @@ export class CustomerService {
       );
     }
     const response = await this.deps.payments.approveAs(payment.msn, payment.reference, user);
-    if (response.status !== 200) throw new ProblemError(response.body as ProblemTemplate);
+    if (response.status !== 200) throw problemError(response.body as ProblemTemplate);
     return this.request(phoneNumber, id);
   }
 
@@ -535,12 +512,13 @@ export class CustomerService {
 
   /**
    * Creates a test user with the defaults of {@link newTestUser}. Throws FieldError for a birth date in the
-   * future, and ProblemError 409 when the phone number is taken.
+   * future, and ApiError 409 when the phone number is taken.
    */
   async createUser(input: NewTestUser): Promise<TestUser> {
     if (await this.deps.store.findUser(input.phoneNumber)) {
-      throw new ProblemError(
-        problem(409, `A test user with phone number ${input.phoneNumber} exists; change it with PATCH.`),
+      throw new ApiError(
+        409,
+        `A test user with phone number ${input.phoneNumber} exists; change it with PATCH.`,
       );
     }
     const user = newTestUser(input, this.now());
