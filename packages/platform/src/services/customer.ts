@@ -24,7 +24,7 @@ import {
   type LandingVia,
 } from '../domain/customer-flow.js';
 import { DomainError, FieldError } from '../domain/errors.js';
-import { abort, expire, isOverdue, type NewPaymentEvent, type Payment } from '../domain/payment.js';
+import { abort, type NewPaymentEvent, type Payment } from '../domain/payment.js';
 import type { Brand, Market } from '../domain/sales-unit.js';
 import type { TestUser } from '../domain/test-user.js';
 import type { IdSource } from '../ids.js';
@@ -33,6 +33,7 @@ import { problemError, type ProblemTemplate } from '../problem.js';
 import type { PlatformStore } from '../store/store.js';
 import type { SalesUnitDirectory } from './directory.js';
 import type { PaymentService } from './payments.js';
+import { settleThenApply } from './settle.js';
 
 /** The merchant as the customer sees it: the sales unit's name and the brand of its market. */
 export interface MerchantView {
@@ -274,23 +275,13 @@ export class CustomerService {
           failure = new CustomerFlowError('UNKNOWN_PAYMENT', 'No payment has this token.');
           return { response };
         }
-        const settled = isOverdue(current, now)
-          ? expire(current, now, this.deps.ids)
-          : { payment: current, events: [] };
-        try {
-          const t = apply(settled.payment, now);
-          result = t.payment;
-          if (t.payment === current && settled.events.length === 0) return { response };
-          return {
-            write: { payment: t.payment, insert: false, events: [...settled.events, ...t.events] },
-            response,
-          };
-        } catch (error) {
-          failure = error;
-          return settled.events.length > 0
-            ? { write: { payment: settled.payment, insert: false, events: settled.events }, response }
-            : { response };
+        const settled = settleThenApply(current, now, this.deps.ids, apply);
+        if (!settled.ok) {
+          failure = settled.error;
+          return settled.write ? { write: settled.write, response } : { response };
         }
+        result = settled.value.payment;
+        return settled.changed ? { write: settled.write, response } : { response };
       },
     });
     if (failure !== undefined) throw failure;

@@ -28,6 +28,7 @@ import type { IdSource } from '../ids.js';
 import { domainProblem, problem, problemOf } from '../problem.js';
 import type { CommandOutcome, IdempotencyRecord, PlatformStore, StoredResponse } from '../store/store.js';
 import { fingerprint } from './fingerprint.js';
+import { settleThenApply } from './settle.js';
 import { getPaymentResponse, modificationResponse, paymentEvent } from './representation.js';
 
 /** What a service call answers: an HTTP status and body, whether it is a replay, and lint notices. */
@@ -96,11 +97,6 @@ export class PaymentService {
   subFor(msn: string, user: TestUser): string {
     const h = createHmac('sha256', this.options.subjectKey).update(`${msn}:${user.nin}`).digest('hex');
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
-  }
-
-  /** Applies expiry to an overdue payment, so every operation sees the state the clock implies. */
-  private settle(current: Payment, now: number): Transition {
-    return isOverdue(current, now) ? expire(current, now, this.ids) : { payment: current, events: [] };
   }
 
   /**
@@ -280,23 +276,16 @@ export class PaymentService {
         ...(idempotencyKey !== undefined ? { idempotencyKey, operation } : {}),
         decide: this.idempotent(operation, reference, idempotencyKey, print, replayed, (current) => {
           if (!current) return { response: notFound(reference) };
-          const settled = this.settle(current, now);
-          try {
-            const t = apply(settled.payment, now);
-            const write = { payment: t.payment, insert: false, events: [...settled.events, ...t.events] };
-            if (t.failure)
-              return { write, response: { status: t.failure.status, body: domainProblem(t.failure) } };
-            return { write, response: { status: 200, body: modificationResponse(t.payment) } };
-          } catch (error) {
-            const problemBody = problemOf(error);
-            const write = settled.events.length
-              ? { payment: settled.payment, insert: false, events: settled.events }
-              : undefined;
-            return {
-              ...(write ? { write } : {}),
-              response: { status: problemBody.status, body: problemBody },
-            };
+          const settled = settleThenApply(current, now, this.ids, apply);
+          if (!settled.ok) {
+            const problemBody = problemOf(settled.error);
+            const response = { status: problemBody.status, body: problemBody };
+            return settled.write ? { write: settled.write, response } : { response };
           }
+          const { value: t, write } = settled;
+          if (t.failure)
+            return { write, response: { status: t.failure.status, body: domainProblem(t.failure) } };
+          return { write, response: { status: 200, body: modificationResponse(t.payment) } };
         }),
       })
       .then((response) => ({ ...response, replayed: replayed.value, notices: [] }));
@@ -431,20 +420,16 @@ export class PaymentService {
       reference,
       decide: (current) => {
         if (!current) return { response: notFound(reference) };
-        const settled = this.settle(current, now);
-        try {
-          const t = apply(settled.payment, now);
-          return {
-            write: { payment: t.payment, insert: false, events: [...settled.events, ...t.events] },
-            response: { status: 200, body: getPaymentResponse(t.payment) },
-          };
-        } catch (error) {
-          const body = problemOf(error);
-          const write = settled.events.length
-            ? { payment: settled.payment, insert: false, events: settled.events }
-            : undefined;
-          return { ...(write ? { write } : {}), response: { status: body.status, body } };
+        const settled = settleThenApply(current, now, this.ids, apply);
+        if (!settled.ok) {
+          const body = problemOf(settled.error);
+          const response = { status: body.status, body };
+          return settled.write ? { write: settled.write, response } : { response };
         }
+        return {
+          write: settled.write,
+          response: { status: 200, body: getPaymentResponse(settled.value.payment) },
+        };
       },
     });
   }
