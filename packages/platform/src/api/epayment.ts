@@ -19,7 +19,7 @@ import { domainProblem, problem, validationProblem } from '../problem.js';
 import type { AuthService } from '../services/auth.js';
 import type { PaymentService } from '../services/payments.js';
 import { RATE_LIMITS, type RateLimitKind, type RateLimiter } from '../services/rate-limits.js';
-import { authenticate } from './http/auth.js';
+import { authHook, salesUnitOf } from './http/auth.js';
 import { sendProblem, sendResult } from './http/context.js';
 import { checkSystemHeaders, idempotencyKey } from './http/headers.js';
 import { readBody, type Checked } from './http/validate.js';
@@ -81,6 +81,7 @@ export async function epaymentRoutes(
   };
 
   const tags = ['ePayment'];
+  app.addHook('preValidation', authHook(auth, { msnRequired: true }));
 
   app.post(
     '/epayment/v1/payments',
@@ -93,7 +94,7 @@ export async function epaymentRoutes(
       },
     },
     async (request, reply) => {
-      const unit = await authenticate(auth, request, true);
+      const unit = salesUnitOf(request);
       checkSystemHeaders(request);
       const key = idempotencyKey(request, true);
       const read = body<CreatePaymentRequest>(request, CreatePaymentRequestSchema);
@@ -116,7 +117,7 @@ export async function epaymentRoutes(
       },
     },
     async (request, reply) => {
-      const unit = await authenticate(auth, request, true);
+      const unit = salesUnitOf(request);
       if (overLimit(request, reply, 'read', `${subscriptionKeyOf(request)}:${request.params.reference}`))
         return reply;
       return sendResult(request, reply, await payments.get(unit.msn, request.params.reference));
@@ -134,7 +135,7 @@ export async function epaymentRoutes(
       },
     },
     async (request, reply) => {
-      const unit = await authenticate(auth, request, true);
+      const unit = salesUnitOf(request);
       if (overLimit(request, reply, 'read', `${subscriptionKeyOf(request)}:${request.params.reference}`))
         return reply;
       return sendResult(request, reply, await payments.events(unit.msn, request.params.reference));
@@ -153,7 +154,7 @@ export async function epaymentRoutes(
       },
     },
     async (request, reply) => {
-      const unit = await authenticate(auth, request, true);
+      const unit = salesUnitOf(request);
       checkSystemHeaders(request);
       const key = idempotencyKey(request, false);
       if (overLimit(request, reply, 'modify', `${unit.msn}:${request.params.reference}`)) return reply;
@@ -184,7 +185,7 @@ export async function epaymentRoutes(
         },
       },
       async (request, reply) => {
-        const unit = await authenticate(auth, request, true);
+        const unit = salesUnitOf(request);
         checkSystemHeaders(request);
         const key = idempotencyKey(request, true);
         if (overLimit(request, reply, 'modify', `${unit.msn}:${request.params.reference}`)) return reply;
@@ -209,7 +210,7 @@ export async function epaymentRoutes(
       },
     },
     async (request, reply) => {
-      const unit = await authenticate(auth, request, true);
+      const unit = salesUnitOf(request);
       // Production refuses force approve with 10020 (contract 3.10): outside dev mode nothing is approved here.
       if (!devMode) {
         const refusal = new DomainError(10020, 'Force approve is only available in the test environment.');

@@ -25,8 +25,7 @@ import type { AuthService } from '../services/auth.js';
 import { ApiError } from '../kernel/errors.js';
 import type { OrderManagementService } from '../services/order-management.js';
 import { apiErrorHandler } from './http/errors.js';
-import { authenticate } from './http/auth.js';
-import { checkSystemHeaders } from './http/headers.js';
+import { authHook, salesUnitOf } from './http/auth.js';
 import { readBody } from './http/validate.js';
 
 interface Deps {
@@ -144,257 +143,255 @@ export async function orderManagementRoutes(app: FastifyInstance, { auth, orders
 
   app.setErrorHandler(apiErrorHandler('order-management'));
 
-  const merchant = async (request: FastifyRequest) => {
-    const unit = await authenticate(auth, request, true);
-    checkSystemHeaders(request, 100);
-    return unit;
-  };
-
-  app.post(
-    '/order-management/v1/images',
-    {
-      bodyLimit: IMAGE_BODY_LIMIT,
-      schema: {
-        tags,
-        summary: 'Upload an image (PNG or JPEG, at least 167 px high, at most 2 MB; cannot be overwritten)',
-        body: ImageRequestSchema,
-        response: { 200: ImageResponseSchema, ...problems },
-      },
-    },
-    async (request, reply) => {
-      const unit = await merchant(request);
-      const req = body<ImageRequest>(request, ImageRequestSchema);
-      const result = await orders.uploadImage(unit.msn, req);
-      return reply.code(200).type('application/json; charset=utf-8').send(result);
-    },
-  );
-
-  app.put<{ Params: { paymentType: string; orderId: string } }>(
-    '/order-management/v2/:paymentType/categories/:orderId',
-    {
-      schema: {
-        tags,
-        summary: "Add or replace an order's category (upsert; the last write is shown in the app)",
-        params: typeAndOrder,
-        body: OrderCategorySchema,
-        response: { 200: jsonString, ...problems },
-      },
-    },
-    async (request, reply) => {
-      const unit = await merchant(request);
-      const paymentType = parsePaymentType(request.params.paymentType, request.lintNotices);
-      const orderId = orderIdParam(request.params.orderId);
-      const category = body<OrderCategory>(request, OrderCategorySchema);
-      checkDetailsUrl('orderDetailsUrl', category.orderDetailsUrl, request.lintNotices);
-      const id = await orders.putCategory(unit.msn, paymentType, orderId, category);
-      return sendJsonString(reply, 200, id);
-    },
-  );
-
-  app.post<{ Params: { paymentType: string; orderId: string } }>(
-    '/order-management/v2/:paymentType/receipts/:orderId',
-    {
-      schema: {
-        tags,
-        summary: 'Attach a receipt to an order (immutable: a second receipt is a conflict)',
-        params: typeAndOrder,
-        body: ReceiptSchema,
-        response: { 201: jsonString, ...problems },
-      },
-    },
-    async (request, reply) => {
-      const unit = await merchant(request);
-      const paymentType = parsePaymentType(request.params.paymentType, request.lintNotices);
-      const orderId = orderIdParam(request.params.orderId);
-      const receipt = body<Receipt>(request, ReceiptSchema);
-      const id = await orders.addReceipt(unit.msn, paymentType, orderId, receipt);
-      return sendJsonString(reply, 201, id);
-    },
-  );
-
-  app.get<{ Params: { paymentType: string; orderId: string } }>(
-    '/order-management/v2/:paymentType/:orderId',
-    {
-      schema: {
-        tags,
-        summary: "Get an order's category and receipt",
-        params: typeAndOrder,
-        response: { 200: OrderV2ResponseSchema, 404: OmProblemSchema },
-      },
-    },
-    async (request, reply) => {
-      const unit = await merchant(request);
-      const paymentType = parsePaymentType(request.params.paymentType, request.lintNotices);
-      const orderId = orderIdParam(request.params.orderId);
-      const order = await orders.getOrder(unit.msn, paymentType, orderId);
-      return reply.type('application/json; charset=utf-8').send(order);
-    },
-  );
-
-  app.post(
-    '/order-management/v3/categories',
-    {
-      schema: {
-        tags,
-        summary: 'Add a category to an order (the latest is shown in the app)',
-        body: AddCategoryRequestSchema,
-        response: { 201: AddCategoryResponseSchema, 400: OmProblemSchema },
-      },
-    },
-    async (request, reply) => {
-      const unit = await merchant(request);
-      const req = body<AddCategoryRequest>(request, AddCategoryRequestSchema);
-      checkDetailsUrl('url', req.url, request.lintNotices);
-      const result = await orders.addCategory(unit.msn, req);
-      return reply.code(201).type('application/json; charset=utf-8').send(result);
-    },
-  );
-
-  app.get<{ Querystring: { orderId?: string } }>(
-    '/order-management/v3/categories',
-    {
-      schema: {
-        tags,
-        summary: 'List the categories of an order id',
-        querystring: {
-          type: 'object',
-          properties: { orderId: { type: 'string', pattern: OM_ID_PATTERN } },
-          required: ['orderId'],
+  // The merchant's calls: authenticated, Merchant-Serial-Number required, Vipps-System-* up to 100 characters.
+  await app.register(async (api) => {
+    api.addHook('preValidation', authHook(auth, { msnRequired: true, systemHeaders: 100 }));
+    api.post(
+      '/order-management/v1/images',
+      {
+        bodyLimit: IMAGE_BODY_LIMIT,
+        schema: {
+          tags,
+          summary: 'Upload an image (PNG or JPEG, at least 167 px high, at most 2 MB; cannot be overwritten)',
+          body: ImageRequestSchema,
+          response: { 200: ImageResponseSchema, ...problems },
         },
-        response: { 200: GetCategoriesResponseSchema, 400: OmProblemSchema },
       },
-    },
-    async (request, reply) => {
-      const unit = await merchant(request);
-      const raw = request.query.orderId;
-      if (typeof raw !== 'string' || raw === '') {
-        throw validation([{ name: 'orderId', reason: 'The orderId query parameter is required.' }]);
-      }
-      const result = await orders.listCategories(unit.msn, orderIdParam(raw));
-      return reply.type('application/json; charset=utf-8').send(result);
-    },
-  );
-
-  app.get<{ Params: { categoryId: string } }>(
-    '/order-management/v3/categories/:categoryId',
-    {
-      schema: {
-        tags,
-        summary: 'Get a category',
-        params: categoryParams,
-        response: { 200: CategoryV3Schema, 400: OmProblemSchema, 404: OmProblemSchema },
+      async (request, reply) => {
+        const unit = salesUnitOf(request);
+        const req = body<ImageRequest>(request, ImageRequestSchema);
+        const result = await orders.uploadImage(unit.msn, req);
+        return reply.code(200).type('application/json; charset=utf-8').send(result);
       },
-    },
-    async (request, reply) => {
-      const unit = await merchant(request);
-      const result = await orders.getCategory(unit.msn, categoryIdParam(request.params.categoryId));
-      return reply.type('application/json; charset=utf-8').send(result);
-    },
-  );
+    );
 
-  app.delete<{ Params: { categoryId: string } }>(
-    '/order-management/v3/categories/:categoryId',
-    {
-      schema: {
-        tags,
-        summary: 'Delete a category',
-        params: categoryParams,
-        response: { 200: { type: 'null', description: 'Deleted; no body.' }, 404: OmProblemSchema },
+    api.put<{ Params: { paymentType: string; orderId: string } }>(
+      '/order-management/v2/:paymentType/categories/:orderId',
+      {
+        schema: {
+          tags,
+          summary: "Add or replace an order's category (upsert; the last write is shown in the app)",
+          params: typeAndOrder,
+          body: OrderCategorySchema,
+          response: { 200: jsonString, ...problems },
+        },
       },
-    },
-    async (request, reply) => {
-      const unit = await merchant(request);
-      await orders.deleteCategory(unit.msn, categoryIdParam(request.params.categoryId));
-      return reply.code(200).send();
-    },
-  );
-
-  // Deprecated v1 endpoints, still in the spec: the transaction id is the ECOM order id.
-  const deprecated = ['Order Management (deprecated v1)'];
-
-  app.put<{ Params: { transactionId: string } }>(
-    '/order-management/v1/orders/:transactionId',
-    {
-      schema: {
-        tags: deprecated,
-        summary: 'Add info to an order (deprecated: use PUT /v2/{paymentType}/categories/{orderId})',
-        params: transactionParams,
-        body: OrderCategorySchema,
-        response: { 200: { type: 'null' }, ...problems },
+      async (request, reply) => {
+        const unit = salesUnitOf(request);
+        const paymentType = parsePaymentType(request.params.paymentType, request.lintNotices);
+        const orderId = orderIdParam(request.params.orderId);
+        const category = body<OrderCategory>(request, OrderCategorySchema);
+        checkDetailsUrl('orderDetailsUrl', category.orderDetailsUrl, request.lintNotices);
+        const id = await orders.putCategory(unit.msn, paymentType, orderId, category);
+        return sendJsonString(reply, 200, id);
       },
-    },
-    async (request, reply) => {
-      const unit = await merchant(request);
-      const orderId = orderIdParam(request.params.transactionId, 'transactionId');
-      const category = body<OrderCategory>(request, OrderCategorySchema);
-      checkDetailsUrl('orderDetailsUrl', category.orderDetailsUrl, request.lintNotices);
-      await orders.putCategory(unit.msn, 'ECOM', orderId, category);
-      return reply.code(200).send();
-    },
-  );
+    );
 
-  app.get<{ Params: { transactionId: string } }>(
-    '/order-management/v1/orders/:transactionId',
-    {
-      schema: {
-        tags: deprecated,
-        summary: 'Get info for an order (deprecated: use GET /v2/{paymentType}/{orderId})',
-        params: transactionParams,
-        response: { 200: OrderV1ResponseSchema, 404: OmProblemSchema },
+    api.post<{ Params: { paymentType: string; orderId: string } }>(
+      '/order-management/v2/:paymentType/receipts/:orderId',
+      {
+        schema: {
+          tags,
+          summary: 'Attach a receipt to an order (immutable: a second receipt is a conflict)',
+          params: typeAndOrder,
+          body: ReceiptSchema,
+          response: { 201: jsonString, ...problems },
+        },
       },
-    },
-    async (request, reply) => {
-      const unit = await merchant(request);
-      const orderId = orderIdParam(request.params.transactionId, 'transactionId');
-      const order = await orders.getOrder(unit.msn, 'ECOM', orderId);
-      if (!order.category) throw new ApiError(404, `No category for order '${orderId}' of this merchant.`);
-      const { category, orderDetailsUrl, imageId } = order.category;
-      return reply.type('application/json; charset=utf-8').send({
-        category,
-        orderDetailsUrl,
-        imageIds: imageId ? [{ id: imageId, sortOrder: 1 }] : [],
-      });
-    },
-  );
+      async (request, reply) => {
+        const unit = salesUnitOf(request);
+        const paymentType = parsePaymentType(request.params.paymentType, request.lintNotices);
+        const orderId = orderIdParam(request.params.orderId);
+        const receipt = body<Receipt>(request, ReceiptSchema);
+        const id = await orders.addReceipt(unit.msn, paymentType, orderId, receipt);
+        return sendJsonString(reply, 201, id);
+      },
+    );
 
-  app.get<{ Params: { transactionId: string } }>(
-    '/order-management/v1/receipts/:transactionId',
-    {
-      schema: {
-        tags: deprecated,
-        summary: "Get an order's receipt (deprecated: use GET /v2/{paymentType}/{orderId})",
-        params: transactionParams,
-        response: { 200: ReceiptSchema, 404: OmProblemSchema },
+    api.get<{ Params: { paymentType: string; orderId: string } }>(
+      '/order-management/v2/:paymentType/:orderId',
+      {
+        schema: {
+          tags,
+          summary: "Get an order's category and receipt",
+          params: typeAndOrder,
+          response: { 200: OrderV2ResponseSchema, 404: OmProblemSchema },
+        },
       },
-    },
-    async (request, reply) => {
-      const unit = await merchant(request);
-      const orderId = orderIdParam(request.params.transactionId, 'transactionId');
-      const receipt = await orders.receiptOf(unit.msn, 'ECOM', orderId);
-      if (!receipt) throw new ApiError(404, `No receipt for order '${orderId}' of this merchant.`);
-      return reply.type('application/json; charset=utf-8').send(receipt);
-    },
-  );
+      async (request, reply) => {
+        const unit = salesUnitOf(request);
+        const paymentType = parsePaymentType(request.params.paymentType, request.lintNotices);
+        const orderId = orderIdParam(request.params.orderId);
+        const order = await orders.getOrder(unit.msn, paymentType, orderId);
+        return reply.type('application/json; charset=utf-8').send(order);
+      },
+    );
 
-  app.post<{ Params: { transactionId: string } }>(
-    '/order-management/v1/receipts/:transactionId',
-    {
-      schema: {
-        tags: deprecated,
-        summary: 'Attach a receipt (deprecated: use POST /v2/{paymentType}/receipts/{orderId})',
-        params: transactionParams,
-        body: ReceiptSchema,
-        response: { 200: { type: 'null' }, ...problems },
+    api.post(
+      '/order-management/v3/categories',
+      {
+        schema: {
+          tags,
+          summary: 'Add a category to an order (the latest is shown in the app)',
+          body: AddCategoryRequestSchema,
+          response: { 201: AddCategoryResponseSchema, 400: OmProblemSchema },
+        },
       },
-    },
-    async (request, reply) => {
-      const unit = await merchant(request);
-      const orderId = orderIdParam(request.params.transactionId, 'transactionId');
-      const receipt = body<Receipt>(request, ReceiptSchema);
-      await orders.addReceipt(unit.msn, 'ECOM', orderId, receipt);
-      return reply.code(200).send();
-    },
-  );
+      async (request, reply) => {
+        const unit = salesUnitOf(request);
+        const req = body<AddCategoryRequest>(request, AddCategoryRequestSchema);
+        checkDetailsUrl('url', req.url, request.lintNotices);
+        const result = await orders.addCategory(unit.msn, req);
+        return reply.code(201).type('application/json; charset=utf-8').send(result);
+      },
+    );
+
+    api.get<{ Querystring: { orderId?: string } }>(
+      '/order-management/v3/categories',
+      {
+        schema: {
+          tags,
+          summary: 'List the categories of an order id',
+          querystring: {
+            type: 'object',
+            properties: { orderId: { type: 'string', pattern: OM_ID_PATTERN } },
+            required: ['orderId'],
+          },
+          response: { 200: GetCategoriesResponseSchema, 400: OmProblemSchema },
+        },
+      },
+      async (request, reply) => {
+        const unit = salesUnitOf(request);
+        const raw = request.query.orderId;
+        if (typeof raw !== 'string' || raw === '') {
+          throw validation([{ name: 'orderId', reason: 'The orderId query parameter is required.' }]);
+        }
+        const result = await orders.listCategories(unit.msn, orderIdParam(raw));
+        return reply.type('application/json; charset=utf-8').send(result);
+      },
+    );
+
+    api.get<{ Params: { categoryId: string } }>(
+      '/order-management/v3/categories/:categoryId',
+      {
+        schema: {
+          tags,
+          summary: 'Get a category',
+          params: categoryParams,
+          response: { 200: CategoryV3Schema, 400: OmProblemSchema, 404: OmProblemSchema },
+        },
+      },
+      async (request, reply) => {
+        const unit = salesUnitOf(request);
+        const result = await orders.getCategory(unit.msn, categoryIdParam(request.params.categoryId));
+        return reply.type('application/json; charset=utf-8').send(result);
+      },
+    );
+
+    api.delete<{ Params: { categoryId: string } }>(
+      '/order-management/v3/categories/:categoryId',
+      {
+        schema: {
+          tags,
+          summary: 'Delete a category',
+          params: categoryParams,
+          response: { 200: { type: 'null', description: 'Deleted; no body.' }, 404: OmProblemSchema },
+        },
+      },
+      async (request, reply) => {
+        const unit = salesUnitOf(request);
+        await orders.deleteCategory(unit.msn, categoryIdParam(request.params.categoryId));
+        return reply.code(200).send();
+      },
+    );
+
+    // Deprecated v1 endpoints, still in the spec: the transaction id is the ECOM order id.
+    const deprecated = ['Order Management (deprecated v1)'];
+
+    api.put<{ Params: { transactionId: string } }>(
+      '/order-management/v1/orders/:transactionId',
+      {
+        schema: {
+          tags: deprecated,
+          summary: 'Add info to an order (deprecated: use PUT /v2/{paymentType}/categories/{orderId})',
+          params: transactionParams,
+          body: OrderCategorySchema,
+          response: { 200: { type: 'null' }, ...problems },
+        },
+      },
+      async (request, reply) => {
+        const unit = salesUnitOf(request);
+        const orderId = orderIdParam(request.params.transactionId, 'transactionId');
+        const category = body<OrderCategory>(request, OrderCategorySchema);
+        checkDetailsUrl('orderDetailsUrl', category.orderDetailsUrl, request.lintNotices);
+        await orders.putCategory(unit.msn, 'ECOM', orderId, category);
+        return reply.code(200).send();
+      },
+    );
+
+    api.get<{ Params: { transactionId: string } }>(
+      '/order-management/v1/orders/:transactionId',
+      {
+        schema: {
+          tags: deprecated,
+          summary: 'Get info for an order (deprecated: use GET /v2/{paymentType}/{orderId})',
+          params: transactionParams,
+          response: { 200: OrderV1ResponseSchema, 404: OmProblemSchema },
+        },
+      },
+      async (request, reply) => {
+        const unit = salesUnitOf(request);
+        const orderId = orderIdParam(request.params.transactionId, 'transactionId');
+        const order = await orders.getOrder(unit.msn, 'ECOM', orderId);
+        if (!order.category) throw new ApiError(404, `No category for order '${orderId}' of this merchant.`);
+        const { category, orderDetailsUrl, imageId } = order.category;
+        return reply.type('application/json; charset=utf-8').send({
+          category,
+          orderDetailsUrl,
+          imageIds: imageId ? [{ id: imageId, sortOrder: 1 }] : [],
+        });
+      },
+    );
+
+    api.get<{ Params: { transactionId: string } }>(
+      '/order-management/v1/receipts/:transactionId',
+      {
+        schema: {
+          tags: deprecated,
+          summary: "Get an order's receipt (deprecated: use GET /v2/{paymentType}/{orderId})",
+          params: transactionParams,
+          response: { 200: ReceiptSchema, 404: OmProblemSchema },
+        },
+      },
+      async (request, reply) => {
+        const unit = salesUnitOf(request);
+        const orderId = orderIdParam(request.params.transactionId, 'transactionId');
+        const receipt = await orders.receiptOf(unit.msn, 'ECOM', orderId);
+        if (!receipt) throw new ApiError(404, `No receipt for order '${orderId}' of this merchant.`);
+        return reply.type('application/json; charset=utf-8').send(receipt);
+      },
+    );
+
+    api.post<{ Params: { transactionId: string } }>(
+      '/order-management/v1/receipts/:transactionId',
+      {
+        schema: {
+          tags: deprecated,
+          summary: 'Attach a receipt (deprecated: use POST /v2/{paymentType}/receipts/{orderId})',
+          params: transactionParams,
+          body: ReceiptSchema,
+          response: { 200: { type: 'null' }, ...problems },
+        },
+      },
+      async (request, reply) => {
+        const unit = salesUnitOf(request);
+        const orderId = orderIdParam(request.params.transactionId, 'transactionId');
+        const receipt = body<Receipt>(request, ReceiptSchema);
+        await orders.addReceipt(unit.msn, 'ECOM', orderId, receipt);
+        return reply.code(200).send();
+      },
+    );
+  });
 
   app.get<{ Params: { msn: string; '*': string } }>(
     '/betal/images/:msn/*',

@@ -3,9 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../kernel/errors.js';
 import type { AuthService } from '../services/auth.js';
 import type { UserinfoService } from '../services/userinfo.js';
-import { authenticate } from './http/auth.js';
+import { authHook, salesUnitOf } from './http/auth.js';
 import { apiErrorHandler } from './http/errors.js';
-import { checkSystemHeaders } from './http/headers.js';
 
 interface Deps {
   auth: AuthService;
@@ -30,6 +29,7 @@ export async function userinfoRoutes(app: FastifyInstance, { auth, userinfo }: D
   app.get<{ Params: { sub: string } }>(
     '/vipps-userinfo-api/userinfo/:sub',
     {
+      preValidation: authHook(auth, { msnRequired: false, subscriptionKey: 'optional', systemHeaders: 30 }),
       schema: {
         tags,
         summary: 'Get the profile data a user consented to share (within 168 hours of the consent)',
@@ -48,8 +48,7 @@ export async function userinfoRoutes(app: FastifyInstance, { auth, userinfo }: D
       },
     },
     async (request, reply) => {
-      const unit = await authenticate(auth, request, false, 'optional');
-      checkSystemHeaders(request);
+      const unit = salesUnitOf(request);
       const claims = await userinfo.get(unit.msn, request.params.sub);
       return reply.code(200).type(CONTENT_TYPE).send(claims);
     },

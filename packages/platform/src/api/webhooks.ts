@@ -13,9 +13,8 @@ import { renderWebhooksDashboard } from '../delivery/dashboard.js';
 import type { WebhookService } from '../delivery/service.js';
 import { problem, validationProblem } from '../problem.js';
 import type { AuthService } from '../services/auth.js';
-import { authenticate } from './http/auth.js';
+import { authHook, salesUnitOf } from './http/auth.js';
 import { sendProblem, sendResult } from './http/context.js';
-import { checkSystemHeaders } from './http/headers.js';
 import { readBody } from './http/validate.js';
 
 interface Deps {
@@ -50,65 +49,66 @@ function deliveryId(raw: string): number | undefined {
 export async function webhookRoutes(app: FastifyInstance, { auth, webhooks, clock }: Deps): Promise<void> {
   const tags = ['Webhooks'];
 
-  app.get(
-    '/webhooks/v1/webhooks',
-    {
-      schema: {
-        tags,
-        summary: 'Get all registered webhooks',
-        response: { 200: QueryWebhooksResponseSchema, ...problems },
+  // The Webhooks API: every call authenticated, the Merchant-Serial-Number header optional.
+  await app.register(async (api) => {
+    api.addHook('preValidation', authHook(auth, { msnRequired: false, systemHeaders: 30 }));
+    api.get(
+      '/webhooks/v1/webhooks',
+      {
+        schema: {
+          tags,
+          summary: 'Get all registered webhooks',
+          response: { 200: QueryWebhooksResponseSchema, ...problems },
+        },
       },
-    },
-    async (request, reply) => {
-      const unit = await authenticate(auth, request, false);
-      checkSystemHeaders(request);
-      return sendResult(request, reply, await webhooks.list(unit.msn));
-    },
-  );
+      async (request, reply) => {
+        const unit = salesUnitOf(request);
+        return sendResult(request, reply, await webhooks.list(unit.msn));
+      },
+    );
 
-  app.post(
-    '/webhooks/v1/webhooks',
-    {
-      schema: {
-        tags,
-        summary: 'Register webhook',
-        description: 'At most 25 webhooks can be registered per event and MSN.',
-        body: RegisterWebhookRequestSchema,
-        response: { 201: RegisterWebhookResponseSchema, ...problems },
+    api.post(
+      '/webhooks/v1/webhooks',
+      {
+        schema: {
+          tags,
+          summary: 'Register webhook',
+          description: 'At most 25 webhooks can be registered per event and MSN.',
+          body: RegisterWebhookRequestSchema,
+          response: { 201: RegisterWebhookResponseSchema, ...problems },
+        },
       },
-    },
-    async (request, reply) => {
-      const unit = await authenticate(auth, request, false);
-      checkSystemHeaders(request);
-      const read = readBody<RegisterWebhookRequest>(
-        RegisterWebhookRequestSchema,
-        request.body,
-        request.lintNotices,
-        'ignore',
-      );
-      if (!read.ok) return sendProblem(request, reply, validationProblem(read.details));
-      const result = await webhooks.register(unit.msn, read.value, request.lintNotices);
-      if (result.status === 201) webhooks.wake();
-      return sendResult(request, reply, result);
-    },
-  );
+      async (request, reply) => {
+        const unit = salesUnitOf(request);
+        const read = readBody<RegisterWebhookRequest>(
+          RegisterWebhookRequestSchema,
+          request.body,
+          request.lintNotices,
+          'ignore',
+        );
+        if (!read.ok) return sendProblem(request, reply, validationProblem(read.details));
+        const result = await webhooks.register(unit.msn, read.value, request.lintNotices);
+        if (result.status === 201) webhooks.wake();
+        return sendResult(request, reply, result);
+      },
+    );
 
-  app.delete<{ Params: { id: string } }>(
-    '/webhooks/v1/webhooks/:id',
-    {
-      schema: {
-        tags,
-        summary: 'Delete webhook',
-        params: idParams,
-        response: { 204: { type: 'null' }, ...problems },
+    api.delete<{ Params: { id: string } }>(
+      '/webhooks/v1/webhooks/:id',
+      {
+        schema: {
+          tags,
+          summary: 'Delete webhook',
+          params: idParams,
+          response: { 204: { type: 'null' }, ...problems },
+        },
       },
-    },
-    async (request, reply) => {
-      const unit = await authenticate(auth, request, false);
-      checkSystemHeaders(request);
-      return sendResult(request, reply, await webhooks.delete(unit.msn, request.params.id));
-    },
-  );
+      async (request, reply) => {
+        const unit = salesUnitOf(request);
+        return sendResult(request, reply, await webhooks.delete(unit.msn, request.params.id));
+      },
+    );
+  });
 
   const betal = ['Betal platform'];
 
