@@ -176,9 +176,7 @@ export async function createPlatform(
   app.setValidatorCompiler(() => () => true);
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    // The access token endpoint ignores its body whatever it is (contract 2).
-    if (apiOfPath(request.url) === 'accesstoken') return done(null, undefined);
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
     try {
       done(null, parseJsonBody(body as string));
     } catch (error) {
@@ -187,7 +185,7 @@ export async function createPlatform(
   });
   app.addContentTypeParser('*', { parseAs: 'string' }, (request, body, done) => {
     const text = body as string;
-    if (text.trim() === '' || apiOfPath(request.url) === 'accesstoken') return done(null, undefined);
+    if (text.trim() === '') return done(null, undefined);
     // No Content-Type at all: the body is read as JSON, with a lint notice (the spec sends application/json).
     if (request.headers['content-type'] === undefined) {
       try {
