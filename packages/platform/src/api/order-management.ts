@@ -19,14 +19,13 @@ import {
   type OrderCategory,
   type Receipt,
 } from '@betal/contract';
-import type { TSchema } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthService } from '../services/auth.js';
 import { ApiError } from '../kernel/errors.js';
 import type { OrderManagementService } from '../services/order-management.js';
 import { apiErrorHandler } from './http/errors.js';
 import { authHook, salesUnitOf } from './http/auth.js';
-import { readBody } from './http/validate.js';
+import { readBodiesBySchema } from './http/body.js';
 
 interface Deps {
   auth: AuthService;
@@ -40,12 +39,6 @@ function sendJsonString(reply: FastifyReply, status: number, value: string): Fas
 
 function validation(details: InvalidParam[]): ApiError {
   return ApiError.validation(details);
-}
-
-function body<T>(request: FastifyRequest, schema: TSchema): T {
-  const read = readBody<T>(schema, request.body, request.lintNotices, 'ignore');
-  if (!read.ok) throw validation(read.details);
-  return read.value;
 }
 
 const ORDER_ID = new RegExp(OM_ID_PATTERN);
@@ -75,6 +68,18 @@ function orderIdParam(value: string, name = 'orderId'): string {
     ]);
   }
   return value;
+}
+
+/** The `{paymentType}` and `{orderId}` path segments, checked before the body; paymentType made canonical. */
+async function typeAndOrderHook(request: FastifyRequest): Promise<void> {
+  const params = request.params as { paymentType: string; orderId: string };
+  params.paymentType = parsePaymentType(params.paymentType, request.lintNotices);
+  orderIdParam(params.orderId);
+}
+
+/** The deprecated v1 routes' `{transactionId}` path segment, checked before the body. */
+async function transactionHook(request: FastifyRequest): Promise<void> {
+  orderIdParam((request.params as { transactionId: string }).transactionId, 'transactionId');
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -146,6 +151,7 @@ export async function orderManagementRoutes(app: FastifyInstance, { auth, orders
   // The merchant's calls: authenticated, Merchant-Serial-Number required, Vipps-System-* up to 100 characters.
   await app.register(async (api) => {
     api.addHook('preValidation', authHook(auth, { msnRequired: true, systemHeaders: 100 }));
+    readBodiesBySchema(api, 'ignore');
     api.post(
       '/order-management/v1/images',
       {
@@ -159,7 +165,7 @@ export async function orderManagementRoutes(app: FastifyInstance, { auth, orders
       },
       async (request, reply) => {
         const unit = salesUnitOf(request);
-        const req = body<ImageRequest>(request, ImageRequestSchema);
+        const req = request.body as ImageRequest;
         const result = await orders.uploadImage(unit.msn, req);
         return reply.code(200).type('application/json; charset=utf-8').send(result);
       },
@@ -168,6 +174,7 @@ export async function orderManagementRoutes(app: FastifyInstance, { auth, orders
     api.put<{ Params: { paymentType: string; orderId: string } }>(
       '/order-management/v2/:paymentType/categories/:orderId',
       {
+        preHandler: typeAndOrderHook,
         schema: {
           tags,
           summary: "Add or replace an order's category (upsert; the last write is shown in the app)",
@@ -178,9 +185,9 @@ export async function orderManagementRoutes(app: FastifyInstance, { auth, orders
       },
       async (request, reply) => {
         const unit = salesUnitOf(request);
-        const paymentType = parsePaymentType(request.params.paymentType, request.lintNotices);
-        const orderId = orderIdParam(request.params.orderId);
-        const category = body<OrderCategory>(request, OrderCategorySchema);
+        const paymentType = request.params.paymentType as OmPaymentType;
+        const orderId = request.params.orderId;
+        const category = request.body as OrderCategory;
         checkDetailsUrl('orderDetailsUrl', category.orderDetailsUrl, request.lintNotices);
         const id = await orders.putCategory(unit.msn, paymentType, orderId, category);
         return sendJsonString(reply, 200, id);
@@ -190,6 +197,7 @@ export async function orderManagementRoutes(app: FastifyInstance, { auth, orders
     api.post<{ Params: { paymentType: string; orderId: string } }>(
       '/order-management/v2/:paymentType/receipts/:orderId',
       {
+        preHandler: typeAndOrderHook,
         schema: {
           tags,
           summary: 'Attach a receipt to an order (immutable: a second receipt is a conflict)',
@@ -200,9 +208,9 @@ export async function orderManagementRoutes(app: FastifyInstance, { auth, orders
       },
       async (request, reply) => {
         const unit = salesUnitOf(request);
-        const paymentType = parsePaymentType(request.params.paymentType, request.lintNotices);
-        const orderId = orderIdParam(request.params.orderId);
-        const receipt = body<Receipt>(request, ReceiptSchema);
+        const paymentType = request.params.paymentType as OmPaymentType;
+        const orderId = request.params.orderId;
+        const receipt = request.body as Receipt;
         const id = await orders.addReceipt(unit.msn, paymentType, orderId, receipt);
         return sendJsonString(reply, 201, id);
       },
@@ -211,6 +219,7 @@ export async function orderManagementRoutes(app: FastifyInstance, { auth, orders
     api.get<{ Params: { paymentType: string; orderId: string } }>(
       '/order-management/v2/:paymentType/:orderId',
       {
+        preHandler: typeAndOrderHook,
         schema: {
           tags,
           summary: "Get an order's category and receipt",
@@ -220,8 +229,8 @@ export async function orderManagementRoutes(app: FastifyInstance, { auth, orders
       },
       async (request, reply) => {
         const unit = salesUnitOf(request);
-        const paymentType = parsePaymentType(request.params.paymentType, request.lintNotices);
-        const orderId = orderIdParam(request.params.orderId);
+        const paymentType = request.params.paymentType as OmPaymentType;
+        const orderId = request.params.orderId;
         const order = await orders.getOrder(unit.msn, paymentType, orderId);
         return reply.type('application/json; charset=utf-8').send(order);
       },
@@ -239,7 +248,7 @@ export async function orderManagementRoutes(app: FastifyInstance, { auth, orders
       },
       async (request, reply) => {
         const unit = salesUnitOf(request);
-        const req = body<AddCategoryRequest>(request, AddCategoryRequestSchema);
+        const req = request.body as AddCategoryRequest;
         checkDetailsUrl('url', req.url, request.lintNotices);
         const result = await orders.addCategory(unit.msn, req);
         return reply.code(201).type('application/json; charset=utf-8').send(result);
@@ -311,6 +320,7 @@ export async function orderManagementRoutes(app: FastifyInstance, { auth, orders
     api.put<{ Params: { transactionId: string } }>(
       '/order-management/v1/orders/:transactionId',
       {
+        preHandler: transactionHook,
         schema: {
           tags: deprecated,
           summary: 'Add info to an order (deprecated: use PUT /v2/{paymentType}/categories/{orderId})',
@@ -321,8 +331,8 @@ export async function orderManagementRoutes(app: FastifyInstance, { auth, orders
       },
       async (request, reply) => {
         const unit = salesUnitOf(request);
-        const orderId = orderIdParam(request.params.transactionId, 'transactionId');
-        const category = body<OrderCategory>(request, OrderCategorySchema);
+        const orderId = request.params.transactionId;
+        const category = request.body as OrderCategory;
         checkDetailsUrl('orderDetailsUrl', category.orderDetailsUrl, request.lintNotices);
         await orders.putCategory(unit.msn, 'ECOM', orderId, category);
         return reply.code(200).send();
@@ -332,6 +342,7 @@ export async function orderManagementRoutes(app: FastifyInstance, { auth, orders
     api.get<{ Params: { transactionId: string } }>(
       '/order-management/v1/orders/:transactionId',
       {
+        preHandler: transactionHook,
         schema: {
           tags: deprecated,
           summary: 'Get info for an order (deprecated: use GET /v2/{paymentType}/{orderId})',
@@ -341,7 +352,7 @@ export async function orderManagementRoutes(app: FastifyInstance, { auth, orders
       },
       async (request, reply) => {
         const unit = salesUnitOf(request);
-        const orderId = orderIdParam(request.params.transactionId, 'transactionId');
+        const orderId = request.params.transactionId;
         const order = await orders.getOrder(unit.msn, 'ECOM', orderId);
         if (!order.category) throw new ApiError(404, `No category for order '${orderId}' of this merchant.`);
         const { category, orderDetailsUrl, imageId } = order.category;
@@ -356,6 +367,7 @@ export async function orderManagementRoutes(app: FastifyInstance, { auth, orders
     api.get<{ Params: { transactionId: string } }>(
       '/order-management/v1/receipts/:transactionId',
       {
+        preHandler: transactionHook,
         schema: {
           tags: deprecated,
           summary: "Get an order's receipt (deprecated: use GET /v2/{paymentType}/{orderId})",
@@ -365,7 +377,7 @@ export async function orderManagementRoutes(app: FastifyInstance, { auth, orders
       },
       async (request, reply) => {
         const unit = salesUnitOf(request);
-        const orderId = orderIdParam(request.params.transactionId, 'transactionId');
+        const orderId = request.params.transactionId;
         const receipt = await orders.receiptOf(unit.msn, 'ECOM', orderId);
         if (!receipt) throw new ApiError(404, `No receipt for order '${orderId}' of this merchant.`);
         return reply.type('application/json; charset=utf-8').send(receipt);
@@ -375,6 +387,7 @@ export async function orderManagementRoutes(app: FastifyInstance, { auth, orders
     api.post<{ Params: { transactionId: string } }>(
       '/order-management/v1/receipts/:transactionId',
       {
+        preHandler: transactionHook,
         schema: {
           tags: deprecated,
           summary: 'Attach a receipt (deprecated: use POST /v2/{paymentType}/receipts/{orderId})',
@@ -385,8 +398,8 @@ export async function orderManagementRoutes(app: FastifyInstance, { auth, orders
       },
       async (request, reply) => {
         const unit = salesUnitOf(request);
-        const orderId = orderIdParam(request.params.transactionId, 'transactionId');
-        const receipt = body<Receipt>(request, ReceiptSchema);
+        const orderId = request.params.transactionId;
+        const receipt = request.body as Receipt;
         await orders.addReceipt(unit.msn, 'ECOM', orderId, receipt);
         return reply.code(200).send();
       },

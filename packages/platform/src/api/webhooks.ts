@@ -15,7 +15,7 @@ import { problem, validationProblem } from '../problem.js';
 import type { AuthService } from '../services/auth.js';
 import { authHook, salesUnitOf } from './http/auth.js';
 import { sendProblem, sendResult } from './http/context.js';
-import { readBody } from './http/validate.js';
+import { readBodiesBySchema } from './http/body.js';
 
 interface Deps {
   auth: AuthService;
@@ -52,6 +52,7 @@ export async function webhookRoutes(app: FastifyInstance, { auth, webhooks, cloc
   // The Webhooks API: every call authenticated, the Merchant-Serial-Number header optional.
   await app.register(async (api) => {
     api.addHook('preValidation', authHook(auth, { msnRequired: false, systemHeaders: 30 }));
+    readBodiesBySchema(api, 'ignore');
     api.get(
       '/webhooks/v1/webhooks',
       {
@@ -67,7 +68,7 @@ export async function webhookRoutes(app: FastifyInstance, { auth, webhooks, cloc
       },
     );
 
-    api.post(
+    api.post<{ Body: RegisterWebhookRequest }>(
       '/webhooks/v1/webhooks',
       {
         schema: {
@@ -80,14 +81,7 @@ export async function webhookRoutes(app: FastifyInstance, { auth, webhooks, cloc
       },
       async (request, reply) => {
         const unit = salesUnitOf(request);
-        const read = readBody<RegisterWebhookRequest>(
-          RegisterWebhookRequestSchema,
-          request.body,
-          request.lintNotices,
-          'ignore',
-        );
-        if (!read.ok) return sendProblem(request, reply, validationProblem(read.details));
-        const result = await webhooks.register(unit.msn, read.value, request.lintNotices);
+        const result = await webhooks.register(unit.msn, request.body, request.lintNotices);
         if (result.status === 201) webhooks.wake();
         return sendResult(request, reply, result);
       },
