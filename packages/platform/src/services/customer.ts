@@ -270,18 +270,17 @@ export class CustomerService {
       msn: payment.msn,
       reference: payment.reference,
       decide: (current) => {
-        const response = { status: 200, body: undefined };
         if (!current) {
           failure = new CustomerFlowError('UNKNOWN_PAYMENT', 'No payment has this token.');
-          return { response };
+          return { result: undefined };
         }
         const settled = settleThenApply(current, now, this.deps.ids, apply);
         if (!settled.ok) {
           failure = settled.error;
-          return settled.write ? { write: settled.write, response } : { response };
+          return settled.write ? { write: settled.write, result: undefined } : { result: undefined };
         }
         result = settled.value.payment;
-        return settled.changed ? { write: settled.write, response } : { response };
+        return settled.changed ? { write: settled.write, result: undefined } : { result: undefined };
       },
     });
     if (failure !== undefined) throw failure;

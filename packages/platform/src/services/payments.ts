@@ -116,7 +116,7 @@ export class PaymentService {
       if (existing && key !== undefined) {
         if (existing.fingerprint !== print) {
           return {
-            response: {
+            result: {
               status: 409,
               body: domainProblem(
                 new DomainError(
@@ -129,17 +129,18 @@ export class PaymentService {
           };
         }
         replayed.value = true;
-        return { response: existing.response };
+        return { result: existing.response };
       }
       const outcome = decide(current);
       // 6280 ("Capture failed, please try again later") invites a retry with the same key, so it is not kept:
       // the retry is decided afresh (and may succeed), like a 5xx, a 423 or a 429.
+      const answer = outcome.result;
       const keep =
-        outcome.response.status < 500 &&
-        outcome.response.status !== 423 &&
-        outcome.response.status !== 429 &&
-        errorCodeOf(outcome.response.body) !== '6280';
-      return keep ? { ...outcome, remember: { operation, fingerprint: print } } : outcome;
+        answer.status < 500 &&
+        answer.status !== 423 &&
+        answer.status !== 429 &&
+        errorCodeOf(answer.body) !== '6280';
+      return keep ? { ...outcome, remember: { operation, fingerprint: print, response: answer } } : outcome;
     };
   }
 
@@ -175,7 +176,7 @@ export class PaymentService {
       decide: this.idempotent('create', req.reference, idempotencyKey, print, replayed, (current) => {
         if (current) {
           return {
-            response: {
+            result: {
               status: 409,
               body: domainProblem(
                 new DomainError(4150, `Idempotency error: Reference ${req.reference} already exists.`),
@@ -215,7 +216,7 @@ export class PaymentService {
           };
           return {
             write: { payment, insert: true, events: [{ ...created.event, idempotencyKey }] },
-            response: {
+            result: {
               status: 201,
               body: { ...(redirectUrl ? { redirectUrl } : {}), reference: req.reference },
             },
@@ -226,7 +227,7 @@ export class PaymentService {
           if (error instanceof DomainError && error.field !== undefined) {
             body.extraDetails = [...(body.extraDetails ?? []), { name: error.field, reason: error.detail }];
           }
-          return { response: { status: body.status, body } };
+          return { result: { status: body.status, body } };
         }
       }),
     });
@@ -275,17 +276,17 @@ export class PaymentService {
         reference,
         ...(idempotencyKey !== undefined ? { idempotencyKey, operation } : {}),
         decide: this.idempotent(operation, reference, idempotencyKey, print, replayed, (current) => {
-          if (!current) return { response: notFound(reference) };
+          if (!current) return { result: notFound(reference) };
           const settled = settleThenApply(current, now, this.ids, apply);
           if (!settled.ok) {
             const problemBody = problemOf(settled.error);
             const response = { status: problemBody.status, body: problemBody };
-            return settled.write ? { write: settled.write, response } : { response };
+            return settled.write ? { write: settled.write, result: response } : { result: response };
           }
           const { value: t, write } = settled;
           if (t.failure)
-            return { write, response: { status: t.failure.status, body: domainProblem(t.failure) } };
-          return { write, response: { status: 200, body: modificationResponse(t.payment) } };
+            return { write, result: { status: t.failure.status, body: domainProblem(t.failure) } };
+          return { write, result: { status: 200, body: modificationResponse(t.payment) } };
         }),
       })
       .then((response) => ({ ...response, replayed: replayed.value, notices: [] }));
@@ -419,33 +420,31 @@ export class PaymentService {
       msn,
       reference,
       decide: (current) => {
-        if (!current) return { response: notFound(reference) };
+        if (!current) return { result: notFound(reference) };
         const settled = settleThenApply(current, now, this.ids, apply);
         if (!settled.ok) {
           const body = problemOf(settled.error);
           const response = { status: body.status, body };
-          return settled.write ? { write: settled.write, response } : { response };
+          return settled.write ? { write: settled.write, result: response } : { result: response };
         }
         return {
           write: settled.write,
-          response: { status: 200, body: getPaymentResponse(settled.value.payment) },
+          result: { status: 200, body: getPaymentResponse(settled.value.payment) },
         };
       },
     });
   }
 
-  private expireOne(msn: string, reference: string): Promise<StoredResponse> {
+  /** Expires the payment if it is overdue; whether it did. */
+  private expireOne(msn: string, reference: string): Promise<boolean> {
     const now = this.clock.now();
     return this.store.execute({
       msn,
       reference,
       decide: (current) => {
-        if (!current || !isOverdue(current, now)) return { response: { status: 204, body: undefined } };
+        if (!current || !isOverdue(current, now)) return { result: false };
         const t = expire(current, now, this.ids);
-        return {
-          write: { payment: t.payment, insert: false, events: t.events },
-          response: { status: 200, body: undefined },
-        };
+        return { write: { payment: t.payment, insert: false, events: t.events }, result: true };
       },
     });
   }
@@ -456,8 +455,7 @@ export class PaymentService {
     for (;;) {
       const due = await this.store.listOverdue(this.clock.now(), batch);
       for (const { msn, reference } of due) {
-        const r = await this.expireOne(msn, reference);
-        if (r.status === 200) total += 1;
+        if (await this.expireOne(msn, reference)) total += 1;
       }
       if (due.length < batch) return total;
     }

@@ -12,7 +12,6 @@ import type {
   PaymentCommand,
   PlatformStore,
   StoredPaymentEvent,
-  StoredResponse,
 } from './store.js';
 import { StoreBusyError, isStoreBusy, type StoreCause } from './busy.js';
 
@@ -443,8 +442,8 @@ export class SqliteStore implements PlatformStore {
   }
 
   private readonly runCommand = (
-    command: PaymentCommand,
-  ): { response: StoredResponse; write?: PaymentWrite } => {
+    command: PaymentCommand<unknown>,
+  ): { result: unknown; write?: PaymentWrite } => {
     const { msn, reference, idempotencyKey, operation } = command;
     const idemRow =
       idempotencyKey !== undefined && operation !== undefined
@@ -485,23 +484,23 @@ export class SqliteStore implements PlatformStore {
       }
     }
     if (outcome.remember && idempotencyKey !== undefined && !existing) {
-      const body = outcome.response.body;
+      const body = outcome.remember.response.body;
       this.stmt.insertIdempotency.run(
         msn,
         idempotencyKey,
         outcome.remember.operation,
         reference,
         outcome.remember.fingerprint,
-        outcome.response.status,
+        outcome.remember.response.status,
         body === undefined ? null : JSON.stringify(body),
       );
     }
-    return { response: outcome.response, ...(write ? { write } : {}) };
+    return { result: outcome.result, ...(write ? { write } : {}) };
   };
 
   private queue: Array<{
-    command: PaymentCommand;
-    resolve: (r: StoredResponse) => void;
+    command: PaymentCommand<unknown>;
+    resolve: (r: unknown) => void;
     reject: (e: unknown) => void;
     /** When it was queued (performance.now(), real ms): it waits for the lock at most `lockWaitMs` from then. */
     queuedAt: number;
@@ -522,9 +521,14 @@ export class SqliteStore implements PlatformStore {
    * 50 ms; each try blocks the event loop for at most {@link BUSY_TIMEOUT_MS}), and a command still waiting after
    * `lockWaitMs` is rejected with StoreBusyError, with nothing of it written.
    */
-  execute(command: PaymentCommand): Promise<StoredResponse> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ command, resolve, reject, queuedAt: performance.now() });
+  execute<R>(command: PaymentCommand<R>): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      this.queue.push({
+        command,
+        resolve: resolve as (r: unknown) => void,
+        reject,
+        queuedAt: performance.now(),
+      });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
         setImmediate(this.flush);
@@ -537,7 +541,7 @@ export class SqliteStore implements PlatformStore {
     const batch = this.queue;
     this.queue = [];
     const results: Array<
-      { ok: true; response: StoredResponse; write?: PaymentWrite } | { ok: false; error: unknown }
+      { ok: true; result: unknown; write?: PaymentWrite } | { ok: false; error: unknown }
     > = [];
     try {
       this.db
@@ -571,7 +575,7 @@ export class SqliteStore implements PlatformStore {
         const commit: CommittedChange = { payment: result.write.payment, events: result.write.events };
         for (const listener of this.commitListeners) listener(commit);
       }
-      resolve(result.response);
+      resolve(result.result);
     });
   };
 

@@ -37,12 +37,15 @@ export interface PaymentWrite {
   events: NewPaymentEvent[];
 }
 
-/** A command's decision: optionally a write, the answer, and whether to keep that answer for the key. */
-export interface CommandOutcome {
+/**
+ * A command's decision: optionally a write, what the command answers its caller (`result`, which the store only
+ * hands back), and the answer to keep under the command's idempotency key, for this operation and request
+ * fingerprint.
+ */
+export interface CommandOutcome<R = StoredResponse> {
   write?: PaymentWrite;
-  response: StoredResponse;
-  /** Keep `response` under the command's idempotency key, for this operation and request fingerprint. */
-  remember?: { operation: string; fingerprint: string };
+  result: R;
+  remember?: { operation: string; fingerprint: string; response: StoredResponse };
 }
 
 /**
@@ -50,7 +53,7 @@ export interface CommandOutcome {
  * transaction with the payment as it is (undefined when absent) and the record of the idempotency key (if any),
  * so that changes to one payment are serialized and aggregates can never pass their bounds.
  */
-export interface PaymentCommand {
+export interface PaymentCommand<R = StoredResponse> {
   msn: string;
   reference: string;
   idempotencyKey?: string;
@@ -59,7 +62,7 @@ export interface PaymentCommand {
    * and operation, so `existing` is the record of this key for this operation of this payment only.
    */
   operation?: string;
-  decide(current: Payment | undefined, existing: IdempotencyRecord | undefined): CommandOutcome;
+  decide(current: Payment | undefined, existing: IdempotencyRecord | undefined): CommandOutcome<R>;
 }
 
 /** A change that has committed: the payment after it and the events it caused. */
@@ -86,8 +89,8 @@ export interface Consent {
  * contract (a row lock where SQLite has its single writer).
  */
 export interface PlatformStore {
-  /** Runs a command atomically; a write and its events commit together or not at all. */
-  execute(command: PaymentCommand): Promise<StoredResponse>;
+  /** Runs a command atomically; a write and its events commit together or not at all. Answers its `result`. */
+  execute<R>(command: PaymentCommand<R>): Promise<R>;
   findPayment(msn: string, reference: string): Promise<Payment | undefined>;
   findPaymentByToken(token: string): Promise<Payment | undefined>;
   listEvents(msn: string, reference: string): Promise<StoredPaymentEvent[]>;
