@@ -14,7 +14,7 @@ import type { WebhookService } from '../delivery/service.js';
 import { problem, validationProblem } from '../problem.js';
 import type { AuthService } from '../services/auth.js';
 import { authHook, salesUnitOf } from './http/auth.js';
-import { sendProblem, sendResult } from './http/context.js';
+import { sendProblem } from './http/context.js';
 import { readBodiesBySchema } from './http/body.js';
 
 interface Deps {
@@ -64,7 +64,7 @@ export async function webhookRoutes(app: FastifyInstance, { auth, webhooks, cloc
       },
       async (request, reply) => {
         const unit = salesUnitOf(request);
-        return sendResult(request, reply, await webhooks.list(unit.msn));
+        return reply.type('application/json; charset=utf-8').send(await webhooks.list(unit.msn));
       },
     );
 
@@ -81,9 +81,9 @@ export async function webhookRoutes(app: FastifyInstance, { auth, webhooks, cloc
       },
       async (request, reply) => {
         const unit = salesUnitOf(request);
-        const result = await webhooks.register(unit.msn, request.body, request.lintNotices);
-        if (result.status === 201) webhooks.wake();
-        return sendResult(request, reply, result);
+        const registered = await webhooks.register(unit.msn, request.body, request.lintNotices);
+        webhooks.wake();
+        return reply.code(201).type('application/json; charset=utf-8').send(registered);
       },
     );
 
@@ -99,7 +99,8 @@ export async function webhookRoutes(app: FastifyInstance, { auth, webhooks, cloc
       },
       async (request, reply) => {
         const unit = salesUnitOf(request);
-        return sendResult(request, reply, await webhooks.delete(unit.msn, request.params.id));
+        await webhooks.delete(unit.msn, request.params.id);
+        return reply.code(204).send();
       },
     );
   });
@@ -170,11 +171,10 @@ export async function webhookRoutes(app: FastifyInstance, { auth, webhooks, cloc
     async (request, reply) => {
       const id = deliveryId(request.params.id);
       if (id === undefined) return noSuchDelivery(request, reply, request.params.id);
-      const result = await webhooks.redeliver(id);
-      if (result.status === 200 && request.query.then === 'dashboard') {
-        return reply.redirect('/betal/dashboard/webhooks', 303);
-      }
-      return sendResult(request, reply, result);
+      const delivery = await webhooks.redeliver(id);
+      if (request.query.then === 'dashboard') return reply.redirect('/betal/dashboard/webhooks', 303);
+      if (delivery === undefined) return reply.code(200).send();
+      return reply.type('application/json; charset=utf-8').send(delivery);
     },
   );
 
