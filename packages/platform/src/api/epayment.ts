@@ -12,7 +12,7 @@ import {
   type ForceApproveRequest,
   type ModificationRequest,
 } from '@betal/contract';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../domain/errors.js';
 import type { AuthService } from '../services/auth.js';
 import type { PaymentService } from '../services/payments.js';
@@ -115,7 +115,7 @@ export async function epaymentRoutes(
     },
     async (request, reply) => {
       const unit = salesUnitOf(request);
-      return sendResult(request, reply, await payments.get(unit.msn, request.params.reference));
+      return sendJson(reply, await payments.get(unit.msn, request.params.reference));
     },
   );
 
@@ -132,7 +132,7 @@ export async function epaymentRoutes(
     },
     async (request, reply) => {
       const unit = salesUnitOf(request);
-      return sendResult(request, reply, await payments.events(unit.msn, request.params.reference));
+      return sendJson(reply, await payments.events(unit.msn, request.params.reference));
     },
   );
 
@@ -208,8 +208,8 @@ export async function epaymentRoutes(
     },
     async (request, reply) => {
       const unit = salesUnitOf(request);
-      const result = await payments.forceApprove(unit, request.params.reference, request.body ?? {});
-      return sendResult(request, reply, result);
+      await payments.forceApprove(unit, request.params.reference, request.body ?? {});
+      return reply.code(200).send();
     },
   );
 }
@@ -224,6 +224,11 @@ function withoutEmptyCustomer(req: CreatePaymentRequest, notices: string[]): voi
     notices.push('customer has no phoneNumber, personalQr or customerToken and was taken as absent.');
     delete (req as { customer?: unknown }).customer;
   }
+}
+
+/** A 200 answer with a JSON body. */
+function sendJson(reply: FastifyReply, body: unknown): FastifyReply {
+  return reply.code(200).type('application/json; charset=utf-8').send(body);
 }
 
 function subscriptionKeyOf(request: FastifyRequest): string {

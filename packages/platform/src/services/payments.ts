@@ -25,7 +25,8 @@ import {
 import { captureWindowDays, type SalesUnit } from '../domain/sales-unit.js';
 import { isEligible, phoneFromPersonalQr, userDetailsOf, type TestUser } from '../domain/test-user.js';
 import type { IdSource } from '../ids.js';
-import { domainProblem, problem, problemOf } from '../problem.js';
+import { ApiError } from '../kernel/errors.js';
+import { domainProblem, problem, problemError, problemOf, type ProblemTemplate } from '../problem.js';
 import type { CommandOutcome, IdempotencyRecord, PlatformStore, StoredResponse } from '../store/store.js';
 import { fingerprint } from './fingerprint.js';
 import { settleThenApply } from './settle.js';
@@ -70,11 +71,21 @@ function errorCodeOf(body: unknown): string | undefined {
   return details?.find((d) => d.name === 'ErrorCode')?.reason;
 }
 
+/** The refusal of a reference this merchant has no payment under (5090). */
+function noSuchPayment(reference: string): ApiError {
+  return new ApiError(404, `No payment with reference '${reference}' for this merchant.`, {
+    title: 'Reference not found',
+    code: '5090',
+  });
+}
+
+/** {@link noSuchPayment} as the kept answer of a store command. */
 function notFound(reference: string): StoredResponse {
+  const error = noSuchPayment(reference);
   return {
     status: 404,
-    body: problem(404, `No payment with reference '${reference}' for this merchant.`, {
-      title: 'Reference not found',
+    body: problem(404, error.detail ?? '', {
+      title: error.title,
       extraDetails: [{ name: 'ErrorCode', reason: '5090' }],
     }),
   };
@@ -234,21 +245,19 @@ export class PaymentService {
     return { ...response, replayed: replayed.value, notices };
   }
 
-  /** GET /epayment/v1/payments/{reference}: 200 GetPaymentResponse or 404 (contract 3.4). */
-  async get(
-    msn: string,
-    reference: string,
-  ): Promise<StoredResponse & { body: GetPaymentResponse | unknown }> {
+  /** GET /epayment/v1/payments/{reference}: the payment (contract 3.4); throws 5090 for an unknown reference. */
+  async get(msn: string, reference: string): Promise<GetPaymentResponse> {
     const payment = await this.current(msn, reference);
-    return payment ? { status: 200, body: getPaymentResponse(payment) } : notFound(reference);
+    if (!payment) throw noSuchPayment(reference);
+    return getPaymentResponse(payment);
   }
 
-  /** GET .../events: 200 with the event log in order, or 404 (contract 3.7). */
-  async events(msn: string, reference: string): Promise<StoredResponse & { body: PaymentEvent[] | unknown }> {
+  /** GET .../events: the event log in order (contract 3.7); throws 5090 for an unknown reference. */
+  async events(msn: string, reference: string): Promise<PaymentEvent[]> {
     const payment = await this.current(msn, reference);
-    if (!payment) return notFound(reference);
+    if (!payment) throw noSuchPayment(reference);
     const events = await this.store.listEvents(msn, reference);
-    return { status: 200, body: events.map(paymentEvent) };
+    return events.map(paymentEvent);
   }
 
   /** The payment as the clock implies: an overdue one is expired first (and its event written). */
@@ -343,14 +352,11 @@ export class PaymentService {
    * user's `sub` set. 200 with no body, or 10010 (test amounts, wrong token), 10030 (no user), 7010 (ineligible
    * user), 10020 (not CREATED). Contract 3.10, 3.13.
    */
-  async forceApprove(unit: SalesUnit, reference: string, req: ForceApproveRequest): Promise<StoredResponse> {
+  async forceApprove(unit: SalesUnit, reference: string, req: ForceApproveRequest): Promise<void> {
     const payment = await this.current(unit.msn, reference);
-    if (!payment) return notFound(reference);
+    if (!payment) throw noSuchPayment(reference);
     if (req.token !== undefined && req.token !== payment.token) {
-      return {
-        status: 400,
-        body: domainProblem(new DomainError(10010, 'The token does not belong to this payment.')),
-      };
+      throw new DomainError(10010, 'The token does not belong to this payment.');
     }
     let phone =
       req.customer?.phoneNumber ??
@@ -361,19 +367,14 @@ export class PaymentService {
       phone = (await this.store.findUserByCustomerToken(req.customer.customerToken))?.phoneNumber;
     }
     if (phone === undefined) {
-      return {
-        status: 400,
-        body: domainProblem(
-          new DomainError(10030, 'Identification required: give customer.phoneNumber of a test user.'),
-        ),
-      };
+      throw new DomainError(10030, 'Identification required: give customer.phoneNumber of a test user.');
     }
     const user = await this.store.findUser(phone);
     if (!isEligible(user, payment.details.minimumUserAge, this.clock.now()) || !user) {
-      return { status: 400, body: domainProblem(new DomainError(7010, 'Customer not found.')) };
+      throw new DomainError(7010, 'Customer not found.');
     }
     const response = await this.approveAs(unit.msn, reference, user);
-    return response.status === 200 ? { status: 200, body: undefined } : response;
+    if (response.status !== 200) throw problemError(response.body as ProblemTemplate);
   }
 
   /** The customer rejects the payment in the app or on the landing page: ABORTED (contract 3.6, 3.15). */
