@@ -21,6 +21,7 @@ import { authHook, salesUnitOf } from './http/auth.js';
 import { sendResult } from './http/context.js';
 import { checkSystemHeaders, keyOf, requireIdempotencyKey } from './http/headers.js';
 import { readBodiesBySchema } from './http/body.js';
+import { keptAnswer } from './http/kept-answer.js';
 import { ApiError } from '../kernel/errors.js';
 
 interface Deps {
@@ -96,7 +97,13 @@ export async function epaymentRoutes(
     async (request, reply) => {
       const unit = salesUnitOf(request);
       withoutEmptyCustomer(request.body, request.lintNotices);
-      const result = await payments.create(unit, request.body, keyOf(request), request.lintNotices);
+      const result = await payments.create(
+        unit,
+        request.body,
+        keyOf(request),
+        request.lintNotices,
+        keptAnswer(request, 201),
+      );
       if (result.replayed) reply.header('idempotent-replayed', 'true');
       return sendResult(request, reply, result);
     },
@@ -156,6 +163,7 @@ export async function epaymentRoutes(
         request.params.reference,
         request.body,
         request.idempotencyKey,
+        keptAnswer(request, 200),
       );
       if (result.replayed) reply.header('idempotent-replayed', 'true');
       return sendResult(request, reply, result);
@@ -182,6 +190,7 @@ export async function epaymentRoutes(
           request.params.reference,
           request.body,
           keyOf(request),
+          keptAnswer(request, 200),
         );
         if (result.replayed) reply.header('idempotent-replayed', 'true');
         return sendResult(request, reply, result);

@@ -26,17 +26,45 @@ import { captureWindowDays, type SalesUnit } from '../domain/sales-unit.js';
 import { isEligible, phoneFromPersonalQr, userDetailsOf, type TestUser } from '../domain/test-user.js';
 import type { IdSource } from '../ids.js';
 import { ApiError } from '../kernel/errors.js';
-import { domainProblem, problem, problemError, problemOf, type ProblemTemplate } from '../problem.js';
-import type { CommandOutcome, IdempotencyRecord, PlatformStore, StoredResponse } from '../store/store.js';
+import { problem, problemError, problemOf, type ProblemTemplate } from '../problem.js';
+import type {
+  CommandOutcome,
+  IdempotencyRecord,
+  PaymentWrite,
+  PlatformStore,
+  StoredResponse,
+} from '../store/store.js';
 import { fingerprint } from './fingerprint.js';
 import { settleThenApply } from './settle.js';
 import { getPaymentResponse, modificationResponse, paymentEvent } from './representation.js';
 
-/** What a service call answers: an HTTP status and body, whether it is a replay, and lint notices. */
+/** What an idempotent operation decided: its value, or the refusal it raised. */
+export type Decision = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+/**
+ * How the HTTP edge keeps an idempotent operation's answer (contract 3.8): it renders the decision into the
+ * answer a retry with the same key replays (throwing what is no refusal, which rolls the command back), and says
+ * whether that answer is kept. The service knows no status code; the answer is stored with the change, in its
+ * transaction.
+ */
+export interface AnswerKeeper {
+  answer(decision: Decision): StoredResponse;
+  keeps(answer: StoredResponse): boolean;
+}
+
+/** What an idempotent operation answers: the kept (or replayed) answer, whether it is a replay, lint notices. */
 export interface ServiceResponse extends StoredResponse {
   replayed: boolean;
   notices: string[];
 }
+
+/** What one decision of an idempotent operation writes and decides. */
+interface Decided {
+  write?: PaymentWrite;
+  decision: Decision;
+}
+
+const refused = (error: unknown): Decided => ({ decision: { ok: false, error } });
 
 /** Settings of the payment service. */
 export interface PaymentServiceOptions {
@@ -63,13 +91,6 @@ const CONFLICT_CODE: Record<Operation, EPaymentErrorCode> = {
   refund: 4150,
   cancel: 4020,
 };
-
-/** The ePayment error code of a Problem body (`extraDetails` `ErrorCode`), if any. */
-function errorCodeOf(body: unknown): string | undefined {
-  const details = (body as { extraDetails?: Array<{ name: string; reason: string }> | null } | undefined)
-    ?.extraDetails;
-  return details?.find((d) => d.name === 'ErrorCode')?.reason;
-}
 
 /** The refusal of a reference this merchant has no payment under (5090). */
 function noSuchPayment(reference: string): ApiError {
@@ -117,41 +138,31 @@ export class PaymentService {
    */
   private idempotent(
     operation: Operation,
-    reference: string,
     key: string | undefined,
     print: string,
     replayed: { value: boolean },
-    decide: (current: Payment | undefined) => CommandOutcome,
+    keeper: AnswerKeeper,
+    decide: (current: Payment | undefined) => Decided,
   ) {
     return (current: Payment | undefined, existing: IdempotencyRecord | undefined): CommandOutcome => {
       if (existing && key !== undefined) {
         if (existing.fingerprint !== print) {
-          return {
-            result: {
-              status: 409,
-              body: domainProblem(
-                new DomainError(
-                  CONFLICT_CODE[operation],
-                  `The Idempotency-Key ${key} was used with another request body.`,
-                  CONFLICT_TITLE[operation],
-                ),
-              ),
-            },
-          };
+          const conflict = new DomainError(
+            CONFLICT_CODE[operation],
+            `The Idempotency-Key ${key} was used with another request body.`,
+            CONFLICT_TITLE[operation],
+          );
+          return { result: keeper.answer({ ok: false, error: conflict }) };
         }
         replayed.value = true;
         return { result: existing.response };
       }
-      const outcome = decide(current);
-      // 6280 ("Capture failed, please try again later") invites a retry with the same key, so it is not kept:
-      // the retry is decided afresh (and may succeed), like a 5xx, a 423 or a 429.
-      const answer = outcome.result;
-      const keep =
-        answer.status < 500 &&
-        answer.status !== 423 &&
-        answer.status !== 429 &&
-        errorCodeOf(answer.body) !== '6280';
-      return keep ? { ...outcome, remember: { operation, fingerprint: print, response: answer } } : outcome;
+      const { write, decision } = decide(current);
+      const answer = keeper.answer(decision);
+      const outcome = write ? { write, result: answer } : { result: answer };
+      return keeper.keeps(answer)
+        ? { ...outcome, remember: { operation, fingerprint: print, response: answer } }
+        : outcome;
     };
   }
 
@@ -165,7 +176,8 @@ export class PaymentService {
     unit: SalesUnit,
     req: CreatePaymentRequest,
     idempotencyKey: string,
-    notices: string[] = [],
+    notices: string[],
+    keeper: AnswerKeeper,
   ): Promise<ServiceResponse> {
     const now = this.clock.now();
     let resolvedUser: TestUser | undefined;
@@ -184,16 +196,11 @@ export class PaymentService {
       reference: req.reference,
       idempotencyKey,
       operation: 'create',
-      decide: this.idempotent('create', req.reference, idempotencyKey, print, replayed, (current) => {
+      decide: this.idempotent('create', idempotencyKey, print, replayed, keeper, (current) => {
         if (current) {
-          return {
-            result: {
-              status: 409,
-              body: domainProblem(
-                new DomainError(4150, `Idempotency error: Reference ${req.reference} already exists.`),
-              ),
-            },
-          };
+          return refused(
+            new DomainError(4150, `Idempotency error: Reference ${req.reference} already exists.`),
+          );
         }
         try {
           const created = createPayment(req, {
@@ -227,18 +234,13 @@ export class PaymentService {
           };
           return {
             write: { payment, insert: true, events: [{ ...created.event, idempotencyKey }] },
-            result: {
-              status: 201,
-              body: { ...(redirectUrl ? { redirectUrl } : {}), reference: req.reference },
+            decision: {
+              ok: true,
+              value: { ...(redirectUrl ? { redirectUrl } : {}), reference: req.reference },
             },
           };
         } catch (error) {
-          const body = problemOf(error);
-          // A refusal about one field (Express `shipping`) names it beside the code.
-          if (error instanceof DomainError && error.field !== undefined) {
-            body.extraDetails = [...(body.extraDetails ?? []), { name: error.field, reason: error.detail }];
-          }
-          return { result: { status: body.status, body } };
+          return refused(error);
         }
       }),
     });
@@ -274,6 +276,7 @@ export class PaymentService {
     reference: string,
     idempotencyKey: string | undefined,
     body: unknown,
+    keeper: AnswerKeeper,
     apply: (payment: Payment, now: number) => Transition & { failure?: DomainError },
   ): Promise<ServiceResponse> {
     const now = this.clock.now();
@@ -284,18 +287,16 @@ export class PaymentService {
         msn: unit.msn,
         reference,
         ...(idempotencyKey !== undefined ? { idempotencyKey, operation } : {}),
-        decide: this.idempotent(operation, reference, idempotencyKey, print, replayed, (current) => {
-          if (!current) return { result: notFound(reference) };
+        decide: this.idempotent(operation, idempotencyKey, print, replayed, keeper, (current) => {
+          if (!current) return refused(noSuchPayment(reference));
           const settled = settleThenApply(current, now, this.ids, apply);
-          if (!settled.ok) {
-            const problemBody = problemOf(settled.error);
-            const response = { status: problemBody.status, body: problemBody };
-            return settled.write ? { write: settled.write, result: response } : { result: response };
-          }
+          if (!settled.ok)
+            return settled.write
+              ? { ...refused(settled.error), write: settled.write }
+              : refused(settled.error);
           const { value: t, write } = settled;
-          if (t.failure)
-            return { write, result: { status: t.failure.status, body: domainProblem(t.failure) } };
-          return { write, result: { status: 200, body: modificationResponse(t.payment) } };
+          if (t.failure) return { write, decision: { ok: false, error: t.failure } };
+          return { write, decision: { ok: true, value: modificationResponse(t.payment) } };
         }),
       })
       .then((response) => ({ ...response, replayed: replayed.value, notices: [] }));
@@ -307,9 +308,10 @@ export class PaymentService {
     reference: string,
     req: ModificationRequest,
     key: string,
+    keeper: AnswerKeeper,
   ): Promise<ServiceResponse> {
     const { currency, value } = req.modificationAmount;
-    return this.modification('capture', unit, reference, key, req, (p, now) =>
+    return this.modification('capture', unit, reference, key, req, keeper, (p, now) =>
       capture(p, currency, value, now, this.ids, key, {
         fullCaptureOnly: unit.capabilities.fullCaptureOnly,
         captureWindowDays: captureWindowDays(unit),
@@ -323,9 +325,10 @@ export class PaymentService {
     reference: string,
     req: ModificationRequest,
     key: string,
+    keeper: AnswerKeeper,
   ): Promise<ServiceResponse> {
     const { currency, value } = req.modificationAmount;
-    return this.modification('refund', unit, reference, key, req, (p, now) =>
+    return this.modification('refund', unit, reference, key, req, keeper, (p, now) =>
       refund(p, currency, value, now, this.ids, key),
     );
   }
@@ -336,10 +339,11 @@ export class PaymentService {
     reference: string,
     req: { cancelTransactionOnly?: boolean } | undefined,
     key: string | undefined,
+    keeper: AnswerKeeper,
   ): Promise<ServiceResponse> {
     // No body and `{}` mean the same cancel, so a retry with either replays (contract 3.8).
     const body = { cancelTransactionOnly: req?.cancelTransactionOnly ?? false };
-    return this.modification('cancel', unit, reference, key, body, (p, now) =>
+    return this.modification('cancel', unit, reference, key, body, keeper, (p, now) =>
       cancel(p, now, this.ids, key ?? null, req?.cancelTransactionOnly ?? false, {
         captureWindowDays: captureWindowDays(unit),
       }),

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ExtraDetail } from '@betal/contract';
 import type { ApiError, FieldFault } from '../../kernel/errors.js';
-import { reasonPhrase } from '../../problem.js';
+import { reasonPhrase, type ProblemTemplate } from '../../problem.js';
 
 export type { FieldFault };
 
@@ -163,19 +163,25 @@ const RENDERERS: Record<ApiName, Renderer> = {
   platform: problemRenderer,
 };
 
+/**
+ * An error as the ePayment Problem without `instance` and `traceId`: what idempotency keeps, so that a replay
+ * gets the same problem with its own trace id (http/context.ts sendProblem adds them).
+ */
+export function problemTemplate(error: ApiError): ProblemTemplate {
+  return {
+    type: `https://httpstatuses.io/${error.status}`,
+    title: error.title ?? phraseOf(error.status),
+    status: error.status,
+    detail: error.detail ?? 'See extraDetails for further details',
+    extraDetails: extraDetailsOf(error),
+    ...gatewayFields(error),
+  };
+}
+
 function problemRenderer(error: ApiError, context: ErrorContext): Omit<RenderedError, 'status' | 'headers'> {
   return {
     contentType: 'application/problem+json; charset=utf-8',
-    body: {
-      type: `https://httpstatuses.io/${error.status}`,
-      title: error.title ?? phraseOf(error.status),
-      status: error.status,
-      detail: error.detail ?? 'See extraDetails for further details',
-      extraDetails: extraDetailsOf(error),
-      ...gatewayFields(error),
-      instance: problemInstance(context.path),
-      traceId: context.traceId,
-    },
+    body: { ...problemTemplate(error), instance: problemInstance(context.path), traceId: context.traceId },
   };
 }
 

@@ -21,7 +21,12 @@ export function toApiError(error: unknown, request: FastifyRequest): ApiError {
     return new ApiError(503, busy.detail, { title: busy.title, headers: { 'retry-after': '1' } });
   }
   if (error instanceof DomainError) {
-    return new ApiError(error.status, error.detail, { title: error.title, code: String(error.code) });
+    // A refusal about one field (Express `shipping`) names it beside the code.
+    return new ApiError(error.status, error.detail, {
+      title: error.title,
+      code: String(error.code),
+      ...(error.field !== undefined ? { fields: [{ name: error.field, reason: error.detail }] } : {}),
+    });
   }
   if (error instanceof FieldError) return ApiError.validation([{ name: error.field, reason: error.reason }]);
   if (error instanceof CustomerFlowError) {
