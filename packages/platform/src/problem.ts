@@ -1,5 +1,6 @@
 import type { ExtraDetail } from '@betal/contract';
 import { DomainError, FieldError } from './domain/errors.js';
+import { ApiError } from './kernel/errors.js';
 
 /**
  * A Problem body before the HTTP layer adds `instance` and `traceId` (contract 1, 3.9). It is what services
@@ -70,4 +71,12 @@ export function problemOf(error: unknown): ProblemTemplate {
   if (error instanceof DomainError) return domainProblem(error);
   if (error instanceof FieldError) return validationProblem([{ name: error.field, reason: error.reason }]);
   throw error;
+}
+
+/** A problem a service answered, raised as the ApiError it is (the customer's approval refused by a rule). */
+export function problemError(template: ProblemTemplate): ApiError {
+  return new ApiError(template.status, template.detail, {
+    title: template.title,
+    extraDetails: template.extraDetails,
+  });
 }

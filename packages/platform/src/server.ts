@@ -14,6 +14,7 @@ import { WebhookService, type WebhookServiceOptions } from './delivery/service.j
 import { orderManagementRoutes } from './api/order-management.js';
 import { userinfoRoutes } from './api/userinfo.js';
 import { apiOfPath, sendApiError } from './api/http/apis.js';
+import { ApiError } from './kernel/errors.js';
 import { LINT_HEADER, lintHeaderValues } from './api/http/context.js';
 import { absoluteFormPath, answerClientError, pathSpellingNotice, strictNotices } from './api/http/wire.js';
 import { registerErrorHandling } from './api/http/errors.js';
@@ -142,10 +143,18 @@ export async function createPlatform(
       request.traceId = ids.traceId();
       const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
       void (tooLong
-        ? sendApiError(request, reply, 414, 'A path segment of this URL is longer than any resource here.')
-        : sendApiError(request, reply, 400, 'The URL is not validly percent-encoded.', {
-            fields: [{ name: 'path', reason: 'The URL is not validly percent-encoded.' }],
-          }));
+        ? sendApiError(
+            request,
+            reply,
+            new ApiError(414, 'A path segment of this URL is longer than any resource here.'),
+          )
+        : sendApiError(
+            request,
+            reply,
+            new ApiError(400, 'The URL is not validly percent-encoded.', {
+              fields: [{ name: 'path', reason: 'The URL is not validly percent-encoded.' }],
+            }),
+          ));
     },
   });
   let baseUrl = config.publicBaseUrl ?? `http://${config.host}:${config.port}`;
@@ -167,9 +176,7 @@ export async function createPlatform(
   app.setValidatorCompiler(() => () => true);
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    // The access token endpoint ignores its body whatever it is (contract 2).
-    if (apiOfPath(request.url) === 'accesstoken') return done(null, undefined);
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
     try {
       done(null, parseJsonBody(body as string));
     } catch (error) {
@@ -178,7 +185,7 @@ export async function createPlatform(
   });
   app.addContentTypeParser('*', { parseAs: 'string' }, (request, body, done) => {
     const text = body as string;
-    if (text.trim() === '' || apiOfPath(request.url) === 'accesstoken') return done(null, undefined);
+    if (text.trim() === '') return done(null, undefined);
     // No Content-Type at all: the body is read as JSON, with a lint notice (the spec sends application/json).
     if (request.headers['content-type'] === undefined) {
       try {
@@ -219,8 +226,7 @@ export async function createPlatform(
       sendApiError(
         request,
         reply.header('connection', 'close'),
-        400,
-        'An HTTP/1.1 request needs a Host header.',
+        new ApiError(400, 'An HTTP/1.1 request needs a Host header.'),
       );
       return;
     }

@@ -14,6 +14,10 @@ export async function accessTokenRoutes(
   app: FastifyInstance,
   deps: { auth: AuthService; clock: Clock },
 ): Promise<void> {
+  // The endpoint ignores its body whatever it is (contract 2): in this plugin every body is read and dropped.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_request, _body, done) => done(null, undefined));
+
   app.post(
     '/accesstoken/get',
     {

@@ -1,13 +1,14 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { PlatformClock } from '../clock.js';
-import { validationProblem, problem } from '../problem.js';
+import { ApiError } from '../kernel/errors.js';
+import { problem } from '../problem.js';
 import type { SalesUnitDirectory } from '../services/directory.js';
 import type { PaymentService } from '../services/payments.js';
 import type { StoreCause } from '../storage/busy.js';
 import type { PlatformStore } from '../storage/ports.js';
 import { sendProblem } from './http/context.js';
-import { readBody } from './http/validate.js';
+import { readBodiesBySchema } from './http/body.js';
 
 interface Deps {
   clock: PlatformClock;
@@ -36,6 +37,7 @@ const AdvanceSchema = Type.Object(
  */
 export async function betalRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
   const tags = ['Betal platform'];
+  readBodiesBySchema(app, 'refuse');
   app.get('/betal/health', { schema: { tags, summary: 'Liveness' } }, async () => ({ status: 'ok' }));
 
   app.get(
@@ -75,21 +77,20 @@ export async function betalRoutes(app: FastifyInstance, deps: Deps): Promise<voi
 
   app.get('/betal/clock', { schema: { tags, summary: 'The platform clock' } }, async () => clockView());
 
-  app.post(
+  app.post<{ Body: { seconds: number } }>(
     '/betal/clock/advance',
     {
+      preHandler: async () => {
+        if (!deps.devMode) throw new ApiError(403, 'The test clock is only available in dev mode.');
+      },
       schema: {
         tags,
         summary: 'Move the platform clock forward and expire what is due',
         body: AdvanceSchema,
       },
     },
-    async (request, reply) => {
-      if (!deps.devMode)
-        return sendProblem(request, reply, problem(403, 'The test clock is only available in dev mode.'));
-      const read = readBody<{ seconds: number }>(AdvanceSchema, request.body, request.lintNotices);
-      if (!read.ok) return sendProblem(request, reply, validationProblem(read.details));
-      deps.clock.advance(read.value.seconds * 1000);
+    async (request) => {
+      deps.clock.advance(request.body.seconds * 1000);
       await deps.store.setSetting('clock_offset_ms', String(deps.clock.offset));
       const expired = await deps.payments.expireOverdue();
       deps.onAdvance?.();

@@ -13,17 +13,17 @@ import {
   type ForceApproveRequest,
   type ModificationRequest,
 } from '@betal/contract';
-import type { TSchema } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../domain/errors.js';
-import { domainProblem, problem, validationProblem } from '../problem.js';
 import type { AuthService } from '../services/auth.js';
 import type { PaymentService } from '../services/payments.js';
 import { RATE_LIMITS, type RateLimitKind, type RateLimiter } from '../services/rate-limits.js';
-import { authenticate } from './http/auth.js';
-import { sendProblem, sendResult } from './http/context.js';
-import { checkSystemHeaders, headerValue, idempotencyKey } from './http/headers.js';
-import { readBody, type Checked } from './http/validate.js';
+import { authHook, salesUnitOf } from './http/auth.js';
+import { sendResult } from './http/context.js';
+import { checkSystemHeaders, headerValue, keyOf, requireIdempotencyKey } from './http/headers.js';
+import { readBodiesBySchema } from './http/body.js';
+import { keptAnswer } from './http/kept-answer.js';
+import { ApiError } from '../kernel/errors.js';
 
 interface Deps {
   auth: AuthService;
@@ -46,8 +46,9 @@ const referenceParams = {
   required: ['reference'],
 } as const;
 
-function body<T>(request: FastifyRequest, schema: TSchema): Checked<T> {
-  return readBody<T>(schema, request.body, request.lintNotices, 'ignore');
+/** The Vipps-System-* headers, checked before the body (http/headers.ts). */
+async function systemHeaders(request: FastifyRequest): Promise<void> {
+  checkSystemHeaders(request);
 }
 
 /**
@@ -59,33 +60,34 @@ export async function epaymentRoutes(
   { auth, payments, limits, devMode }: Deps,
 ): Promise<void> {
   /**
-   * Counts the call against its rate limit (contract 3.1). Over the limit it answers 429 with Retry-After when the
-   * limits are enforced and returns true; in warn mode it adds a lint notice and lets the call through.
+   * Counts the call against its rate limit (contract 3.1), as a `preHandler` hook: over the limit it refuses with
+   * 429 and Retry-After when the limits are enforced; in warn mode it adds a lint notice and lets the call through.
    */
-  const overLimit = (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    kind: RateLimitKind,
-    key: string,
-  ): boolean => {
-    const retryMs = limits.hit(kind, key);
-    if (retryMs === undefined) return false;
-    const seconds = Math.max(1, Math.ceil(retryMs / 1000));
-    const what = `more than ${RATE_LIMITS[kind].limit} ${kind === 'read' ? 'reads' : 'changes'} of this payment per minute`;
-    if (limits.mode === 'warn') {
-      request.lintNotices.push(`Rate limit: ${what}; the real API answers 429 (retry after ${seconds} s).`);
-      return false;
-    }
-    reply.header('retry-after', String(seconds));
-    void sendProblem(request, reply, problem(429, `Rate limit exceeded: ${what}. Retry after ${seconds} s.`));
-    return true;
-  };
+  const rateLimit =
+    (kind: RateLimitKind) =>
+    async (request: FastifyRequest<{ Params: { reference: string } }>): Promise<void> => {
+      const who = kind === 'read' ? subscriptionKeyOf(request) : salesUnitOf(request).msn;
+      const retryMs = limits.hit(kind, `${who}:${request.params.reference}`);
+      if (retryMs === undefined) return;
+      const seconds = Math.max(1, Math.ceil(retryMs / 1000));
+      const what = `more than ${RATE_LIMITS[kind].limit} ${kind === 'read' ? 'reads' : 'changes'} of this payment per minute`;
+      if (limits.mode === 'warn') {
+        request.lintNotices.push(`Rate limit: ${what}; the real API answers 429 (retry after ${seconds} s).`);
+        return;
+      }
+      throw new ApiError(429, `Rate limit exceeded: ${what}. Retry after ${seconds} s.`, {
+        headers: { 'retry-after': String(seconds) },
+      });
+    };
 
   const tags = ['ePayment'];
+  app.addHook('preValidation', authHook(auth, { msnRequired: true }));
+  readBodiesBySchema(app, 'ignore');
 
-  app.post(
+  app.post<{ Body: CreatePaymentRequest }>(
     '/epayment/v1/payments',
     {
+      preHandler: [systemHeaders, requireIdempotencyKey(true)],
       schema: {
         tags,
         summary: 'Create a payment',
@@ -94,13 +96,15 @@ export async function epaymentRoutes(
       },
     },
     async (request, reply) => {
-      const unit = await authenticate(auth, request, true);
-      checkSystemHeaders(request);
-      const key = idempotencyKey(request, true);
-      const read = body<CreatePaymentRequest>(request, CreatePaymentRequestSchema);
-      if (!read.ok) return sendProblem(request, reply, validationProblem(read.details));
-      withoutEmptyCustomer(read.value, request.lintNotices);
-      const result = await payments.create(unit, read.value, key, request.lintNotices);
+      const unit = salesUnitOf(request);
+      withoutEmptyCustomer(request.body, request.lintNotices);
+      const result = await payments.create(
+        unit,
+        request.body,
+        keyOf(request),
+        request.lintNotices,
+        keptAnswer(request, 201),
+      );
       if (result.replayed) reply.header('idempotent-replayed', 'true');
       return sendResult(request, reply, result);
     },
@@ -109,6 +113,7 @@ export async function epaymentRoutes(
   app.get<{ Params: { reference: string } }>(
     '/epayment/v1/payments/:reference',
     {
+      preHandler: rateLimit('read'),
       schema: {
         tags,
         summary: 'Get a payment',
@@ -117,16 +122,15 @@ export async function epaymentRoutes(
       },
     },
     async (request, reply) => {
-      const unit = await authenticate(auth, request, true);
-      if (overLimit(request, reply, 'read', `${subscriptionKeyOf(request)}:${request.params.reference}`))
-        return reply;
-      return sendResult(request, reply, await payments.get(unit.msn, request.params.reference));
+      const unit = salesUnitOf(request);
+      return sendJson(reply, await payments.get(unit.msn, request.params.reference));
     },
   );
 
   app.get<{ Params: { reference: string } }>(
     '/epayment/v1/payments/:reference/events',
     {
+      preHandler: rateLimit('read'),
       schema: {
         tags,
         summary: "Get a payment's event log",
@@ -135,16 +139,16 @@ export async function epaymentRoutes(
       },
     },
     async (request, reply) => {
-      const unit = await authenticate(auth, request, true);
-      if (overLimit(request, reply, 'read', `${subscriptionKeyOf(request)}:${request.params.reference}`))
-        return reply;
-      return sendResult(request, reply, await payments.events(unit.msn, request.params.reference));
+      const unit = salesUnitOf(request);
+      return sendJson(reply, await payments.events(unit.msn, request.params.reference));
     },
   );
 
-  app.post<{ Params: { reference: string } }>(
+  app.post<{ Params: { reference: string }; Body: { cancelTransactionOnly?: boolean } | undefined }>(
     '/epayment/v1/payments/:reference/cancel',
     {
+      config: { bodyOptional: true },
+      preHandler: [systemHeaders, requireIdempotencyKey(false), rateLimit('modify')],
       schema: {
         tags,
         summary: 'Cancel a payment',
@@ -154,18 +158,13 @@ export async function epaymentRoutes(
       },
     },
     async (request, reply) => {
-      const unit = await authenticate(auth, request, true);
-      checkSystemHeaders(request);
-      const key = idempotencyKey(request, false);
-      if (overLimit(request, reply, 'modify', `${unit.msn}:${request.params.reference}`)) return reply;
-      const read = body<{ cancelTransactionOnly?: boolean }>(request, CancelRequestSchema);
-      if (!read.ok && request.body !== undefined)
-        return sendProblem(request, reply, validationProblem(read.details));
+      const unit = salesUnitOf(request);
       const result = await payments.cancel(
         unit,
         request.params.reference,
-        read.ok ? read.value : undefined,
-        key,
+        request.body,
+        request.idempotencyKey,
+        keptAnswer(request, 200),
       );
       if (result.replayed) reply.header('idempotent-replayed', 'true');
       return sendResult(request, reply, result);
@@ -173,9 +172,10 @@ export async function epaymentRoutes(
   );
 
   for (const operation of ['capture', 'refund'] as const) {
-    app.post<{ Params: { reference: string } }>(
+    app.post<{ Params: { reference: string }; Body: ModificationRequest }>(
       `/epayment/v1/payments/:reference/${operation}`,
       {
+        preHandler: [systemHeaders, requireIdempotencyKey(true), rateLimit('modify')],
         schema: {
           tags,
           summary: operation === 'capture' ? 'Capture a payment' : 'Refund a payment',
@@ -185,22 +185,29 @@ export async function epaymentRoutes(
         },
       },
       async (request, reply) => {
-        const unit = await authenticate(auth, request, true);
-        checkSystemHeaders(request);
-        const key = idempotencyKey(request, true);
-        if (overLimit(request, reply, 'modify', `${unit.msn}:${request.params.reference}`)) return reply;
-        const read = body<ModificationRequest>(request, ModificationRequestSchema);
-        if (!read.ok) return sendProblem(request, reply, validationProblem(read.details));
-        const result = await payments[operation](unit, request.params.reference, read.value, key);
+        const unit = salesUnitOf(request);
+        const result = await payments[operation](
+          unit,
+          request.params.reference,
+          request.body,
+          keyOf(request),
+          keptAnswer(request, 200),
+        );
         if (result.replayed) reply.header('idempotent-replayed', 'true');
         return sendResult(request, reply, result);
       },
     );
   }
 
-  app.post<{ Params: { reference: string } }>(
+  app.post<{ Params: { reference: string }; Body: ForceApproveRequest | undefined }>(
     '/epayment/v1/test/payments/:reference/approve',
     {
+      config: { bodyOptional: true },
+      preHandler: async () => {
+        // Production refuses force approve with 10020 (contract 3.10): outside dev mode nothing is approved here.
+        if (!devMode)
+          throw new DomainError(10020, 'Force approve is only available in the test environment.');
+      },
       schema: {
         tags,
         summary: 'Force approve a payment (test only)',
@@ -210,17 +217,9 @@ export async function epaymentRoutes(
       },
     },
     async (request, reply) => {
-      const unit = await authenticate(auth, request, true);
-      // Production refuses force approve with 10020 (contract 3.10): outside dev mode nothing is approved here.
-      if (!devMode) {
-        const refusal = new DomainError(10020, 'Force approve is only available in the test environment.');
-        return sendProblem(request, reply, domainProblem(refusal));
-      }
-      const read = body<ForceApproveRequest>(request, ForceApproveRequestSchema);
-      if (!read.ok && request.body !== undefined)
-        return sendProblem(request, reply, validationProblem(read.details));
-      const result = await payments.forceApprove(unit, request.params.reference, read.ok ? read.value : {});
-      return sendResult(request, reply, result);
+      const unit = salesUnitOf(request);
+      await payments.forceApprove(unit, request.params.reference, request.body ?? {});
+      return reply.code(200).send();
     },
   );
 }
@@ -235,6 +234,11 @@ function withoutEmptyCustomer(req: CreatePaymentRequest, notices: string[]): voi
     notices.push('customer has no phoneNumber, personalQr or customerToken and was taken as absent.');
     delete (req as { customer?: unknown }).customer;
   }
+}
+
+/** A 200 answer with a JSON body. */
+function sendJson(reply: FastifyReply, body: unknown): FastifyReply {
+  return reply.code(200).type('application/json; charset=utf-8').send(body);
 }
 
 function subscriptionKeyOf(request: FastifyRequest): string {

@@ -16,59 +16,20 @@ import {
   type ImageRequest,
   type InvalidParam,
   type OmPaymentType,
-  type OmProblem,
   type OrderCategory,
   type Receipt,
 } from '@betal/contract';
-import type { TSchema } from '@sinclair/typebox';
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { FieldError } from '../domain/errors.js';
-import { AuthError, type AuthService } from '../services/auth.js';
-import { OmError, type OrderManagementService } from '../services/order-management.js';
-import { renderApiError } from './http/apis.js';
-import { strictRefusal } from './http/errors.js';
-import { StrictLintError } from './http/wire.js';
-import { authenticate } from './http/auth.js';
-import { checkSystemHeaders } from './http/headers.js';
-import { JsonSyntaxError, JsonTooDeepError } from './http/json-body.js';
-import { readBody } from './http/validate.js';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AuthService } from '../services/auth.js';
+import { ApiError } from '../kernel/errors.js';
+import type { OrderManagementService } from '../services/order-management.js';
+import { apiErrorHandler } from './http/errors.js';
+import { authHook, salesUnitOf } from './http/auth.js';
+import { readBodiesBySchema } from './http/body.js';
 
 interface Deps {
   auth: AuthService;
   orders: OrderManagementService;
-}
-
-/**
- * The Order Management error body of contract 6: `{type, title, detail, instance, invalidParams}`, with the
- * request's trace id as `instance` (as in the spec's example). `status` is the HTTP status; its type and title
- * come from the one table of error shapes (http/apis.ts).
- */
-export function omProblem(
-  request: FastifyRequest,
-  status: number,
-  detail: string,
-  invalidParams: InvalidParam[] = [],
-): OmProblem {
-  return renderApiError('order-management', {
-    status,
-    detail,
-    fields: invalidParams,
-    traceId: request.traceId,
-    path: request.url,
-  }).body as unknown as OmProblem;
-}
-
-function sendOmProblem(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  status: number,
-  detail: string,
-  invalidParams: InvalidParam[] = [],
-): FastifyReply {
-  return reply
-    .code(status)
-    .type('application/json; charset=utf-8')
-    .send(omProblem(request, status, detail, invalidParams));
 }
 
 /** Sends a bare JSON string body (`"<uuid>"`), as the spec's 200/201 answers of category and receipt writes. */
@@ -76,21 +37,15 @@ function sendJsonString(reply: FastifyReply, status: number, value: string): Fas
   return reply.code(status).type('application/json; charset=utf-8').send(JSON.stringify(value));
 }
 
-function validation(details: InvalidParam[]): OmError {
-  return new OmError(400, 'See invalidParams for further details.', details);
-}
-
-function body<T>(request: FastifyRequest, schema: TSchema): T {
-  const read = readBody<T>(schema, request.body, request.lintNotices, 'ignore');
-  if (!read.ok) throw validation(read.details);
-  return read.value;
+function validation(details: InvalidParam[]): ApiError {
+  return ApiError.validation(details);
 }
 
 const ORDER_ID = new RegExp(OM_ID_PATTERN);
 
 /**
  * The `{paymentType}` path segment: ECOM or RECURRING in any case (the seeds and older specs use `ecom`), with a
- * lint notice for a non-canonical case. Throws OmError 400 naming `paymentType` otherwise. Contract 6.
+ * lint notice for a non-canonical case. Throws ApiError 400 naming `paymentType` otherwise. Contract 6.
  */
 export function parsePaymentType(value: string, notices: string[]): OmPaymentType {
   const canonical = OM_PAYMENT_TYPES.find((t) => t === value.toUpperCase());
@@ -113,6 +68,18 @@ function orderIdParam(value: string, name = 'orderId'): string {
     ]);
   }
   return value;
+}
+
+/** The `{paymentType}` and `{orderId}` path segments, checked before the body; paymentType made canonical. */
+async function typeAndOrderHook(request: FastifyRequest): Promise<void> {
+  const params = request.params as { paymentType: string; orderId: string };
+  params.paymentType = parsePaymentType(params.paymentType, request.lintNotices);
+  orderIdParam(params.orderId);
+}
+
+/** The deprecated v1 routes' `{transactionId}` path segment, checked before the body. */
+async function transactionHook(request: FastifyRequest): Promise<void> {
+  orderIdParam((request.params as { transactionId: string }).transactionId, 'transactionId');
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -172,312 +139,272 @@ const IMAGE_BODY_LIMIT = 4 * 1024 * 1024;
 /**
  * The Order Management API (contract 6) at `/order-management`: v1 images, v2 categories, receipts and the order
  * view, v3 categories, the deprecated v1 orders and receipts (mapped onto ECOM), and `GET /betal/images/...`
- * where the customer's app loads uploaded images. Every error is in the OM shape (see {@link omProblem}), the
+ * where the customer's app loads uploaded images. Every error is in the OM shape (http/apis.ts), the
  * 401 and 403 of the credentials included (a bad subscription key's 401 also has the gateway's `statusCode` and
  * `message`).
  */
 export async function orderManagementRoutes(app: FastifyInstance, { auth, orders }: Deps): Promise<void> {
   const tags = ['Order Management'];
 
-  app.setErrorHandler((error: FastifyError | Error, request, reply) => {
-    if (error instanceof OmError) {
-      return sendOmProblem(request, reply, error.status, error.detail, error.invalidParams);
-    }
-    if (error instanceof FieldError) {
-      return sendOmProblem(request, reply, 400, 'See invalidParams for further details.', [
-        { name: error.field, reason: error.reason },
-      ]);
-    }
-    if (error instanceof JsonSyntaxError) {
-      return sendOmProblem(request, reply, 400, `The request body is not valid JSON: ${error.message}.`, [
-        { name: '$', reason: error.message },
-      ]);
-    }
-    const code = (error as FastifyError).code;
-    if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      return sendOmProblem(request, reply, 413, 'The request body is larger than this API accepts.');
-    }
-    if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-      return sendOmProblem(request, reply, 415, 'The request body must be application/json.');
-    }
-    if (error instanceof StrictLintError) {
-      const refusal = strictRefusal(error);
-      return sendOmProblem(request, reply, 400, refusal.detail, refusal.fields);
-    }
-    if (error instanceof JsonTooDeepError) {
-      return sendOmProblem(request, reply, 400, `The request body nests too deeply: ${error.message}.`, [
-        { name: '$', reason: error.message },
-      ]);
-    }
-    if (error instanceof AuthError) {
-      // Credentials in the OM shape too; a bad subscription key's 401 also carries the gateway's fields.
-      const f = error.failure;
-      const status = f.kind === 'merchant' ? 403 : 401;
-      const body = omProblem(request, status, f.detail);
-      return reply
-        .code(status)
-        .type('application/json; charset=utf-8')
-        .send(f.kind === 'subscription-key' ? { statusCode: 401, message: f.detail, ...body } : body);
-    }
-    const status = (error as FastifyError).statusCode;
-    if (status !== undefined && status >= 400 && status < 500) {
-      return sendOmProblem(request, reply, status, error.message);
-    }
-    request.log.error({ err: error }, 'unhandled error');
-    return sendOmProblem(request, reply, 500, 'An internal error occurred.');
-  });
+  app.setErrorHandler(apiErrorHandler('order-management'));
 
-  const merchant = async (request: FastifyRequest) => {
-    const unit = await authenticate(auth, request, true);
-    checkSystemHeaders(request, 100);
-    return unit;
-  };
-
-  app.post(
-    '/order-management/v1/images',
-    {
-      bodyLimit: IMAGE_BODY_LIMIT,
-      schema: {
-        tags,
-        summary: 'Upload an image (PNG or JPEG, at least 167 px high, at most 2 MB; cannot be overwritten)',
-        body: ImageRequestSchema,
-        response: { 200: ImageResponseSchema, ...problems },
-      },
-    },
-    async (request, reply) => {
-      const unit = await merchant(request);
-      const req = body<ImageRequest>(request, ImageRequestSchema);
-      const result = await orders.uploadImage(unit.msn, req);
-      return reply.code(200).type('application/json; charset=utf-8').send(result);
-    },
-  );
-
-  app.put<{ Params: { paymentType: string; orderId: string } }>(
-    '/order-management/v2/:paymentType/categories/:orderId',
-    {
-      schema: {
-        tags,
-        summary: "Add or replace an order's category (upsert; the last write is shown in the app)",
-        params: typeAndOrder,
-        body: OrderCategorySchema,
-        response: { 200: jsonString, ...problems },
-      },
-    },
-    async (request, reply) => {
-      const unit = await merchant(request);
-      const paymentType = parsePaymentType(request.params.paymentType, request.lintNotices);
-      const orderId = orderIdParam(request.params.orderId);
-      const category = body<OrderCategory>(request, OrderCategorySchema);
-      checkDetailsUrl('orderDetailsUrl', category.orderDetailsUrl, request.lintNotices);
-      const id = await orders.putCategory(unit.msn, paymentType, orderId, category);
-      return sendJsonString(reply, 200, id);
-    },
-  );
-
-  app.post<{ Params: { paymentType: string; orderId: string } }>(
-    '/order-management/v2/:paymentType/receipts/:orderId',
-    {
-      schema: {
-        tags,
-        summary: 'Attach a receipt to an order (immutable: a second receipt is a conflict)',
-        params: typeAndOrder,
-        body: ReceiptSchema,
-        response: { 201: jsonString, ...problems },
-      },
-    },
-    async (request, reply) => {
-      const unit = await merchant(request);
-      const paymentType = parsePaymentType(request.params.paymentType, request.lintNotices);
-      const orderId = orderIdParam(request.params.orderId);
-      const receipt = body<Receipt>(request, ReceiptSchema);
-      const id = await orders.addReceipt(unit.msn, paymentType, orderId, receipt);
-      return sendJsonString(reply, 201, id);
-    },
-  );
-
-  app.get<{ Params: { paymentType: string; orderId: string } }>(
-    '/order-management/v2/:paymentType/:orderId',
-    {
-      schema: {
-        tags,
-        summary: "Get an order's category and receipt",
-        params: typeAndOrder,
-        response: { 200: OrderV2ResponseSchema, 404: OmProblemSchema },
-      },
-    },
-    async (request, reply) => {
-      const unit = await merchant(request);
-      const paymentType = parsePaymentType(request.params.paymentType, request.lintNotices);
-      const orderId = orderIdParam(request.params.orderId);
-      const order = await orders.getOrder(unit.msn, paymentType, orderId);
-      return reply.type('application/json; charset=utf-8').send(order);
-    },
-  );
-
-  app.post(
-    '/order-management/v3/categories',
-    {
-      schema: {
-        tags,
-        summary: 'Add a category to an order (the latest is shown in the app)',
-        body: AddCategoryRequestSchema,
-        response: { 201: AddCategoryResponseSchema, 400: OmProblemSchema },
-      },
-    },
-    async (request, reply) => {
-      const unit = await merchant(request);
-      const req = body<AddCategoryRequest>(request, AddCategoryRequestSchema);
-      checkDetailsUrl('url', req.url, request.lintNotices);
-      const result = await orders.addCategory(unit.msn, req);
-      return reply.code(201).type('application/json; charset=utf-8').send(result);
-    },
-  );
-
-  app.get<{ Querystring: { orderId?: string } }>(
-    '/order-management/v3/categories',
-    {
-      schema: {
-        tags,
-        summary: 'List the categories of an order id',
-        querystring: {
-          type: 'object',
-          properties: { orderId: { type: 'string', pattern: OM_ID_PATTERN } },
-          required: ['orderId'],
+  // The merchant's calls: authenticated, Merchant-Serial-Number required, Vipps-System-* up to 100 characters.
+  await app.register(async (api) => {
+    api.addHook('preValidation', authHook(auth, { msnRequired: true, systemHeaders: 100 }));
+    readBodiesBySchema(api, 'ignore');
+    api.post(
+      '/order-management/v1/images',
+      {
+        bodyLimit: IMAGE_BODY_LIMIT,
+        schema: {
+          tags,
+          summary: 'Upload an image (PNG or JPEG, at least 167 px high, at most 2 MB; cannot be overwritten)',
+          body: ImageRequestSchema,
+          response: { 200: ImageResponseSchema, ...problems },
         },
-        response: { 200: GetCategoriesResponseSchema, 400: OmProblemSchema },
       },
-    },
-    async (request, reply) => {
-      const unit = await merchant(request);
-      const raw = request.query.orderId;
-      if (typeof raw !== 'string' || raw === '') {
-        throw validation([{ name: 'orderId', reason: 'The orderId query parameter is required.' }]);
-      }
-      const result = await orders.listCategories(unit.msn, orderIdParam(raw));
-      return reply.type('application/json; charset=utf-8').send(result);
-    },
-  );
-
-  app.get<{ Params: { categoryId: string } }>(
-    '/order-management/v3/categories/:categoryId',
-    {
-      schema: {
-        tags,
-        summary: 'Get a category',
-        params: categoryParams,
-        response: { 200: CategoryV3Schema, 400: OmProblemSchema, 404: OmProblemSchema },
+      async (request, reply) => {
+        const unit = salesUnitOf(request);
+        const req = request.body as ImageRequest;
+        const result = await orders.uploadImage(unit.msn, req);
+        return reply.code(200).type('application/json; charset=utf-8').send(result);
       },
-    },
-    async (request, reply) => {
-      const unit = await merchant(request);
-      const result = await orders.getCategory(unit.msn, categoryIdParam(request.params.categoryId));
-      return reply.type('application/json; charset=utf-8').send(result);
-    },
-  );
+    );
 
-  app.delete<{ Params: { categoryId: string } }>(
-    '/order-management/v3/categories/:categoryId',
-    {
-      schema: {
-        tags,
-        summary: 'Delete a category',
-        params: categoryParams,
-        response: { 200: { type: 'null', description: 'Deleted; no body.' }, 404: OmProblemSchema },
+    api.put<{ Params: { paymentType: string; orderId: string } }>(
+      '/order-management/v2/:paymentType/categories/:orderId',
+      {
+        preHandler: typeAndOrderHook,
+        schema: {
+          tags,
+          summary: "Add or replace an order's category (upsert; the last write is shown in the app)",
+          params: typeAndOrder,
+          body: OrderCategorySchema,
+          response: { 200: jsonString, ...problems },
+        },
       },
-    },
-    async (request, reply) => {
-      const unit = await merchant(request);
-      await orders.deleteCategory(unit.msn, categoryIdParam(request.params.categoryId));
-      return reply.code(200).send();
-    },
-  );
-
-  // Deprecated v1 endpoints, still in the spec: the transaction id is the ECOM order id.
-  const deprecated = ['Order Management (deprecated v1)'];
-
-  app.put<{ Params: { transactionId: string } }>(
-    '/order-management/v1/orders/:transactionId',
-    {
-      schema: {
-        tags: deprecated,
-        summary: 'Add info to an order (deprecated: use PUT /v2/{paymentType}/categories/{orderId})',
-        params: transactionParams,
-        body: OrderCategorySchema,
-        response: { 200: { type: 'null' }, ...problems },
+      async (request, reply) => {
+        const unit = salesUnitOf(request);
+        const paymentType = request.params.paymentType as OmPaymentType;
+        const orderId = request.params.orderId;
+        const category = request.body as OrderCategory;
+        checkDetailsUrl('orderDetailsUrl', category.orderDetailsUrl, request.lintNotices);
+        const id = await orders.putCategory(unit.msn, paymentType, orderId, category);
+        return sendJsonString(reply, 200, id);
       },
-    },
-    async (request, reply) => {
-      const unit = await merchant(request);
-      const orderId = orderIdParam(request.params.transactionId, 'transactionId');
-      const category = body<OrderCategory>(request, OrderCategorySchema);
-      checkDetailsUrl('orderDetailsUrl', category.orderDetailsUrl, request.lintNotices);
-      await orders.putCategory(unit.msn, 'ECOM', orderId, category);
-      return reply.code(200).send();
-    },
-  );
+    );
 
-  app.get<{ Params: { transactionId: string } }>(
-    '/order-management/v1/orders/:transactionId',
-    {
-      schema: {
-        tags: deprecated,
-        summary: 'Get info for an order (deprecated: use GET /v2/{paymentType}/{orderId})',
-        params: transactionParams,
-        response: { 200: OrderV1ResponseSchema, 404: OmProblemSchema },
+    api.post<{ Params: { paymentType: string; orderId: string } }>(
+      '/order-management/v2/:paymentType/receipts/:orderId',
+      {
+        preHandler: typeAndOrderHook,
+        schema: {
+          tags,
+          summary: 'Attach a receipt to an order (immutable: a second receipt is a conflict)',
+          params: typeAndOrder,
+          body: ReceiptSchema,
+          response: { 201: jsonString, ...problems },
+        },
       },
-    },
-    async (request, reply) => {
-      const unit = await merchant(request);
-      const orderId = orderIdParam(request.params.transactionId, 'transactionId');
-      const order = await orders.getOrder(unit.msn, 'ECOM', orderId);
-      if (!order.category) throw new OmError(404, `No category for order '${orderId}' of this merchant.`);
-      const { category, orderDetailsUrl, imageId } = order.category;
-      return reply.type('application/json; charset=utf-8').send({
-        category,
-        orderDetailsUrl,
-        imageIds: imageId ? [{ id: imageId, sortOrder: 1 }] : [],
-      });
-    },
-  );
+      async (request, reply) => {
+        const unit = salesUnitOf(request);
+        const paymentType = request.params.paymentType as OmPaymentType;
+        const orderId = request.params.orderId;
+        const receipt = request.body as Receipt;
+        const id = await orders.addReceipt(unit.msn, paymentType, orderId, receipt);
+        return sendJsonString(reply, 201, id);
+      },
+    );
 
-  app.get<{ Params: { transactionId: string } }>(
-    '/order-management/v1/receipts/:transactionId',
-    {
-      schema: {
-        tags: deprecated,
-        summary: "Get an order's receipt (deprecated: use GET /v2/{paymentType}/{orderId})",
-        params: transactionParams,
-        response: { 200: ReceiptSchema, 404: OmProblemSchema },
+    api.get<{ Params: { paymentType: string; orderId: string } }>(
+      '/order-management/v2/:paymentType/:orderId',
+      {
+        preHandler: typeAndOrderHook,
+        schema: {
+          tags,
+          summary: "Get an order's category and receipt",
+          params: typeAndOrder,
+          response: { 200: OrderV2ResponseSchema, 404: OmProblemSchema },
+        },
       },
-    },
-    async (request, reply) => {
-      const unit = await merchant(request);
-      const orderId = orderIdParam(request.params.transactionId, 'transactionId');
-      const receipt = await orders.receiptOf(unit.msn, 'ECOM', orderId);
-      if (!receipt) throw new OmError(404, `No receipt for order '${orderId}' of this merchant.`);
-      return reply.type('application/json; charset=utf-8').send(receipt);
-    },
-  );
+      async (request, reply) => {
+        const unit = salesUnitOf(request);
+        const paymentType = request.params.paymentType as OmPaymentType;
+        const orderId = request.params.orderId;
+        const order = await orders.getOrder(unit.msn, paymentType, orderId);
+        return reply.type('application/json; charset=utf-8').send(order);
+      },
+    );
 
-  app.post<{ Params: { transactionId: string } }>(
-    '/order-management/v1/receipts/:transactionId',
-    {
-      schema: {
-        tags: deprecated,
-        summary: 'Attach a receipt (deprecated: use POST /v2/{paymentType}/receipts/{orderId})',
-        params: transactionParams,
-        body: ReceiptSchema,
-        response: { 200: { type: 'null' }, ...problems },
+    api.post(
+      '/order-management/v3/categories',
+      {
+        schema: {
+          tags,
+          summary: 'Add a category to an order (the latest is shown in the app)',
+          body: AddCategoryRequestSchema,
+          response: { 201: AddCategoryResponseSchema, 400: OmProblemSchema },
+        },
       },
-    },
-    async (request, reply) => {
-      const unit = await merchant(request);
-      const orderId = orderIdParam(request.params.transactionId, 'transactionId');
-      const receipt = body<Receipt>(request, ReceiptSchema);
-      await orders.addReceipt(unit.msn, 'ECOM', orderId, receipt);
-      return reply.code(200).send();
-    },
-  );
+      async (request, reply) => {
+        const unit = salesUnitOf(request);
+        const req = request.body as AddCategoryRequest;
+        checkDetailsUrl('url', req.url, request.lintNotices);
+        const result = await orders.addCategory(unit.msn, req);
+        return reply.code(201).type('application/json; charset=utf-8').send(result);
+      },
+    );
+
+    api.get<{ Querystring: { orderId?: string } }>(
+      '/order-management/v3/categories',
+      {
+        schema: {
+          tags,
+          summary: 'List the categories of an order id',
+          querystring: {
+            type: 'object',
+            properties: { orderId: { type: 'string', pattern: OM_ID_PATTERN } },
+            required: ['orderId'],
+          },
+          response: { 200: GetCategoriesResponseSchema, 400: OmProblemSchema },
+        },
+      },
+      async (request, reply) => {
+        const unit = salesUnitOf(request);
+        const raw = request.query.orderId;
+        if (typeof raw !== 'string' || raw === '') {
+          throw validation([{ name: 'orderId', reason: 'The orderId query parameter is required.' }]);
+        }
+        const result = await orders.listCategories(unit.msn, orderIdParam(raw));
+        return reply.type('application/json; charset=utf-8').send(result);
+      },
+    );
+
+    api.get<{ Params: { categoryId: string } }>(
+      '/order-management/v3/categories/:categoryId',
+      {
+        schema: {
+          tags,
+          summary: 'Get a category',
+          params: categoryParams,
+          response: { 200: CategoryV3Schema, 400: OmProblemSchema, 404: OmProblemSchema },
+        },
+      },
+      async (request, reply) => {
+        const unit = salesUnitOf(request);
+        const result = await orders.getCategory(unit.msn, categoryIdParam(request.params.categoryId));
+        return reply.type('application/json; charset=utf-8').send(result);
+      },
+    );
+
+    api.delete<{ Params: { categoryId: string } }>(
+      '/order-management/v3/categories/:categoryId',
+      {
+        schema: {
+          tags,
+          summary: 'Delete a category',
+          params: categoryParams,
+          response: { 200: { type: 'null', description: 'Deleted; no body.' }, 404: OmProblemSchema },
+        },
+      },
+      async (request, reply) => {
+        const unit = salesUnitOf(request);
+        await orders.deleteCategory(unit.msn, categoryIdParam(request.params.categoryId));
+        return reply.code(200).send();
+      },
+    );
+
+    // Deprecated v1 endpoints, still in the spec: the transaction id is the ECOM order id.
+    const deprecated = ['Order Management (deprecated v1)'];
+
+    api.put<{ Params: { transactionId: string } }>(
+      '/order-management/v1/orders/:transactionId',
+      {
+        preHandler: transactionHook,
+        schema: {
+          tags: deprecated,
+          summary: 'Add info to an order (deprecated: use PUT /v2/{paymentType}/categories/{orderId})',
+          params: transactionParams,
+          body: OrderCategorySchema,
+          response: { 200: { type: 'null' }, ...problems },
+        },
+      },
+      async (request, reply) => {
+        const unit = salesUnitOf(request);
+        const orderId = request.params.transactionId;
+        const category = request.body as OrderCategory;
+        checkDetailsUrl('orderDetailsUrl', category.orderDetailsUrl, request.lintNotices);
+        await orders.putCategory(unit.msn, 'ECOM', orderId, category);
+        return reply.code(200).send();
+      },
+    );
+
+    api.get<{ Params: { transactionId: string } }>(
+      '/order-management/v1/orders/:transactionId',
+      {
+        preHandler: transactionHook,
+        schema: {
+          tags: deprecated,
+          summary: 'Get info for an order (deprecated: use GET /v2/{paymentType}/{orderId})',
+          params: transactionParams,
+          response: { 200: OrderV1ResponseSchema, 404: OmProblemSchema },
+        },
+      },
+      async (request, reply) => {
+        const unit = salesUnitOf(request);
+        const orderId = request.params.transactionId;
+        const order = await orders.getOrder(unit.msn, 'ECOM', orderId);
+        if (!order.category) throw new ApiError(404, `No category for order '${orderId}' of this merchant.`);
+        const { category, orderDetailsUrl, imageId } = order.category;
+        return reply.type('application/json; charset=utf-8').send({
+          category,
+          orderDetailsUrl,
+          imageIds: imageId ? [{ id: imageId, sortOrder: 1 }] : [],
+        });
+      },
+    );
+
+    api.get<{ Params: { transactionId: string } }>(
+      '/order-management/v1/receipts/:transactionId',
+      {
+        preHandler: transactionHook,
+        schema: {
+          tags: deprecated,
+          summary: "Get an order's receipt (deprecated: use GET /v2/{paymentType}/{orderId})",
+          params: transactionParams,
+          response: { 200: ReceiptSchema, 404: OmProblemSchema },
+        },
+      },
+      async (request, reply) => {
+        const unit = salesUnitOf(request);
+        const orderId = request.params.transactionId;
+        const receipt = await orders.receiptOf(unit.msn, 'ECOM', orderId);
+        if (!receipt) throw new ApiError(404, `No receipt for order '${orderId}' of this merchant.`);
+        return reply.type('application/json; charset=utf-8').send(receipt);
+      },
+    );
+
+    api.post<{ Params: { transactionId: string } }>(
+      '/order-management/v1/receipts/:transactionId',
+      {
+        preHandler: transactionHook,
+        schema: {
+          tags: deprecated,
+          summary: 'Attach a receipt (deprecated: use POST /v2/{paymentType}/receipts/{orderId})',
+          params: transactionParams,
+          body: ReceiptSchema,
+          response: { 200: { type: 'null' }, ...problems },
+        },
+      },
+      async (request, reply) => {
+        const unit = salesUnitOf(request);
+        const orderId = request.params.transactionId;
+        const receipt = request.body as Receipt;
+        await orders.addReceipt(unit.msn, 'ECOM', orderId, receipt);
+        return reply.code(200).send();
+      },
+    );
+  });
 
   app.get<{ Params: { msn: string; '*': string } }>(
     '/betal/images/:msn/*',
@@ -490,9 +417,9 @@ export async function orderManagementRoutes(app: FastifyInstance, { auth, orders
     async (request, reply) => {
       const image = await orders.image(request.params.msn, request.params['*']);
       if (!image) {
-        return sendOmProblem(request, reply, 404, 'No such image.', [
-          { name: 'imageId', reason: 'Image not found.' },
-        ]);
+        throw new ApiError(404, 'No such image.', {
+          fields: [{ name: 'imageId', reason: 'Image not found.' }],
+        });
       }
       return reply
         .code(200)

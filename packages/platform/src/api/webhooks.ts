@@ -13,10 +13,9 @@ import { renderWebhooksDashboard } from '../delivery/dashboard.js';
 import type { WebhookService } from '../delivery/service.js';
 import { problem, validationProblem } from '../problem.js';
 import type { AuthService } from '../services/auth.js';
-import { authenticate } from './http/auth.js';
-import { sendProblem, sendResult } from './http/context.js';
-import { checkSystemHeaders } from './http/headers.js';
-import { readBody } from './http/validate.js';
+import { authHook, salesUnitOf } from './http/auth.js';
+import { sendProblem } from './http/context.js';
+import { readBodiesBySchema } from './http/body.js';
 
 interface Deps {
   auth: AuthService;
@@ -50,65 +49,61 @@ function deliveryId(raw: string): number | undefined {
 export async function webhookRoutes(app: FastifyInstance, { auth, webhooks, clock }: Deps): Promise<void> {
   const tags = ['Webhooks'];
 
-  app.get(
-    '/webhooks/v1/webhooks',
-    {
-      schema: {
-        tags,
-        summary: 'Get all registered webhooks',
-        response: { 200: QueryWebhooksResponseSchema, ...problems },
+  // The Webhooks API: every call authenticated, the Merchant-Serial-Number header optional.
+  await app.register(async (api) => {
+    api.addHook('preValidation', authHook(auth, { msnRequired: false, systemHeaders: 30 }));
+    readBodiesBySchema(api, 'ignore');
+    api.get(
+      '/webhooks/v1/webhooks',
+      {
+        schema: {
+          tags,
+          summary: 'Get all registered webhooks',
+          response: { 200: QueryWebhooksResponseSchema, ...problems },
+        },
       },
-    },
-    async (request, reply) => {
-      const unit = await authenticate(auth, request, false);
-      checkSystemHeaders(request);
-      return sendResult(request, reply, await webhooks.list(unit.msn));
-    },
-  );
+      async (request, reply) => {
+        const unit = salesUnitOf(request);
+        return reply.type('application/json; charset=utf-8').send(await webhooks.list(unit.msn));
+      },
+    );
 
-  app.post(
-    '/webhooks/v1/webhooks',
-    {
-      schema: {
-        tags,
-        summary: 'Register webhook',
-        description: 'At most 25 webhooks can be registered per event and MSN.',
-        body: RegisterWebhookRequestSchema,
-        response: { 201: RegisterWebhookResponseSchema, ...problems },
+    api.post<{ Body: RegisterWebhookRequest }>(
+      '/webhooks/v1/webhooks',
+      {
+        schema: {
+          tags,
+          summary: 'Register webhook',
+          description: 'At most 25 webhooks can be registered per event and MSN.',
+          body: RegisterWebhookRequestSchema,
+          response: { 201: RegisterWebhookResponseSchema, ...problems },
+        },
       },
-    },
-    async (request, reply) => {
-      const unit = await authenticate(auth, request, false);
-      checkSystemHeaders(request);
-      const read = readBody<RegisterWebhookRequest>(
-        RegisterWebhookRequestSchema,
-        request.body,
-        request.lintNotices,
-        'ignore',
-      );
-      if (!read.ok) return sendProblem(request, reply, validationProblem(read.details));
-      const result = await webhooks.register(unit.msn, read.value, request.lintNotices);
-      if (result.status === 201) webhooks.wake();
-      return sendResult(request, reply, result);
-    },
-  );
+      async (request, reply) => {
+        const unit = salesUnitOf(request);
+        const registered = await webhooks.register(unit.msn, request.body, request.lintNotices);
+        webhooks.wake();
+        return reply.code(201).type('application/json; charset=utf-8').send(registered);
+      },
+    );
 
-  app.delete<{ Params: { id: string } }>(
-    '/webhooks/v1/webhooks/:id',
-    {
-      schema: {
-        tags,
-        summary: 'Delete webhook',
-        params: idParams,
-        response: { 204: { type: 'null' }, ...problems },
+    api.delete<{ Params: { id: string } }>(
+      '/webhooks/v1/webhooks/:id',
+      {
+        schema: {
+          tags,
+          summary: 'Delete webhook',
+          params: idParams,
+          response: { 204: { type: 'null' }, ...problems },
+        },
       },
-    },
-    async (request, reply) => {
-      const unit = await authenticate(auth, request, false);
-      checkSystemHeaders(request);
-      return sendResult(request, reply, await webhooks.delete(unit.msn, request.params.id));
-    },
-  );
+      async (request, reply) => {
+        const unit = salesUnitOf(request);
+        await webhooks.delete(unit.msn, request.params.id);
+        return reply.code(204).send();
+      },
+    );
+  });
 
   const betal = ['Betal platform'];
 
@@ -176,11 +171,10 @@ export async function webhookRoutes(app: FastifyInstance, { auth, webhooks, cloc
     async (request, reply) => {
       const id = deliveryId(request.params.id);
       if (id === undefined) return noSuchDelivery(request, reply, request.params.id);
-      const result = await webhooks.redeliver(id);
-      if (result.status === 200 && request.query.then === 'dashboard') {
-        return reply.redirect('/betal/dashboard/webhooks', 303);
-      }
-      return sendResult(request, reply, result);
+      const delivery = await webhooks.redeliver(id);
+      if (request.query.then === 'dashboard') return reply.redirect('/betal/dashboard/webhooks', 303);
+      if (delivery === undefined) return reply.code(200).send();
+      return reply.type('application/json; charset=utf-8').send(delivery);
     },
   );
 

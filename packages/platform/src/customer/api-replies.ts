@@ -4,27 +4,20 @@ import type { TSchema } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sendProblem } from '../api/http/context.js';
 import { readBody } from '../api/http/validate.js';
-import { problem, validationProblem } from '../problem.js';
-import { customerProblem } from '../services/customer.js';
+import { ApiError } from '../kernel/errors.js';
+import { problem } from '../problem.js';
 import { AccessRefused } from './access.js';
 
-/** A request body that broke its schema: answered as 400 naming each field (contract 3.9). */
-class ValidationFailure extends Error {
-  constructor(readonly details: Array<{ name: string; reason: string }>) {
-    super('validation failed');
-  }
-}
-
-/** The body of a request, validated against `schema`; throws ValidationFailure (answered as 400). */
+/** The body of a request, validated against `schema`; throws ApiError.validation (answered as 400). */
 export function body<T>(request: FastifyRequest, schema: TSchema): T {
   const read = readBody<T>(schema, request.body ?? {}, request.lintNotices);
-  if (!read.ok) throw new ValidationFailure(read.details);
+  if (!read.ok) throw ApiError.validation(read.details);
   return read.value;
 }
 
 /**
- * Answers with what `run` resolves to (JSON, or no body when undefined) and `status`; a ValidationFailure,
- * AccessRefused or customer error as its Problem.
+ * Answers with what `run` resolves to (JSON, or no body when undefined) and `status`; an AccessRefused as its
+ * Problem here, any other error to the root error handler (api/http/errors.ts).
  */
 export async function json(
   request: FastifyRequest,
@@ -41,12 +34,10 @@ export async function json(
   }
 }
 
-/** An error of a customer's call as its Problem: 400 for a ValidationFailure, an AccessRefused's, or the flow's. */
+/** An AccessRefused as its Problem; any other error is thrown on, to the root error handler. */
 export function sendError(request: FastifyRequest, reply: FastifyReply, error: unknown): FastifyReply {
-  if (error instanceof ValidationFailure)
-    return sendProblem(request, reply, validationProblem(error.details));
   if (error instanceof AccessRefused) return sendRefusal(request, reply, error);
-  return sendProblem(request, reply, customerProblem(error));
+  throw error;
 }
 
 /** An AccessRefused as a Problem: 401 with WWW-Authenticate, 403, or 429 with Retry-After. */

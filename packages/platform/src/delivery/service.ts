@@ -10,7 +10,7 @@ import {
 } from '@betal/contract';
 import type { Clock } from '../clock.js';
 import { FieldError } from '../domain/errors.js';
-import { problem, problemOf } from '../problem.js';
+import { ApiError } from '../kernel/errors.js';
 import { webhookPayload } from '../services/representation.js';
 import {
   DEFAULT_TIMEOUT_MS,
@@ -26,7 +26,6 @@ import type {
   NewDelivery,
   StoredDelivery,
   PlatformStore,
-  RenderedAnswer,
   WebhookRegistration,
   WebhooksPort,
 } from '../storage/ports.js';
@@ -237,72 +236,67 @@ export class WebhookService {
    * an internal address, see destinations.ts). Repeated events are kept once, with a lint
    * notice. The secret is random (64 bytes, base64) and shown only here. Contract 4.1.
    */
-  async register(msn: string, req: RegisterWebhookRequest, notices: string[]): Promise<RenderedAnswer> {
-    try {
-      const allow = (this.options.allowHosts ?? []).map((h) => h.toLowerCase());
-      const url = checkWebhookUrl(req.url, this.options.devMode, notices, allow);
-      // Outside dev mode the host is resolved now and each address must be public (checked again at connect).
-      const refusal = this.destinations && (await this.destinations.check(url.hostname));
-      if (refusal) {
-        throw new FieldError(
-          'url',
-          `The field Url must be publicly reachable (not a local address): ${refusal}.`,
-        );
-      }
-      const events = [...new Set(req.events)];
-      if (events.length < req.events.length) notices.push('events lists an event more than once; kept once.');
-      const id = randomUUID();
-      const secret = randomBytes(64).toString('base64');
-      // Events committed from now on are this registration's (the outbox position it starts after).
-      const fromSeq = await this.store.latestEventSeq();
-      const outcome = await this.hooks.register(
-        {
-          id,
-          msn,
-          url: url.href,
-          events,
-          secret,
-          createdAt: this.clock.now(),
-          fromSeq,
-          failingSince: null,
-          deletedAt: null,
-          deletedReason: null,
-        },
-        (event) => webhookLimitFor(event as WebhookEvent),
+  async register(
+    msn: string,
+    req: RegisterWebhookRequest,
+    notices: string[],
+  ): Promise<{ id: string; secret: string }> {
+    const allow = (this.options.allowHosts ?? []).map((h) => h.toLowerCase());
+    const url = checkWebhookUrl(req.url, this.options.devMode, notices, allow);
+    // Outside dev mode the host is resolved now and each address must be public (checked again at connect).
+    const refusal = this.destinations && (await this.destinations.check(url.hostname));
+    if (refusal) {
+      throw new FieldError(
+        'url',
+        `The field Url must be publicly reachable (not a local address): ${refusal}.`,
       );
-      if (!outcome.ok) {
-        throw new FieldError(
-          'events',
-          `At most ${outcome.limit} webhooks can be registered per event; ${outcome.event} already has ${outcome.limit} on MSN ${msn}.`,
-        );
-      }
-      this.live = undefined;
-      return { status: 201, body: { id, secret } };
-    } catch (error) {
-      const body = problemOf(error);
-      return { status: body.status, body };
     }
+    const events = [...new Set(req.events)];
+    if (events.length < req.events.length) notices.push('events lists an event more than once; kept once.');
+    const id = randomUUID();
+    const secret = randomBytes(64).toString('base64');
+    // Events committed from now on are this registration's (the outbox position it starts after).
+    const fromSeq = await this.store.latestEventSeq();
+    const outcome = await this.hooks.register(
+      {
+        id,
+        msn,
+        url: url.href,
+        events,
+        secret,
+        createdAt: this.clock.now(),
+        fromSeq,
+        failingSince: null,
+        deletedAt: null,
+        deletedReason: null,
+      },
+      (event) => webhookLimitFor(event as WebhookEvent),
+    );
+    if (!outcome.ok) {
+      throw new FieldError(
+        'events',
+        `At most ${outcome.limit} webhooks can be registered per event; ${outcome.event} already has ${outcome.limit} on MSN ${msn}.`,
+      );
+    }
+    this.live = undefined;
+    return { id, secret };
   }
 
   /** The live registrations of `msn`: 200 `{webhooks: [{id, url, events}]}`. Contract 4.1. */
-  async list(msn: string): Promise<RenderedAnswer> {
-    return { status: 200, body: { webhooks: (await this.hooks.listRegistrations(msn)).map(webhookView) } };
+  async list(msn: string): Promise<{ webhooks: Webhook[] }> {
+    return { webhooks: (await this.hooks.listRegistrations(msn)).map(webhookView) };
   }
 
   /**
    * Deletes a registration of `msn`: 204; 400 when `id` is not a UUID; 404 when `msn` has no such registration.
    * Its pending deliveries are discarded; its delivery log is kept. Contract 4.1.
    */
-  async delete(msn: string, id: string): Promise<RenderedAnswer> {
-    if (!UUID.test(id)) {
-      const body = problemOf(new FieldError('id', `The value '${id.slice(0, 60)}' is not a valid UUID.`));
-      return { status: 400, body };
-    }
+  async delete(msn: string, id: string): Promise<void> {
+    if (!UUID.test(id)) throw new FieldError('id', `The value '${id.slice(0, 60)}' is not a valid UUID.`);
     const deleted = await this.hooks.deleteRegistration(id.toLowerCase(), msn, this.clock.now(), 'deleted');
-    if (!deleted) return { status: 404, body: problem(404, `No webhook with id '${id}' for this merchant.`) };
+    if (!deleted) throw new ApiError(404, `No webhook with id '${id}' for this merchant.`);
     this.forgetRegistration(id.toLowerCase());
     await this.sender.forget(id.toLowerCase());
-    return { status: 204, body: undefined };
   }
 
   // ---------------------------------------------------------------- Delivery log (Betal's own API)
@@ -358,24 +352,20 @@ export class WebhookService {
    * it was. 200 with the delivery after the attempt; 404 unknown; 409 when the registration is deleted or an
    * attempt of this delivery is in flight.
    */
-  async redeliver(id: number): Promise<RenderedAnswer> {
+  async redeliver(id: number): Promise<Delivery | undefined> {
     const d = await this.hooks.findDelivery(id);
-    if (!d) return { status: 404, body: problem(404, `No delivery with id ${id}.`) };
+    if (!d) throw new ApiError(404, `No delivery with id ${id}.`);
     const reg = await this.hooks.findRegistration(d.registrationId);
-    if (!reg || reg.deletedAt !== null) {
-      return { status: 409, body: problem(409, `The webhook ${d.registrationId} is deleted.`) };
-    }
+    if (!reg || reg.deletedAt !== null)
+      throw new ApiError(409, `The webhook ${d.registrationId} is deleted.`);
     if (this.inflight.has(id)) {
-      return {
-        status: 409,
-        body: problem(409, `An attempt of delivery ${id} is in flight; try again shortly.`),
-      };
+      throw new ApiError(409, `An attempt of delivery ${id} is in flight; try again shortly.`);
     }
     this.ready.delete(reg.id);
     this.dirty.add(reg.id);
     await this.launch(reg, d, true);
     const after = await this.hooks.findDelivery(id);
-    return { status: 200, body: after && deliveryView(after) };
+    return after && deliveryView(after);
   }
 
   // ---------------------------------------------------------------- Dispatcher

@@ -30,38 +30,16 @@ import {
   type LandingVia,
 } from '../domain/customer-flow.js';
 import { DomainError, FieldError } from '../domain/errors.js';
-import { abort, expire, isOverdue, type NewPaymentEvent, type Payment } from '../domain/payment.js';
+import { abort, type NewPaymentEvent, type Payment } from '../domain/payment.js';
 import type { Brand, Market } from '../domain/sales-unit.js';
 import type { TestUser } from '../domain/test-user.js';
 import type { IdSource } from '../ids.js';
-import { problem, problemOf, type ProblemTemplate } from '../problem.js';
+import { ApiError } from '../kernel/errors.js';
+import { problemError, type ProblemTemplate } from '../problem.js';
 import type { CustomerInboxPort, PlatformStore } from '../storage/ports.js';
 import type { SalesUnitDirectory } from './directory.js';
 import type { PaymentService } from './payments.js';
-
-/** A refusal that already is a Problem (e.g. the payment service's answer to an approval). */
-export class ProblemError extends Error {
-  constructor(readonly problem: ProblemTemplate) {
-    super(problem.detail);
-    this.name = 'ProblemError';
-  }
-}
-
-/**
- * The Problem of a customer-side refusal: CustomerFlowError → its status with
- * `extraDetails: [{name: 'CustomerError', reason}]`; DomainError and FieldError as the ePayment API answers them
- * (contract 3.9); ProblemError as it is. Anything else is rethrown.
- */
-export function customerProblem(error: unknown): ProblemTemplate {
-  if (error instanceof CustomerFlowError) {
-    return problem(error.status, error.detail, {
-      title: error.title,
-      extraDetails: [{ name: 'CustomerError', reason: error.reason }],
-    });
-  }
-  if (error instanceof ProblemError) return error.problem;
-  return problemOf(error);
-}
+import { settleThenApply } from './settle.js';
 
 /** The merchant as the customer sees it: the sales unit's name and the brand of its market. */
 export interface MerchantView {
@@ -326,28 +304,17 @@ export class CustomerService {
       msn: payment.msn,
       reference: payment.reference,
       decide: (current) => {
-        const response = { status: 200, body: undefined };
         if (!current) {
           failure = new CustomerFlowError('UNKNOWN_PAYMENT', 'No payment has this token.');
-          return { response };
+          return { result: undefined };
         }
-        const settled = isOverdue(current, now)
-          ? expire(current, now, this.deps.ids)
-          : { payment: current, events: [] };
-        try {
-          const t = apply(settled.payment, now);
-          result = t.payment;
-          if (t.payment === current && settled.events.length === 0) return { response };
-          return {
-            write: { payment: t.payment, insert: false, events: [...settled.events, ...t.events] },
-            response,
-          };
-        } catch (error) {
-          failure = error;
-          return settled.events.length > 0
-            ? { write: { payment: settled.payment, insert: false, events: settled.events }, response }
-            : { response };
+        const settled = settleThenApply(current, now, this.deps.ids, apply);
+        if (!settled.ok) {
+          failure = settled.error;
+          return settled.write ? { write: settled.write, result: undefined } : { result: undefined };
         }
+        result = settled.value.payment;
+        return settled.changed ? { write: settled.write, result: undefined } : { result: undefined };
       },
     });
     if (failure !== undefined) throw failure;
@@ -485,7 +452,7 @@ export class CustomerService {
    * amounts fail as force approve does (10010, contract 3.10). A payment with `merchantLegalLinks` needs
    * `acceptTerms: true`: the customer accepts the terms of sale and the privacy policy first (TERMS_NOT_ACCEPTED).
    * Throws CustomerFlowError (also CONSENT_REQUIRED, TERMS_NOT_ACCEPTED, PAYMENT_ENDED, NOT_IN_THIS_APP) or
-   * ProblemError.
+   * ApiError.
    */
   async approve(
     phoneNumber: string,
@@ -526,7 +493,7 @@ export class CustomerService {
       );
     }
     const response = await this.deps.payments.approveAs(payment.msn, payment.reference, user);
-    if (response.status !== 200) throw new ProblemError(response.body as ProblemTemplate);
+    if (response.status !== 200) throw problemError(response.body as ProblemTemplate);
     return this.request(phoneNumber, id);
   }
 
@@ -570,12 +537,13 @@ export class CustomerService {
 
   /**
    * Creates a test user with the defaults of {@link newTestUser}. Throws FieldError for a birth date in the
-   * future, and ProblemError 409 when the phone number is taken.
+   * future, and ApiError 409 when the phone number is taken.
    */
   async createUser(input: NewTestUser): Promise<TestUser> {
     if (await this.deps.store.findUser(input.phoneNumber)) {
-      throw new ProblemError(
-        problem(409, `A test user with phone number ${input.phoneNumber} exists; change it with PATCH.`),
+      throw new ApiError(
+        409,
+        `A test user with phone number ${input.phoneNumber} exists; change it with PATCH.`,
       );
     }
     const user = newTestUser(input, this.now());

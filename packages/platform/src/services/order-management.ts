@@ -5,7 +5,6 @@ import {
   type AddCategoryRequest,
   type CategoryV3,
   type ImageRequest,
-  type InvalidParam,
   type OmCategoryType,
   type OmPaymentType,
   type OrderCategory,
@@ -13,25 +12,10 @@ import {
   type Receipt,
 } from '@betal/contract';
 import type { Clock } from '../clock.js';
+import { ApiError } from '../kernel/errors.js';
 import type { OrderDetailsSource } from '../customer/order-details.js';
 import type { IdSource } from '../ids.js';
 import type { CategoryRecord, OrderManagementPort, PlatformStore, StoredImage } from '../storage/ports.js';
-
-/**
- * A refusal by an Order Management rule: HTTP `status` (400, 404 or 409), a human `detail` and the fields at
- * fault. The HTTP layer renders it in the OM error shape `{type,title,detail,instance,invalidParams}`
- * (contract 6, Semantics).
- */
-export class OmError extends Error {
-  constructor(
-    readonly status: 400 | 404 | 409 | 413 | 415,
-    readonly detail: string,
-    readonly invalidParams: InvalidParam[] = [],
-  ) {
-    super(detail);
-    this.name = 'OmError';
-  }
-}
 
 /** What the file header of an uploaded image says. */
 export interface ImageInfo {
@@ -91,22 +75,24 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
 
 /**
  * Decodes `src` of an image upload: standard base64 (whitespace and line breaks are ignored, as .NET's decoder
- * does). Throws OmError 400 naming `src` for a URL, a data URL or anything that is not base64.
+ * does). Throws ApiError 400 naming `src` for a URL, a data URL or anything that is not base64.
  */
 export function decodeImageSource(src: string): Buffer {
   if (/^(?:https?:|data:)/i.test(src.trim())) {
-    throw new OmError(400, 'The image must be sent as base64 data, not as a URL.', [
-      {
-        name: 'src',
-        reason: 'The field src must be the base64 of a PNG or JPEG file, not a URL or data URL.',
-      },
-    ]);
+    throw new ApiError(400, 'The image must be sent as base64 data, not as a URL.', {
+      fields: [
+        {
+          name: 'src',
+          reason: 'The field src must be the base64 of a PNG or JPEG file, not a URL or data URL.',
+        },
+      ],
+    });
   }
   const compact = src.replace(/\s+/g, '');
   if (compact.length === 0 || !BASE64.test(compact)) {
-    throw new OmError(400, 'The image data is not valid base64.', [
-      { name: 'src', reason: 'The field src is not a valid base64 string.' },
-    ]);
+    throw new ApiError(400, 'The image data is not valid base64.', {
+      fields: [{ name: 'src', reason: 'The field src is not a valid base64 string.' }],
+    });
   }
   return Buffer.from(compact, 'base64');
 }
@@ -157,32 +143,36 @@ export class OrderManagementService {
   async uploadImage(msn: string, req: ImageRequest): Promise<{ imageId: string }> {
     const bytes = decodeImageSource(req.src);
     if (bytes.length > OM_IMAGE_MAX_BYTES) {
-      throw new OmError(400, 'The image is larger than 2 MB.', [
-        {
-          name: 'src',
-          reason: `The image is ${bytes.length} bytes; the largest allowed is ${OM_IMAGE_MAX_BYTES} bytes (2 MB).`,
-        },
-      ]);
+      throw new ApiError(400, 'The image is larger than 2 MB.', {
+        fields: [
+          {
+            name: 'src',
+            reason: `The image is ${bytes.length} bytes; the largest allowed is ${OM_IMAGE_MAX_BYTES} bytes (2 MB).`,
+          },
+        ],
+      });
     }
     const info = inspectImage(bytes);
     if (!info) {
-      throw new OmError(400, 'The image must be a PNG or JPEG file.', [
-        { name: 'src', reason: 'The decoded data is not a PNG or JPEG image.' },
-      ]);
+      throw new ApiError(400, 'The image must be a PNG or JPEG file.', {
+        fields: [{ name: 'src', reason: 'The decoded data is not a PNG or JPEG image.' }],
+      });
     }
     if (info.height < OM_IMAGE_MIN_HEIGHT) {
-      throw new OmError(400, `The image must be at least ${OM_IMAGE_MIN_HEIGHT} pixels high.`, [
-        {
-          name: 'src',
-          reason: `The image is ${info.height} px high; the minimum height is ${OM_IMAGE_MIN_HEIGHT} px.`,
-        },
-      ]);
+      throw new ApiError(400, `The image must be at least ${OM_IMAGE_MIN_HEIGHT} pixels high.`, {
+        fields: [
+          {
+            name: 'src',
+            reason: `The image is ${info.height} px high; the minimum height is ${OM_IMAGE_MIN_HEIGHT} px.`,
+          },
+        ],
+      });
     }
     const image: StoredImage = { msn, imageId: req.imageId, ...info, bytes, createdAt: this.clock.now() };
     if (!(await this.store.insertImage(image))) {
-      throw new OmError(409, `An image with id '${req.imageId}' already exists and cannot be overwritten.`, [
-        { name: 'imageId', reason: 'Images cannot be overwritten; upload under a new imageId.' },
-      ]);
+      throw new ApiError(409, `An image with id '${req.imageId}' already exists and cannot be overwritten.`, {
+        fields: [{ name: 'imageId', reason: 'Images cannot be overwritten; upload under a new imageId.' }],
+      });
     }
     return { imageId: req.imageId };
   }
@@ -195,9 +185,14 @@ export class OrderManagementService {
   private async requireImage(msn: string, imageId: string | null | undefined, status: 400 | 404) {
     if (imageId === undefined || imageId === null) return;
     if (!(await this.store.imageExists(msn, imageId))) {
-      throw new OmError(status, `No image with id '${imageId}' for this merchant. Upload it first.`, [
-        { name: 'imageId', reason: `The image '${imageId}' was not found; upload it with POST /v1/images.` },
-      ]);
+      throw new ApiError(status, `No image with id '${imageId}' for this merchant. Upload it first.`, {
+        fields: [
+          {
+            name: 'imageId',
+            reason: `The image '${imageId}' was not found; upload it with POST /v1/images.`,
+          },
+        ],
+      });
     }
   }
 
@@ -269,10 +264,10 @@ export class OrderManagementService {
     if (!(await this.store.deleteCategory(msn, categoryId))) throw this.categoryNotFound(categoryId);
   }
 
-  private categoryNotFound(categoryId: string): OmError {
-    return new OmError(404, `No category with id '${categoryId}' for this merchant.`, [
-      { name: 'categoryId', reason: 'Category not found.' },
-    ]);
+  private categoryNotFound(categoryId: string): ApiError {
+    return new ApiError(404, `No category with id '${categoryId}' for this merchant.`, {
+      fields: [{ name: 'categoryId', reason: 'Category not found.' }],
+    });
   }
 
   /** The receipt sent with ePayment create for an ECOM order, if the payment exists and had one. */
@@ -305,14 +300,14 @@ export class OrderManagementService {
   ): Promise<string> {
     const taxError = findOrderLineTaxError(receipt);
     if (taxError) {
-      throw new OmError(400, 'An order line has no valid tax.', [
-        { name: `orderLines[${taxError.index}]`, reason: taxError.reason },
-      ]);
+      throw new ApiError(400, 'An order line has no valid tax.', {
+        fields: [{ name: `orderLines[${taxError.index}]`, reason: taxError.reason }],
+      });
     }
     const conflict = () =>
-      new OmError(409, `The order '${orderId}' already has a receipt; a receipt cannot be changed.`, [
-        { name: 'orderId', reason: 'A receipt already exists for this order.' },
-      ]);
+      new ApiError(409, `The order '${orderId}' already has a receipt; a receipt cannot be changed.`, {
+        fields: [{ name: 'orderId', reason: 'A receipt already exists for this order.' }],
+      });
     if (await this.paymentReceipt(msn, paymentType, orderId)) throw conflict();
     const receiptId = this.ids.uuid();
     const inserted = await this.store.insertReceipt({
@@ -337,9 +332,9 @@ export class OrderManagementService {
       this.receiptOf(msn, paymentType, orderId),
     ]);
     if (!category && !receipt) {
-      throw new OmError(404, `No order data for ${paymentType} order '${orderId}' of this merchant.`, [
-        { name: 'orderId', reason: 'Order not found.' },
-      ]);
+      throw new ApiError(404, `No order data for ${paymentType} order '${orderId}' of this merchant.`, {
+        fields: [{ name: 'orderId', reason: 'Order not found.' }],
+      });
     }
     return {
       ...(category

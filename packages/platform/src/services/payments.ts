@@ -25,16 +25,46 @@ import {
 import { captureWindowDays, type SalesUnit } from '../domain/sales-unit.js';
 import { isEligible, phoneFromPersonalQr, userDetailsOf, type TestUser } from '../domain/test-user.js';
 import type { IdSource } from '../ids.js';
-import { domainProblem, problem, problemOf } from '../problem.js';
-import type { CommandOutcome, IdempotencyRecord, PlatformStore, RenderedAnswer } from '../storage/ports.js';
+import { ApiError } from '../kernel/errors.js';
+import { problem, problemError, problemOf, type ProblemTemplate } from '../problem.js';
+import type {
+  CommandOutcome,
+  IdempotencyRecord,
+  PaymentWrite,
+  PlatformStore,
+  RenderedAnswer,
+} from '../storage/ports.js';
 import { fingerprint } from './fingerprint.js';
+import { settleThenApply } from './settle.js';
 import { getPaymentResponse, modificationResponse, paymentEvent } from './representation.js';
 
-/** What a service call answers: an HTTP status and body, whether it is a replay, and lint notices. */
+/** What an idempotent operation decided: its value, or the refusal it raised. */
+export type Decision = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+/**
+ * How the HTTP edge keeps an idempotent operation's answer (contract 3.8): it renders the decision into the
+ * answer a retry with the same key replays (throwing what is no refusal, which rolls the command back), and says
+ * whether that answer is kept. The service knows no status code; the answer is stored with the change, in its
+ * transaction.
+ */
+export interface AnswerKeeper {
+  answer(decision: Decision): RenderedAnswer;
+  keeps(answer: RenderedAnswer): boolean;
+}
+
+/** What an idempotent operation answers: the kept (or replayed) answer, whether it is a replay, lint notices. */
 export interface ServiceResponse extends RenderedAnswer {
   replayed: boolean;
   notices: string[];
 }
+
+/** What one decision of an idempotent operation writes and decides. */
+interface Decided {
+  write?: PaymentWrite;
+  decision: Decision;
+}
+
+const refused = (error: unknown): Decided => ({ decision: { ok: false, error } });
 
 /** Settings of the payment service. */
 export interface PaymentServiceOptions {
@@ -62,18 +92,21 @@ const CONFLICT_CODE: Record<Operation, EPaymentErrorCode> = {
   cancel: 4020,
 };
 
-/** The ePayment error code of a Problem body (`extraDetails` `ErrorCode`), if any. */
-function errorCodeOf(body: unknown): string | undefined {
-  const details = (body as { extraDetails?: Array<{ name: string; reason: string }> | null } | undefined)
-    ?.extraDetails;
-  return details?.find((d) => d.name === 'ErrorCode')?.reason;
+/** The refusal of a reference this merchant has no payment under (5090). */
+function noSuchPayment(reference: string): ApiError {
+  return new ApiError(404, `No payment with reference '${reference}' for this merchant.`, {
+    title: 'Reference not found',
+    code: '5090',
+  });
 }
 
+/** {@link noSuchPayment} as the kept answer of a store command. */
 function notFound(reference: string): RenderedAnswer {
+  const error = noSuchPayment(reference);
   return {
     status: 404,
-    body: problem(404, `No payment with reference '${reference}' for this merchant.`, {
-      title: 'Reference not found',
+    body: problem(404, error.detail ?? '', {
+      title: error.title,
       extraDetails: [{ name: 'ErrorCode', reason: '5090' }],
     }),
   };
@@ -98,11 +131,6 @@ export class PaymentService {
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
   }
 
-  /** Applies expiry to an overdue payment, so every operation sees the state the clock implies. */
-  private settle(current: Payment, now: number): Transition {
-    return isOverdue(current, now) ? expire(current, now, this.ids) : { payment: current, events: [] };
-  }
-
   /**
    * Wraps an operation's decision with the idempotency rules of contract 3.8: a replay of the same request
    * gets the kept answer; the key with another body is a 409. Keys are scoped per MSN, reference and
@@ -110,40 +138,31 @@ export class PaymentService {
    */
   private idempotent(
     operation: Operation,
-    reference: string,
     key: string | undefined,
     print: string,
     replayed: { value: boolean },
-    decide: (current: Payment | undefined) => CommandOutcome,
+    keeper: AnswerKeeper,
+    decide: (current: Payment | undefined) => Decided,
   ) {
     return (current: Payment | undefined, existing: IdempotencyRecord | undefined): CommandOutcome => {
       if (existing && key !== undefined) {
         if (existing.fingerprint !== print) {
-          return {
-            response: {
-              status: 409,
-              body: domainProblem(
-                new DomainError(
-                  CONFLICT_CODE[operation],
-                  `The Idempotency-Key ${key} was used with another request body.`,
-                  CONFLICT_TITLE[operation],
-                ),
-              ),
-            },
-          };
+          const conflict = new DomainError(
+            CONFLICT_CODE[operation],
+            `The Idempotency-Key ${key} was used with another request body.`,
+            CONFLICT_TITLE[operation],
+          );
+          return { result: keeper.answer({ ok: false, error: conflict }) };
         }
         replayed.value = true;
-        return { response: existing.response };
+        return { result: existing.response };
       }
-      const outcome = decide(current);
-      // 6280 ("Capture failed, please try again later") invites a retry with the same key, so it is not kept:
-      // the retry is decided afresh (and may succeed), like a 5xx, a 423 or a 429.
-      const keep =
-        outcome.response.status < 500 &&
-        outcome.response.status !== 423 &&
-        outcome.response.status !== 429 &&
-        errorCodeOf(outcome.response.body) !== '6280';
-      return keep ? { ...outcome, remember: { operation, fingerprint: print } } : outcome;
+      const { write, decision } = decide(current);
+      const answer = keeper.answer(decision);
+      const outcome = write ? { write, result: answer } : { result: answer };
+      return keeper.keeps(answer)
+        ? { ...outcome, remember: { operation, fingerprint: print, response: answer } }
+        : outcome;
     };
   }
 
@@ -157,7 +176,8 @@ export class PaymentService {
     unit: SalesUnit,
     req: CreatePaymentRequest,
     idempotencyKey: string,
-    notices: string[] = [],
+    notices: string[],
+    keeper: AnswerKeeper,
   ): Promise<ServiceResponse> {
     const now = this.clock.now();
     let resolvedUser: TestUser | undefined;
@@ -176,16 +196,11 @@ export class PaymentService {
       reference: req.reference,
       idempotencyKey,
       operation: 'create',
-      decide: this.idempotent('create', req.reference, idempotencyKey, print, replayed, (current) => {
+      decide: this.idempotent('create', idempotencyKey, print, replayed, keeper, (current) => {
         if (current) {
-          return {
-            response: {
-              status: 409,
-              body: domainProblem(
-                new DomainError(4150, `Idempotency error: Reference ${req.reference} already exists.`),
-              ),
-            },
-          };
+          return refused(
+            new DomainError(4150, `Idempotency error: Reference ${req.reference} already exists.`),
+          );
         }
         try {
           const created = createPayment(req, {
@@ -219,39 +234,32 @@ export class PaymentService {
           };
           return {
             write: { payment, insert: true, events: [{ ...created.event, idempotencyKey }] },
-            response: {
-              status: 201,
-              body: { ...(redirectUrl ? { redirectUrl } : {}), reference: req.reference },
+            decision: {
+              ok: true,
+              value: { ...(redirectUrl ? { redirectUrl } : {}), reference: req.reference },
             },
           };
         } catch (error) {
-          const body = problemOf(error);
-          // A refusal about one field (Express `shipping`) names it beside the code.
-          if (error instanceof DomainError && error.field !== undefined) {
-            body.extraDetails = [...(body.extraDetails ?? []), { name: error.field, reason: error.detail }];
-          }
-          return { response: { status: body.status, body } };
+          return refused(error);
         }
       }),
     });
     return { ...response, replayed: replayed.value, notices };
   }
 
-  /** GET /epayment/v1/payments/{reference}: 200 GetPaymentResponse or 404 (contract 3.4). */
-  async get(
-    msn: string,
-    reference: string,
-  ): Promise<RenderedAnswer & { body: GetPaymentResponse | unknown }> {
+  /** GET /epayment/v1/payments/{reference}: the payment (contract 3.4); throws 5090 for an unknown reference. */
+  async get(msn: string, reference: string): Promise<GetPaymentResponse> {
     const payment = await this.current(msn, reference);
-    return payment ? { status: 200, body: getPaymentResponse(payment) } : notFound(reference);
+    if (!payment) throw noSuchPayment(reference);
+    return getPaymentResponse(payment);
   }
 
-  /** GET .../events: 200 with the event log in order, or 404 (contract 3.7). */
-  async events(msn: string, reference: string): Promise<RenderedAnswer & { body: PaymentEvent[] | unknown }> {
+  /** GET .../events: the event log in order (contract 3.7); throws 5090 for an unknown reference. */
+  async events(msn: string, reference: string): Promise<PaymentEvent[]> {
     const payment = await this.current(msn, reference);
-    if (!payment) return notFound(reference);
+    if (!payment) throw noSuchPayment(reference);
     const events = await this.store.listEvents(msn, reference);
-    return { status: 200, body: events.map(paymentEvent) };
+    return events.map(paymentEvent);
   }
 
   /** The payment as the clock implies: an overdue one is expired first (and its event written). */
@@ -268,6 +276,7 @@ export class PaymentService {
     reference: string,
     idempotencyKey: string | undefined,
     body: unknown,
+    keeper: AnswerKeeper,
     apply: (payment: Payment, now: number) => Transition & { failure?: DomainError },
   ): Promise<ServiceResponse> {
     const now = this.clock.now();
@@ -278,25 +287,16 @@ export class PaymentService {
         msn: unit.msn,
         reference,
         ...(idempotencyKey !== undefined ? { idempotencyKey, operation } : {}),
-        decide: this.idempotent(operation, reference, idempotencyKey, print, replayed, (current) => {
-          if (!current) return { response: notFound(reference) };
-          const settled = this.settle(current, now);
-          try {
-            const t = apply(settled.payment, now);
-            const write = { payment: t.payment, insert: false, events: [...settled.events, ...t.events] };
-            if (t.failure)
-              return { write, response: { status: t.failure.status, body: domainProblem(t.failure) } };
-            return { write, response: { status: 200, body: modificationResponse(t.payment) } };
-          } catch (error) {
-            const problemBody = problemOf(error);
-            const write = settled.events.length
-              ? { payment: settled.payment, insert: false, events: settled.events }
-              : undefined;
-            return {
-              ...(write ? { write } : {}),
-              response: { status: problemBody.status, body: problemBody },
-            };
-          }
+        decide: this.idempotent(operation, idempotencyKey, print, replayed, keeper, (current) => {
+          if (!current) return refused(noSuchPayment(reference));
+          const settled = settleThenApply(current, now, this.ids, apply);
+          if (!settled.ok)
+            return settled.write
+              ? { ...refused(settled.error), write: settled.write }
+              : refused(settled.error);
+          const { value: t, write } = settled;
+          if (t.failure) return { write, decision: { ok: false, error: t.failure } };
+          return { write, decision: { ok: true, value: modificationResponse(t.payment) } };
         }),
       })
       .then((response) => ({ ...response, replayed: replayed.value, notices: [] }));
@@ -308,8 +308,9 @@ export class PaymentService {
     reference: string,
     req: ModificationRequest,
     key: string,
+    keeper: AnswerKeeper,
   ): Promise<ServiceResponse> {
-    return this.modification('capture', unit, reference, key, req, (p, now) =>
+    return this.modification('capture', unit, reference, key, req, keeper, (p, now) =>
       capture(p, {
         amount: req.modificationAmount,
         now,
@@ -327,8 +328,9 @@ export class PaymentService {
     reference: string,
     req: ModificationRequest,
     key: string,
+    keeper: AnswerKeeper,
   ): Promise<ServiceResponse> {
-    return this.modification('refund', unit, reference, key, req, (p, now) =>
+    return this.modification('refund', unit, reference, key, req, keeper, (p, now) =>
       refund(p, { amount: req.modificationAmount, now, ids: this.ids, idempotencyKey: key }),
     );
   }
@@ -339,10 +341,11 @@ export class PaymentService {
     reference: string,
     req: { cancelTransactionOnly?: boolean } | undefined,
     key: string | undefined,
+    keeper: AnswerKeeper,
   ): Promise<ServiceResponse> {
     // No body and `{}` mean the same cancel, so a retry with either replays (contract 3.8).
     const body = { cancelTransactionOnly: req?.cancelTransactionOnly ?? false };
-    return this.modification('cancel', unit, reference, key, body, (p, now) =>
+    return this.modification('cancel', unit, reference, key, body, keeper, (p, now) =>
       cancel(p, {
         now,
         ids: this.ids,
@@ -359,14 +362,11 @@ export class PaymentService {
    * user's `sub` set. 200 with no body, or 10010 (test amounts, wrong token), 10030 (no user), 7010 (ineligible
    * user), 10020 (not CREATED). Contract 3.10, 3.13.
    */
-  async forceApprove(unit: SalesUnit, reference: string, req: ForceApproveRequest): Promise<RenderedAnswer> {
+  async forceApprove(unit: SalesUnit, reference: string, req: ForceApproveRequest): Promise<void> {
     const payment = await this.current(unit.msn, reference);
-    if (!payment) return notFound(reference);
+    if (!payment) throw noSuchPayment(reference);
     if (req.token !== undefined && req.token !== payment.token) {
-      return {
-        status: 400,
-        body: domainProblem(new DomainError(10010, 'The token does not belong to this payment.')),
-      };
+      throw new DomainError(10010, 'The token does not belong to this payment.');
     }
     let phone =
       req.customer?.phoneNumber ??
@@ -377,19 +377,14 @@ export class PaymentService {
       phone = (await this.store.findUserByCustomerToken(req.customer.customerToken))?.phoneNumber;
     }
     if (phone === undefined) {
-      return {
-        status: 400,
-        body: domainProblem(
-          new DomainError(10030, 'Identification required: give customer.phoneNumber of a test user.'),
-        ),
-      };
+      throw new DomainError(10030, 'Identification required: give customer.phoneNumber of a test user.');
     }
     const user = await this.store.findUser(phone);
     if (!isEligible(user, payment.details.minimumUserAge, this.clock.now()) || !user) {
-      return { status: 400, body: domainProblem(new DomainError(7010, 'Customer not found.')) };
+      throw new DomainError(7010, 'Customer not found.');
     }
     const response = await this.approveAs(unit.msn, reference, user);
-    return response.status === 200 ? { status: 200, body: undefined } : response;
+    if (response.status !== 200) throw problemError(response.body as ProblemTemplate);
   }
 
   /** The customer rejects the payment in the app or on the landing page: ABORTED (contract 3.6, 3.15). */
@@ -437,37 +432,31 @@ export class PaymentService {
       msn,
       reference,
       decide: (current) => {
-        if (!current) return { response: notFound(reference) };
-        const settled = this.settle(current, now);
-        try {
-          const t = apply(settled.payment, now);
-          return {
-            write: { payment: t.payment, insert: false, events: [...settled.events, ...t.events] },
-            response: { status: 200, body: getPaymentResponse(t.payment) },
-          };
-        } catch (error) {
-          const body = problemOf(error);
-          const write = settled.events.length
-            ? { payment: settled.payment, insert: false, events: settled.events }
-            : undefined;
-          return { ...(write ? { write } : {}), response: { status: body.status, body } };
+        if (!current) return { result: notFound(reference) };
+        const settled = settleThenApply(current, now, this.ids, apply);
+        if (!settled.ok) {
+          const body = problemOf(settled.error);
+          const response = { status: body.status, body };
+          return settled.write ? { write: settled.write, result: response } : { result: response };
         }
+        return {
+          write: settled.write,
+          result: { status: 200, body: getPaymentResponse(settled.value.payment) },
+        };
       },
     });
   }
 
-  private expireOne(msn: string, reference: string): Promise<RenderedAnswer> {
+  /** Expires the payment if it is overdue; whether it did. */
+  private expireOne(msn: string, reference: string): Promise<boolean> {
     const now = this.clock.now();
     return this.store.execute({
       msn,
       reference,
       decide: (current) => {
-        if (!current || !isOverdue(current, now)) return { response: { status: 204, body: undefined } };
+        if (!current || !isOverdue(current, now)) return { result: false };
         const t = expire(current, now, this.ids);
-        return {
-          write: { payment: t.payment, insert: false, events: t.events },
-          response: { status: 200, body: undefined },
-        };
+        return { write: { payment: t.payment, insert: false, events: t.events }, result: true };
       },
     });
   }
@@ -478,8 +467,7 @@ export class PaymentService {
     for (;;) {
       const due = await this.store.listOverdue(this.clock.now(), batch);
       for (const { msn, reference } of due) {
-        const r = await this.expireOne(msn, reference);
-        if (r.status === 200) total += 1;
+        if (await this.expireOne(msn, reference)) total += 1;
       }
       if (due.length < batch) return total;
     }

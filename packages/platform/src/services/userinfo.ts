@@ -5,25 +5,12 @@ import {
   type UserinfoAddress,
 } from '@betal/contract';
 import type { Clock } from '../clock.js';
+import { ApiError } from '../kernel/errors.js';
 import type { TestUser } from '../domain/test-user.js';
 import type { PlatformStore } from '../storage/ports.js';
 
 /** How long after the consent the claims can be fetched, in ms: 168 hours (contract 3.13). */
 export const USERINFO_RETENTION_MS = USERINFO_RETENTION_HOURS * 3600 * 1000;
-
-/**
- * A refusal of the Userinfo API: 404 (no consent to this MSN under this sub, which covers another MSN's sub and
- * a deleted user) or 403 (the consent is older than 168 hours). Rendered as the Userinfo error body (contract 5).
- */
-export class UserinfoRefusal extends Error {
-  constructor(
-    readonly status: 403 | 404,
-    readonly detail: string,
-  ) {
-    super(detail);
-    this.name = 'UserinfoRefusal';
-  }
-}
 
 function addressOf(user: TestUser): UserinfoAddress {
   const a = user.address;
@@ -77,21 +64,18 @@ export class UserinfoService {
 
   /**
    * `GET /vipps-userinfo-api/userinfo/{sub}` for sales unit `msn`: exactly the consented claims. Throws
-   * UserinfoRefusal 404 when this MSN has no consent under `sub` (unknown, another MSN's, or the user is gone)
+   * ApiError 404 when this MSN has no consent under `sub` (unknown, another MSN's, or the user is gone)
    * and 403 when the latest consent was given more than 168 hours ago on the platform clock.
    */
   async get(msn: string, sub: string): Promise<Userinfo> {
     const consent = await this.store.findConsentBySub(msn, sub);
     const user = consent && (await this.store.findUser(consent.phoneNumber));
     if (!consent || !user) {
-      throw new UserinfoRefusal(
-        404,
-        `No user has shared profile data with this merchant under sub '${sub}'.`,
-      );
+      throw new ApiError(404, `No user has shared profile data with this merchant under sub '${sub}'.`);
     }
     const age = this.clock.now() - consent.grantedAt;
     if (age > USERINFO_RETENTION_MS) {
-      throw new UserinfoRefusal(
+      throw new ApiError(
         403,
         `The user's consent under this sub was given ${Math.floor(age / 3_600_000)} hours ago; profile data can ` +
           `only be fetched within ${USERINFO_RETENTION_HOURS} hours of it. Ask for the scopes in a new payment.`,

@@ -67,12 +67,15 @@ export interface PaymentWrite {
   events: NewPaymentEvent[];
 }
 
-/** A command's decision: optionally a write, the answer, and whether to keep that answer for the key. */
-export interface CommandOutcome {
+/**
+ * A command's decision: optionally a write, what the command answers its caller (`result`, which the store only
+ * hands back), and the answer to keep under the command's idempotency key, for this operation and request
+ * fingerprint.
+ */
+export interface CommandOutcome<R = RenderedAnswer> {
   write?: PaymentWrite;
-  response: RenderedAnswer;
-  /** Keep `response` under the command's idempotency key, for this operation and request fingerprint. */
-  remember?: { operation: string; fingerprint: string };
+  result: R;
+  remember?: { operation: string; fingerprint: string; response: RenderedAnswer };
 }
 
 /**
@@ -80,7 +83,7 @@ export interface CommandOutcome {
  * transaction with the payment as it is (undefined when absent) and the record of the idempotency key (if any),
  * so that changes to one payment are serialized and aggregates can never pass their bounds.
  */
-export interface PaymentCommand {
+export interface PaymentCommand<R = RenderedAnswer> {
   msn: string;
   reference: string;
   idempotencyKey?: string;
@@ -89,7 +92,7 @@ export interface PaymentCommand {
    * and operation, so `existing` is the record of this key for this operation of this payment only.
    */
   operation?: string;
-  decide(current: Payment | undefined, existing: IdempotencyRecord | undefined): CommandOutcome;
+  decide(current: Payment | undefined, existing: IdempotencyRecord | undefined): CommandOutcome<R>;
 }
 
 /** A change that has committed: the payment after it and the events it caused. */
@@ -115,10 +118,10 @@ export interface PaymentsPort {
   /**
    * Runs a command atomically: the payment write, its events (which join the outbox) and the idempotency record
    * commit together or not at all, and changes of one payment are serialized. Resolves with the outcome's
-   * answer once committed; rejects with what `decide` threw (nothing written) or with `StoreBusyError`. Throws
+   * `result` once committed; rejects with what `decide` threw (nothing written) or with `StoreBusyError`. Throws
    * when a write names another payment than the command's.
    */
-  execute(command: PaymentCommand): Promise<RenderedAnswer>;
+  execute<R>(command: PaymentCommand<R>): Promise<R>;
   findPayment(msn: string, reference: string): Promise<Payment | undefined>;
   /** A payment by its customer token (platform-wide: the token is unique and secret). */
   findPaymentByToken(token: string): Promise<Payment | undefined>;

@@ -32,12 +32,20 @@ function create(p: Payment, key?: { idempotencyKey: string; fingerprint: string 
     reference: p.reference,
     ...(key ? { idempotencyKey: key.idempotencyKey, operation: 'create' } : {}),
     decide: (current, existing) => {
-      if (existing) return { response: existing.response };
-      if (current) return { response: { status: 409, body: { taken: true } } };
+      if (existing) return { result: existing.response };
+      if (current) return { result: { status: 409, body: { taken: true } } };
       return {
         write: { payment: p, insert: true, events: [event('CREATED', p.value)] },
-        response: { status: 201, body: { reference: p.reference } },
-        ...(key ? { remember: { operation: 'create', fingerprint: key.fingerprint } } : {}),
+        result: { status: 201, body: { reference: p.reference } },
+        ...(key
+          ? {
+              remember: {
+                operation: 'create',
+                fingerprint: key.fingerprint,
+                response: { status: 201, body: { reference: p.reference } },
+              },
+            }
+          : {}),
       };
     },
   };
@@ -49,7 +57,7 @@ function authorize(msn: string, reference: string): PaymentCommand {
     msn,
     reference,
     decide: (current) => {
-      if (!current) return { response: { status: 404, body: undefined } };
+      if (!current) return { result: { status: 404, body: undefined } };
       const next: Payment = {
         ...current,
         state: 'AUTHORIZED',
@@ -57,7 +65,7 @@ function authorize(msn: string, reference: string): PaymentCommand {
       };
       return {
         write: { payment: next, insert: false, events: [event('AUTHORIZED', current.value)] },
-        response: { status: 200, body: undefined },
+        result: { status: 200, body: undefined },
       };
     },
   };
@@ -158,7 +166,7 @@ export function describeStorageConformance(name: string, open: () => Promise<Sto
           reference: 'order-1',
           decide: () => ({
             write: { payment: payment(OTHER, 'order-1'), insert: true, events: [] },
-            response: { status: 201, body: undefined },
+            result: { status: 201, body: undefined },
           }),
         };
         await expect(storage.execute(command)).rejects.toThrow();
@@ -212,10 +220,14 @@ export function describeStorageConformance(name: string, open: () => Promise<Sto
           operation: 'cancel',
           decide: (_c, existing) =>
             existing
-              ? { response: { ...existing.response, body: { replayed: existing.response.body } } }
+              ? { result: { ...existing.response, body: { replayed: existing.response.body } } }
               : {
-                  response: { status: 204, body: undefined },
-                  remember: { operation: 'cancel', fingerprint: 'f' },
+                  result: { status: 204, body: undefined },
+                  remember: {
+                    operation: 'cancel',
+                    fingerprint: 'f',
+                    response: { status: 204, body: undefined },
+                  },
                 },
         });
         await storage.execute(command());
@@ -232,7 +244,7 @@ export function describeStorageConformance(name: string, open: () => Promise<Sto
             reference,
             idempotencyKey: 'same-key',
             operation,
-            decide: (_c, e) => ((got = e), { response: { status: 200, body: undefined } }),
+            decide: (_c, e) => ((got = e), { result: { status: 200, body: undefined } }),
           });
           return got;
         };

@@ -34,7 +34,7 @@ if (unreachable) {
       reference,
       decide: (current) =>
         current
-          ? { response: { status: 409, body: undefined } }
+          ? { result: { status: 409, body: undefined } }
           : {
               write: {
                 payment: createdPayment(100, { msn: '123456', reference, token: `tok-${reference}` }),
@@ -50,7 +50,7 @@ if (unreachable) {
                   },
                 ],
               },
-              response: { status: 201, body: undefined },
+              result: { status: 201, body: undefined },
             },
     });
 
@@ -171,7 +171,7 @@ if (unreachable) {
             insert: false,
             events: [],
           },
-          response: { status: 200, body: undefined },
+          result: { status: 200, body: undefined },
         }),
       };
       await expect(store.execute(authorize)).rejects.toBeInstanceOf(StoreBusyError);
@@ -200,7 +200,7 @@ if (unreachable) {
             insert: false,
             events: [],
           },
-          response: { status: 200, body: undefined },
+          result: { status: 200, body: undefined },
         }),
       };
       await Promise.all(Array.from({ length: 8 }, () => store.execute(bump)));

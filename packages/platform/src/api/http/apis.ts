@@ -1,5 +1,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { problem, reasonPhrase } from '../../problem.js';
+import type { ExtraDetail } from '@betal/contract';
+import type { ApiError, FieldFault } from '../../kernel/errors.js';
+import { reasonPhrase, type ProblemTemplate } from '../../problem.js';
+
+export type { FieldFault };
 
 /**
  * The APIs the platform serves, told apart by the first segment of the path as the API gateway does it:
@@ -31,29 +35,18 @@ export function apiOfPath(target: string): ApiName {
   return 'platform';
 }
 
-/** One field at fault: `{name, reason}` (ePayment `extraDetails`, Order Management `invalidParams`). */
-export interface FieldFault {
-  name: string;
-  reason: string;
-}
-
-/** What an error answer says, before it is put in the shape of its API. */
-export interface ApiErrorInput {
-  /** HTTP status, 400-599. */
-  status: number;
-  detail: string;
-  /** Defaults to the status's reason phrase (Order Management: the title of its kind). */
-  title?: string;
-  /** The fields at fault; a field without a name is reported as `$` (the request as a whole). */
-  fields?: FieldFault[];
+/** Where an error is answered: the request's trace id and path (without the query). */
+export interface ErrorContext {
   /** The request's trace id (the `instance` of Order Management and Userinfo errors, `traceId` of Problems). */
   traceId: string;
   /** The request's path (without the query), for the Problem's `instance`. */
   path: string;
 }
 
-/** An error answer ready to send: its content type and JSON body. */
+/** An error answer ready to send: its status, headers, content type and JSON body. */
 export interface RenderedError {
+  status: number;
+  headers: Record<string, string>;
   contentType: string;
   body: Record<string, unknown>;
 }
@@ -109,83 +102,107 @@ export function problemInstance(path: string): string {
   return path.replace(/^\/(epayment|webhooks)(?=\/v1\/)/i, '');
 }
 
+/** The ePayment Problem's `extraDetails`: as given, else the error code and the fields, else null. */
+function extraDetailsOf(error: ApiError): ExtraDetail[] | null {
+  if (error.extraDetails !== undefined) return error.extraDetails;
+  const details = [
+    ...(error.code !== undefined ? [{ name: 'ErrorCode', reason: error.code }] : []),
+    ...named(error.fields),
+  ];
+  return details.length > 0 ? details : null;
+}
+
+/** APIM's own fields, which a gateway refusal (bad subscription key) carries in every API's shape. */
+function gatewayFields(error: ApiError): Record<string, unknown> {
+  return error.gateway ? { statusCode: error.status, message: error.detail } : {};
+}
+
+type Renderer = (error: ApiError, context: ErrorContext) => Omit<RenderedError, 'status' | 'headers'>;
+
 /**
- * Puts an error in the shape of the API it belongs to (contract 1, 3.9, 4, 5, 6):
- * - ePayment, Webhooks and the platform's own paths: Problem JSON `{type, title, status, detail, instance,
- *   traceId, extraDetails}` as `application/problem+json`;
+ * One renderer per API, putting an {@link ApiError} in that API's wire shape (contract 1, 3.9, 4, 5, 6):
+ * - ePayment, Webhooks and the platform's own paths: Problem JSON `{type, title, status, detail, extraDetails,
+ *   instance, traceId}` as `application/problem+json`;
  * - Order Management: `{type, title, detail, instance, invalidParams}` with the trace id as `instance`;
  * - Userinfo: `{type, title, status, detail, instance}` with `status` a string and the trace id as `instance`;
  * - Access Token: the gateway's `{statusCode, message}` (the endpoint's own errors are Azure AD's, see
  *   accesstoken.ts; this is for what never reaches it: an unknown path, a bad URL).
  */
-export function renderApiError(api: ApiName, input: ApiErrorInput): RenderedError {
-  const title = input.title ?? phraseOf(input.status);
-  const fields = named(input.fields);
-  switch (api) {
-    case 'order-management': {
-      const kind = omKind(input.status);
-      return {
-        contentType: 'application/json; charset=utf-8',
-        body: {
-          type: kind.type,
-          title: input.title ?? kind.title,
-          detail: input.detail,
-          instance: input.traceId,
-          invalidParams: fields,
-        },
-      };
-    }
-    case 'userinfo':
-      return {
-        contentType: 'application/json;charset=UTF-8',
-        body: {
-          type: `https://httpstatuses.io/${input.status}`,
-          title,
-          status: String(input.status),
-          detail: input.detail,
-          instance: input.traceId,
-        },
-      };
-    case 'accesstoken':
-      return {
-        contentType: 'application/json; charset=utf-8',
-        body: { statusCode: input.status, message: input.detail },
-      };
-    default:
-      return {
-        contentType: 'application/problem+json; charset=utf-8',
-        body: {
-          ...problem(input.status, input.detail, {
-            title,
-            extraDetails: fields.length > 0 ? fields : null,
-          }),
-          instance: problemInstance(input.path),
-          traceId: input.traceId,
-        },
-      };
-  }
+const RENDERERS: Record<ApiName, Renderer> = {
+  'order-management': (error, context) => {
+    const kind = omKind(error.status);
+    return {
+      contentType: 'application/json; charset=utf-8',
+      body: {
+        ...gatewayFields(error),
+        type: kind.type,
+        title: kind.title,
+        detail: error.detail ?? 'See invalidParams for further details.',
+        instance: context.traceId,
+        invalidParams: named(error.fields),
+      },
+    };
+  },
+  userinfo: (error, context) => ({
+    contentType: 'application/json;charset=UTF-8',
+    body: {
+      ...gatewayFields(error),
+      type: `https://httpstatuses.io/${error.status}`,
+      title: phraseOf(error.status),
+      status: String(error.status),
+      detail: error.detail ?? error.fields[0]?.reason ?? '',
+      instance: context.traceId,
+    },
+  }),
+  accesstoken: (error) => ({
+    contentType: 'application/json; charset=utf-8',
+    body: { statusCode: error.status, message: error.detail ?? '' },
+  }),
+  epayment: problemRenderer,
+  webhooks: problemRenderer,
+  platform: problemRenderer,
+};
+
+/**
+ * An error as the ePayment Problem without `instance` and `traceId`: what idempotency keeps, so that a replay
+ * gets the same problem with its own trace id (http/context.ts sendProblem adds them).
+ */
+export function problemTemplate(error: ApiError): ProblemTemplate {
+  return {
+    type: `https://httpstatuses.io/${error.status}`,
+    title: error.title ?? phraseOf(error.status),
+    status: error.status,
+    detail: error.detail ?? 'See extraDetails for further details',
+    extraDetails: extraDetailsOf(error),
+    ...gatewayFields(error),
+  };
+}
+
+function problemRenderer(error: ApiError, context: ErrorContext): Omit<RenderedError, 'status' | 'headers'> {
+  return {
+    contentType: 'application/problem+json; charset=utf-8',
+    body: { ...problemTemplate(error), instance: problemInstance(context.path), traceId: context.traceId },
+  };
+}
+
+/** Puts an error in the shape of the API it belongs to ({@link RENDERERS}). */
+export function renderApiError(api: ApiName, error: ApiError, context: ErrorContext): RenderedError {
+  return { status: error.status, headers: error.headers, ...RENDERERS[api](error, context) };
 }
 
 /**
- * Sends an error in the shape of the API the request's path belongs to ({@link apiOfPath},
- * {@link renderApiError}). Used where no API's own handler is in charge: the not-found handler, URL errors of the
- * router, strict-mode refusals.
+ * Sends an error in the shape of `api`, by default the API the request's path belongs to ({@link apiOfPath}).
  */
 export function sendApiError(
   request: FastifyRequest,
   reply: FastifyReply,
-  status: number,
-  detail: string,
-  options: { title?: string; fields?: FieldFault[] } = {},
+  error: ApiError,
+  api: ApiName = apiOfPath(request.url),
 ): FastifyReply {
-  const path = request.url.split('?')[0] ?? request.url;
-  const rendered = renderApiError(apiOfPath(request.url), {
-    status,
-    detail,
+  const rendered = renderApiError(api, error, {
     traceId: request.traceId,
-    path,
-    ...(options.title !== undefined ? { title: options.title } : {}),
-    ...(options.fields ? { fields: options.fields } : {}),
+    path: request.url.split('?')[0] ?? request.url,
   });
-  return reply.code(status).type(rendered.contentType).send(rendered.body);
+  for (const [name, value] of Object.entries(rendered.headers)) reply.header(name, value);
+  return reply.code(rendered.status).type(rendered.contentType).send(rendered.body);
 }

@@ -1,5 +1,12 @@
 import { HEADERS, IDEMPOTENCY_KEY_MAX_LENGTH, SYSTEM_HEADERS } from '@betal/contract';
 import type { FastifyRequest } from 'fastify';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The `Idempotency-Key` header, once {@link requireIdempotencyKey} has read it. */
+    idempotencyKey?: string;
+  }
+}
 import { FieldError } from '../../domain/errors.js';
 
 const IDEMPOTENCY_KEY = HEADERS.idempotencyKey;
@@ -46,4 +53,18 @@ export function checkSystemHeaders(request: FastifyRequest, max = 30): void {
       );
     }
   }
+}
+
+/** Reads the `Idempotency-Key` header onto `request.idempotencyKey` as a `preHandler` hook (see idempotencyKey). */
+export function requireIdempotencyKey(required: boolean) {
+  return async (request: FastifyRequest): Promise<void> => {
+    const key = required ? idempotencyKey(request, true) : idempotencyKey(request, false);
+    if (key !== undefined) request.idempotencyKey = key;
+  };
+}
+
+/** The key {@link requireIdempotencyKey}(true) read; a route without that hook has none (a bug: 500). */
+export function keyOf(request: FastifyRequest): string {
+  if (request.idempotencyKey === undefined) throw new Error('the route reads no Idempotency-Key');
+  return request.idempotencyKey;
 }

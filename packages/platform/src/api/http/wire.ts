@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import { ApiError } from '../../kernel/errors.js';
 import { apiOfPath, phraseOf, renderApiError } from './apis.js';
 
 /**
@@ -163,7 +164,10 @@ export function answerClientError(
   // A target without its leading slash (`epayment/v1/payments`) is still read as the path it names.
   const target = sent.startsWith('/') || /^[a-z][a-z0-9+.-]*:\/\//i.test(sent) ? sent : `/${sent}`;
   const path = (target.startsWith('/') ? target : '/').split('?')[0] ?? '/';
-  const rendered = renderApiError(apiOfPath(target), { status, detail, traceId: traceId(), path });
+  const rendered = renderApiError(apiOfPath(target), new ApiError(status, detail), {
+    traceId: traceId(),
+    path,
+  });
   const body = JSON.stringify(rendered.body);
   const head = [
     `HTTP/1.1 ${status} ${phraseOf(status)}`,

@@ -9,7 +9,6 @@ import type {
   IdempotencyRecord,
   PaymentCommand,
   PaymentWrite,
-  RenderedAnswer,
   Storage,
   StoredPaymentEvent,
 } from '../ports.js';
@@ -248,7 +247,7 @@ export class PostgresStore implements Storage {
    * idempotency record and events written, committed. A lost insert race or a deadlock runs it again (up to
    * {@link MAX_ATTEMPTS} times); what `decide` throws rejects at once, with nothing written.
    */
-  async execute(command: PaymentCommand): Promise<RenderedAnswer> {
+  async execute<R>(command: PaymentCommand<R>): Promise<R> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.attempt(command);
@@ -260,12 +259,12 @@ export class PostgresStore implements Storage {
     }
   }
 
-  private async attempt(command: PaymentCommand): Promise<RenderedAnswer> {
+  private async attempt<R>(command: PaymentCommand<R>): Promise<R> {
     const { msn, reference, idempotencyKey, operation } = command;
     const client = await this.connect();
     let announcement: Announcement | undefined;
     let write: PaymentWrite | undefined;
-    let response: RenderedAnswer;
+    let result: R;
     let broken: Error | undefined;
     try {
       await client.query('BEGIN');
@@ -293,7 +292,7 @@ export class PostgresStore implements Storage {
       const currentRow = current.rows[0];
       const outcome = command.decide(currentRow ? toPayment(currentRow) : undefined, existing);
       write = outcome.write;
-      response = outcome.response;
+      result = outcome.result;
       if (write && (write.payment.msn !== msn || write.payment.reference !== reference)) {
         throw new Error('a command may only write its own payment');
       }
@@ -313,7 +312,7 @@ export class PostgresStore implements Storage {
         );
       }
       if (outcome.remember && idempotencyKey !== undefined && !existing) {
-        const body = outcome.response.body;
+        const body = outcome.remember.response.body;
         await client.query(
           `INSERT INTO idempotency_keys (msn, reference, operation, key, fingerprint, status, body)
            VALUES ($1, $2, $3, $4, $5, $6, $7)`,
@@ -323,7 +322,7 @@ export class PostgresStore implements Storage {
             outcome.remember.operation,
             idempotencyKey,
             outcome.remember.fingerprint,
-            outcome.response.status,
+            outcome.remember.response.status,
             body === undefined ? null : JSON.stringify(body),
           ],
         );
@@ -375,7 +374,7 @@ export class PostgresStore implements Storage {
     const commit: CommittedChange | undefined = write && { payment: write.payment, events: write.events };
     if (!announcement) {
       if (commit) this.announce(commit);
-      return response;
+      return result;
     }
     const waiting = announcement;
     waiting.commit = commit;
@@ -384,7 +383,7 @@ export class PostgresStore implements Storage {
       waiting.done = true;
       this.flushAnnouncements();
     });
-    return response;
+    return result;
   }
 
   /** Inserts an announcement in position order. */

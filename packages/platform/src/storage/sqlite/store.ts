@@ -10,7 +10,6 @@ import type {
   IdempotencyRecord,
   PaymentWrite,
   PaymentCommand,
-  RenderedAnswer,
   Storage,
   StoredPaymentEvent,
 } from '../ports.js';
@@ -462,8 +461,8 @@ export class SqliteStore implements Storage, SqliteConnection {
   }
 
   private readonly runCommand = (
-    command: PaymentCommand,
-  ): { response: RenderedAnswer; write?: PaymentWrite } => {
+    command: PaymentCommand<unknown>,
+  ): { result: unknown; write?: PaymentWrite } => {
     const { msn, reference, idempotencyKey, operation } = command;
     const idemRow =
       idempotencyKey !== undefined && operation !== undefined
@@ -504,23 +503,23 @@ export class SqliteStore implements Storage, SqliteConnection {
       }
     }
     if (outcome.remember && idempotencyKey !== undefined && !existing) {
-      const body = outcome.response.body;
+      const body = outcome.remember.response.body;
       this.stmt.insertIdempotency.run(
         msn,
         idempotencyKey,
         outcome.remember.operation,
         reference,
         outcome.remember.fingerprint,
-        outcome.response.status,
+        outcome.remember.response.status,
         body === undefined ? null : JSON.stringify(body),
       );
     }
-    return { response: outcome.response, ...(write ? { write } : {}) };
+    return { result: outcome.result, ...(write ? { write } : {}) };
   };
 
   private queue: Array<{
-    command: PaymentCommand;
-    resolve: (r: RenderedAnswer) => void;
+    command: PaymentCommand<unknown>;
+    resolve: (r: unknown) => void;
     reject: (e: unknown) => void;
     /** When it was queued (performance.now(), real ms): it waits for the lock at most `lockWaitMs` from then. */
     queuedAt: number;
@@ -541,9 +540,14 @@ export class SqliteStore implements Storage, SqliteConnection {
    * 50 ms; each try blocks the event loop for at most {@link BUSY_TIMEOUT_MS}), and a command still waiting after
    * `lockWaitMs` is rejected with StoreBusyError, with nothing of it written.
    */
-  execute(command: PaymentCommand): Promise<RenderedAnswer> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ command, resolve, reject, queuedAt: performance.now() });
+  execute<R>(command: PaymentCommand<R>): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      this.queue.push({
+        command,
+        resolve: resolve as (r: unknown) => void,
+        reject,
+        queuedAt: performance.now(),
+      });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
         setImmediate(this.flush);
@@ -556,7 +560,7 @@ export class SqliteStore implements Storage, SqliteConnection {
     const batch = this.queue;
     this.queue = [];
     const results: Array<
-      { ok: true; response: RenderedAnswer; write?: PaymentWrite } | { ok: false; error: unknown }
+      { ok: true; result: unknown; write?: PaymentWrite } | { ok: false; error: unknown }
     > = [];
     try {
       this.db
@@ -590,7 +594,7 @@ export class SqliteStore implements Storage, SqliteConnection {
         const commit: CommittedChange = { payment: result.write.payment, events: result.write.events };
         for (const listener of this.commitListeners) listener(commit);
       }
-      resolve(result.response);
+      resolve(result.result);
     });
   };
 
