@@ -191,7 +191,10 @@ describe.skipIf(!HAS_CHROMIUM)('the customer side in Chromium', () => {
 
     const second = await api.create(web(ref('b-remembered')));
     await landing.goto(second.body.redirectUrl!);
-    expect(await landing.getByRole('textbox', { name: 'Mobilnummer' }).inputValue()).toBe(KARI);
+    // The page fills the remembered number from localStorage when its script has run: wait for that.
+    await expect
+      .poll(() => landing.getByRole('textbox', { name: 'Mobilnummer' }).inputValue(), { timeout: 10_000 })
+      .toBe(KARI);
     expect(await landing.getByRole('checkbox', { name: 'Husk meg i denne nettleseren' }).isChecked()).toBe(
       true,
     );
