@@ -2,7 +2,9 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-const benches = ['core.js', 'webhooks.js'].filter((f) => existsSync(new URL(`./${f}`, import.meta.url)));
+const benches = ['core.js', 'webhooks.js', 'reset.js'].filter((f) =>
+  existsSync(new URL(`./${f}`, import.meta.url)),
+);
 for (const file of benches) {
   console.log(`\n=== bench/${file} ===`);
   const r = spawnSync(process.execPath, [new URL(`./${file}`, import.meta.url).pathname], {

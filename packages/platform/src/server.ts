@@ -33,6 +33,7 @@ import { SalesUnitDirectory } from './services/directory.js';
 import { OrderManagementService, orderDetailsSource } from './services/order-management.js';
 import { PaymentService } from './services/payments.js';
 import { RateLimiter } from './services/rate-limits.js';
+import { SandboxService } from './services/sandboxes.js';
 import { UserinfoService } from './services/userinfo.js';
 import { completeOpenApi, swaggerUiConfig } from './openapi.js';
 import { openStorage } from './storage/open.js';
@@ -65,6 +66,13 @@ export interface Platform {
   webhooks: WebhookService;
   /** Order Management (contract 6): categories, images and receipts of orders. */
   orders: OrderManagementService;
+  /** Sandboxes and reset: sales units created and deleted over `/betal/merchants`, `POST /betal/reset`. */
+  sandboxes: SandboxService;
+  /**
+   * Deletes data in one transaction: with `msn` that sales unit's (the unit kept), else everything, back to the dev
+   * seed in dev mode. The clock is not moved back (it only moves forward).
+   */
+  reset(options?: { msn?: string }): Promise<void>;
   /** True when the admin token was generated at this start (and should be shown to the person starting it). */
   adminTokenGenerated: boolean;
   /** The public base URL (known once listening when the port is 0). */
@@ -285,11 +293,21 @@ export async function createPlatform(
   await app.register(orderManagementRoutes, { auth, orders });
   await app.register(userinfoRoutes, { auth, userinfo: new UserinfoService(store, clock) });
   await app.register(dashboardRoutes, { clock, store, directory, devMode: config.devMode });
+  const sandboxes = new SandboxService({
+    store,
+    directory,
+    forget: () => webhooks.forget(),
+    seed: async () => {
+      if (config.devMode) await seedDevData(store, directory);
+    },
+    keepSettings: ['token_signing_key', 'subject_key', 'admin_token', 'clock_offset_ms'],
+  });
   await app.register(betalRoutes, {
     clock,
     store,
     payments,
     directory,
+    sandboxes,
     devMode: config.devMode,
     onAdvance: () => webhooks.wake(),
   });
@@ -333,6 +351,8 @@ export async function createPlatform(
     payments,
     webhooks,
     orders,
+    sandboxes,
+    reset: (options) => sandboxes.reset(options),
     adminTokenGenerated: admin.generated,
     get baseUrl() {
       return baseUrl;

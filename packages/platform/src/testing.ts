@@ -26,6 +26,11 @@ export interface StartedPlatform {
   url: string;
   platform: Platform;
   clock: PlatformClock;
+  /**
+   * Resets the platform's data: `reset()` everything (back to the dev merchants and test users), `reset({msn})`
+   * one sales unit's data (the unit and its credentials kept). Fast enough to run before every test.
+   */
+  reset(options?: { msn?: string }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -51,5 +56,5 @@ export async function startPlatform(options: StartPlatformOptions = {}): Promise
     ...(options.orderDetails ? { orderDetails: options.orderDetails } : {}),
   });
   const url = await platform.listen();
-  return { url, platform, clock, close: () => platform.close() };
+  return { url, platform, clock, reset: (o) => platform.reset(o), close: () => platform.close() };
 }

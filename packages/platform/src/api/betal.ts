@@ -2,12 +2,11 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { PlatformClock } from '../clock.js';
 import { ApiError } from '../kernel/errors.js';
-import { problem } from '../problem.js';
 import type { SalesUnitDirectory } from '../services/directory.js';
 import type { PaymentService } from '../services/payments.js';
+import type { NewSandbox, SandboxService } from '../services/sandboxes.js';
 import type { StoreCause } from '../storage/busy.js';
 import type { PlatformStore } from '../storage/ports.js';
-import { sendProblem } from './http/context.js';
 import { readBodiesBySchema } from './http/body.js';
 
 interface Deps {
@@ -15,6 +14,7 @@ interface Deps {
   store: PlatformStore;
   payments: PaymentService;
   directory: SalesUnitDirectory;
+  sandboxes: SandboxService;
   devMode: boolean;
   /** Called after the test clock moved (webhook retries that became due are sent). */
   onAdvance?: () => void;
@@ -27,6 +27,50 @@ const AdvanceSchema = Type.Object(
       maximum: 400 * 24 * 3600,
       description: 'How far to move the clock, in seconds.',
     }),
+  },
+  { additionalProperties: false },
+);
+
+const NewMerchantSchema = Type.Object(
+  {
+    name: Type.String({
+      minLength: 1,
+      maxLength: 100,
+      description: "The sales unit's name, as customers see it.",
+    }),
+    market: Type.Union([Type.Literal('NO'), Type.Literal('SE'), Type.Literal('DK'), Type.Literal('FI')], {
+      description: 'NO and SE: Vipps; DK and FI: MobilePay.',
+    }),
+    currency: Type.Optional(
+      Type.Union([Type.Literal('NOK'), Type.Literal('DKK'), Type.Literal('EUR')], {
+        description: "Default: the market's (NOK, DKK, EUR); required for SE.",
+      }),
+    ),
+    capabilities: Type.Optional(
+      Type.Object(
+        {
+          pushMessage: Type.Optional(Type.Boolean({ description: 'userFlow PUSH_MESSAGE (default false)' })),
+          longLiving: Type.Optional(Type.Boolean({ description: 'long-living payments (default false)' })),
+          nin: Type.Optional(Type.Boolean({ description: 'the nin profile scope (default false)' })),
+          partialCapture: Type.Optional(
+            Type.Boolean({ description: 'partial and repeated captures (default true)' }),
+          ),
+          lateCapture: Type.Optional(
+            Type.Boolean({ description: 'DK/FI: 180 days to capture (default false)' }),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const ResetSchema = Type.Object(
+  {
+    msn: Type.Optional(
+      Type.String({ minLength: 1, description: "Only this sales unit's data; the unit stays." }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -98,12 +142,56 @@ export async function betalRoutes(app: FastifyInstance, deps: Deps): Promise<voi
     },
   );
 
+  // Outside dev mode the admin guard (api/admin-guard.ts) lets only the admin token through to these.
   app.get(
     '/betal/merchants',
-    { schema: { tags, summary: 'Sales units and their credentials (dev mode)' } },
+    { schema: { tags, summary: 'Sales units and their credentials (admin)' } },
+    async () => ({ merchants: deps.directory.list() }),
+  );
+
+  app.post<{ Body: NewSandbox }>(
+    '/betal/merchants',
+    {
+      schema: {
+        tags,
+        summary:
+          'Create a sales unit (a sandbox) with a fresh MSN and fresh credentials: 201 with the unit and its credentials (admin)',
+        body: NewMerchantSchema,
+      },
+    },
+    async (request, reply) => reply.code(201).send(await deps.sandboxes.create(request.body)),
+  );
+
+  app.delete<{ Params: { msn: string } }>(
+    '/betal/merchants/:msn',
+    {
+      schema: {
+        tags,
+        summary:
+          'Delete a sales unit and all its data (payments, webhooks, Order Management, consents); its credentials stop working (admin)',
+      },
+    },
     async (request, reply) => {
-      if (!deps.devMode) return sendProblem(request, reply, problem(403, 'Only available in dev mode.'));
-      return { merchants: deps.directory.list() };
+      await deps.sandboxes.delete(request.params.msn);
+      return reply.code(204).send();
+    },
+  );
+
+  app.post<{ Body: { msn?: string } | undefined }>(
+    '/betal/reset',
+    {
+      config: { bodyOptional: true },
+      schema: {
+        tags,
+        summary:
+          "Reset: without a body everything (back to the dev seed in dev mode); with {msn} that sales unit's data, the unit kept (admin)",
+        body: ResetSchema,
+      },
+    },
+    async (request, reply) => {
+      const msn = request.body?.msn;
+      await deps.sandboxes.reset(msn !== undefined ? { msn } : {});
+      return reply.code(204).send();
     },
   );
 

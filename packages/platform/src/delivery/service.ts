@@ -545,6 +545,19 @@ export class WebhookService {
     }
   }
 
+  /**
+   * Forgets what is held in memory of the store's registrations and deliveries (after a sales unit was deleted or
+   * reset): they are read again on the next round. Attempts in flight finish; outcomes of deleted deliveries are
+   * ignored by the store.
+   */
+  forget(): void {
+    this.live = undefined;
+    this.ready.clear();
+    this.dirtyAll = true;
+    this.outboxDirty = true;
+    this.wake();
+  }
+
   private async liveRegistrations(): Promise<WebhookRegistration[]> {
     this.live ??= await this.hooks.liveRegistrations();
     return this.live;

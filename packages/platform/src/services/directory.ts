@@ -35,6 +35,21 @@ export class SalesUnitDirectory {
     this.index(unit);
   }
 
+  /** Forgets a sales unit (its subscription keys and tokens stop working at once); the store is the caller's. */
+  remove(msn: string): void {
+    const old = this.byMsnMap.get(msn);
+    if (!old) return;
+    for (const k of old.subscriptionKeys) this.byKeyMap.delete(k);
+    this.byMsnMap.delete(msn);
+  }
+
+  /** Reads every sales unit from the store again (after a reset). */
+  async reload(): Promise<void> {
+    this.byMsnMap.clear();
+    this.byKeyMap.clear();
+    for (const unit of await this.store.listSalesUnits()) this.index(unit);
+  }
+
   byMsn(msn: string): SalesUnit | undefined {
     return this.byMsnMap.get(msn);
   }

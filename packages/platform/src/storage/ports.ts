@@ -169,6 +169,20 @@ export interface SalesUnitsPort {
   findSalesUnitByClientId(clientId: string): Promise<SalesUnit | undefined>;
   /** Every unit, by MSN. */
   listSalesUnits(): Promise<SalesUnit[]>;
+  /**
+   * Deletes the unit with this MSN and all its data in one transaction: payments, their events and idempotency
+   * keys, webhook registrations and their deliveries, Order Management data (images, categories, receipts),
+   * consents and the customers' inbox entries of it. Another MSN's data is untouched; outbox positions are never
+   * handed out again. With `keepUnit` the unit itself stays (a reset of one sales unit). False when there was no
+   * unit with this MSN (its data, if any, is deleted all the same).
+   */
+  deleteMerchant(msn: string, options?: { keepUnit?: boolean }): Promise<boolean>;
+  /**
+   * Deletes everything in one transaction: every sales unit and its data, every test user and consent, and the
+   * settings except `keepSettings` (signing keys, the admin token). The outbox cursor stays where it is and
+   * positions are never handed out again, so a running dispatcher misses nothing written after.
+   */
+  deleteEverything(options: { keepSettings: readonly string[] }): Promise<void>;
 }
 
 /** Test users (the simulated customers), keyed by phone number (digits with country code). */

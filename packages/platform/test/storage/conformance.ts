@@ -640,6 +640,118 @@ export function describeStorageConformance(name: string, open: () => Promise<Sto
       });
     });
 
+    describe('deleting a merchant and everything', () => {
+      /** Writes one of everything an MSN owns: a payment with events and a key, a webhook and a delivery, OM data, a consent, an inbox entry. */
+      async function world(msn: string, tag: string): Promise<void> {
+        await storage.saveSalesUnit(salesUnit({ msn, clientId: `client-${tag}` }));
+        await storage.execute(
+          create(payment(msn, `${tag}-1`), { idempotencyKey: `k-${tag}`, fingerprint: 'f' }),
+        );
+        await storage.execute(authorize(msn, `${tag}-1`));
+        expect(await storage.webhooks.register(registration(`r-${tag}`, msn, 0), () => 25)).toEqual({
+          ok: true,
+        });
+        const events = await storage.listEvents(msn, `${tag}-1`);
+        const cursor = await storage.webhooks.cursor();
+        const to = await storage.latestEventSeq();
+        expect(
+          await storage.webhooks.fanOut(cursor, to, [
+            delivery(`r-${tag}`, (events[0] as { seq: number }).seq, `${tag}-1`, msn),
+          ]),
+        ).toBe(true);
+        expect(await storage.orderManagement.insertImage(image(msn, `img-${tag}`))).toBe(true);
+        await storage.orderManagement.addCategory(category(msn, `${tag}-1`, `c-${tag}`, 'v3'));
+        await storage.saveConsent({
+          msn,
+          phoneNumber: '4712345678',
+          sub: `sub-${tag}`,
+          scopes: ['name'],
+          grantedAt: NOW,
+        });
+        await storage.inbox.add('4712345678', msn, `${tag}-1`, NOW);
+      }
+
+      async function owns(msn: string, tag: string) {
+        return {
+          payment: (await storage.findPayment(msn, `${tag}-1`)) !== undefined,
+          events: (await storage.listEvents(msn, `${tag}-1`)).length,
+          webhooks: (await storage.webhooks.listRegistrations(msn)).length,
+          image: await storage.orderManagement.imageExists(msn, `img-${tag}`),
+          categories: (await storage.orderManagement.listCategories(msn, `${tag}-1`)).length,
+          consent: (await storage.findConsent(msn, '4712345678')) !== undefined,
+          inbox: await storage.inbox.has('4712345678', msn, `${tag}-1`),
+        };
+      }
+      const full = {
+        payment: true,
+        events: 2,
+        webhooks: 1,
+        image: true,
+        categories: 1,
+        consent: true,
+        inbox: true,
+      };
+      const none = {
+        payment: false,
+        events: 0,
+        webhooks: 0,
+        image: false,
+        categories: 0,
+        consent: false,
+        inbox: false,
+      };
+
+      it('deleteMerchant deletes the unit and all its data, and leaves another MSN alone', async () => {
+        await world(MSN, 'a');
+        await world(OTHER, 'b');
+        const [deliveryOfB] = await storage.webhooks.listDeliveries('r-b', { limit: 10 });
+        expect(await storage.deleteMerchant(MSN)).toBe(true);
+        expect(await storage.findSalesUnitByMsn(MSN)).toBeUndefined();
+        expect(await storage.findSalesUnitByClientId('client-a')).toBeUndefined();
+        expect(await owns(MSN, 'a')).toEqual(none);
+        expect(await storage.webhooks.listDeliveries('r-a', { limit: 10 })).toEqual([]);
+        expect(await storage.webhooks.findRegistration('r-a')).toBeUndefined();
+        expect(await owns(OTHER, 'b')).toEqual(full);
+        expect(await storage.webhooks.listDeliveries('r-b', { limit: 10 })).toEqual([deliveryOfB]);
+        expect(await storage.deleteMerchant(MSN)).toBe(false);
+        // The same reference and key can be used again, and positions go on from where they were.
+        const before = (await storage.listEvents(OTHER, 'b-1')).at(-1)?.seq ?? 0;
+        expect(
+          (await storage.execute(create(payment(MSN, 'a-1'), { idempotencyKey: 'k-a', fingerprint: 'g' })))
+            .status,
+        ).toBe(201);
+        expect((await storage.listEvents(MSN, 'a-1'))[0]?.seq).toBeGreaterThan(before);
+      });
+
+      it('deleteMerchant with keepUnit deletes the data and keeps the unit', async () => {
+        await world(MSN, 'a');
+        await world(OTHER, 'b');
+        expect(await storage.deleteMerchant(MSN, { keepUnit: true })).toBe(true);
+        expect((await storage.findSalesUnitByMsn(MSN))?.clientId).toBe('client-a');
+        expect(await owns(MSN, 'a')).toEqual(none);
+        expect(await owns(OTHER, 'b')).toEqual(full);
+      });
+
+      it('deleteEverything empties the store but the kept settings; positions are not handed out again', async () => {
+        await world(MSN, 'a');
+        await storage.saveUser(DEV_TEST_USERS[0] as (typeof DEV_TEST_USERS)[number]);
+        await storage.setSetting('token_signing_key', 'keep-me');
+        await storage.setSetting('pin:4712345678', '1234');
+        const cursor = await storage.webhooks.cursor();
+        const last = await storage.latestEventSeq();
+        await storage.deleteEverything({ keepSettings: ['token_signing_key'] });
+        expect(await storage.listSalesUnits()).toEqual([]);
+        expect(await storage.listUsers()).toEqual([]);
+        expect(await owns(MSN, 'a')).toEqual(none);
+        expect(await storage.webhooks.allRegistrations(10)).toEqual([]);
+        expect(await storage.getSetting('token_signing_key')).toBe('keep-me');
+        expect(await storage.getSetting('pin:4712345678')).toBeUndefined();
+        expect(await storage.webhooks.cursor()).toBe(cursor);
+        await storage.execute(create(payment(MSN, 'again')));
+        expect((await storage.listEvents(MSN, 'again'))[0]?.seq).toBeGreaterThan(last);
+      });
+    });
+
     describe('settings', () => {
       it('keeps string values by key, replacing on save', async () => {
         expect(await storage.getSetting('clock_offset_ms')).toBeUndefined();

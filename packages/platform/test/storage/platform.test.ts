@@ -59,7 +59,7 @@ describe('the platform on the storage ports', () => {
     // The configured database is never opened when a storage is given.
     const platform = await createPlatform(config('postgres://unused.example/betal'), { clock, store });
     const url = await platform.listen();
-    api = new Api({ url, platform, clock, close: () => platform.close() });
+    api = new Api({ url, platform, clock, reset: (o) => platform.reset(o), close: () => platform.close() });
   });
   afterAll(() => api.close());
 

@@ -162,7 +162,7 @@ export async function startWebhookApi(
     { clock, webhooks: { timeoutMs: 2_000, ...options.webhooks } },
   );
   const url = await platform.listen();
-  return new Api({ url, platform, clock, close: () => platform.close() });
+  return new Api({ url, platform, clock, reset: (o) => platform.reset(o), close: () => platform.close() });
 }
 
 export { ALL_EPAYMENT_EVENTS };

@@ -12,7 +12,15 @@ import type {
   Storage,
   StoredPaymentEvent,
 } from '../ports.js';
-import { LOCK, LOCK_CLASS, createPool, isRetryable, migrate, type PoolOptions } from './connection.js';
+import {
+  LOCK,
+  LOCK_CLASS,
+  createPool,
+  inTransaction,
+  isRetryable,
+  migrate,
+  type PoolOptions,
+} from './connection.js';
 import { PostgresInbox } from './inbox.js';
 import { MODULES } from './migrations.js';
 import { PostgresOrderManagementStore } from './order-management.js';
@@ -167,6 +175,37 @@ interface Announcement {
   done: boolean;
   fire: () => void;
 }
+
+/** The deletes of one MSN's data ({@link PostgresStore.deleteMerchant}), children before parents. */
+const MERCHANT_DATA_DELETES: readonly string[] = [
+  `DELETE FROM webhook_deliveries
+   WHERE msn = $1 OR registration_id IN (SELECT id FROM webhook_registrations WHERE msn = $1)`,
+  'DELETE FROM webhook_registrations WHERE msn = $1',
+  'DELETE FROM payment_events WHERE msn = $1',
+  'DELETE FROM idempotency_keys WHERE msn = $1',
+  'DELETE FROM payments WHERE msn = $1',
+  'DELETE FROM consents WHERE msn = $1',
+  'DELETE FROM om_receipts WHERE msn = $1',
+  'DELETE FROM om_categories WHERE msn = $1',
+  'DELETE FROM om_images WHERE msn = $1',
+  'DELETE FROM customer_inbox WHERE msn = $1',
+];
+
+/** Every table of data, children before parents ({@link PostgresStore.deleteEverything}; settings apart). */
+const EVERY_TABLE: readonly string[] = [
+  'webhook_deliveries',
+  'webhook_registrations',
+  'payment_events',
+  'idempotency_keys',
+  'payments',
+  'consents',
+  'om_receipts',
+  'om_categories',
+  'om_images',
+  'customer_inbox',
+  'sales_units',
+  'test_users',
+];
 
 /**
  * The PostgreSQL storage: the tables of `./migrations.ts` on a `pg` pool, every write one transaction.
@@ -524,6 +563,25 @@ export class PostgresStore implements Storage {
   async listSalesUnits(): Promise<SalesUnit[]> {
     const rows = await this.query<{ data: string }>('SELECT data FROM sales_units ORDER BY msn COLLATE "C"');
     return rows.map((r) => JSON.parse(r.data) as SalesUnit);
+  }
+
+  async deleteMerchant(msn: string, options: { keepUnit?: boolean } = {}): Promise<boolean> {
+    return inTransaction(this.pool, async (client) => {
+      for (const sql of MERCHANT_DATA_DELETES) await client.query(sql, [msn]);
+      if (options.keepUnit) {
+        return (await client.query('SELECT 1 FROM sales_units WHERE msn = $1', [msn])).rowCount === 1;
+      }
+      return ((await client.query('DELETE FROM sales_units WHERE msn = $1', [msn])).rowCount ?? 0) > 0;
+    });
+  }
+
+  async deleteEverything(options: { keepSettings: readonly string[] }): Promise<void> {
+    await inTransaction(this.pool, async (client) => {
+      for (const table of EVERY_TABLE) await client.query(`DELETE FROM ${table}`);
+      await client.query('DELETE FROM settings WHERE NOT (key = ANY($1::text[]))', [
+        [...options.keepSettings],
+      ]);
+    });
   }
 
   async saveUser(user: TestUser): Promise<void> {

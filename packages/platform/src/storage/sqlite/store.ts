@@ -160,6 +160,37 @@ const CORE_MIGRATIONS: string[] = [
    ALTER TABLE idempotency_keys_scoped RENAME TO idempotency_keys;`,
 ];
 
+/** The deletes of one MSN's data ({@link SqliteStore.deleteMerchant}), children before parents. */
+const MERCHANT_DATA_DELETES: readonly string[] = [
+  `DELETE FROM webhook_deliveries
+   WHERE msn = $msn OR registration_id IN (SELECT id FROM webhook_registrations WHERE msn = $msn)`,
+  'DELETE FROM webhook_registrations WHERE msn = $msn',
+  'DELETE FROM payment_events WHERE msn = $msn',
+  'DELETE FROM idempotency_keys WHERE msn = $msn',
+  'DELETE FROM payments WHERE msn = $msn',
+  'DELETE FROM consents WHERE msn = $msn',
+  'DELETE FROM om_receipts WHERE msn = $msn',
+  'DELETE FROM om_categories WHERE msn = $msn',
+  'DELETE FROM om_images WHERE msn = $msn',
+  'DELETE FROM customer_inbox WHERE msn = $msn',
+];
+
+/** Every table of data, children before parents ({@link SqliteStore.deleteEverything}; settings apart). */
+const EVERY_TABLE: readonly string[] = [
+  'webhook_deliveries',
+  'webhook_registrations',
+  'payment_events',
+  'idempotency_keys',
+  'payments',
+  'consents',
+  'om_receipts',
+  'om_categories',
+  'om_images',
+  'customer_inbox',
+  'sales_units',
+  'test_users',
+];
+
 interface PaymentRow {
   msn: string;
   reference: string;
@@ -719,6 +750,24 @@ export class SqliteStore implements Storage, SqliteConnection {
 
   async listSalesUnits(): Promise<SalesUnit[]> {
     return this.stmt.units.all().map((r) => JSON.parse(r.data) as SalesUnit);
+  }
+
+  async deleteMerchant(msn: string, options: { keepUnit?: boolean } = {}): Promise<boolean> {
+    return this.db.transaction(() => {
+      for (const sql of MERCHANT_DATA_DELETES) this.db.prepare(sql).run({ msn });
+      if (options.keepUnit) return this.stmt.unitByMsn.get(msn) !== undefined;
+      return this.db.prepare('DELETE FROM sales_units WHERE msn = ?').run(msn).changes > 0;
+    })();
+  }
+
+  async deleteEverything(options: { keepSettings: readonly string[] }): Promise<void> {
+    this.db.transaction(() => {
+      for (const table of EVERY_TABLE) this.db.prepare(`DELETE FROM ${table}`).run();
+      const keep = options.keepSettings;
+      this.db
+        .prepare(`DELETE FROM settings WHERE key NOT IN (${keep.map(() => '?').join(', ') || "''"})`)
+        .run(...keep);
+    })();
   }
 
   async saveUser(user: TestUser): Promise<void> {
