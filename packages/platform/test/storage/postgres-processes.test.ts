@@ -2,7 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PostgresStore } from '../../src/storage/postgres/store.js';
-import { type Api, ref, webRedirect } from '../support/harness.js';
+import { startPlatform } from '../../src/testing.js';
+import { Api, T0, ref, webRedirect } from '../support/harness.js';
 import { ALL_EPAYMENT_EVENTS, startWebhookApi } from '../webhooks/support.js';
 import { createTestDatabase, pgUnreachable, type TestDatabase } from './pg-support.js';
 
@@ -180,6 +181,33 @@ describe.skipIf(unreachable !== undefined)('several processes on one PostgreSQL 
     } finally {
       for (const api of apis) await api.close();
       await receiver.close();
+    }
+  });
+
+  it('the expiry sweep of two platforms on one database expires each overdue payment once', async () => {
+    const one = new Api(await startPlatform({ database: db.url, frozenAt: T0 }));
+    const two = new Api(await startPlatform({ database: db.url, frozenAt: T0 }));
+    try {
+      const references: string[] = [];
+      for (let i = 0; i < 20; i++) {
+        const reference = ref(`exp-${i}`);
+        references.push(reference);
+        expect((await (i % 2 ? one : two).create(webRedirect(reference, 1_000))).status).toBe(201);
+      }
+      // Both clocks a day on (each process has its own clock here); both sweeps run at once.
+      for (const api of [one, two]) api.started.clock.advance(86_400_000);
+      const [a, b] = await Promise.all([
+        one.started.platform.payments.expireOverdue(5),
+        two.started.platform.payments.expireOverdue(5),
+      ]);
+      expect(a + b).toBe(references.length);
+      for (const reference of references) {
+        const names = (await one.events(reference)).body.map((e) => e.name);
+        expect(names).toEqual(['CREATED', 'EXPIRED']);
+      }
+    } finally {
+      await one.close();
+      await two.close();
     }
   });
 });
