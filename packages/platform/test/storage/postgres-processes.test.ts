@@ -210,6 +210,30 @@ describe.skipIf(unreachable !== undefined)('several processes on one PostgreSQL 
       await two.close();
     }
   });
+
+  it('advancing the test clock on one platform moves the clock of another on the same database', async () => {
+    // Running clocks (the offset is what is shared); each process starts at offset 0.
+    const one = new Api(await startPlatform({ database: db.url }));
+    const two = new Api(await startPlatform({ database: db.url }));
+    try {
+      const reference = ref('clock');
+      expect((await two.create(webRedirect(reference, 1_000))).status).toBe(201);
+      const advanced = await one.call<{ offsetSeconds: number }>('POST', '/betal/clock/advance', {
+        body: { seconds: 86_400 },
+      });
+      expect(advanced.status).toBe(200);
+      expect(advanced.body.offsetSeconds).toBe(86_400);
+      const seen = await two.call<{ offsetSeconds: number }>('GET', '/betal/clock');
+      expect(seen.body.offsetSeconds).toBe(86_400);
+      expect(two.started.clock.offset).toBe(86_400_000);
+      // Expired by the advance, and so seen on the other platform.
+      const got = await two.call<{ state: string }>('GET', `/epayment/v1/payments/${reference}`);
+      expect(got.body.state).toBe('EXPIRED');
+    } finally {
+      await one.close();
+      await two.close();
+    }
+  });
 });
 
 if (unreachable) {
