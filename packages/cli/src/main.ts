@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import cluster from 'node:cluster';
 import { Command } from 'commander';
 import { registerApprove } from './commands/approve.js';
 import { registerClock } from './commands/clock.js';
@@ -91,6 +92,42 @@ interface StartOptions {
   headersTimeoutMs?: number;
   keepAliveTimeoutMs?: number;
   idleTimeoutMs?: number;
+  workers?: number;
+}
+
+/**
+ * `betal start --workers N` (N > 1), in the primary process: refuses unless the store is PostgreSQL (a SQLite file
+ * is opened by one process only), opens the platform once without serving (so the migrations, the dev data and a
+ * generated admin token are made once, not raced by N workers), then forks N workers with node:cluster. Each
+ * worker runs `betal start` as usual and listens on the same port (the primary owns it and hands connections
+ * round-robin; with port 0 the port picked is shared). Signals are passed to the workers; the primary exits when
+ * they all have.
+ */
+async function startPrimary(config: PlatformConfig, workers: number, output: OutputOptions): Promise<void> {
+  if (!/^postgres(ql)?:\/\//i.test(config.database)) {
+    console.error(
+      'betal start: --workers needs a PostgreSQL store (--db postgres://...): a SQLite file is opened by one process only.',
+    );
+    process.exit(2);
+  }
+  const setup = await createPlatform(config, { logStream: logStream(output, 'platform') });
+  const generated = setup.adminTokenGenerated ? setup.config.adminToken : undefined;
+  await setup.close();
+  if (generated && !output.json) {
+    console.log(`Admin token (generated now and kept in the store): ${generated}`);
+  }
+  for (let i = 0; i < workers; i++) cluster.fork();
+  let alive = workers;
+  cluster.on('exit', (worker, code) => {
+    alive -= 1;
+    if (code !== 0) console.error(`betal start: worker ${worker.id} exited with ${code}.`);
+    if (alive === 0) process.exit(code ?? 0);
+  });
+  const stop = (signal: NodeJS.Signals) => {
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal);
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
 }
 
 /** True for an interface only this machine can reach. */
@@ -161,8 +198,16 @@ program
   .option('--idle-timeout-ms <ms>', 'silent connections close after (env BETAL_IDLE_TIMEOUT_MS)', Number)
   .option('--log-format <format>', 'json or pretty (default: pretty on a terminal, json otherwise)')
   .option('--json', 'print one JSON line with the URLs and credentials when ready, and log to stderr')
+  .option('--workers <n>', 'run N processes on one port (node:cluster); needs a postgres:// --db', (v) =>
+    Number(v),
+  )
   .action(async (opts: StartOptions) => {
     const output = outputOrExit('start', opts);
+    const workers = opts.workers ?? 1;
+    if (!Number.isInteger(workers) || workers < 1 || workers > 64) {
+      console.error('betal start: --workers must be a whole number from 1 to 64.');
+      process.exit(2);
+    }
     const config = configFromEnv();
     if (opts.port !== undefined) config.port = opts.port;
     if (opts.host) config.host = opts.host;
@@ -171,7 +216,18 @@ program
     if (!opts.dev) config.devMode = false;
     if (opts.strict) config.strict = true;
     applySafetyOptions(config, opts);
+    if (workers > 1 && cluster.isPrimary) {
+      await startPrimary(config, workers, output);
+      return;
+    }
     const platform = await createPlatform(config, { logStream: logStream(output, 'platform') });
+    const worker = cluster.worker;
+    if (worker) {
+      // Which worker answered: for the operator (and the test) to see the load spread.
+      platform.app.addHook('onSend', async (_request, reply) => {
+        reply.header('x-betal-worker', String(worker.id));
+      });
+    }
     const url = await platform.listen();
     const users = platform.config.devMode ? await platform.store.listUsers() : [];
     if (output.json) {

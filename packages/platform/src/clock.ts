@@ -30,6 +30,16 @@ export class PlatformClock implements Clock {
     else this.offsetMs += ms;
   }
 
+  /**
+   * Raises the offset to `offsetMs` when that is further ahead (another process sharing the database advanced the
+   * clock); never moves it back, and does nothing to a frozen clock. Whether it moved.
+   */
+  catchUp(offsetMs: number): boolean {
+    if (this.frozenAt !== undefined || !Number.isFinite(offsetMs) || offsetMs <= this.offsetMs) return false;
+    this.offsetMs = offsetMs;
+    return true;
+  }
+
   /** How far the clock is ahead of real time, in ms (0 when frozen). */
   get offset(): number {
     return this.frozenAt === undefined ? this.offsetMs : 0;

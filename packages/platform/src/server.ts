@@ -251,6 +251,22 @@ export async function createPlatform(
     }
     done();
   });
+  /**
+   * The test clock is shared by the processes of one PostgreSQL database: its offset is kept in the settings
+   * (`clock_offset_ms`, written by `/betal/clock/advance`) and read again before every request and every expiry
+   * sweep, one indexed read each; a process that finds it further ahead catches up and wakes its dispatcher (due
+   * retries). On SQLite one process owns the file, so nothing is read. Chosen over LISTEN/NOTIFY for being
+   * exact at every request without a dedicated connection; a process's dispatcher timer sees an advance made
+   * elsewhere at its next request or sweep.
+   */
+  const sharedClock = /^postgres(ql)?:\/\//i.test(config.database);
+  const syncClock = async (): Promise<void> => {
+    if (!sharedClock) return;
+    if (clock.catchUp(Number((await store.getSetting('clock_offset_ms')) ?? 0))) webhooks.wake();
+  };
+  app.addHook('onRequest', async () => {
+    await syncClock();
+  });
   app.addHook('onSend', (request, reply, payload, done) => {
     if (request.lintNotices.length > 0) {
       reply.header(LINT_HEADER, lintHeaderValues(request.lintNotices));
@@ -362,7 +378,9 @@ export async function createPlatform(
       if (!config.publicBaseUrl) baseUrl = address.replace('[::1]', 'localhost');
       if (config.expirySweepMs > 0) {
         sweeper = setInterval(() => {
-          payments.expireOverdue().catch((err: unknown) => app.log.error({ err }, 'expiry sweep failed'));
+          syncClock()
+            .then(() => payments.expireOverdue())
+            .catch((err: unknown) => app.log.error({ err }, 'expiry sweep failed'));
         }, config.expirySweepMs);
         sweeper.unref();
       }

@@ -42,6 +42,12 @@ export interface WebhookServiceOptions {
   concurrencyPerEndpoint?: number;
   /** How often (real ms) the dispatcher looks for due work even when nothing wakes it. Default 1000. */
   pollMs?: number;
+  /**
+   * How long (real ms) a claim on due deliveries lasts (see `WebhooksPort.claimDueHeads`): another process sharing
+   * the database takes a delivery again only after this, so it must outlast the read-ahead being sent (up to 256
+   * per registration, `concurrencyPerEndpoint` at a time, each at most `timeoutMs`). Default 300 000.
+   */
+  claimLeaseMs?: number;
   /** Events read from the outbox per fan-out transaction. Default 1000. */
   fanOutBatch?: number;
   /**
@@ -59,6 +65,8 @@ export interface WebhookServiceOptions {
 const COMMON_PORTS = new Set(['', '80', '443', '8080']);
 /** How many due deliveries of a registration one query reads ahead. */
 const READ_AHEAD = 256;
+/** Default lease of a claim on due deliveries (real ms); see {@link WebhookServiceOptions.claimLeaseMs}. */
+const DEFAULT_CLAIM_LEASE_MS = 300_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function isLocal(hostname: string): boolean {
@@ -168,7 +176,9 @@ interface Flight {
  * deliveries that are due and first in line for their payment (a failing event holds back later events of the
  * same payment for that registration; others go on), at most `concurrencyPerEndpoint` at a time per
  * registration. An attempt's outcome is written after the answer: delivery is at least once, and a crash at any
- * moment loses nothing that was committed.
+ * moment loses nothing that was committed. Due deliveries are claimed for a lease when read (`claimDueHeads`), so
+ * dispatchers of several processes on one PostgreSQL database never send one delivery at the same time, and keep
+ * each payment's order (a later event waits while an earlier one is pending, claimed by whichever process).
  */
 export class WebhookService {
   private readonly sender: WebhookSender;
@@ -499,6 +509,9 @@ export class WebhookService {
   private async fanOut(): Promise<void> {
     if (!this.outboxDirty) return;
     this.outboxDirty = false;
+    // Another process sharing the database may have registered or deleted a webhook: read them again, or this one
+    // would fan events out (or move the cursor past them) for a stale list.
+    this.live = undefined;
     for (;;) {
       const from = this.cursorSeq ?? (await this.hooks.cursor());
       if ((await this.liveRegistrations()).length === 0) {
@@ -579,11 +592,12 @@ export class WebhookService {
       let queue = this.ready.get(reg.id) ?? [];
       if (queue.length === 0 && (all || this.dirty.has(reg.id))) {
         this.dirty.delete(reg.id);
-        queue = await this.hooks.dueHeads(
+        queue = await this.hooks.claimDueHeads(
           reg.id,
           this.clock.now(),
           READ_AHEAD,
           new Set(this.inflight.keys()),
+          this.options.claimLeaseMs ?? DEFAULT_CLAIM_LEASE_MS,
         );
         // A full read-ahead may have left more behind: look again once this one is sent.
         if (queue.length === READ_AHEAD) this.dirty.add(reg.id);

@@ -365,6 +365,20 @@ export interface WebhooksPort {
     limit: number,
     exclude: ReadonlySet<number>,
   ): Promise<StoredDelivery[]>;
+  /**
+   * Like {@link WebhooksPort.dueHeads}, and claims what it returns for `leaseMs` (real ms): until the claim is
+   * recorded (`record`) or its lease runs out, no other claim returns those deliveries, nor any later delivery of
+   * the same payment (they are not first in line). Several processes sharing one database so never send one
+   * delivery at the same time, and a claim whose process died is taken again once its lease is over (delivery
+   * stays at least once). A store that only one process can open may return the same as `dueHeads`.
+   */
+  claimDueHeads(
+    registrationId: string,
+    now: number,
+    limit: number,
+    exclude: ReadonlySet<number>,
+    leaseMs: number,
+  ): Promise<StoredDelivery[]>;
   /** The earliest next attempt after `now` among pending deliveries (ms), or undefined. */
   nextDueAfter(now: number): Promise<number | undefined>;
   /** Records attempts and their outcomes in one transaction; outcomes of deleted deliveries are ignored. */

@@ -123,6 +123,8 @@ export const WEBHOOKS: readonly string[] = [
      WHERE status = 'pending';
    CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE status = 'pending';
    CREATE INDEX webhook_deliveries_finished ON webhook_deliveries (created_at) WHERE status <> 'pending';`,
+  // 2: a dispatcher's claim on a delivery it is sending (epoch ms on the database's clock; see claimDueHeads).
+  `ALTER TABLE webhook_deliveries ADD COLUMN claimed_until BIGINT;`,
 ];
 
 /** Module `order-management`: images, categories, receipts. */

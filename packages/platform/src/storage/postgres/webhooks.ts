@@ -270,6 +270,41 @@ export class PostgresWebhookStore implements WebhooksPort {
     return rows.map(toDelivery);
   }
 
+  /**
+   * One statement: the due heads that are not under another claim are locked with `FOR UPDATE SKIP LOCKED` (a
+   * concurrent claim skips them instead of waiting) and stamped `claimed_until` = the database's clock + `leaseMs`,
+   * so claims of processes on different hosts compare on one clock. A claim running on an older snapshot sees a
+   * delivery another claim just stamped again after the lock (READ COMMITTED re-checks the row), and leaves it.
+   * Later deliveries of a claimed payment stay out: the claimed one is still pending before them.
+   */
+  async claimDueHeads(
+    registrationId: string,
+    now: number,
+    limit: number,
+    exclude: ReadonlySet<number>,
+    leaseMs: number,
+  ): Promise<StoredDelivery[]> {
+    const rows = await this.rows<DeliveryRow>(
+      `WITH wall AS (SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint AS ms),
+       due AS (
+         SELECT d.id FROM webhook_deliveries d
+         WHERE d.registration_id = $1 AND d.status = 'pending' AND d.next_attempt_at <= $2
+           AND NOT (d.id = ANY ($4::bigint[]))
+           AND (d.claimed_until IS NULL OR d.claimed_until <= (SELECT ms FROM wall))
+           AND NOT EXISTS (
+             SELECT 1 FROM webhook_deliveries p
+             WHERE p.registration_id = d.registration_id AND p.msn = d.msn AND p.reference = d.reference
+               AND p.status = 'pending' AND p.seq < d.seq)
+         ORDER BY d.seq LIMIT $3
+         FOR UPDATE OF d SKIP LOCKED)
+       UPDATE webhook_deliveries w SET claimed_until = (SELECT ms FROM wall) + $5
+       FROM due WHERE w.id = due.id
+       RETURNING w.*`,
+      [registrationId, now, limit, [...exclude], Math.max(0, Math.round(leaseMs))],
+    );
+    return rows.map(toDelivery).sort((a, b) => a.seq - b.seq);
+  }
+
   async nextDueAfter(now: number): Promise<number | undefined> {
     const [row] = await this.rows<{ at: number | null }>(
       `SELECT MIN(next_attempt_at) AS at FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at > $1`,
@@ -299,7 +334,8 @@ export class PostgresWebhookStore implements WebhooksPort {
                attempts = attempts + $2, first_attempt_at = COALESCE(first_attempt_at, $3),
                finished_at = CASE WHEN status IN ('pending', 'failed') THEN $3 ELSE finished_at END,
                next_attempt_at = CASE WHEN status IN ('pending', 'failed') THEN NULL ELSE next_attempt_at END,
-               status = CASE WHEN status IN ('pending', 'failed') THEN 'delivered' ELSE status END
+               status = CASE WHEN status IN ('pending', 'failed') THEN 'delivered' ELSE status END,
+               claimed_until = NULL
              WHERE id = $4`,
             [json, counts ? 1 : 0, attempt.at, id],
           );
@@ -307,7 +343,8 @@ export class PostgresWebhookStore implements WebhooksPort {
           await client.query(
             `UPDATE webhook_deliveries SET ${log},
                attempts = attempts + 1, first_attempt_at = COALESCE(first_attempt_at, $2),
-               next_attempt_at = CASE WHEN status = 'pending' THEN $3 ELSE next_attempt_at END
+               next_attempt_at = CASE WHEN status = 'pending' THEN $3 ELSE next_attempt_at END,
+               claimed_until = NULL
              WHERE id = $4`,
             [json, attempt.at, next.nextAttemptAt, id],
           );
@@ -317,7 +354,8 @@ export class PostgresWebhookStore implements WebhooksPort {
                attempts = attempts + 1, first_attempt_at = COALESCE(first_attempt_at, $2),
                finished_at = CASE WHEN status = 'pending' THEN $2 ELSE finished_at END,
                next_attempt_at = CASE WHEN status = 'pending' THEN NULL ELSE next_attempt_at END,
-               status = CASE WHEN status = 'pending' THEN 'failed' ELSE status END
+               status = CASE WHEN status = 'pending' THEN 'failed' ELSE status END,
+               claimed_until = NULL
              WHERE id = $3`,
             [json, attempt.at, id],
           );

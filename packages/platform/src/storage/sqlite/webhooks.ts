@@ -334,6 +334,16 @@ export class SqliteWebhookStore implements WebhooksPort {
       .immediate();
   }
 
+  /** The same as `dueHeads`: the store lock lets one process open the file, and one dispatcher runs in it. */
+  claimDueHeads(
+    registrationId: string,
+    now: number,
+    limit: number,
+    exclude: ReadonlySet<number>,
+  ): Promise<StoredDelivery[]> {
+    return this.dueHeads(registrationId, now, limit, exclude);
+  }
+
   async dueHeads(
     registrationId: string,
     now: number,
