@@ -23,6 +23,9 @@ import {
 /** Where the pages' static files are served. */
 export const ASSETS = '/customer-assets';
 
+/** The platform's icon (an SVG of its own), linked from every page of the platform. */
+export const FAVICON = `${ASSETS}/favicon.svg`;
+
 function brandName(brand: Brand): string {
   return brand === 'VIPPS' ? 'Vipps' : 'MobilePay';
 }
@@ -64,6 +67,7 @@ export function layout(o: LayoutOptions): string {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="referrer" content="no-referrer" />
         <title>${o.title}</title>
+        <link rel="icon" href="${FAVICON}" type="image/svg+xml" />
         <link rel="stylesheet" href="${ASSETS}/customer.css" />
         ${
           o.config !== undefined
