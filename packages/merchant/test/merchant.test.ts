@@ -640,7 +640,13 @@ describe('capture in parts and cancel from the payment page', () => {
       303,
     );
     expect(statusOf(pair.merchant, reference)).toBe('PARTIALLY_CAPTURED');
-    expect((await postForm(base, `/merchant/payments/${reference}/cancel`)).status).toBe(303);
+    // Without the confirm step nothing is released: the answer leads to the confirmation page.
+    const unconfirmed = await postForm(base, `/merchant/payments/${reference}/cancel`);
+    expect(unconfirmed.location).toBe(`/merchant/payments/${reference}/cancel`);
+    expect(statusOf(pair.merchant, reference)).toBe('PARTIALLY_CAPTURED');
+    expect((await postForm(base, `/merchant/payments/${reference}/cancel`, { confirm: 'yes' })).status).toBe(
+      303,
+    );
     const record = pair.merchant.merchant.payments.get(reference)!;
     expect(derive(record.view).sums).toEqual({
       authorized: 10000,

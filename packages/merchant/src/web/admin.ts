@@ -272,12 +272,15 @@ export async function adminRoutes(app: FastifyInstance, ctx: WebContext): Promis
               }
               ${
                 d.cancellable
-                  ? html`<form method="post" action="/merchant/payments/${record.reference}/cancel">
-                      <label
-                        >${d.state === 'CREATED' ? 'Withdraw the request' : 'Release what is not captured'}</label
-                      >
-                      <button class="danger" type="submit">Cancel payment</button>
-                    </form>`
+                  ? d.state === 'AUTHORIZED'
+                    ? html`<form method="get" action="/merchant/payments/${record.reference}/cancel">
+                        <label>Release what is not captured</label>
+                        <button class="danger" type="submit">Cancel payment…</button>
+                      </form>`
+                    : html`<form method="post" action="/merchant/payments/${record.reference}/cancel">
+                        <label>Withdraw the request</label>
+                        <button class="danger" type="submit">Cancel payment</button>
+                      </form>`
                   : ''
               }
               <form method="post" action="/merchant/payments/${record.reference}/refresh">
@@ -398,6 +401,35 @@ export async function adminRoutes(app: FastifyInstance, ctx: WebContext): Promis
     return renderPayment(reply, record, { flashes: noticeOf(request) });
   });
 
+  // Cancelling an AUTHORIZED payment releases the customer's reservation for good: a confirm step first.
+  app.get<{ Params: { reference: string } }>(
+    '/merchant/payments/:reference/cancel',
+    async (request, reply) => {
+      const record = ctx.store.getPayment(request.params.reference);
+      if (!record) return notFound(ctx, reply, 'merchant', 'No such payment');
+      const d = derive(record.view);
+      if (!d.cancellable) return reply.redirect(`/merchant/payments/${record.reference}`, 303);
+      const amount = formatAmount(d.capturable, record.currency);
+      const body = html`<h1>Cancel payment ${record.reference}?</h1>
+        <section class="card">
+          <p>
+            ${
+              d.state === 'AUTHORIZED'
+                ? html`The customer's reservation of <strong>${amount}</strong> is released, and what is not
+                    captured can no longer be captured. This cannot be undone.`
+                : 'The payment request is withdrawn from the customer.'
+            }
+          </p>
+          <form class="row" method="post" action="/merchant/payments/${record.reference}/cancel">
+            <input type="hidden" name="confirm" value="yes" />
+            <button class="danger" type="submit">Yes, cancel the payment</button>
+            <a class="button secondary" href="/merchant/payments/${record.reference}">No, keep it</a>
+          </form>
+        </section>`;
+      return sendPage(ctx, reply, { title: 'Cancel payment', side: 'merchant', body });
+    },
+  );
+
   const action = (
     name: 'capture' | 'refund' | 'cancel' | 'refresh',
     run: (record: PaymentRecord, form: URLSearchParams) => Promise<unknown> | { error: string },
@@ -408,8 +440,16 @@ export async function adminRoutes(app: FastifyInstance, ctx: WebContext): Promis
       async (request, reply) => {
         const record = ctx.store.getPayment(request.params.reference);
         if (!record) return notFound(ctx, reply, 'merchant', 'No such payment');
+        const form = formOf(request);
+        if (
+          name === 'cancel' &&
+          derive(record.view).state === 'AUTHORIZED' &&
+          form.get('confirm') !== 'yes'
+        ) {
+          return reply.redirect(`/merchant/payments/${record.reference}/cancel`, 303);
+        }
         try {
-          const result = await run(record, formOf(request));
+          const result = await run(record, form);
           if (result && typeof result === 'object' && 'error' in result) {
             return renderPayment(reply, record, {
               status: 400,

@@ -7,6 +7,8 @@ import type { FastifyInstance } from 'fastify';
  * static/merchant.js); pages work without it.
  */
 export function assetRoutes(app: FastifyInstance): void {
+  // Every page links /assets/favicon.svg; a browser that asks for /favicon.ico anyway is sent there.
+  app.get('/favicon.ico', async (_request, reply) => reply.redirect('/assets/favicon.svg', 301));
   for (const [name, asset] of loadWebAssets(new URL('./static/', import.meta.url))) {
     app.get(`/assets/${name}`, async (request, reply) => {
       const answer = webAssetResponse(asset, request.headers['if-none-match']);

@@ -4,6 +4,7 @@ import { PlatformCallError, RefusedError, type PaymentService } from '../service
 import type { WebhookRegistrar } from '../services/webhooks.js';
 import type { MerchantStore } from '../store/store.js';
 import type { Html } from '@betal/contract/html';
+import { VippsApiError } from '@betal/client';
 import { page, type Flash, type Side } from './layout.js';
 
 /** What every route module gets: settings, store, services, clock and the page renderer. */
@@ -61,6 +62,34 @@ export function sendPage(
     );
 }
 
+/** Text without the full stops it ends with, so that a sentence made of it ends with one. */
+function bare(text: string): string {
+  return text.trim().replace(/[.\s]+$/, '');
+}
+
+/**
+ * A failed platform call as one clean sentence for the merchant: what failed, why (the platform's detail, or its
+ * title), the fields at fault, and the error code and HTTP status at the end, e.g. "Capturing failed: Capture
+ * amount too high. Error code 6090 (HTTP 400)." A call with no answer says so, with the network error.
+ */
+export function failureSentence(error: PlatformCallError): string {
+  const cause = error.cause;
+  if (cause instanceof VippsApiError) {
+    const body = (cause.body ?? {}) as { title?: string; detail?: string; message?: string };
+    const reason = bare(body.detail ?? body.message ?? body.title ?? `the platform refused the call`);
+    const fields = cause.invalidParams.map((p) => `${p.name}: ${bare(p.reason)}`).join('; ');
+    const code =
+      cause.code !== undefined ? `Error code ${cause.code} (HTTP ${cause.status}).` : `HTTP ${cause.status}.`;
+    return `${bare(error.step)} failed: ${reason}${fields ? ` (${fields})` : ''}. ${code}`;
+  }
+  const other = cause as { cause?: { code?: string; message?: string }; message?: string } | undefined;
+  if (other?.cause) {
+    const why = other.cause.code ?? other.cause.message ?? other.message ?? '';
+    return `${bare(error.step)} failed: no answer from the platform (${bare(String(why))}).`;
+  }
+  return `${bare(error.step)} failed: ${bare(other?.message ?? String(cause))}.`;
+}
+
 /**
  * The HTTP status and message of a failed action: a merchant rule's refusal is 409, a refusal by the platform
  * (its 4xx: the request was wrong, e.g. a phone number no user has) is 422, and no clear answer from the
@@ -74,7 +103,7 @@ export function failureOf(error: unknown): { status: number; flash: Flash } {
     const suffix = error.inDoubt
       ? ' The outcome is not known yet; the merchant will check it with the platform.'
       : '';
-    return { status: code, flash: { kind: 'error', text: `${error.message}.${suffix}` } };
+    return { status: code, flash: { kind: 'error', text: `${failureSentence(error)}${suffix}` } };
   }
   throw error;
 }

@@ -51,6 +51,7 @@ export function page(o: PageOptions): string {
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>${o.title} · ${o.shopName}</title>
+        <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml" />
         <link rel="stylesheet" href="/assets/merchant.css" />
         <script src="/assets/merchant.js" defer></script>
       </head>

@@ -14,7 +14,7 @@ import {
   redirectToPayment,
   sendPageInState,
 } from './page-parts.js';
-import { html, raw, type Html } from '@betal/contract/html';
+import { escapeHtml, html, raw, type Html } from '@betal/contract/html';
 import { facts, statusBadge, type Flash } from './layout.js';
 
 /** The URL of a link's payment page. */
@@ -22,9 +22,16 @@ export function linkUrl(ctx: WebContext, link: PaymentLink): string {
   return `${ctx.publicUrl}/pay/${link.id}`;
 }
 
-/** A link's QR code (SVG) pointing at its payment page. */
-async function qrOf(url: string): Promise<Html> {
-  return raw(await QRCode.toString(url, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }));
+/** A link's QR code (SVG) pointing at its payment page, named for screen readers (`role="img"`, `aria-label`). */
+async function qrOf(url: string, name: string): Promise<Html> {
+  const svg = await QRCode.toString(url, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
+  const label = escapeHtml(name);
+  return raw(svg.replace(/^<svg /, `<svg role="img" aria-label="${label}" `));
+}
+
+/** The accessible name of a link's QR: what scanning it pays, and to whom. */
+function qrName(ctx: WebContext, link: PaymentLink): string {
+  return `QR code: pay ${formatAmount(link.amount, link.currency)} to ${ctx.config.name}`;
 }
 
 /** Where a link stands: paid (an authorized payment), waiting (one pending), or open. */
@@ -164,7 +171,7 @@ export async function linkRoutes(app: FastifyInstance, ctx: WebContext): Promise
     const state = linkState(attempts);
     const body = html`<h1>Payment link: ${link.description}</h1>
       <div class="card row" style="align-items:flex-start">
-        <div class="qr" aria-label="QR code of the link">${await qrOf(url)}</div>
+        <div class="qr">${await qrOf(url, qrName(ctx, link))}</div>
         <div style="flex:1;min-width:260px">
           ${facts([
             ['Amount', formatAmount(link.amount, link.currency)],
@@ -204,7 +211,7 @@ export async function linkRoutes(app: FastifyInstance, ctx: WebContext): Promise
       <h1>${ctx.config.name}</h1>
       <p class="big">${formatAmount(link.amount, link.currency)}</p>
       <p>${link.description}</p>
-      <div class="qr">${await qrOf(url)}</div>
+      <div class="qr">${await qrOf(url, qrName(ctx, link))}</div>
       <p>Scan to pay with Vipps MobilePay, or open</p>
       <p class="link-url">${url}</p>
       <p class="no-print"><button type="button" data-print>Print</button></p>

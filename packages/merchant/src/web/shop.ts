@@ -242,6 +242,12 @@ export async function shopRoutes(app: FastifyInstance, ctx: WebContext): Promise
     const status = listedStatus(record);
     const pending = status === 'PENDING';
     const paid = d.state === 'AUTHORIZED';
+    const failed = !paid && !pending;
+    // A rejected, cancelled or expired payment keeps the cart: its lines go back into an empty cart, to try again.
+    if (failed) {
+      const id = cartId(request, reply);
+      if (ctx.store.getCart(id).length === 0) ctx.store.saveCart(id, order.lines, ctx.now());
+    }
     const heading = paid
       ? html`<h1>Thank you! Your order is confirmed.</h1>
           <p>Vipps MobilePay confirmed the payment. We will ship your order soon.</p>`
@@ -249,7 +255,11 @@ export async function shopRoutes(app: FastifyInstance, ctx: WebContext): Promise
         ? html`<h1>Waiting for the payment…</h1>
             <p>We have not heard from Vipps MobilePay yet. This page updates by itself.</p>`
         : html`<h1>The payment was not completed</h1>
-            <p>Nothing was charged. <a href="/shop">Back to the shop</a>.</p>`;
+            <p>Nothing was charged, and your cart is kept.</p>
+            <form class="row" method="post" action="/shop/checkout" style="margin-bottom:1rem">
+              <button type="submit">Try again</button>
+              <a class="button secondary" href="/shop/cart">Change the cart</a>
+            </form>`;
     const body = html`${heading}
       <section class="card">
         <div class="row">

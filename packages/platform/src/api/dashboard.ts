@@ -3,6 +3,7 @@ import type { PlatformClock } from '../clock.js';
 import type { Payment } from '../domain/payment.js';
 import { brandOf } from '../domain/sales-unit.js';
 import { html } from '@betal/contract/html';
+import { FAVICON } from '../customer/pages.js';
 import { DASHBOARD_STYLESHEET, dashboardStyleRoute } from './dashboard-style.js';
 import type { SalesUnitDirectory } from '../services/directory.js';
 import type { PlatformStore } from '../storage/ports.js';
@@ -93,6 +94,7 @@ export async function dashboardRoutes(app: FastifyInstance, deps: Deps): Promise
             <meta charset="utf-8" />
             <meta name="viewport" content="width=device-width, initial-scale=1" />
             <title>Dashboard · Betal</title>
+            <link rel="icon" href="${FAVICON}" type="image/svg+xml" />
             <link rel="stylesheet" href="${DASHBOARD_STYLESHEET}" />
           </head>
           <body>

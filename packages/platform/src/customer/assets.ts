@@ -2,15 +2,19 @@ import { loadWebAssets, webAssetResponse } from '@betal/contract/web-assets';
 import type { FastifyInstance } from 'fastify';
 import { sendProblem } from '../api/http/context.js';
 import { problem } from '../problem.js';
-import { ASSETS } from './pages.js';
+import { ASSETS, FAVICON } from './pages.js';
 
 /**
  * The stylesheet and scripts of the customer's pages at `/customer-assets/{file}`: the files of `./web/`
- * (customer.css, and common.js, landing.js, app.js, users.js, sign-in.js, checked by tsc as browser scripts),
+ * (customer.css, favicon.svg, and common.js, landing.js, app.js, users.js, sign-in.js, checked by tsc as browser scripts),
  * read once, with an ETag and `Cache-Control: no-cache`. The pages' CSP allows scripts and styles from 'self' only.
  */
 export async function customerAssets(app: FastifyInstance): Promise<void> {
   const assets = loadWebAssets(new URL('./web/', import.meta.url));
+  // Every page links FAVICON; a browser that asks for /favicon.ico anyway is sent there.
+  app.get('/favicon.ico', { schema: { hide: true } }, async (_request, reply) =>
+    reply.redirect(FAVICON, 301),
+  );
   app.get<{ Params: { file: string } }>(
     `${ASSETS}/:file`,
     {

@@ -23,6 +23,9 @@ import {
 /** Where the pages' static files are served. */
 export const ASSETS = '/customer-assets';
 
+/** The platform's icon (an SVG of its own), linked from every page of the platform. */
+export const FAVICON = `${ASSETS}/favicon.svg`;
+
 function brandName(brand: Brand): string {
   return brand === 'VIPPS' ? 'Vipps' : 'MobilePay';
 }
@@ -64,6 +67,7 @@ export function layout(o: LayoutOptions): string {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="referrer" content="no-referrer" />
         <title>${o.title}</title>
+        <link rel="icon" href="${FAVICON}" type="image/svg+xml" />
         <link rel="stylesheet" href="${ASSETS}/customer.css" />
         ${
           o.config !== undefined
@@ -98,6 +102,32 @@ function languageForm(
     </select>
     <button type="submit" class="lang-apply">${t('language.apply')}</button>
   </form>`;
+}
+
+/** The country codes of the markets, for the landing page's picker (preset from the merchant's market). */
+const COUNTRY_CODES: readonly { market: string; code: string }[] = [
+  { market: 'NO', code: '47' },
+  { market: 'DK', code: '45' },
+  { market: 'FI', code: '358' },
+  { market: 'SE', code: '46' },
+];
+
+/** A country's name in the page's language (the region code when the runtime has no name for it). */
+function regionName(lang: Language, region: string): string {
+  try {
+    return new Intl.DisplayNames([LOCALES[lang]], { type: 'region' }).of(region) ?? region;
+  } catch {
+    return region;
+  }
+}
+
+/** A pre-filled MSISDN as the field shows it: the national number when it has the market's country code. */
+function nationalPart(msisdn: string | undefined, market: string): string {
+  if (!msisdn) return '';
+  const code = COUNTRY_CODES.find((c) => c.market === market)?.code;
+  return code && msisdn.startsWith(code) && msisdn.length - code.length >= 5
+    ? msisdn.slice(code.length)
+    : msisdn;
 }
 
 /** m:ss of a number of seconds. */
@@ -148,19 +178,29 @@ export function landingPage(
       <noscript><p class="error">${t('landing.noscript')}</p></noscript>
       <form id="phone-form" novalidate>
         <label for="phone">${t('landing.phoneLabel')}</label>
-        <input
-          id="phone"
-          name="phoneNumber"
-          type="tel"
-          inputmode="numeric"
-          autocomplete="tel"
-          pattern="[0-9]{10,15}"
-          maxlength="15"
-          required
-          value="${view.prefillPhoneNumber ?? ''}"
-          aria-describedby="phone-hint phone-error"
-        />
+        <div class="phone-row">
+          <select id="country" name="countryCode" aria-label="${t('landing.country')}">
+            ${COUNTRY_CODES.map(
+              (c) =>
+                html`<option value="${c.code}" ${c.market === view.merchant.market ? 'selected' : ''}>
+                  +${c.code} ${regionName(lang, c.market)}
+                </option>`,
+            )}
+          </select>
+          <input
+            id="phone"
+            name="phoneNumber"
+            type="tel"
+            inputmode="tel"
+            autocomplete="tel-national"
+            maxlength="20"
+            required
+            value="${nationalPart(view.prefillPhoneNumber, view.merchant.market)}"
+            aria-describedby="phone-hint phone-full phone-error"
+          />
+        </div>
         <p id="phone-hint" class="hint">${t('landing.phoneHint')}</p>
+        <p id="phone-full" class="full-number" aria-live="polite"></p>
         <div id="phone-error" class="error" role="alert" aria-live="assertive"></div>
         <label class="check"
           ><input type="checkbox" id="remember" name="remember" /> ${t('landing.remember')}</label

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { sendProblem } from '../api/http/context.js';
 import { problem, validationProblem } from '../problem.js';
+import { money } from './i18n.js';
 import { qrImage, QR_SIZE, type QrImageFormat } from './qr.js';
 import type { CustomerRouteDeps } from './routes.js';
 
@@ -63,7 +64,7 @@ export function qrRoutes(app: FastifyInstance, deps: CustomerRouteDeps): void {
         url,
         chosen,
         pixels ?? own?.size ?? QR_SIZE.default,
-        `${brand} · ${merchant.name}`,
+        `Pay ${money('en', payment.currency, payment.value)} to ${merchant.name} with ${brand}`,
       );
       return reply.header('cache-control', 'no-store').type(image.contentType).send(image.body);
     },

@@ -8,8 +8,8 @@ export const QR_SIZE = { min: 100, max: 2000, default: 1024 } as const;
 
 /**
  * Draws a QR code of `text` (the payment's URL): an SVG document, or a PNG of `size` × `size` pixels. Error
- * correction M, a quiet zone of 4 modules. An SVG carries `title` (e.g. "Pay with MobilePay") as its accessible
- * name. Source: contract 3.3 (QR redirectUrl).
+ * correction M, a quiet zone of 4 modules. An SVG carries `title` (e.g. "Pay NOK 499.00 to Betal Dev Shop with Vipps") as its
+ * accessible name (`role="img"`, `aria-label` and `<title>`). Source: contract 3.3 (QR redirectUrl).
  */
 export async function qrImage(
   text: string,
@@ -22,7 +22,9 @@ export async function qrImage(
     let svg = await QRCode.toString(text, { ...options, type: 'svg' });
     if (title) {
       const escaped = title.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
-      svg = svg.replace(/^(<svg[^>]*>)/, `$1<title>${escaped}</title>`);
+      svg = svg
+        .replace(/^<svg /, `<svg role="img" aria-label="${escaped}" `)
+        .replace(/^(<svg[^>]*>)/, `$1<title>${escaped}</title>`);
     }
     return { contentType: 'image/svg+xml', body: svg };
   }

@@ -1,6 +1,7 @@
 import type { Delivery } from '@betal/contract';
 import { escapeHtml } from '@betal/contract/html';
 import { DASHBOARD_STYLESHEET } from '../api/dashboard-style.js';
+import { FAVICON } from '../customer/pages.js';
 import type { RegistrationSummary } from './service.js';
 
 function attemptLine(a: Delivery['attempts'][number]): string {
@@ -61,8 +62,9 @@ export function renderWebhooksDashboard(
   });
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Webhooks · Betal</title><link rel="stylesheet" href="${DASHBOARD_STYLESHEET}"></head>
-<body><header><h1>Betal · Webhooks</h1><span>delivery log · platform time ${escapeHtml(now)}</span></header>
+<title>Webhooks · Betal</title><link rel="icon" href="${FAVICON}" type="image/svg+xml"><link rel="stylesheet" href="${DASHBOARD_STYLESHEET}"></head>
+<body><header><h1>Betal · Webhooks</h1><span>delivery log · platform time ${escapeHtml(now)}</span>
+<nav><a href="/betal/dashboard">Payments</a><a href="/app">Customer's app</a><a href="/docs">API document</a></nav></header>
 <main>${sections.length ? sections.join('') : '<p class="empty">No webhooks are registered. Register one with POST /webhooks/v1/webhooks.</p>'}</main>
 </body></html>`;
 }

@@ -71,6 +71,51 @@
     return undefined;
   }
 
+  /** The country codes of the picker; a number that starts with one of them (10 digits or more) is a full one. */
+  var CODES = ['47', '45', '358', '46'];
+  /** National numbers' lengths per country code (without a leading trunk 0). */
+  var NATIONAL = { 47: /^\d{8}$/, 45: /^\d{8}$/, 46: /^\d{7,9}$/, 358: /^\d{5,10}$/ };
+
+  /**
+   * The full MSISDN (country code and number, digits only) of what the customer typed: `+…` or `00…` is a full
+   * number, as is one of 10 digits or more that starts with a market's country code (4712345678); anything else
+   * is a national number in the picked country (12345678, or 0701234567 with its trunk 0). Null when it is none.
+   * @param {string} raw
+   * @param {string} code
+   * @returns {string | null}
+   */
+  function fullNumber(raw, code) {
+    var typed = String(raw || '').replace(/[\s().-]/g, '');
+    var number = null;
+    if (/^\+\d+$/.test(typed)) number = typed.slice(1);
+    else if (/^00\d+$/.test(typed)) number = typed.slice(2);
+    else if (/^\d+$/.test(typed)) {
+      var known =
+        typed.length >= 10 &&
+        CODES.some(function (c) {
+          return typed.indexOf(c) === 0;
+        });
+      if (known) number = typed;
+      else {
+        var national = typed.replace(/^0/, '');
+        var rule = NATIONAL[code];
+        number = rule && rule.test(national) ? code + national : null;
+      }
+    }
+    return number && /^\d{10,15}$/.test(number) ? number : null;
+  }
+
+  /**
+   * A full number as a person reads it: +47 12345678 (a space after a known country code).
+   * @param {string} number
+   */
+  function shownNumber(number) {
+    for (var i = 0; i < CODES.length; i++) {
+      if (number.indexOf(CODES[i]) === 0) return '+' + CODES[i] + ' ' + number.slice(CODES[i].length);
+    }
+    return '+' + number;
+  }
+
   var form = document.getElementById('phone-form');
   if (form) {
     var input = /** @type {HTMLInputElement} */ (document.getElementById('phone'));
@@ -82,10 +127,23 @@
     } catch {
       saved = null;
     }
+    var country = /** @type {HTMLSelectElement} */ (document.getElementById('country'));
+    var full = document.getElementById('phone-full');
     if (saved) {
       remember.checked = true;
       if (!input.value) input.value = saved;
     }
+    function showFull() {
+      var number = fullNumber(input.value, country.value);
+      full.textContent = number ? text('landing.fullNumber', { phone: shownNumber(number) }) : '';
+    }
+    input.addEventListener('input', function () {
+      error.textContent = '';
+      input.removeAttribute('aria-invalid');
+      showFull();
+    });
+    country.addEventListener('change', showFull);
+    showFull();
     function showError(message) {
       error.textContent = message;
       input.setAttribute('aria-invalid', 'true');
@@ -93,10 +151,10 @@
     }
     form.addEventListener('submit', function (event) {
       event.preventDefault();
-      var phoneNumber = input.value.replace(/[\s+]/g, '').replace(/^00/, '');
+      var phoneNumber = fullNumber(input.value, country.value);
       error.textContent = '';
       input.removeAttribute('aria-invalid');
-      if (!/^\d{10,15}$/.test(phoneNumber)) {
+      if (!phoneNumber) {
         showError(text('landing.invalidPhone'));
         return;
       }
