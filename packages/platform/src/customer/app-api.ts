@@ -1,44 +1,24 @@
 import {
+  AppRequestListsSchema,
+  AppRequestSchema,
   ApproveRequestSchema,
   ConfirmLandingRequestSchema,
   EmptyRequestSchema,
+  LandingViewSchema,
   OpenInAppRequestSchema,
   ProblemSchema,
   SignInRequestSchema,
+  SignInResponseSchema,
   type ApproveRequest,
   type ConfirmLandingRequest,
   type OpenInAppRequest,
   type SignInRequest,
 } from '@betal/contract';
-import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { SESSION_COOKIE, SESSION_MS } from './access.js';
 import { json, landingParams, phoneParams, problems, requestParams } from './api-replies.js';
 import type { CustomerRouteDeps } from './routes.js';
 
-const RequestViewSchema = Type.Object(
-  {
-    id: Type.String(),
-    merchant: Type.Object({
-      msn: Type.String(),
-      name: Type.String(),
-      market: Type.String(),
-      brand: Type.String(),
-    }),
-    reference: Type.String(),
-    amount: Type.Object({ currency: Type.String(), value: Type.Integer({ description: 'Minor units.' }) }),
-    state: Type.String(),
-    stage: Type.String({ description: 'LANDING, IN_APP, POSTPONED, or the final state.' }),
-    expiresAt: Type.String(),
-    secondsLeft: Type.Integer(),
-  },
-  { additionalProperties: true, description: 'A payment request as the app shows it (see the README).' },
-);
-const RequestListsSchema = Type.Object({
-  requests: Type.Array(RequestViewSchema),
-  activities: Type.Array(RequestViewSchema),
-  history: Type.Array(RequestViewSchema),
-});
 /**
  * The app's JSON API under `/app/api`: what a person does in the pages, for automated tests (the requests of a
  * user's app, open, approve, reject, refuse consent, pay later; the landing page's view, confirm and cancel), with
@@ -60,7 +40,7 @@ export function appApiRoutes(app: FastifyInstance, deps: CustomerRouteDeps): voi
         tags: apiTags,
         summary: "A user's payment requests: waiting in the app, postponed (Activities), and ended (history)",
         params: phoneParams,
-        response: { 200: RequestListsSchema, ...problems },
+        response: { 200: AppRequestListsSchema, ...problems },
       },
     },
     (request, reply) => json(reply, () => customer.requests(request.params.phoneNumber)),
@@ -74,7 +54,7 @@ export function appApiRoutes(app: FastifyInstance, deps: CustomerRouteDeps): voi
         tags: apiTags,
         summary: 'One payment request in the app',
         params: requestParams,
-        response: { 200: RequestViewSchema, ...problems },
+        response: { 200: AppRequestSchema, ...problems },
       },
     },
     (request, reply) => json(reply, () => customer.request(request.params.phoneNumber, request.params.id)),
@@ -89,7 +69,7 @@ export function appApiRoutes(app: FastifyInstance, deps: CustomerRouteDeps): voi
         summary: 'Open a payment in the app (app switch, NATIVE_REDIRECT, QR scan): its landing step',
         params: phoneParams,
         body: OpenInAppRequestSchema,
-        response: { 200: RequestViewSchema, ...problems },
+        response: { 200: AppRequestSchema, ...problems },
       },
     },
     (request, reply) => json(reply, () => customer.openInApp(request.params.phoneNumber, request.body.id)),
@@ -105,7 +85,7 @@ export function appApiRoutes(app: FastifyInstance, deps: CustomerRouteDeps): voi
           'Approve: AUTHORIZED. Give consent: true when the payment asks for profile data not shared yet, acceptTerms: true when it has merchantLegalLinks',
         params: requestParams,
         body: ApproveRequestSchema,
-        response: { 200: RequestViewSchema, ...problems },
+        response: { 200: AppRequestSchema, ...problems },
       },
     },
     (request, reply) =>
@@ -135,7 +115,7 @@ export function appApiRoutes(app: FastifyInstance, deps: CustomerRouteDeps): voi
           summary,
           params: requestParams,
           body: EmptyRequestSchema,
-          response: { 200: RequestViewSchema, ...problems },
+          response: { 200: AppRequestSchema, ...problems },
         },
       },
       (request, reply) => json(reply, () => run(request.params.phoneNumber, request.params.id)),
@@ -149,7 +129,7 @@ export function appApiRoutes(app: FastifyInstance, deps: CustomerRouteDeps): voi
         tags: apiTags,
         summary: "The landing page's view of a payment",
         params: landingParams,
-        response: { 200: RequestViewSchema, ...problems },
+        response: { 200: LandingViewSchema, ...problems },
       },
     },
     (request, reply) => json(reply, () => customer.landing(request.params.id)),
@@ -164,7 +144,7 @@ export function appApiRoutes(app: FastifyInstance, deps: CustomerRouteDeps): voi
           "The landing step: confirm a phone number; the request goes to that user's app (5 minutes). 7010 for a number that cannot pay",
         params: landingParams,
         body: ConfirmLandingRequestSchema,
-        response: { 200: RequestViewSchema, ...problems },
+        response: { 200: LandingViewSchema, ...problems },
       },
     },
     (request, reply) => json(reply, () => customer.confirmPhone(request.params.id, request.body.phoneNumber)),
@@ -178,7 +158,7 @@ export function appApiRoutes(app: FastifyInstance, deps: CustomerRouteDeps): voi
         summary: 'Cancel on the landing page: ABORTED',
         params: landingParams,
         body: EmptyRequestSchema,
-        response: { 200: RequestViewSchema, ...problems },
+        response: { 200: LandingViewSchema, ...problems },
       },
     },
     (request, reply) => json(reply, () => customer.cancelOnLanding(request.params.id)),
@@ -195,11 +175,7 @@ export function appApiRoutes(app: FastifyInstance, deps: CustomerRouteDeps): voi
           "Sign in to a test user's app with phone number and PIN: a session (HttpOnly cookie, and the same token for Authorization: Bearer)",
         body: SignInRequestSchema,
         response: {
-          200: Type.Object({
-            phoneNumber: Type.String(),
-            token: Type.String({ description: 'The session token: send it as Authorization: Bearer.' }),
-            expiresAt: Type.String(),
-          }),
+          200: SignInResponseSchema,
           400: ProblemSchema,
           401: ProblemSchema,
           429: ProblemSchema,
