@@ -2,12 +2,10 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { PlatformClock } from '../clock.js';
 import { ApiError } from '../kernel/errors.js';
-import { problem } from '../problem.js';
 import type { SalesUnitDirectory } from '../services/directory.js';
 import type { PaymentService } from '../services/payments.js';
 import type { StoreCause } from '../storage/busy.js';
 import type { PlatformStore } from '../storage/ports.js';
-import { sendProblem } from './http/context.js';
 import { readBodiesBySchema } from './http/body.js';
 
 interface Deps {
@@ -101,8 +99,8 @@ export async function betalRoutes(app: FastifyInstance, deps: Deps): Promise<voi
   app.get(
     '/betal/merchants',
     { schema: { tags, summary: 'Sales units and their credentials (dev mode)' } },
-    async (request, reply) => {
-      if (!deps.devMode) return sendProblem(request, reply, problem(403, 'Only available in dev mode.'));
+    async () => {
+      if (!deps.devMode) throw new ApiError(403, 'Only available in dev mode.');
       return { merchants: deps.directory.list() };
     },
   );
