@@ -429,7 +429,8 @@ export class PaymentService {
         const settled = settleThenApply(current, now, this.ids, apply);
         if (!settled.ok) {
           // Only a refusal keeps the expiry; anything else rolls the command back.
-          if (!(settled.error instanceof DomainError || settled.error instanceof FieldError)) throw settled.error;
+          if (!(settled.error instanceof DomainError || settled.error instanceof FieldError))
+            throw settled.error;
           const result: Decision = { ok: false, error: settled.error };
           return settled.write ? { write: settled.write, result } : { result };
         }
