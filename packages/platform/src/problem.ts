@@ -1,10 +1,9 @@
 import type { ExtraDetail } from '@betal/contract';
-import { DomainError, FieldError } from './domain/errors.js';
-import { ApiError } from './kernel/errors.js';
 
 /**
- * A Problem body before the HTTP layer adds `instance` and `traceId` (contract 1, 3.9). It is what services
- * return and what idempotency keeps, so a replay gets the same problem with a fresh trace id.
+ * A Problem body before the HTTP layer adds `instance` and `traceId` (contract 1, 3.9): what idempotency keeps
+ * of an ePayment refusal (api/http/apis.ts problemTemplate), so a replay gets the same problem with a fresh
+ * trace id. Errors are ApiErrors everywhere else.
  */
 export interface ProblemTemplate {
   type: string;
@@ -36,47 +35,4 @@ const REASON_PHRASES: Record<number, string> = {
 /** The standard phrase of an HTTP status. */
 export function reasonPhrase(status: number): string {
   return REASON_PHRASES[status] ?? 'Error';
-}
-
-/** A problem with the given status; `title` defaults to the status's reason phrase. */
-export function problem(
-  status: number,
-  detail: string,
-  options: { title?: string; extraDetails?: ExtraDetail[] | null } = {},
-): ProblemTemplate {
-  return {
-    type: `https://httpstatuses.io/${status}`,
-    title: options.title ?? reasonPhrase(status),
-    status,
-    detail,
-    extraDetails: options.extraDetails ?? null,
-  };
-}
-
-/** The problem of a refused payment rule: its status, its title and `ErrorCode` in extraDetails. */
-export function domainProblem(error: DomainError): ProblemTemplate {
-  return problem(error.status, error.detail, {
-    title: error.title,
-    extraDetails: [{ name: 'ErrorCode', reason: String(error.code) }],
-  });
-}
-
-/** The problem of a request whose fields break the schema: 400 naming each field (contract 3.9). */
-export function validationProblem(details: ExtraDetail[]): ProblemTemplate {
-  return problem(400, 'See extraDetails for further details', { extraDetails: details });
-}
-
-/** Maps a DomainError or FieldError to its problem; anything else is rethrown. */
-export function problemOf(error: unknown): ProblemTemplate {
-  if (error instanceof DomainError) return domainProblem(error);
-  if (error instanceof FieldError) return validationProblem([{ name: error.field, reason: error.reason }]);
-  throw error;
-}
-
-/** A problem a service answered, raised as the ApiError it is (the customer's approval refused by a rule). */
-export function problemError(template: ProblemTemplate): ApiError {
-  return new ApiError(template.status, template.detail, {
-    title: template.title,
-    extraDetails: template.extraDetails,
-  });
 }

@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { PlatformConfig } from '../config.js';
-import { problem } from '../problem.js';
+import { ApiError } from '../kernel/errors.js';
 import type { PlatformStore } from '../storage/ports.js';
-import { sendProblem } from './http/context.js';
 import { ADMIN_COOKIE, carriesAdminToken, sameSecret } from './http/credentials.js';
 
 export { ADMIN_COOKIE };
@@ -56,23 +55,21 @@ function decoded(path: string): string {
   }
 }
 
-function refuse(request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  reply.header('www-authenticate', 'Bearer realm="betal-admin"');
-  return sendProblem(
-    request,
-    reply,
-    problem(
-      401,
-      'This endpoint needs the admin token outside dev mode: send it as "Authorization: Bearer <token>", or open ' +
-        `the page once with ?${ADMIN_QUERY}=<token> in a browser. The token was printed at the platform's first ` +
-        'start (or set with BETAL_ADMIN_TOKEN).',
-    ),
+/** The refusal of an admin path without the admin token: 401 with `WWW-Authenticate: Bearer realm="betal-admin"`. */
+function refusal(): ApiError {
+  return new ApiError(
+    401,
+    'This endpoint needs the admin token outside dev mode: send it as "Authorization: Bearer <token>", or open ' +
+      `the page once with ?${ADMIN_QUERY}=<token> in a browser. The token was printed at the platform's first ` +
+      'start (or set with BETAL_ADMIN_TOKEN).',
+    { headers: { 'www-authenticate': 'Bearer realm="betal-admin"' } },
   );
 }
 
 /**
  * The one guard of the admin endpoints ({@link isAdminPath}), as an `onRequest` hook: outside dev mode a request
- * without the admin token gets 401 Problem with `WWW-Authenticate: Bearer`. A `GET` with a correct
+ * without the admin token gets 401 Problem with `WWW-Authenticate: Bearer` (an ApiError, rendered by the one
+ * error handler). A `GET` with a correct
  * `?admin_token=` sets the token as an HttpOnly, SameSite=Strict cookie for `/betal` (Secure when the public URL is
  * https) and is redirected (303) to the same URL without the parameter, so that a person can use the dashboard in
  * a browser and the token leaves the address bar. A wrong `?admin_token=` is 401 like a missing one.
@@ -88,7 +85,7 @@ export function registerAdminGuard(app: FastifyInstance, config: PlatformConfig)
     const params = new URLSearchParams(query);
     const offered = params.get(ADMIN_QUERY);
     if (offered !== null && request.method === 'GET' && config.adminToken) {
-      if (!sameSecret(offered, config.adminToken)) return refuse(request, reply);
+      if (!sameSecret(offered, config.adminToken)) throw refusal();
       params.delete(ADMIN_QUERY);
       const rest = params.toString();
       return reply
@@ -99,6 +96,6 @@ export function registerAdminGuard(app: FastifyInstance, config: PlatformConfig)
         .header('cache-control', 'no-store')
         .redirect(rest ? `${path}?${rest}` : path, 303);
     }
-    if (!isAdminRequest(request, config)) return refuse(request, reply);
+    if (!isAdminRequest(request, config)) throw refusal();
   });
 }

@@ -7,14 +7,13 @@ import {
   type DeliveryStatus,
   type RegisterWebhookRequest,
 } from '@betal/contract';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../clock.js';
 import { renderWebhooksDashboard } from '../delivery/dashboard.js';
+import { ApiError } from '../kernel/errors.js';
 import type { WebhookService } from '../delivery/service.js';
-import { problem, validationProblem } from '../problem.js';
 import type { AuthService } from '../services/auth.js';
 import { authHook, salesUnitOf } from './http/auth.js';
-import { sendProblem } from './http/context.js';
 import { readBodiesBySchema } from './http/body.js';
 
 interface Deps {
@@ -31,9 +30,9 @@ const idParams = {
   required: ['id'],
 } as const;
 
-/** The 404 answer for a path's delivery id `raw` that names no delivery. */
-function noSuchDelivery(request: FastifyRequest, reply: FastifyReply, raw: string): FastifyReply {
-  return sendProblem(request, reply, problem(404, `No delivery with id '${raw}'.`));
+/** The 404 refusal of a path's delivery id `raw` that names no delivery (rendered by the one error handler). */
+function noSuchDelivery(raw: string): ApiError {
+  return new ApiError(404, `No delivery with id '${raw}'.`);
 }
 
 function deliveryId(raw: string): number | undefined {
@@ -122,7 +121,7 @@ export async function webhookRoutes(app: FastifyInstance, { auth, webhooks, cloc
         params: idParams,
       },
     },
-    async (request, reply) => {
+    async (request) => {
       const { limit, before, status } = request.query;
       const details = [];
       if (limit !== undefined && !/^\d{1,3}$/.test(limit))
@@ -135,10 +134,9 @@ export async function webhookRoutes(app: FastifyInstance, { auth, webhooks, cloc
           reason: `The status must be one of ${DELIVERY_STATUSES.join(', ')}.`,
         });
       }
-      if (details.length) return sendProblem(request, reply, validationProblem(details));
+      if (details.length) throw ApiError.validation(details);
       const summary = await webhooks.registration(request.params.id);
-      if (!summary)
-        return sendProblem(request, reply, problem(404, `No webhook with id '${request.params.id}'.`));
+      if (!summary) throw new ApiError(404, `No webhook with id '${request.params.id}'.`);
       const deliveries = await webhooks.deliveries(summary.id, {
         ...(limit !== undefined ? { limit: Number(limit) } : {}),
         ...(before !== undefined ? { before: Number(before) } : {}),
@@ -151,10 +149,10 @@ export async function webhookRoutes(app: FastifyInstance, { auth, webhooks, cloc
   app.get<{ Params: { id: string } }>(
     '/betal/deliveries/:id',
     { schema: { tags: betal, summary: 'One delivery with its attempts (admin)', params: idParams } },
-    async (request, reply) => {
+    async (request) => {
       const id = deliveryId(request.params.id);
       const delivery = id === undefined ? undefined : await webhooks.delivery(id);
-      if (!delivery) return noSuchDelivery(request, reply, request.params.id);
+      if (!delivery) throw noSuchDelivery(request.params.id);
       return delivery;
     },
   );
@@ -170,7 +168,7 @@ export async function webhookRoutes(app: FastifyInstance, { auth, webhooks, cloc
     },
     async (request, reply) => {
       const id = deliveryId(request.params.id);
-      if (id === undefined) return noSuchDelivery(request, reply, request.params.id);
+      if (id === undefined) throw noSuchDelivery(request.params.id);
       const delivery = await webhooks.redeliver(id);
       if (request.query.then === 'dashboard') return reply.redirect('/betal/dashboard/webhooks', 303);
       if (delivery === undefined) return reply.code(200).send();

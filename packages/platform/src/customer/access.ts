@@ -1,9 +1,11 @@
 import { randomBytes, scryptSync } from 'node:crypto';
+import type { CustomerErrorReason } from '@betal/contract';
 import type { FastifyRequest } from 'fastify';
 import { bearerToken, carriesAdminToken, cookieValue, sameSecret } from '../api/http/credentials.js';
 import type { Clock } from '../clock.js';
 import { DEV_TEST_USERS } from '../dev/seed.js';
 import type { TestUser } from '../domain/test-user.js';
+import { ApiError } from '../kernel/errors.js';
 import type { PlatformStore } from '../storage/ports.js';
 
 /**
@@ -37,15 +39,34 @@ export const SESSION_COOKIE = 'betal_session';
 const PIN_KEY = (phoneNumber: string) => `customer_pin:${phoneNumber}`;
 const DEV_PHONES = new Set(DEV_TEST_USERS.map((u) => u.phoneNumber));
 
-/** Why a sign-in or an action was refused: 401 (no or a failed sign-in), 403 (someone else's app), 429. */
-export class AccessRefused extends Error {
+/** The reasons of an {@link AccessRefused}: the contract's CUSTOMER_ERROR_REASONS about signing in. */
+export type AccessRefusalReason = Extract<
+  CustomerErrorReason,
+  'SIGN_IN_REQUIRED' | 'SIGN_IN_FAILED' | 'NOT_YOUR_APP' | 'ADMIN_ONLY' | 'SIGN_IN_LOCKED'
+>;
+
+/**
+ * Why a sign-in or an action was refused, as the ApiError the one error handler renders (a Problem with
+ * `extraDetails: [{name: 'CustomerError', reason}]`): 401 (no or a failed sign-in) with
+ * `WWW-Authenticate: Bearer realm="betal-app"`, 403 (someone else's app), 429 with Retry-After.
+ */
+export class AccessRefused extends ApiError {
+  declare readonly status: 401 | 403 | 429;
+  declare readonly detail: string;
+
   constructor(
-    readonly status: 401 | 403 | 429,
-    readonly reason: 'SIGN_IN_REQUIRED' | 'SIGN_IN_FAILED' | 'NOT_YOUR_APP' | 'ADMIN_ONLY' | 'SIGN_IN_LOCKED',
-    readonly detail: string,
+    status: 401 | 403 | 429,
+    readonly reason: AccessRefusalReason,
+    detail: string,
     readonly retryAfterSeconds?: number,
   ) {
-    super(detail);
+    super(status, detail, {
+      extraDetails: [{ name: 'CustomerError', reason }],
+      headers: {
+        ...(status === 401 ? { 'www-authenticate': 'Bearer realm="betal-app"' } : {}),
+        ...(retryAfterSeconds !== undefined ? { 'retry-after': String(retryAfterSeconds) } : {}),
+      },
+    });
     this.name = 'AccessRefused';
   }
 }

@@ -1,7 +1,6 @@
 import { loadWebAssets, webAssetResponse } from '@betal/contract/web-assets';
 import type { FastifyInstance } from 'fastify';
-import { sendProblem } from '../api/http/context.js';
-import { problem } from '../problem.js';
+import { ApiError } from '../kernel/errors.js';
 import { ASSETS, FAVICON } from './pages.js';
 
 /**
@@ -26,9 +25,7 @@ export async function customerAssets(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const asset = assets.get(request.params.file);
-      if (!asset) {
-        return sendProblem(request, reply, problem(404, `No asset ${request.params.file.slice(0, 60)}.`));
-      }
+      if (!asset) throw new ApiError(404, `No asset ${request.params.file.slice(0, 60)}.`);
       const answer = webAssetResponse(asset, request.headers['if-none-match']);
       return reply.code(answer.status).headers(answer.headers).send(answer.body);
     },

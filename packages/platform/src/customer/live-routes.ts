@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Payment } from '../domain/payment.js';
-import { landingParams, phoneParams, sendError } from './api-replies.js';
+import { landingParams, phoneParams } from './api-replies.js';
 import type { LiveStreams } from './live.js';
 import type { CustomerRouteDeps } from './routes.js';
 
@@ -23,11 +23,8 @@ export function liveRoutes(app: FastifyInstance, deps: CustomerRouteDeps & { liv
     matches: (payment: Payment) => boolean | Promise<boolean>,
     heartbeat: () => Promise<unknown>,
   ): Promise<FastifyReply> {
-    try {
-      await exists();
-    } catch (error) {
-      return sendError(request, reply, error);
-    }
+    // A refusal (AccessRefused, an unknown user or payment) is thrown to the one error handler.
+    await exists();
     live.open(request, reply, matches, heartbeat);
     return reply;
   }

@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { sendProblem } from '../api/http/context.js';
-import { problem, validationProblem } from '../problem.js';
+import { ApiError } from '../kernel/errors.js';
 import { money } from './i18n.js';
 import { qrImage, QR_SIZE, type QrImageFormat } from './qr.js';
 import type { CustomerRouteDeps } from './routes.js';
@@ -44,15 +43,11 @@ export function qrRoutes(app: FastifyInstance, deps: CustomerRouteDeps): void {
           reason: `The size must be an integer from ${QR_SIZE.min} to ${QR_SIZE.max}.`,
         });
       }
-      if (details.length > 0 || !token) return sendProblem(request, reply, validationProblem(details));
+      if (details.length > 0 || !token) throw ApiError.validation(details);
       const payment = await customer.paymentByToken(token).catch(() => undefined);
-      if (!payment) return sendProblem(request, reply, problem(404, 'No QR code has this token.'));
+      if (!payment) throw new ApiError(404, 'No QR code has this token.');
       if (payment.state !== 'CREATED') {
-        return sendProblem(
-          request,
-          reply,
-          problem(404, `The payment is ${payment.state}; its QR code is no longer valid.`),
-        );
+        throw new ApiError(404, `The payment is ${payment.state}; its QR code is no longer valid.`);
       }
       const own = payment.details.qrFormat;
       const chosen: QrImageFormat =

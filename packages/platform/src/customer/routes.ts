@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { readBodiesBySchema } from '../api/http/body.js';
 import type { Clock } from '../clock.js';
 import type { CustomerService } from '../services/customer.js';
 import type { CustomerAccess } from './access.js';
@@ -34,12 +35,15 @@ export interface CustomerRouteDeps {
  * - the test users API: `GET /betal/users`, `GET/PATCH/DELETE /betal/users/{phoneNumber}`, `POST /betal/users`
  *   (`nin` and `customerToken` only for the admin; outside dev mode changes need the admin token): users-api.ts.
  *
+ * The JSON APIs' bodies are read by their route's schema (api/http/body.ts: unknown fields refused, no body read
+ * as `{}`), after the route's own preHandler (who may act) and before the handler; their refusals are ApiErrors.
  * The services come built from the composition root, which also closes them.
  */
 export async function customerRoutes(
   app: FastifyInstance,
   deps: CustomerRouteDeps & { live: LiveStreams },
 ): Promise<void> {
+  readBodiesBySchema(app, 'refuse', 'empty');
   await app.register(customerAssets);
   customerPageRoutes(app, deps);
   qrRoutes(app, deps);

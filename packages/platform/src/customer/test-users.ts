@@ -1,4 +1,4 @@
-import { StringEnum } from '@betal/contract';
+import { PHONE_NUMBER_PATTERN, PIN_PATTERN, StringEnum } from '@betal/contract';
 import { Type, type Static } from '@sinclair/typebox';
 import { FieldError } from '../domain/errors.js';
 import type { Market } from '../domain/sales-unit.js';
@@ -8,7 +8,7 @@ const MARKETS = ['NO', 'SE', 'DK', 'FI'] as const;
 
 /** A phone number as the API takes it: MSISDN, country code and number, 10-15 digits (contract 1). */
 export const PhoneNumberSchema = Type.String({
-  pattern: '^\\d{10,15}$',
+  pattern: PHONE_NUMBER_PATTERN,
   description: 'MSISDN: country code and number, digits only, e.g. 4712345678.',
 });
 
@@ -45,7 +45,7 @@ const fields = {
     description: "Whether the app is installed on the user's phone. Default true.",
   }),
   pin: Type.String({
-    pattern: '^\\d{4,8}$',
+    pattern: PIN_PATTERN,
     description:
       'The PIN to sign in to the app with outside dev mode: 4 to 8 digits. Kept hashed, never returned.',
   }),

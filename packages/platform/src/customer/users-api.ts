@@ -1,6 +1,6 @@
 import { ProblemSchema } from '@betal/contract';
-import type { FastifyInstance } from 'fastify';
-import { body, json, phoneParams } from './api-replies.js';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { json, phoneParams } from './api-replies.js';
 import type { CustomerRouteDeps } from './routes.js';
 import {
   NewTestUserSchema,
@@ -12,11 +12,15 @@ import {
 
 /**
  * The test users API: `GET /betal/users`, `GET/PATCH/DELETE /betal/users/{phoneNumber}`, `POST /betal/users`
- * (`nin` and `customerToken` only for the admin; outside dev mode changes need the admin token).
+ * (`nin` and `customerToken` only for the admin; outside dev mode changes need the admin token, checked in a
+ * preHandler before the body is read by the route's schema).
  */
 export function usersApiRoutes(app: FastifyInstance, deps: CustomerRouteDeps): void {
   const { customer, access } = deps;
   const userTags = ['Test users'];
+  /** The preHandler of a change: the admin's token outside dev mode (AccessRefused 401 ADMIN_ONLY). */
+  const adminOutsideDev = async (request: FastifyRequest): Promise<void> =>
+    access.requireAdminOutsideDev(request);
 
   app.get(
     '/betal/users',
@@ -42,14 +46,13 @@ export function usersApiRoutes(app: FastifyInstance, deps: CustomerRouteDeps): v
       },
     },
     (request, reply) =>
-      json(request, reply, async () =>
-        access.userFor(request, await customer.user(request.params.phoneNumber)),
-      ),
+      json(reply, async () => access.userFor(request, await customer.user(request.params.phoneNumber))),
   );
 
-  app.post(
+  app.post<{ Body: NewTestUser }>(
     '/betal/users',
     {
+      preHandler: adminOutsideDev,
       schema: {
         tags: userTags,
         summary: 'Create a test user',
@@ -59,11 +62,9 @@ export function usersApiRoutes(app: FastifyInstance, deps: CustomerRouteDeps): v
     },
     (request, reply) =>
       json(
-        request,
         reply,
         async () => {
-          access.requireAdminOutsideDev(request);
-          const { pin, ...input } = body<NewTestUser>(request, NewTestUserSchema);
+          const { pin, ...input } = request.body;
           const user = await customer.createUser(input);
           await access.setPin(user.phoneNumber, pin);
           return access.userFor(request, user);
@@ -72,9 +73,10 @@ export function usersApiRoutes(app: FastifyInstance, deps: CustomerRouteDeps): v
       ),
   );
 
-  app.patch<{ Params: { phoneNumber: string } }>(
+  app.patch<{ Params: { phoneNumber: string }; Body: TestUserChanges }>(
     '/betal/users/:phoneNumber',
     {
+      preHandler: adminOutsideDev,
       schema: {
         tags: userTags,
         summary: 'Change a test user',
@@ -84,9 +86,8 @@ export function usersApiRoutes(app: FastifyInstance, deps: CustomerRouteDeps): v
       },
     },
     (request, reply) =>
-      json(request, reply, async () => {
-        access.requireAdminOutsideDev(request);
-        const { pin, ...changes } = body<TestUserChanges>(request, TestUserChangesSchema);
+      json(reply, async () => {
+        const { pin, ...changes } = request.body;
         const user = await customer.updateUser(request.params.phoneNumber, changes);
         if (pin !== undefined) await access.setPin(user.phoneNumber, pin);
         return access.userFor(request, user);
@@ -96,6 +97,7 @@ export function usersApiRoutes(app: FastifyInstance, deps: CustomerRouteDeps): v
   app.delete<{ Params: { phoneNumber: string } }>(
     '/betal/users/:phoneNumber',
     {
+      preHandler: adminOutsideDev,
       schema: {
         tags: userTags,
         summary: 'Delete a test user (their payments stay)',
@@ -105,10 +107,8 @@ export function usersApiRoutes(app: FastifyInstance, deps: CustomerRouteDeps): v
     },
     (request, reply) =>
       json(
-        request,
         reply,
         async () => {
-          access.requireAdminOutsideDev(request);
           await customer.deleteUser(request.params.phoneNumber);
           await access.setPin(request.params.phoneNumber, undefined);
         },

@@ -1,4 +1,4 @@
-import type { UserFlow } from '@betal/contract';
+import type { CustomerErrorReason, CustomerStage as ContractStage, UserFlow } from '@betal/contract';
 import type { Payment } from './payment.js';
 import type { Brand, Market } from './sales-unit.js';
 import { ageOn, MINIMUM_AGE_TO_PAY_BUSINESSES, type TestUser } from './test-user.js';
@@ -49,26 +49,18 @@ export interface CustomerSide {
 
 /**
  * Where a request is for the customer: waiting for the landing step, in the user's app, postponed in the app's
- * Activities, or one of the final states of contract 3.6.
+ * Activities, or one of the final states of contract 3.6: the contract's CUSTOMER_STAGES.
  */
-export type CustomerStage =
-  'LANDING' | 'IN_APP' | 'POSTPONED' | 'AUTHORIZED' | 'ABORTED' | 'EXPIRED' | 'TERMINATED';
+export type CustomerStage = ContractStage;
 
-/** Why a customer-side action is refused; each maps to one HTTP status (see {@link CUSTOMER_REFUSALS}). */
-export type CustomerRefusalReason =
-  | 'UNKNOWN_PAYMENT'
-  | 'UNKNOWN_USER'
-  | 'PAYMENT_ENDED'
-  | 'NO_LANDING_STEP'
-  | 'NOT_IN_THIS_APP'
-  | 'NOT_LONG_LIVING'
-  | 'CONSENT_REQUIRED'
-  | 'TERMS_NOT_ACCEPTED'
-  | 'NO_SCOPES_TO_CONSENT'
-  | 'APP_NOT_INSTALLED'
-  | 'CANNOT_PAY_BUSINESSES'
-  | 'UNDER_15'
-  | 'UNDER_MINIMUM_AGE';
+/**
+ * Why a customer-side action is refused: the contract's CUSTOMER_ERROR_REASONS but those of signing in (see
+ * customer/access.ts); each maps to one HTTP status (see {@link CUSTOMER_REFUSALS}).
+ */
+export type CustomerRefusalReason = Exclude<
+  CustomerErrorReason,
+  'SIGN_IN_REQUIRED' | 'SIGN_IN_FAILED' | 'SIGN_IN_LOCKED' | 'NOT_YOUR_APP' | 'ADMIN_ONLY'
+>;
 
 /** The HTTP status and title of each refusal reason. */
 export const CUSTOMER_REFUSALS: Readonly<Record<CustomerRefusalReason, { status: number; title: string }>> = {

@@ -35,7 +35,6 @@ import type { Brand, Market } from '../domain/sales-unit.js';
 import type { TestUser } from '../domain/test-user.js';
 import type { IdSource } from '../ids.js';
 import { ApiError } from '../kernel/errors.js';
-import { problemError, type ProblemTemplate } from '../problem.js';
 import type { CustomerInboxPort, PlatformStore } from '../storage/ports.js';
 import type { SalesUnitDirectory } from './directory.js';
 import type { PaymentService } from './payments.js';
@@ -492,8 +491,7 @@ export class CustomerService {
         "Accept the merchant's terms of sale and privacy policy first: approve with acceptTerms: true.",
       );
     }
-    const response = await this.deps.payments.approveAs(payment.msn, payment.reference, user);
-    if (response.status !== 200) throw problemError(response.body as ProblemTemplate);
+    await this.deps.payments.approveAs(payment.msn, payment.reference, user);
     return this.request(phoneNumber, id);
   }
 

@@ -10,7 +10,7 @@ import type {
 import type { Clock } from '../clock.js';
 import { createPayment, redirectUrlFor } from '../domain/create.js';
 import { expiryAtCreation } from '../domain/customer-flow.js';
-import { DomainError } from '../domain/errors.js';
+import { DomainError, FieldError } from '../domain/errors.js';
 import {
   abort,
   authorize,
@@ -26,7 +26,6 @@ import { captureWindowDays, type SalesUnit } from '../domain/sales-unit.js';
 import { isEligible, phoneFromPersonalQr, userDetailsOf, type TestUser } from '../domain/test-user.js';
 import type { IdSource } from '../ids.js';
 import { ApiError } from '../kernel/errors.js';
-import { problem, problemError, problemOf, type ProblemTemplate } from '../problem.js';
 import type {
   CommandOutcome,
   IdempotencyRecord,
@@ -98,18 +97,6 @@ function noSuchPayment(reference: string): ApiError {
     title: 'Reference not found',
     code: '5090',
   });
-}
-
-/** {@link noSuchPayment} as the kept answer of a store command. */
-function notFound(reference: string): RenderedAnswer {
-  const error = noSuchPayment(reference);
-  return {
-    status: 404,
-    body: problem(404, error.detail ?? '', {
-      title: error.title,
-      extraDetails: [{ name: 'ErrorCode', reason: '5090' }],
-    }),
-  };
 }
 
 /**
@@ -383,20 +370,23 @@ export class PaymentService {
     if (!isEligible(user, payment.details.minimumUserAge, this.clock.now()) || !user) {
       throw new DomainError(7010, 'Customer not found.');
     }
-    const response = await this.approveAs(unit.msn, reference, user);
-    if (response.status !== 200) throw problemError(response.body as ProblemTemplate);
+    await this.approveAs(unit.msn, reference, user);
   }
 
-  /** The customer rejects the payment in the app or on the landing page: ABORTED (contract 3.6, 3.15). */
-  reject(msn: string, reference: string): Promise<RenderedAnswer> {
+  /**
+   * The customer rejects the payment in the app or on the landing page: ABORTED (contract 3.6, 3.15). The
+   * payment after it; throws as {@link act} does.
+   */
+  reject(msn: string, reference: string): Promise<GetPaymentResponse> {
     return this.act(msn, reference, (p, now) => abort(p, now, this.ids));
   }
 
   /**
    * The customer approves in the app: AUTHORIZED, with `sub` when a scope was asked for. The consent to the
-   * payment's scopes is remembered for this user and MSN (contract 3.13).
+   * payment's scopes is remembered for this user and MSN (contract 3.13). The payment after it; throws as
+   * {@link act} does (10020 when it is not CREATED), and then no consent is remembered.
    */
-  async approveAs(msn: string, reference: string, user: TestUser): Promise<RenderedAnswer> {
+  async approveAs(msn: string, reference: string, user: TestUser): Promise<GetPaymentResponse> {
     let scopes: string[] | undefined;
     const response = await this.act(msn, reference, (p, now) => {
       scopes = p.details.profileScope;
@@ -408,7 +398,7 @@ export class PaymentService {
       };
       return authorize(p, { now, ids: this.ids, by });
     });
-    if (response.status === 200 && scopes) {
+    if (scopes) {
       const previous = await this.store.findConsent(msn, user.phoneNumber);
       await this.store.saveConsent({
         msn,
@@ -421,30 +411,37 @@ export class PaymentService {
     return response;
   }
 
-  /** A customer-side change: no idempotency key, answered with GetPaymentResponse. */
-  private act(
+  /**
+   * A customer-side change (no idempotency key): the payment after it, as GetPaymentResponse. Throws 5090 for an
+   * unknown reference, or the DomainError/FieldError the change raised; an expiry found first is kept even then.
+   */
+  private async act(
     msn: string,
     reference: string,
     apply: (p: Payment, now: number) => Transition,
-  ): Promise<RenderedAnswer> {
+  ): Promise<GetPaymentResponse> {
     const now = this.clock.now();
-    return this.store.execute({
+    const decision = await this.store.execute<Decision>({
       msn,
       reference,
       decide: (current) => {
-        if (!current) return { result: notFound(reference) };
+        if (!current) return { result: { ok: false, error: noSuchPayment(reference) } };
         const settled = settleThenApply(current, now, this.ids, apply);
         if (!settled.ok) {
-          const body = problemOf(settled.error);
-          const response = { status: body.status, body };
-          return settled.write ? { write: settled.write, result: response } : { result: response };
+          // Only a refusal keeps the expiry; anything else rolls the command back.
+          if (!(settled.error instanceof DomainError || settled.error instanceof FieldError))
+            throw settled.error;
+          const result: Decision = { ok: false, error: settled.error };
+          return settled.write ? { write: settled.write, result } : { result };
         }
         return {
           write: settled.write,
-          result: { status: 200, body: getPaymentResponse(settled.value.payment) },
+          result: { ok: true, value: getPaymentResponse(settled.value.payment) },
         };
       },
     });
+    if (!decision.ok) throw decision.error;
+    return decision.value as GetPaymentResponse;
   }
 
   /** Expires the payment if it is overdue; whether it did. */

@@ -85,7 +85,7 @@ describe('every ePayment event reaches a real receiver, signed (contract 4.2-4.4
   it('ABORTED (the customer rejects)', async () => {
     const reference = ref('wh-abort');
     await api.create(webRedirect(reference));
-    expect((await api.started.platform.payments.reject(DEV.msn, reference)).status).toBe(200);
+    expect((await api.started.platform.payments.reject(DEV.msn, reference)).state).toBe('ABORTED');
     await expectDeliveredAsLogged(reference, ['CREATED', 'ABORTED']);
   });
 
