@@ -7,6 +7,9 @@ import { Api, T0, ref, webRedirect } from '../support/harness.js';
 import { ALL_EPAYMENT_EVENTS, startWebhookApi } from '../webhooks/support.js';
 import { createTestDatabase, pgUnreachable, type TestDatabase } from './pg-support.js';
 
+/** These tests are about work done once across processes, not lock waits: a loaded machine may queue longer than 250 ms. */
+const PATIENT = { storeLockWaitMs: 30_000 };
+
 const unreachable = await pgUnreachable();
 
 /** One webhook request as the receiver saw it. */
@@ -77,8 +80,8 @@ describe.skipIf(unreachable !== undefined)('several processes on one PostgreSQL 
   });
 
   it('claims a due delivery once for its lease, and again once the lease is over', async () => {
-    const a = await PostgresStore.open(db.url);
-    const b = await PostgresStore.open(db.url);
+    const a = await PostgresStore.open(db.url, { lockWaitMs: 30_000 });
+    const b = await PostgresStore.open(db.url, { lockWaitMs: 30_000 });
     try {
       await a.webhooks.register(
         {
@@ -185,8 +188,8 @@ describe.skipIf(unreachable !== undefined)('several processes on one PostgreSQL 
   });
 
   it('the expiry sweep of two platforms on one database expires each overdue payment once', async () => {
-    const one = new Api(await startPlatform({ database: db.url, frozenAt: T0 }));
-    const two = new Api(await startPlatform({ database: db.url, frozenAt: T0 }));
+    const one = new Api(await startPlatform({ database: db.url, frozenAt: T0, config: PATIENT }));
+    const two = new Api(await startPlatform({ database: db.url, frozenAt: T0, config: PATIENT }));
     try {
       const references: string[] = [];
       for (let i = 0; i < 20; i++) {
@@ -213,8 +216,8 @@ describe.skipIf(unreachable !== undefined)('several processes on one PostgreSQL 
 
   it('advancing the test clock on one platform moves the clock of another on the same database', async () => {
     // Running clocks (the offset is what is shared); each process starts at offset 0.
-    const one = new Api(await startPlatform({ database: db.url }));
-    const two = new Api(await startPlatform({ database: db.url }));
+    const one = new Api(await startPlatform({ database: db.url, config: PATIENT }));
+    const two = new Api(await startPlatform({ database: db.url, config: PATIENT }));
     try {
       const reference = ref('clock');
       expect((await two.create(webRedirect(reference, 1_000))).status).toBe(201);

@@ -119,9 +119,11 @@ if (unreachable) {
 
     it('keeps the outbox in commit order across two stores on one database, as two processes', async () => {
       const schema = `x${++schemas}`;
+      // This test is about order, not lock waits: 80 concurrent commands queue on the outbox lock, which on a
+      // loaded machine takes longer than the default 250 ms wait.
       const [one, two] = await Promise.all([
-        PostgresStore.open(db.url, { schema, max: 4 }),
-        PostgresStore.open(db.url, { schema, max: 4 }),
+        PostgresStore.open(db.url, { schema, max: 4, lockWaitMs: 30_000 }),
+        PostgresStore.open(db.url, { schema, max: 4, lockWaitMs: 30_000 }),
       ]);
       // A dispatcher's cursor reads while both write; a position that became visible late would be skipped.
       const seen: number[] = [];
