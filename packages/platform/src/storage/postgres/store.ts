@@ -24,6 +24,14 @@ import {
 import { PostgresInbox } from './inbox.js';
 import { MODULES } from './migrations.js';
 import { PostgresOrderManagementStore } from './order-management.js';
+import {
+  eventOfRow,
+  PAYMENT_COLUMN_NAMES,
+  paymentOfRow,
+  rowOfPayment,
+  type EventRow,
+  type PaymentRow,
+} from '../rows.js';
 import { PostgresWebhookStore } from './webhooks.js';
 
 /** How many times a command that lost an insert race (or a deadlock) is run again before its error is passed on. */
@@ -46,41 +54,6 @@ export interface PostgresStoreOptions extends PoolOptions {
   beforeCommit?: () => Promise<void>;
 }
 
-interface PaymentRow {
-  msn: string;
-  reference: string;
-  psp_reference: string;
-  state: string;
-  currency: string;
-  value: number;
-  authorized: number;
-  captured: number;
-  refunded: number;
-  cancelled: number;
-  user_flow: string;
-  payment_method: string;
-  token: string;
-  redirect_url: string | null;
-  sub: string | null;
-  authorized_by: string | null;
-  created_at: number;
-  expires_at: number;
-  details: string;
-}
-
-interface EventRow {
-  seq: number;
-  msn: string;
-  reference: string;
-  psp_reference: string;
-  name: string;
-  currency: string;
-  amount: number;
-  timestamp: number;
-  idempotency_key: string | null;
-  success: boolean;
-}
-
 interface ConsentRow {
   msn: string;
   phone_number: string;
@@ -89,73 +62,12 @@ interface ConsentRow {
   granted_at: number;
 }
 
-const PAYMENT_COLUMNS = `msn, reference, psp_reference, state, currency, value, authorized, captured, refunded,
-  cancelled, user_flow, payment_method, token, redirect_url, sub, authorized_by, created_at, expires_at, details`;
-
-function toPayment(row: PaymentRow): Payment {
-  return {
-    msn: row.msn,
-    reference: row.reference,
-    pspReference: row.psp_reference,
-    state: row.state as Payment['state'],
-    currency: row.currency as Payment['currency'],
-    value: row.value,
-    aggregate: {
-      authorized: row.authorized,
-      captured: row.captured,
-      refunded: row.refunded,
-      cancelled: row.cancelled,
-    },
-    userFlow: row.user_flow as Payment['userFlow'],
-    paymentMethod: row.payment_method as Payment['paymentMethod'],
-    token: row.token,
-    ...(row.redirect_url !== null ? { redirectUrl: row.redirect_url } : {}),
-    ...(row.sub !== null ? { sub: row.sub } : {}),
-    ...(row.authorized_by !== null ? { authorizedBy: row.authorized_by } : {}),
-    createdAt: row.created_at,
-    expiresAt: row.expires_at,
-    details: JSON.parse(row.details) as Payment['details'],
-  };
-}
+const PAYMENT_COLUMNS = PAYMENT_COLUMN_NAMES.join(', ');
 
 /** The payment's columns in {@link PAYMENT_COLUMNS} order. */
 function paymentValues(p: Payment): unknown[] {
-  return [
-    p.msn,
-    p.reference,
-    p.pspReference,
-    p.state,
-    p.currency,
-    p.value,
-    p.aggregate.authorized,
-    p.aggregate.captured,
-    p.aggregate.refunded,
-    p.aggregate.cancelled,
-    p.userFlow,
-    p.paymentMethod,
-    p.token,
-    p.redirectUrl ?? null,
-    p.sub ?? null,
-    p.authorizedBy ?? null,
-    p.createdAt,
-    p.expiresAt,
-    JSON.stringify(p.details),
-  ];
-}
-
-function toEvent(row: EventRow): StoredPaymentEvent {
-  return {
-    seq: row.seq,
-    msn: row.msn,
-    reference: row.reference,
-    pspReference: row.psp_reference,
-    name: row.name as StoredPaymentEvent['name'],
-    currency: row.currency as StoredPaymentEvent['currency'],
-    amount: row.amount,
-    timestamp: row.timestamp,
-    idempotencyKey: row.idempotency_key,
-    success: row.success,
-  };
+  const row = rowOfPayment(p);
+  return PAYMENT_COLUMN_NAMES.map((column) => row[column]);
 }
 
 function toConsent(row: ConsentRow): Consent {
@@ -329,7 +241,7 @@ export class PostgresStore implements Storage {
         };
       }
       const currentRow = current.rows[0];
-      const outcome = command.decide(currentRow ? toPayment(currentRow) : undefined, existing);
+      const outcome = command.decide(currentRow ? paymentOfRow(currentRow) : undefined, existing);
       write = outcome.write;
       result = outcome.result;
       if (write && (write.payment.msn !== msn || write.payment.reference !== reference)) {
@@ -493,14 +405,14 @@ export class PostgresStore implements Storage {
       `SELECT ${PAYMENT_COLUMNS} FROM payments WHERE msn = $1 AND reference = $2`,
       [msn, reference],
     );
-    return row && toPayment(row);
+    return row && paymentOfRow(row);
   }
 
   async findPaymentByToken(token: string): Promise<Payment | undefined> {
     const [row] = await this.query<PaymentRow>(`SELECT ${PAYMENT_COLUMNS} FROM payments WHERE token = $1`, [
       token,
     ]);
-    return row && toPayment(row);
+    return row && paymentOfRow(row);
   }
 
   async listEvents(msn: string, reference: string): Promise<StoredPaymentEvent[]> {
@@ -508,7 +420,7 @@ export class PostgresStore implements Storage {
       'SELECT * FROM payment_events WHERE msn = $1 AND reference = $2 ORDER BY seq',
       [msn, reference],
     );
-    return rows.map(toEvent);
+    return rows.map(eventOfRow);
   }
 
   async listOverdue(now: number, limit: number): Promise<Array<{ msn: string; reference: string }>> {
@@ -524,7 +436,7 @@ export class PostgresStore implements Storage {
       `SELECT ${PAYMENT_COLUMNS} FROM payments WHERE msn = $1 ORDER BY id DESC LIMIT $2`,
       [msn, limit],
     );
-    return rows.map(toPayment);
+    return rows.map(paymentOfRow);
   }
 
   async latestEventSeq(): Promise<number> {
@@ -537,7 +449,7 @@ export class PostgresStore implements Storage {
       'SELECT * FROM payment_events WHERE seq > $1 ORDER BY seq LIMIT $2',
       [seq, limit],
     );
-    return rows.map(toEvent);
+    return rows.map(eventOfRow);
   }
 
   async saveSalesUnit(unit: SalesUnit): Promise<void> {

@@ -16,6 +16,7 @@ import type {
 import { StoreBusyError, isStoreBusy, type StoreCause } from '../busy.js';
 import { SqliteInbox } from './inbox.js';
 import { SqliteOrderManagementStore } from './order-management.js';
+import { eventOfRow, paymentOfRow, rowOfPayment, type EventRow, type PaymentRow } from '../rows.js';
 import { SqliteWebhookStore } from './webhooks.js';
 
 /**
@@ -191,41 +192,6 @@ const EVERY_TABLE: readonly string[] = [
   'test_users',
 ];
 
-interface PaymentRow {
-  msn: string;
-  reference: string;
-  psp_reference: string;
-  state: string;
-  currency: string;
-  value: number;
-  authorized: number;
-  captured: number;
-  refunded: number;
-  cancelled: number;
-  user_flow: string;
-  payment_method: string;
-  token: string;
-  redirect_url: string | null;
-  sub: string | null;
-  authorized_by: string | null;
-  created_at: number;
-  expires_at: number;
-  details: string;
-}
-
-interface EventRow {
-  seq: number;
-  msn: string;
-  reference: string;
-  psp_reference: string;
-  name: string;
-  currency: string;
-  amount: number;
-  timestamp: number;
-  idempotency_key: string | null;
-  success: number;
-}
-
 interface ConsentRow {
   msn: string;
   phone_number: string;
@@ -241,71 +207,6 @@ function toConsent(row: ConsentRow): Consent {
     sub: row.sub,
     scopes: row.scopes.split(' ').filter(Boolean),
     grantedAt: row.granted_at,
-  };
-}
-
-function toPayment(row: PaymentRow): Payment {
-  return {
-    msn: row.msn,
-    reference: row.reference,
-    pspReference: row.psp_reference,
-    state: row.state as Payment['state'],
-    currency: row.currency as Payment['currency'],
-    value: row.value,
-    aggregate: {
-      authorized: row.authorized,
-      captured: row.captured,
-      refunded: row.refunded,
-      cancelled: row.cancelled,
-    },
-    userFlow: row.user_flow as Payment['userFlow'],
-    paymentMethod: row.payment_method as Payment['paymentMethod'],
-    token: row.token,
-    ...(row.redirect_url !== null ? { redirectUrl: row.redirect_url } : {}),
-    ...(row.sub !== null ? { sub: row.sub } : {}),
-    ...(row.authorized_by !== null ? { authorizedBy: row.authorized_by } : {}),
-    createdAt: row.created_at,
-    expiresAt: row.expires_at,
-    details: JSON.parse(row.details) as Payment['details'],
-  };
-}
-
-function toRow(p: Payment): PaymentRow {
-  return {
-    msn: p.msn,
-    reference: p.reference,
-    psp_reference: p.pspReference,
-    state: p.state,
-    currency: p.currency,
-    value: p.value,
-    authorized: p.aggregate.authorized,
-    captured: p.aggregate.captured,
-    refunded: p.aggregate.refunded,
-    cancelled: p.aggregate.cancelled,
-    user_flow: p.userFlow,
-    payment_method: p.paymentMethod,
-    token: p.token,
-    redirect_url: p.redirectUrl ?? null,
-    sub: p.sub ?? null,
-    authorized_by: p.authorizedBy ?? null,
-    created_at: p.createdAt,
-    expires_at: p.expiresAt,
-    details: JSON.stringify(p.details),
-  };
-}
-
-function toEvent(row: EventRow): StoredPaymentEvent {
-  return {
-    seq: row.seq,
-    msn: row.msn,
-    reference: row.reference,
-    pspReference: row.psp_reference,
-    name: row.name as StoredPaymentEvent['name'],
-    currency: row.currency as StoredPaymentEvent['currency'],
-    amount: row.amount,
-    timestamp: row.timestamp,
-    idempotencyKey: row.idempotency_key,
-    success: row.success === 1,
   };
 }
 
@@ -510,13 +411,13 @@ export class SqliteStore implements Storage, SqliteConnection {
       },
     };
     const row = this.stmt.payment.get(msn, reference);
-    const outcome = command.decide(row ? toPayment(row) : undefined, existing);
+    const outcome = command.decide(row ? paymentOfRow(row) : undefined, existing);
     const write = outcome.write;
     if (write) {
       if (write.payment.msn !== msn || write.payment.reference !== reference) {
         throw new Error('a command may only write its own payment');
       }
-      const next = toRow(write.payment);
+      const next = rowOfPayment(write.payment);
       if (write.insert) this.stmt.insertPayment.run(next);
       else this.stmt.updatePayment.run(next);
       for (const e of write.events) {
@@ -706,16 +607,16 @@ export class SqliteStore implements Storage, SqliteConnection {
 
   async findPayment(msn: string, reference: string): Promise<Payment | undefined> {
     const row = this.stmt.payment.get(msn, reference);
-    return row && toPayment(row);
+    return row && paymentOfRow(row);
   }
 
   async findPaymentByToken(token: string): Promise<Payment | undefined> {
     const row = this.stmt.paymentByToken.get(token);
-    return row && toPayment(row);
+    return row && paymentOfRow(row);
   }
 
   async listEvents(msn: string, reference: string): Promise<StoredPaymentEvent[]> {
-    return this.stmt.events.all(msn, reference).map(toEvent);
+    return this.stmt.events.all(msn, reference).map(eventOfRow);
   }
 
   async latestEventSeq(): Promise<number> {
@@ -723,7 +624,7 @@ export class SqliteStore implements Storage, SqliteConnection {
   }
 
   async eventsAfter(seq: number, limit: number): Promise<StoredPaymentEvent[]> {
-    return this.stmt.eventsAfter.all(seq, limit).map(toEvent);
+    return this.stmt.eventsAfter.all(seq, limit).map(eventOfRow);
   }
 
   async listOverdue(now: number, limit: number): Promise<Array<{ msn: string; reference: string }>> {
@@ -731,7 +632,7 @@ export class SqliteStore implements Storage, SqliteConnection {
   }
 
   async listPayments(msn: string, limit: number): Promise<Payment[]> {
-    return this.stmt.listPayments.all(msn, limit).map(toPayment);
+    return this.stmt.listPayments.all(msn, limit).map(paymentOfRow);
   }
 
   async saveSalesUnit(unit: SalesUnit): Promise<void> {
