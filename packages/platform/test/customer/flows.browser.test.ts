@@ -201,6 +201,41 @@ describe.skipIf(!HAS_CHROMIUM)('the customer side in Chromium', () => {
     );
   });
 
+  it('remembers the number even when the live update arrives before the answer to its confirm', async () => {
+    const first = await api.create(web(ref('b-race')));
+    const landing = await open('desktop', first.body.redirectUrl!);
+    const token = new URL(first.body.redirectUrl!).searchParams.get('token')!;
+    // Hold the confirm's answer until the page has seen the change it caused over its live-update stream.
+    await landing.route('**/confirm', async (route) => {
+      const seen = 'betalSeenChange';
+      await landing.evaluate(
+        ([path, name]) =>
+          new Promise<void>((opened) => {
+            const source = new EventSource(path);
+            (window as unknown as Record<string, unknown>)[name] = new Promise<void>((changed) =>
+              source.addEventListener('change', () => (source.close(), changed())),
+            );
+            source.addEventListener('open', () => opened());
+          }),
+        [`/app/api/landing/${encodeURIComponent(token)}/events`, seen] as const,
+      );
+      const answer = await route.fetch();
+      await landing.evaluate((name) => (window as unknown as Record<string, Promise<void>>)[name], seen);
+      await route.fulfill({ response: answer });
+    });
+    await landing.getByRole('textbox', { name: 'Mobile number' }).fill(KARI.slice(2));
+    await landing.getByRole('checkbox', { name: 'Remember me in this browser' }).check();
+    await landing.getByRole('button', { name: 'Next' }).click();
+    await landing.getByRole('heading', { name: 'Open Vipps on your phone' }).waitFor();
+    await landing.unroute('**/confirm');
+
+    const second = await api.create(web(ref('b-race-next')));
+    await landing.goto(second.body.redirectUrl!);
+    await expect
+      .poll(() => landing.getByRole('textbox', { name: 'Mobile number' }).inputValue(), { timeout: 10_000 })
+      .toBe(KARI);
+  });
+
   it('the landing page refuses to render inside a frame', async () => {
     const created = await api.create(web(ref('b-frame')));
     const context = await desktop(browser);

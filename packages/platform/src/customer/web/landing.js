@@ -116,6 +116,9 @@
     return '+' + number;
   }
 
+  // While this page's own confirm is under way, the live update it causes must not reload the page before the
+  // answer has been read (and the number remembered): the confirm's answer reloads it.
+  var confirming = false;
   var form = document.getElementById('phone-form');
   if (form) {
     var input = /** @type {HTMLInputElement} */ (document.getElementById('phone'));
@@ -160,9 +163,11 @@
       }
       var button = /** @type {HTMLButtonElement} */ (form.querySelector('button[type="submit"]'));
       button.disabled = true;
+      confirming = true;
       post('/confirm', { phoneNumber: phoneNumber }).then(
         function (result) {
           button.disabled = false;
+          confirming = false;
           if (result.status === 200) {
             try {
               if (remember.checked) window.localStorage.setItem(REMEMBER_KEY, phoneNumber);
@@ -181,6 +186,7 @@
         },
         function () {
           button.disabled = false;
+          confirming = false;
           showError(text('landing.invalidPhone'));
         },
       );
@@ -250,6 +256,7 @@
     source = new EventSource('/app/api/landing/' + encodeURIComponent(token) + '/events');
     source.addEventListener('change', function (event) {
       var data = JSON.parse(event.data);
+      if (confirming) return;
       if (data.state !== config.state || data.stage !== config.stage) {
         source.close();
         window.location.reload();
@@ -257,6 +264,7 @@
     });
     source.addEventListener('clock', function (event) {
       var data = JSON.parse(event.data);
+      if (confirming) return;
       if (data.state !== config.state || data.stage !== config.stage) {
         source.close();
         window.location.reload();
