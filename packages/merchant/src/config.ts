@@ -13,7 +13,11 @@ export interface MerchantConfig {
    * pages. Env `MERCHANT_PUBLIC_URL`, default `http://127.0.0.1:<port>`.
    */
   publicUrl?: string;
-  /** SQLite file, or `:memory:`. Env `MERCHANT_DB`, default `./data/merchant.sqlite`. */
+  /**
+   * The store: a SQLite file (or `:memory:`) for one merchant process, or a `postgres://user@host:port/database`
+   * URL for several processes sharing one PostgreSQL database (tables in its `merchant` schema). Env
+   * `MERCHANT_DB`, default `./data/merchant.sqlite`.
+   */
   database: string;
   /** The shop's name on its pages. Env `MERCHANT_NAME`, default `Betal Dev Shop`. */
   name: string;

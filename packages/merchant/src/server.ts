@@ -4,7 +4,8 @@ import { VippsClient } from '@betal/client';
 import { isRealVipps, type MerchantConfig } from './config.js';
 import { PaymentService } from './services/payments.js';
 import { WebhookRegistrar } from './services/webhooks.js';
-import { MerchantStore } from './store/store.js';
+import { openMerchantStore } from './store/open.js';
+import type { MerchantStore } from './store/store.js';
 import { adminRoutes } from './web/admin.js';
 import { assetRoutes } from './web/assets.js';
 import { sendPage, type WebContext } from './web/context.js';
@@ -23,6 +24,7 @@ export interface MerchantOverrides {
   wallClock?: () => number;
   /** The typed client; default one built from `config.vipps`. */
   client?: VippsClient;
+  /** The store to use (closed by `close`); default the one `config.database` names (see `openMerchantStore`). */
   store?: MerchantStore;
   /** Where the log goes (default: stdout, one JSON line per event); the CLI passes a pretty printer or stderr. */
   logStream?: DestinationStream;
@@ -53,7 +55,7 @@ export async function createMerchant(
   overrides: MerchantOverrides = {},
 ): Promise<Merchant> {
   const now = overrides.now ?? Date.now;
-  const store = overrides.store ?? new MerchantStore(config.database);
+  const store = overrides.store ?? (await openMerchantStore(config.database));
   const client =
     overrides.client ??
     new VippsClient({
@@ -245,7 +247,7 @@ export async function createMerchant(
       if (timer) clearInterval(timer);
       await app.close();
       await payments.idle();
-      store.close();
+      await store.close();
     },
   };
 }

@@ -35,10 +35,12 @@ describeFlow('flow 000: payment request as a link', '000-link', (scene) => {
     await scene.shot(customer, 'landing-waiting');
 
     const linkId = url.split('/').pop()!;
-    const reference = scene.pair.merchant.merchant.store.listPayments({
-      purpose: 'link',
-      ownerId: linkId,
-    })[0]!.reference;
+    const reference = (
+      await scene.pair.merchant.merchant.store.listPayments({
+        purpose: 'link',
+        ownerId: linkId,
+      })
+    )[0]!.reference;
     const app = await openApp(scene, 'Ola Hansen');
     await openRequest(app, reference);
     await scene.shot(app, 'app-request');

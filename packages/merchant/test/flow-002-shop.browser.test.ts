@@ -27,7 +27,7 @@ describeFlow('flow 002: online payments in the shop', '002-shop', (scene) => {
     await confirmPhone(shop, '4796574209');
     await scene.shot(shop, 'landing-waiting');
 
-    const order = scene.pair.merchant.merchant.store.listShopOrders()[0]!;
+    const order = (await scene.pair.merchant.merchant.store.listShopOrders())[0]!;
     const app = await openApp(scene, 'Ingrid Berg');
     await openRequest(app, order.reference);
     await expect.poll(() => app.locator('main').textContent()).toContain('Wool socks');

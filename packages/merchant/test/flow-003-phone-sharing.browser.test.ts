@@ -25,10 +25,12 @@ describeFlow('flow 003: payment request with sharing of the phone number', '003-
     await confirmPhone(customer, '4796574209');
 
     const linkId = url.split('/').pop()!;
-    const reference = scene.pair.merchant.merchant.store.listPayments({
-      purpose: 'link',
-      ownerId: linkId,
-    })[0]!.reference;
+    const reference = (
+      await scene.pair.merchant.merchant.store.listPayments({
+        purpose: 'link',
+        ownerId: linkId,
+      })
+    )[0]!.reference;
     const app = await openApp(scene, 'Ingrid Berg');
     await openRequest(app, reference);
     await app.getByRole('button', { name: 'Share and continue' }).waitFor();
@@ -70,6 +72,6 @@ describeFlow('flow 003: payment request with sharing of the phone number', '003-
     await badge(admin, reference, 'CAPTURED');
     const first = await scene.pair.merchant.merchant.client.epayment.get(reference);
     expect(first.aggregate.capturedAmount.value).toBe(300000);
-    expect(first.profile.sub).toBe(scene.pair.merchant.merchant.store.getCustomer('4796574209')?.sub);
+    expect(first.profile.sub).toBe((await scene.pair.merchant.merchant.store.getCustomer('4796574209'))?.sub);
   });
 });

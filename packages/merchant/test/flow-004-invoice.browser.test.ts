@@ -38,8 +38,8 @@ describeFlow('flow 004: payment requests for invoices', '004-invoice', (scene) =
     return { id: url.split('/').pop()!, url };
   }
 
-  const paymentOf = (invoiceId: string) =>
-    scene.pair.merchant.merchant.store.listPayments({ purpose: 'invoice', ownerId: invoiceId })[0]!;
+  const paymentOf = async (invoiceId: string) =>
+    (await scene.pair.merchant.merchant.store.listPayments({ purpose: 'invoice', ownerId: invoiceId }))[0]!;
 
   it('known customer: long-living request in the app, "See details", "I\'ll pay later", pay from Activities, captured', async () => {
     await admin.goto(`${scene.merchantUrl}/merchant/customers`);
@@ -67,7 +67,7 @@ describeFlow('flow 004: payment requests for invoices', '004-invoice', (scene) =
     });
     await expect.poll(() => admin.locator('h1').textContent()).toContain('Payment requested');
     await scene.shot(admin, 'invoice-sent-to-app');
-    const payment = paymentOf(invoice.id);
+    const payment = await paymentOf(invoice.id);
     expect(payment.userFlow).toBe('PUSH_MESSAGE');
     expect(payment.expiresAt).toBeDefined();
 
@@ -113,7 +113,7 @@ describeFlow('flow 004: payment requests for invoices', '004-invoice', (scene) =
     await scene.shot(customer, 'invoice-page');
     await customer.getByRole('button', { name: 'Pay with Vipps MobilePay' }).click();
     await confirmPhone(customer, '4791234567');
-    const payment = paymentOf(invoice.id);
+    const payment = await paymentOf(invoice.id);
     expect(payment.userFlow).toBe('WEB_REDIRECT');
     expect(payment.scope).toBe('phoneNumber');
 
@@ -140,7 +140,7 @@ describeFlow('flow 004: payment requests for invoices', '004-invoice', (scene) =
       lines: [['Membership', '1', '990']],
       due: today,
     });
-    const payment = paymentOf(invoice.id);
+    const payment = await paymentOf(invoice.id);
     const app = await openApp(scene, 'Kari Nordmann');
     await openRequest(app, payment.reference);
     await app.getByRole('button', { name: 'Cancel', exact: true }).click();

@@ -24,7 +24,7 @@ describeFlow('the shop after a failed payment', 'shop-retry', (scene) => {
     await shop.getByRole('button', { name: 'Try again' }).click();
     await shop.waitForURL(/\/landing\?token=/);
     expect(shop.url()).not.toBe(firstUrl);
-    expect(scene.pair.merchant.merchant.store.listShopOrders()).toHaveLength(2);
+    expect(await scene.pair.merchant.merchant.store.listShopOrders()).toHaveLength(2);
   });
 });
 
@@ -47,7 +47,7 @@ describeFlow('cancelling an authorized payment', 'cancel-confirm', (scene) => {
       .click();
     await customer.waitForURL(/\/landing\?token=/);
     await customer.close();
-    const reference = merchant.store.listPayments({ purpose: 'link', ownerId: linkId })[0]!.reference;
+    const reference = (await merchant.store.listPayments({ purpose: 'link', ownerId: linkId }))[0]!.reference;
     await merchant.client.epayment.forceApprove(reference, { customer: { phoneNumber: '4791234567' } });
     await merchant.payments.refresh(reference);
 
@@ -55,7 +55,7 @@ describeFlow('cancelling an authorized payment', 'cancel-confirm', (scene) => {
     await admin.getByRole('button', { name: /^Cancel payment/ }).click();
     await admin.getByRole('heading', { name: `Cancel payment ${reference}?` }).waitFor();
     expect(await admin.getByText(/reservation of NOK\s100\.00 is released/).count()).toBe(1);
-    expect(derive(merchant.payments.get(reference)!.view).state).toBe('AUTHORIZED');
+    expect(derive((await merchant.payments.get(reference))!.view).state).toBe('AUTHORIZED');
     await scene.shot(admin, 'confirm-cancel');
     await admin.getByRole('link', { name: 'No, keep it' }).click();
     await admin.waitForURL(new RegExp(`/merchant/payments/${reference}$`));

@@ -25,8 +25,8 @@ import {
   followUpsPending,
   wantsPhone,
   type PaymentRecord,
+  type MerchantStore,
   type Purpose,
-  MerchantStore,
 } from '../store/store.js';
 
 /** A logger as pino gives one (only what the service uses). */
@@ -39,6 +39,11 @@ export interface Log {
 /** What the service needs: the store, the typed client, the merchant's MSN and currency, and its clock. */
 export interface PaymentServiceDeps {
   store: MerchantStore;
+  /**
+   * How long a reconciliation claim on a payment holds, in ms (default 5 minutes): past it, another merchant
+   * process may query the payment (the one that claimed it died).
+   */
+  claimLeaseMs?: number;
   client: VippsClient;
   msn: string;
   currency: string;
@@ -188,17 +193,11 @@ export function readWebhookEvent(body: unknown): WebhookEvent {
 export class PaymentService {
   private readonly locks = new Map<string, Promise<unknown>>();
   private readonly background = new Set<Promise<unknown>>();
-  private readonly tag: string;
+  private tag: string | undefined;
+  /** This process's id in reconciliation claims. */
+  private readonly owner = randomBytes(6).toString('hex');
 
-  constructor(private readonly deps: PaymentServiceDeps) {
-    let tag = deps.store.getSetting('reference_tag');
-    if (!tag) {
-      // A tag per merchant store, so that a new store does not reuse references a platform still remembers.
-      tag = randomBytes(4).toString('hex');
-      deps.store.setSetting('reference_tag', tag);
-    }
-    this.tag = tag;
-  }
+  constructor(private readonly deps: PaymentServiceDeps) {}
 
   private get store(): MerchantStore {
     return this.deps.store;
@@ -232,12 +231,19 @@ export class PaymentService {
     while (this.background.size > 0) await Promise.allSettled([...this.background]);
   }
 
-  /** A new reference: `<prefix>-<store tag>-<n>`, 8-64 of `[a-zA-Z0-9-]` (contract 3.2). */
-  newReference(prefix: string): string {
-    return `${prefix}-${this.tag}-${this.store.next('reference')}`;
+  /**
+   * A new reference: `<prefix>-<store tag>-<n>`, 8-64 of `[a-zA-Z0-9-]` (contract 3.2), unique across the
+   * processes of one store (the counter is the store's).
+   */
+  async newReference(prefix: string): Promise<string> {
+    // A tag per merchant store, so that a new store does not reuse references a platform still remembers; the
+    // first process to pick one keeps it for all.
+    this.tag ??= await this.store.settingOnce('reference_tag', randomBytes(4).toString('hex'));
+    return `${prefix}-${this.tag}-${await this.store.next('reference')}`;
   }
 
-  get(reference: string): PaymentRecord | undefined {
+  /** The merchant's record of a payment, or undefined. */
+  get(reference: string): Promise<PaymentRecord | undefined> {
     return this.store.getPayment(reference);
   }
 
@@ -250,7 +256,7 @@ export class PaymentService {
    */
   async create(input: NewPayment, prefix: string): Promise<PaymentRecord> {
     const now = this.deps.now();
-    const reference = input.reference ?? this.newReference(prefix);
+    const reference = input.reference ?? (await this.newReference(prefix));
     const record: PaymentRecord = {
       reference,
       purpose: input.purpose,
@@ -269,7 +275,7 @@ export class PaymentService {
       createdAt: now,
       updatedAt: now,
     };
-    this.store.insertPayment(record);
+    await this.store.insertPayment(record);
     return this.withLock(reference, async () => {
       if (input.orderDetailsUrl) {
         try {
@@ -278,7 +284,7 @@ export class PaymentService {
             orderDetailsUrl: input.orderDetailsUrl,
           });
         } catch (error) {
-          this.update(reference, (r) => ({
+          await this.update(reference, (r) => ({
             ...r,
             createError: `Order Management category: ${describeError(error)}`,
           }));
@@ -313,7 +319,7 @@ export class PaymentService {
         }));
       } catch (error) {
         const doubt = inDoubt(error);
-        this.update(reference, (r) =>
+        await this.update(reference, (r) =>
           doubt
             ? { ...r, followUpError: `Create: ${describeError(error)}; the reconciler will check it.` }
             : { ...r, createError: describeError(error) },
@@ -323,51 +329,54 @@ export class PaymentService {
     });
   }
 
-  /** Reads, changes and saves a record in one transaction; answers the saved record. */
-  private update(reference: string, change: (r: PaymentRecord) => PaymentRecord): PaymentRecord {
-    return this.store.transaction(() => {
-      const current = this.store.getPayment(reference);
+  /**
+   * Reads (locking it: changes to one payment are serialized across processes), changes and saves a record in
+   * one transaction; answers the saved record.
+   */
+  private update(reference: string, change: (r: PaymentRecord) => PaymentRecord): Promise<PaymentRecord> {
+    return this.store.transaction(async (tx) => {
+      const current = await tx.lockPayment(reference);
       if (!current) throw new Error(`unknown payment ${reference}`);
       const next = { ...change(current), updatedAt: this.deps.now() };
-      this.store.savePayment(next);
+      await tx.savePayment(next);
       return next;
     });
   }
 
   /**
-   * Processes one webhook event (contract 4.3) exactly once: the event is recorded by (reference, pspReference)
-   * and applied to the view in one transaction; a duplicate is recorded as such and changes nothing; an event of
-   * a payment the merchant does not know, or of another MSN, is ignored. Out-of-order events are fine (the view
-   * only moves forward). Once the payment is authorized, the follow-ups start in the background.
+   * Processes one webhook event (contract 4.3) exactly once, whichever merchant process receives it: in one
+   * transaction the payment is locked, the event recorded by (reference, pspReference, name) and, the first
+   * time, applied to the view; a duplicate (also one delivered to another process at the same moment) is
+   * recorded as such and changes nothing; an event of a payment the merchant does not know, or of another MSN, is
+   * ignored. Out-of-order events are fine (the view only moves forward). Once the payment is authorized, the
+   * process that applied the event starts the follow-ups in the background.
    */
-  applyWebhook(event: WebhookEvent, rawBody: string): WebhookOutcome {
+  async applyWebhook(event: WebhookEvent, rawBody: string): Promise<WebhookOutcome> {
     if (event.msn !== this.deps.msn) return 'other-msn';
     const now = this.deps.now();
-    const outcome = this.store.transaction((): WebhookOutcome => {
-      const fresh = this.store.recordWebhookEvent({
-        reference: event.reference,
-        pspReference: event.pspReference,
-        name: event.name,
-        payload: rawBody,
-        receivedAt: now,
-      });
-      const record = this.store.getPayment(event.reference);
-      if (!record) return 'unknown-payment';
-      if (!fresh) return 'duplicate';
-      let { view } = applyEvent(record.view, event, now, 'webhook');
-      if (event.profile?.sub && !view.sub) view = { ...view, sub: event.profile.sub };
-      this.store.savePayment({ ...record, view, updatedAt: now });
-      return 'applied';
-    });
-    if (outcome === 'applied') this.startFollowUps(event.reference);
-    return outcome;
-  }
-
-  /** Starts the follow-ups of a payment in the background when it is authorized and has some left. */
-  private startFollowUps(reference: string): void {
-    const record = this.store.getPayment(reference);
-    if (!record || !this.hasFollowUps(record)) return;
-    this.spawn(() => this.followUp(reference));
+    const result = await this.store.transaction(
+      async (tx): Promise<{ outcome: WebhookOutcome; record?: PaymentRecord }> => {
+        const record = await tx.lockPayment(event.reference);
+        const fresh = await tx.recordWebhookEvent({
+          reference: event.reference,
+          pspReference: event.pspReference,
+          name: event.name,
+          payload: rawBody,
+          receivedAt: now,
+        });
+        if (!record) return { outcome: 'unknown-payment' };
+        if (!fresh) return { outcome: 'duplicate' };
+        let { view } = applyEvent(record.view, event, now, 'webhook');
+        if (event.profile?.sub && !view.sub) view = { ...view, sub: event.profile.sub };
+        const saved: PaymentRecord = { ...record, view, updatedAt: now };
+        await tx.savePayment(saved);
+        return { outcome: 'applied', record: saved };
+      },
+    );
+    if (result.record && this.hasFollowUps(result.record)) {
+      this.spawn(() => this.followUp(event.reference));
+    }
+    return result.outcome;
   }
 
   private hasFollowUps(record: PaymentRecord): boolean {
@@ -394,7 +403,7 @@ export class PaymentService {
       payment = await this.client.epayment.get(reference);
       events = await this.client.epayment.events(reference);
     } catch (error) {
-      const record = this.store.getPayment(reference);
+      const record = await this.store.getPayment(reference);
       if (
         error instanceof VippsApiError &&
         error.status === 404 &&
@@ -413,8 +422,8 @@ export class PaymentService {
       throw new PlatformCallError('Querying the payment', error, true);
     }
     const now = this.deps.now();
-    return this.store.transaction(() => {
-      const record = this.store.getPayment(reference);
+    return this.store.transaction(async (tx) => {
+      const record = await tx.lockPayment(reference);
       if (!record) throw new Error(`unknown payment ${reference}`);
       let view = record.view;
       for (const e of events) {
@@ -428,10 +437,10 @@ export class PaymentService {
       const next: PaymentRecord = { ...record, view, updatedAt: now };
       if (record.inDoubt) {
         delete next.inDoubt;
-        this.store.settleDoubts(reference, now);
+        await tx.settleDoubts(reference, now);
       }
       if (next.followUpError?.startsWith('Create:')) delete next.followUpError;
-      this.store.savePayment(next);
+      await tx.savePayment(next);
       return next;
     });
   }
@@ -445,16 +454,16 @@ export class PaymentService {
    */
   followUp(reference: string): Promise<PaymentRecord> {
     return this.withLock(reference, async () => {
-      let record = this.store.getPayment(reference)!;
+      let record = (await this.store.getPayment(reference))!;
       if (derive(record.view).state !== 'AUTHORIZED') return record;
       const errors: string[] = [];
       if (record.receiptAttachedAt === undefined) {
         try {
           await this.client.orderManagement.addReceipt(reference, record.receipt);
-          record = this.update(reference, (r) => ({ ...r, receiptAttachedAt: this.deps.now() }));
+          record = await this.update(reference, (r) => ({ ...r, receiptAttachedAt: this.deps.now() }));
         } catch (error) {
           if (error instanceof VippsApiError && error.status === 409) {
-            record = this.update(reference, (r) => ({ ...r, receiptAttachedAt: this.deps.now() }));
+            record = await this.update(reference, (r) => ({ ...r, receiptAttachedAt: this.deps.now() }));
           } else errors.push(`Attaching the receipt: ${describeError(error)}`);
         }
       }
@@ -466,8 +475,8 @@ export class PaymentService {
           const info = await this.client.userinfo.get(sub);
           if (!info.phone_number) throw new Error('Userinfo gave no phone_number');
           const now = this.deps.now();
-          this.store.transaction(() => {
-            this.store.saveCustomer({
+          record = await this.store.transaction(async (tx) => {
+            await tx.saveCustomer({
               phoneNumber: info.phone_number!,
               ...(info.name ? { name: info.name } : {}),
               sub,
@@ -475,10 +484,11 @@ export class PaymentService {
               consentAt: now,
               createdAt: now,
             });
-            const r = this.store.getPayment(reference)!;
-            this.store.savePayment({ ...r, customerSavedAt: now, updatedAt: now });
+            const r = (await tx.lockPayment(reference))!;
+            const saved: PaymentRecord = { ...r, customerSavedAt: now, updatedAt: now };
+            await tx.savePayment(saved);
+            return saved;
           });
-          record = this.store.getPayment(reference)!;
         } catch (error) {
           errors.push(`Reading the shared phone number (Userinfo): ${describeError(error)}`);
         }
@@ -506,7 +516,7 @@ export class PaymentService {
    */
   capture(reference: string, amount?: number): Promise<PaymentRecord> {
     return this.withLock(reference, async () => {
-      const record = this.requireRecord(reference);
+      const record = await this.requireRecord(reference);
       const d = derive(record.view);
       const value = amount ?? d.capturable;
       if (d.capturable <= 0) throw new RefusedError('Nothing is left to capture on this payment.');
@@ -522,7 +532,7 @@ export class PaymentService {
   /** Refunds `amount` minor units of what was captured (contract 3.6). Throws RefusedError or PlatformCallError. */
   refund(reference: string, amount: number): Promise<PaymentRecord> {
     return this.withLock(reference, async () => {
-      const record = this.requireRecord(reference);
+      const record = await this.requireRecord(reference);
       const d = derive(record.view);
       if (d.refundable <= 0) throw new RefusedError('Nothing captured is left to refund on this payment.');
       if (amount <= 0 || amount > d.refundable) {
@@ -540,15 +550,15 @@ export class PaymentService {
    */
   cancel(reference: string): Promise<PaymentRecord> {
     return this.withLock(reference, async () => {
-      const record = this.requireRecord(reference);
+      const record = await this.requireRecord(reference);
       if (!derive(record.view).cancellable)
         throw new RefusedError('This payment can no longer be cancelled.');
       return this.modify(record, 'cancel');
     });
   }
 
-  private requireRecord(reference: string): PaymentRecord {
-    const record = this.store.getPayment(reference);
+  private async requireRecord(reference: string): Promise<PaymentRecord> {
+    const record = await this.store.getPayment(reference);
     if (!record) throw new RefusedError(`There is no payment ${reference}.`);
     if (record.createError !== undefined) throw new RefusedError('This payment request was never created.');
     return record;
@@ -566,7 +576,7 @@ export class PaymentService {
     keyId?: string,
   ): Promise<PaymentRecord> {
     const reference = record.reference;
-    const op = this.store.startOperation({
+    const op = await this.store.startOperation({
       reference,
       kind,
       ...(amount !== undefined ? { amount } : {}),
@@ -584,17 +594,22 @@ export class PaymentService {
             : await this.client.epayment.cancel(reference, key);
     } catch (error) {
       const doubt = inDoubt(error);
-      this.store.finishOperation(op.id, doubt ? 'doubt' : 'failed', this.deps.now(), describeError(error));
-      if (doubt) this.update(reference, (r) => ({ ...r, inDoubt: true }));
+      await this.store.finishOperation(
+        op.id,
+        doubt ? 'doubt' : 'failed',
+        this.deps.now(),
+        describeError(error),
+      );
+      if (doubt) await this.update(reference, (r) => ({ ...r, inDoubt: true }));
       throw new PlatformCallError(`The ${kind}`, error, doubt);
     }
     const before = derive(record.view).sums;
     const now = this.deps.now();
-    const next = this.store.transaction(() => {
-      const current = this.store.getPayment(reference)!;
+    const next = await this.store.transaction(async (tx) => {
+      const current = (await tx.lockPayment(reference))!;
       const view = applySnapshot(current.view, { state: answer.state, sums: sumsOf(answer.aggregate) }, now);
       const saved: PaymentRecord = { ...current, view, updatedAt: now };
-      this.store.savePayment(saved);
+      await tx.savePayment(saved);
       return saved;
     });
     const after = sumsOf(answer.aggregate);
@@ -604,7 +619,7 @@ export class PaymentService {
         : kind === 'refund' && after.refunded < before.refunded + (amount ?? 0)
           ? `the platform shows ${formatAmount(after.refunded, record.currency)} refunded, expected at least ${formatAmount(before.refunded + (amount ?? 0), record.currency)}`
           : undefined;
-    this.store.finishOperation(op.id, problem ? 'failed' : 'done', now, problem);
+    await this.store.finishOperation(op.id, problem ? 'failed' : 'done', now, problem);
     if (problem) throw new PlatformCallError(`Checking the ${kind}`, new Error(problem), false);
     return next;
   }
@@ -619,15 +634,24 @@ export class PaymentService {
   }
 
   /**
-   * Reconciliation: queries every open payment that has had no news for `quietMs` (see `needsReconciliation`
-   * and the store's `open` flag), oldest news first, at most `limit`. Answers how many were checked and which
-   * failed (with the error), never throws. `now` is the merchant's clock.
+   * Reconciliation: queries every open payment that has had no news (webhook or query) for `quietMs` (see the
+   * store's `open` flag), oldest news first, at most `limit`. Each is claimed first, with a lease of
+   * `claimLeaseMs`, so that of several merchant processes on one store only one queries a payment; the claim
+   * ends when its query has. Answers which were checked and which failed (with the error), never throws for a
+   * payment. `now` is the merchant's clock.
    */
   async reconcile(
     quietMs: number,
     limit = 50,
   ): Promise<{ checked: string[]; failed: Array<{ reference: string; error: string }> }> {
-    const due = this.store.listQuietOpenPayments(this.deps.now() - quietMs, limit);
+    const now = this.deps.now();
+    const due = await this.store.claimQuietOpenPayments({
+      before: now - quietMs,
+      now,
+      leaseMs: this.deps.claimLeaseMs ?? 5 * 60_000,
+      owner: this.owner,
+      limit,
+    });
     const checked: string[] = [];
     const failed: Array<{ reference: string; error: string }> = [];
     for (const record of due) {
@@ -636,8 +660,13 @@ export class PaymentService {
         checked.push(record.reference);
       } catch (error) {
         // Count it as news, so a payment the platform cannot answer for does not starve the others.
-        this.update(record.reference, (r) => ({ ...r, view: { ...r.view, lastNewsAt: this.deps.now() } }));
+        await this.update(record.reference, (r) => ({
+          ...r,
+          view: { ...r.view, lastNewsAt: this.deps.now() },
+        })).catch(() => undefined);
         failed.push({ reference: record.reference, error: describeError(error) });
+      } finally {
+        await this.store.releaseClaim(record.reference, this.owner).catch(() => undefined);
       }
     }
     return { checked, failed };

@@ -20,13 +20,19 @@ export interface Registration {
 export type RegistrationStatus =
   { ok: true; registration: Registration } | { ok: false; error: string; at: number };
 
-const SETTING = 'webhook_registration';
+/** The setting that keeps the registration of one URL (several merchant processes may each have their own). */
+const settingOf = (url: string) => `webhook_registration ${url}`;
+/** Where a store from before registrations were kept per URL has its one registration. */
+const LEGACY_SETTING = 'webhook_registration';
 
 /**
  * The merchant's webhook registration (contract 4.1) and the check of each delivery's signature (contract 4.4).
  * At start the merchant makes sure one registration with its URL exists for every ePayment event: it keeps the
  * one it registered before when the platform still has it (the secret is only known from registration), and
- * otherwise deletes registrations of its URL whose secret it lost and registers anew.
+ * otherwise deletes registrations of its URL whose secret it lost and registers anew. The registration is kept
+ * in the store per URL: merchant processes behind one public URL share one registration (ensured under the
+ * store's exclusive lock, so two starting together register once), processes with URLs of their own have one
+ * each, and the platform delivers each event to each URL (applied once: see `PaymentService.applyWebhook`).
  */
 export class WebhookRegistrar {
   private state: RegistrationStatus | undefined;
@@ -53,12 +59,21 @@ export class WebhookRegistrar {
     log: Log;
   }) {
     this.deps = deps;
-    const saved = deps.store.getSetting(SETTING);
-    if (saved) this.saved = JSON.parse(saved) as Registration;
   }
 
-  /** The registration kept in the store from an earlier start, if any. */
+  /** The registration of this URL kept in the store, as last read or written. */
   private saved: Registration | undefined;
+
+  /** Reads the registration of this URL kept in the store (by this process or another, now or before). */
+  private async load(): Promise<Registration | undefined> {
+    const url = this.deps.url();
+    const kept = await this.deps.store.getSetting(settingOf(url));
+    if (kept) return (this.saved = JSON.parse(kept) as Registration);
+    const legacy = await this.deps.store.getSetting(LEGACY_SETTING);
+    const old = legacy ? (JSON.parse(legacy) as Registration) : undefined;
+    if (old?.url === url) this.saved = old;
+    return this.saved;
+  }
 
   /** The registration status, or undefined before the first try. */
   get status(): RegistrationStatus | undefined {
@@ -70,11 +85,20 @@ export class WebhookRegistrar {
    * logged, never thrown, so that the merchant starts even when the platform is down; call again to retry.
    */
   async ensure(): Promise<RegistrationStatus> {
+    const { store } = this.deps;
+    try {
+      return await store.exclusive('webhook-registration', () => this.ensureAlone());
+    } catch (error) {
+      return this.failed(error);
+    }
+  }
+
+  private async ensureAlone(): Promise<RegistrationStatus> {
     const { client, store, log } = this.deps;
     const url = this.deps.url();
     try {
       const listed = await client.webhooks.list();
-      const known = this.state?.ok ? this.state.registration : this.saved;
+      const known = await this.load();
       if (known && listed.webhooks.some((w) => w.id === known.id && w.url === url)) {
         this.state = { ok: true, registration: known };
         return this.state;
@@ -87,37 +111,53 @@ export class WebhookRegistrar {
         secret: created.secret,
         registeredAt: this.deps.now(),
       };
-      store.setSetting(SETTING, JSON.stringify(registration));
+      await store.setSetting(settingOf(url), JSON.stringify(registration));
       this.saved = registration;
       this.state = { ok: true, registration };
       log.info({ id: created.id, url }, 'registered the webhook');
     } catch (error) {
-      this.state = {
-        ok: false,
-        error: `Registering the webhook ${url}: ${describeError(error)}`,
-        at: this.deps.now(),
-      };
-      log.error({ err: error, url }, 'webhook registration failed');
+      return this.failed(error);
     }
+    return this.state;
+  }
+
+  /** Keeps and logs a failure of {@link ensure}. */
+  private failed(error: unknown): RegistrationStatus {
+    const url = this.deps.url();
+    this.state = {
+      ok: false,
+      error: `Registering the webhook ${url}: ${describeError(error)}`,
+      at: this.deps.now(),
+    };
+    this.deps.log.error({ err: error, url }, 'webhook registration failed');
     return this.state;
   }
 
   /**
    * Verifies a delivery's signature (contract 4.4) with the registration's secret, through the client's
    * `verifyWebhook`: content hash, HMAC-SHA256 over method, path and query, date, host and hash, and a date
-   * within 5 minutes of real time. Refused when the merchant holds no registration.
+   * within 5 minutes of real time. Refused when the merchant holds no registration. When the signature does not
+   * match the secret this process knows, the registration is read again from the store (another process may
+   * have registered anew) and tried once more.
    */
-  verify(request: IncomingWebhook): WebhookVerification {
-    const registration = this.state?.ok ? this.state.registration : this.saved;
-    if (!registration) {
-      return {
+  async verify(request: IncomingWebhook): Promise<WebhookVerification> {
+    const options = { now: this.deps.wallClock ?? Date.now };
+    const held = this.state?.ok ? this.state.registration : (this.saved ?? (await this.load()));
+    let verdict: WebhookVerification | undefined = held
+      ? verifyWebhook(request, held.secret, options)
+      : undefined;
+    if (verdict?.ok) return verdict;
+    const kept = await this.load();
+    if (kept && kept.secret !== held?.secret) {
+      if (this.state?.ok) this.state = { ok: true, registration: kept };
+      verdict = verifyWebhook(request, kept.secret, options);
+    }
+    return (
+      verdict ?? {
         ok: false,
         reason: 'signature-mismatch',
         message: 'The merchant holds no webhook registration.',
-      };
-    }
-    return verifyWebhook(request, registration.secret, {
-      now: this.deps.wallClock ?? Date.now,
-    });
+      }
+    );
   }
 }

@@ -1,15 +1,14 @@
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { Receipt } from '@betal/contract';
 import { derive, type PaymentStatus, type PaymentView } from '../domain/order-status.js';
 import type { Line } from '../domain/receipt.js';
 
 /**
- * The merchant's own embedded store (SQLite through better-sqlite3): its payments and its view of each, the
- * webhook events it has processed, its capture/refund/cancel operations, the shop's carts and orders, payment
- * links, invoices, customers with their consent, and settings (the webhook registration). Every method is
- * synchronous; {@link MerchantStore.transaction} makes a read-decide-write atomic.
+ * The merchant's store, as a port: its payments and its view of each, the webhook events it has processed, its
+ * capture/refund/cancel operations, the shop's carts and orders, payment links, invoices, customers with their
+ * consent, and settings (the webhook registration). Every method is async. Two implementations: SQLite
+ * (`./sqlite.ts`, one process, the default) and PostgreSQL (`./postgres.ts`, several merchant processes on one
+ * database); `./open.ts` picks one from `MERCHANT_DB`. Times are epoch ms on the merchant's clock, amounts minor
+ * units.
  */
 
 /** Why the merchant asked for a payment: the shop (seed 002), a link (000/003), a direct request (001), an invoice (004). */
@@ -138,50 +137,6 @@ export interface Customer {
   createdAt: number;
 }
 
-const MIGRATIONS = [
-  `CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-   CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
-   CREATE TABLE payments (
-     reference TEXT PRIMARY KEY,
-     purpose TEXT NOT NULL,
-     owner_id TEXT NOT NULL,
-     status TEXT NOT NULL,
-     open INTEGER NOT NULL,
-     last_news_at INTEGER NOT NULL,
-     created_at INTEGER NOT NULL,
-     record TEXT NOT NULL
-   );
-   CREATE INDEX payments_owner ON payments (purpose, owner_id, created_at);
-   CREATE INDEX payments_open ON payments (open, last_news_at);
-   CREATE TABLE webhook_events (
-     seq INTEGER PRIMARY KEY AUTOINCREMENT,
-     reference TEXT NOT NULL,
-     psp_reference TEXT NOT NULL,
-     name TEXT NOT NULL,
-     payload TEXT NOT NULL,
-     received_at INTEGER NOT NULL,
-     duplicate INTEGER NOT NULL
-   );
-   CREATE UNIQUE INDEX webhook_events_once ON webhook_events (reference, psp_reference) WHERE duplicate = 0;
-   CREATE INDEX webhook_events_reference ON webhook_events (reference, seq);
-   CREATE TABLE operations (
-     id INTEGER PRIMARY KEY AUTOINCREMENT,
-     reference TEXT NOT NULL,
-     kind TEXT NOT NULL,
-     amount INTEGER,
-     status TEXT NOT NULL,
-     error TEXT,
-     created_at INTEGER NOT NULL,
-     finished_at INTEGER
-   );
-   CREATE INDEX operations_reference ON operations (reference, id);
-   CREATE TABLE carts (id TEXT PRIMARY KEY, lines TEXT NOT NULL, updated_at INTEGER NOT NULL);
-   CREATE TABLE shop_orders (id TEXT PRIMARY KEY, created_at INTEGER NOT NULL, record TEXT NOT NULL);
-   CREATE TABLE payment_links (id TEXT PRIMARY KEY, created_at INTEGER NOT NULL, record TEXT NOT NULL);
-   CREATE TABLE invoices (id TEXT PRIMARY KEY, number INTEGER NOT NULL UNIQUE, created_at INTEGER NOT NULL, record TEXT NOT NULL);
-   CREATE TABLE customers (phone_number TEXT PRIMARY KEY, created_at INTEGER NOT NULL, record TEXT NOT NULL);`,
-];
-
 /** The status a record is listed with. */
 export function listedStatus(record: PaymentRecord): ListedStatus {
   return record.createError !== undefined ? 'FAILED' : derive(record.view).status;
@@ -192,7 +147,7 @@ export function listedStatus(record: PaymentRecord): ListedStatus {
  * query is newer than its latest event), or with a follow-up still to do. Kept as a column so that the
  * reconciler reads only these.
  */
-function isOpen(record: PaymentRecord): boolean {
+export function isOpen(record: PaymentRecord): boolean {
   if (record.createError !== undefined) return false;
   if (record.inDoubt) return true;
   const d = derive(record.view);
@@ -215,365 +170,124 @@ export function wantsPhone(record: PaymentRecord): boolean {
   return (record.scope ?? '').split(' ').includes('phoneNumber');
 }
 
-/** The merchant's SQLite store; `:memory:` for tests. */
-export class MerchantStore {
-  readonly db: Database.Database;
+/** What the store keeps, read and written one call at a time (each call on its own is atomic). */
+export interface MerchantData {
+  getSetting(key: string): Promise<string | undefined>;
+  setSetting(key: string, value: string): Promise<void>;
+  /**
+   * Keeps `value` under `key` unless the key has a value already; answers the value kept. Two processes racing
+   * both answer the same value.
+   */
+  settingOnce(key: string, value: string): Promise<string>;
+  /** The next number of a counter (1, 2, 3...), e.g. invoice numbers; unique across processes. */
+  next(name: string): Promise<number>;
 
-  /** Opens (and creates, with its folder) the SQLite file at `path`, or an in-memory store for `:memory:`. */
-  constructor(path: string) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('busy_timeout = 5000');
-    this.db.pragma('foreign_keys = ON');
-    const version = this.db.pragma('user_version', { simple: true }) as number;
-    for (let i = version; i < MIGRATIONS.length; i++) {
-      this.db.transaction(() => {
-        this.db.exec(MIGRATIONS[i]!);
-        this.db.pragma(`user_version = ${i + 1}`);
-      })();
-    }
-  }
-
-  /** Runs `fn` in one transaction: all its writes commit together or not at all. */
-  transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
-  }
-
-  close(): void {
-    this.db.close();
-  }
-
-  getSetting(key: string): string | undefined {
-    const row = this.db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as
-      { value: string } | undefined;
-    return row?.value;
-  }
-
-  setSetting(key: string, value: string): void {
-    this.db
-      .prepare(
-        'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-      )
-      .run(key, value);
-  }
-
-  /** The next number of a counter (1, 2, 3...), e.g. invoice numbers. */
-  next(name: string): number {
-    const row = this.db
-      .prepare(
-        'INSERT INTO counters (name, value) VALUES (?, 1) ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value',
-      )
-      .get(name) as { value: number };
-    return row.value;
-  }
-
-  // ---- payments
-
-  /** Stores a new payment record; throws when its reference exists. */
-  insertPayment(record: PaymentRecord): void {
-    this.db
-      .prepare(
-        'INSERT INTO payments (reference, purpose, owner_id, status, open, last_news_at, created_at, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      )
-      .run(
-        record.reference,
-        record.purpose,
-        record.ownerId,
-        listedStatus(record),
-        isOpen(record) ? 1 : 0,
-        record.view.lastNewsAt,
-        record.createdAt,
-        JSON.stringify(record),
-      );
-  }
-
+  /** Stores a new payment record; rejects when its reference exists. */
+  insertPayment(record: PaymentRecord): Promise<void>;
   /** Replaces a payment record (by reference). */
-  savePayment(record: PaymentRecord): void {
-    this.db
-      .prepare('UPDATE payments SET status = ?, open = ?, last_news_at = ?, record = ? WHERE reference = ?')
-      .run(
-        listedStatus(record),
-        isOpen(record) ? 1 : 0,
-        record.view.lastNewsAt,
-        JSON.stringify(record),
-        record.reference,
-      );
-  }
-
-  getPayment(reference: string): PaymentRecord | undefined {
-    const row = this.db.prepare('SELECT record FROM payments WHERE reference = ?').get(reference) as
-      { record: string } | undefined;
-    return row ? (JSON.parse(row.record) as PaymentRecord) : undefined;
-  }
-
-  /** Payments, newest first: all, of one purpose, or of one owner. */
-  listPayments(filter: { purpose?: Purpose; ownerId?: string; limit?: number } = {}): PaymentRecord[] {
-    const where: string[] = [];
-    const args: Array<string | number> = [];
-    if (filter.purpose) {
-      where.push('purpose = ?');
-      args.push(filter.purpose);
-    }
-    if (filter.ownerId !== undefined) {
-      where.push('owner_id = ?');
-      args.push(filter.ownerId);
-    }
-    const sql = `SELECT record FROM payments ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, rowid DESC LIMIT ?`;
-    args.push(filter.limit ?? 500);
-    return (this.db.prepare(sql).all(...args) as Array<{ record: string }>).map(
-      (r) => JSON.parse(r.record) as PaymentRecord,
-    );
-  }
-
-  /** Open payments (see isOpen) with no news since `before` (epoch ms), oldest news first, at most `limit`. */
-  listQuietOpenPayments(before: number, limit = 100): PaymentRecord[] {
-    return (
-      this.db
-        .prepare(
-          'SELECT record FROM payments WHERE open = 1 AND last_news_at <= ? ORDER BY last_news_at LIMIT ?',
-        )
-        .all(before, limit) as Array<{ record: string }>
-    ).map((r) => JSON.parse(r.record) as PaymentRecord);
-  }
-
-  // ---- webhook events
+  savePayment(record: PaymentRecord): Promise<void>;
+  getPayment(reference: string): Promise<PaymentRecord | undefined>;
+  /**
+   * Reads a payment record and, inside {@link MerchantStore.transaction}, locks it until the transaction ends
+   * (PostgreSQL: `SELECT ... FOR UPDATE`; SQLite has one writer at a time), so that changes to one payment are
+   * serialized across processes. Outside a transaction it is {@link getPayment}.
+   */
+  lockPayment(reference: string): Promise<PaymentRecord | undefined>;
+  /** Payments, newest first: all, of one purpose, or of one owner; at most `limit` (default 500). */
+  listPayments(filter?: { purpose?: Purpose; ownerId?: string; limit?: number }): Promise<PaymentRecord[]>;
+  /** Open payments (see {@link isOpen}) with no news since `before` (epoch ms), oldest news first, at most `limit`. */
+  listQuietOpenPayments(before: number, limit?: number): Promise<PaymentRecord[]>;
 
   /**
-   * Records a received webhook event. Answers true the first time its (reference, pspReference) is seen, false
-   * for a duplicate (which is kept in the history, marked so).
+   * Records a received webhook event. Answers true the first time its (reference, pspReference, name) is seen,
+   * false for a duplicate (kept in the history, marked so). Two processes recording the same event at once: one
+   * gets true, the other false (a unique key; PostgreSQL: `INSERT ... ON CONFLICT DO NOTHING`). Call it inside the
+   * transaction that applies the event, so that "seen" and "applied" commit together.
    */
-  recordWebhookEvent(event: Omit<ReceivedEvent, 'duplicate'>): boolean {
-    const seen = this.db
-      .prepare('SELECT 1 FROM webhook_events WHERE reference = ? AND psp_reference = ? AND duplicate = 0')
-      .get(event.reference, event.pspReference);
-    this.db
-      .prepare(
-        'INSERT INTO webhook_events (reference, psp_reference, name, payload, received_at, duplicate) VALUES (?, ?, ?, ?, ?, ?)',
-      )
-      .run(event.reference, event.pspReference, event.name, event.payload, event.receivedAt, seen ? 1 : 0);
-    return !seen;
-  }
-
+  recordWebhookEvent(event: Omit<ReceivedEvent, 'duplicate'>): Promise<boolean>;
   /** The webhook events received for a payment, in order of arrival. */
-  listWebhookEvents(reference: string): ReceivedEvent[] {
-    return (
-      this.db
-        .prepare(
-          'SELECT reference, psp_reference, name, payload, received_at, duplicate FROM webhook_events WHERE reference = ? ORDER BY seq',
-        )
-        .all(reference) as Array<{
-        reference: string;
-        psp_reference: string;
-        name: string;
-        payload: string;
-        received_at: number;
-        duplicate: number;
-      }>
-    ).map((r) => ({
-      reference: r.reference,
-      pspReference: r.psp_reference,
-      name: r.name,
-      payload: r.payload,
-      receivedAt: r.received_at,
-      duplicate: r.duplicate === 1,
-    }));
-  }
+  listWebhookEvents(reference: string): Promise<ReceivedEvent[]>;
 
-  // ---- operations
-
-  /** Starts an operation (status `pending`) and answers it with its id. */
+  /** Starts an operation (status `pending`) and answers it with its id (unique across processes). */
   startOperation(op: {
     reference: string;
     kind: OperationRecord['kind'];
     amount?: number;
     at: number;
-  }): OperationRecord {
-    const row = this.db
-      .prepare(
-        "INSERT INTO operations (reference, kind, amount, status, created_at) VALUES (?, ?, ?, 'pending', ?) RETURNING id",
-      )
-      .get(op.reference, op.kind, op.amount ?? null, op.at) as { id: number };
-    return {
-      id: row.id,
-      reference: op.reference,
-      kind: op.kind,
-      ...(op.amount !== undefined ? { amount: op.amount } : {}),
-      status: 'pending',
-      createdAt: op.at,
-    };
-  }
-
+  }): Promise<OperationRecord>;
   /** Ends an operation as done, failed (refused) or in doubt, with the error for people. */
-  finishOperation(id: number, status: 'done' | 'failed' | 'doubt', at: number, error?: string): void {
-    this.db
-      .prepare('UPDATE operations SET status = ?, error = ?, finished_at = ? WHERE id = ?')
-      .run(status, error ?? null, at, id);
-  }
-
-  listOperations(reference: string): OperationRecord[] {
-    return (
-      this.db.prepare('SELECT * FROM operations WHERE reference = ? ORDER BY id').all(reference) as Array<{
-        id: number;
-        reference: string;
-        kind: OperationRecord['kind'];
-        amount: number | null;
-        status: OperationRecord['status'];
-        error: string | null;
-        created_at: number;
-        finished_at: number | null;
-      }>
-    ).map((r) => ({
-      id: r.id,
-      reference: r.reference,
-      kind: r.kind,
-      ...(r.amount !== null ? { amount: r.amount } : {}),
-      status: r.status,
-      ...(r.error !== null ? { error: r.error } : {}),
-      createdAt: r.created_at,
-      ...(r.finished_at !== null ? { finishedAt: r.finished_at } : {}),
-    }));
-  }
-
+  finishOperation(id: number, status: 'done' | 'failed' | 'doubt', at: number, error?: string): Promise<void>;
+  /** The operations on a payment, oldest first. */
+  listOperations(reference: string): Promise<OperationRecord[]>;
   /** Whether an operation on the payment ended without a clear answer and was not settled since. */
-  operationInDoubt(reference: string): boolean {
-    return (
-      this.db.prepare("SELECT 1 FROM operations WHERE reference = ? AND status = 'doubt'").get(reference) !==
-      undefined
-    );
-  }
-
+  operationInDoubt(reference: string): Promise<boolean>;
   /** Marks the payment's operations in doubt as settled by a query (they are `done` or not, the query says). */
-  settleDoubts(reference: string, at: number): void {
-    this.db
-      .prepare(
-        "UPDATE operations SET status = 'done', error = 'settled by reconciliation: see the payment', finished_at = ? WHERE reference = ? AND status = 'doubt'",
-      )
-      .run(at, reference);
-  }
+  settleDoubts(reference: string, at: number): Promise<void>;
 
-  // ---- carts and shop orders
+  /** The lines of a cart (empty when unknown). */
+  getCart(id: string): Promise<Line[]>;
+  saveCart(id: string, lines: Line[], at: number): Promise<void>;
+  saveShopOrder(order: ShopOrder): Promise<void>;
+  getShopOrder(id: string): Promise<ShopOrder | undefined>;
+  /** Shop orders, newest first, at most `limit` (default 200). */
+  listShopOrders(limit?: number): Promise<ShopOrder[]>;
 
-  getCart(id: string): Line[] {
-    const row = this.db.prepare('SELECT lines FROM carts WHERE id = ?').get(id) as
-      { lines: string } | undefined;
-    return row ? (JSON.parse(row.lines) as Line[]) : [];
-  }
+  saveLink(link: PaymentLink): Promise<void>;
+  getLink(id: string): Promise<PaymentLink | undefined>;
+  /** Payment links, newest first, at most `limit` (default 200). */
+  listLinks(limit?: number): Promise<PaymentLink[]>;
 
-  saveCart(id: string, lines: Line[], at: number): void {
-    this.db
-      .prepare(
-        'INSERT INTO carts (id, lines, updated_at) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET lines = excluded.lines, updated_at = excluded.updated_at',
-      )
-      .run(id, JSON.stringify(lines), at);
-  }
+  saveInvoice(invoice: Invoice): Promise<void>;
+  getInvoice(id: string): Promise<Invoice | undefined>;
+  /** Invoices, highest number first, at most `limit` (default 200). */
+  listInvoices(limit?: number): Promise<Invoice[]>;
 
-  saveShopOrder(order: ShopOrder): void {
-    this.db
-      .prepare(
-        'INSERT INTO shop_orders (id, created_at, record) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET record = excluded.record',
-      )
-      .run(order.id, order.createdAt, JSON.stringify(order));
-  }
+  /**
+   * Stores a customer, or updates the one with the same phone number: the new fields win, a name or `sub` not
+   * given keeps the stored one, and `createdAt` stays when it was first stored.
+   */
+  saveCustomer(customer: Customer): Promise<void>;
+  getCustomer(phoneNumber: string): Promise<Customer | undefined>;
+  /** Customers, newest first, at most `limit` (default 500). */
+  listCustomers(limit?: number): Promise<Customer[]>;
+}
 
-  getShopOrder(id: string): ShopOrder | undefined {
-    const row = this.db.prepare('SELECT record FROM shop_orders WHERE id = ?').get(id) as
-      { record: string } | undefined;
-    return row ? (JSON.parse(row.record) as ShopOrder) : undefined;
-  }
+/** Options of {@link MerchantStore.claimQuietOpenPayments}. Times are epoch ms on the merchant's clock. */
+export interface ClaimOptions {
+  /** Payments with no news since this time are due. */
+  before: number;
+  /** The merchant's clock now: claims whose lease ends at or before it are free again. */
+  now: number;
+  /** How long a claim holds, in ms: past it, another process may claim the payment (its holder died). */
+  leaseMs: number;
+  /** Who claims (one id per merchant process). */
+  owner: string;
+  /** At most this many (default 50). */
+  limit?: number;
+}
 
-  listShopOrders(limit = 200): ShopOrder[] {
-    return (
-      this.db
-        .prepare('SELECT record FROM shop_orders ORDER BY created_at DESC, rowid DESC LIMIT ?')
-        .all(limit) as Array<{
-        record: string;
-      }>
-    ).map((r) => JSON.parse(r.record) as ShopOrder);
-  }
-
-  // ---- links
-
-  saveLink(link: PaymentLink): void {
-    this.db
-      .prepare(
-        'INSERT INTO payment_links (id, created_at, record) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET record = excluded.record',
-      )
-      .run(link.id, link.createdAt, JSON.stringify(link));
-  }
-
-  getLink(id: string): PaymentLink | undefined {
-    const row = this.db.prepare('SELECT record FROM payment_links WHERE id = ?').get(id) as
-      { record: string } | undefined;
-    return row ? (JSON.parse(row.record) as PaymentLink) : undefined;
-  }
-
-  listLinks(limit = 200): PaymentLink[] {
-    return (
-      this.db
-        .prepare('SELECT record FROM payment_links ORDER BY created_at DESC, rowid DESC LIMIT ?')
-        .all(limit) as Array<{
-        record: string;
-      }>
-    ).map((r) => JSON.parse(r.record) as PaymentLink);
-  }
-
-  // ---- invoices
-
-  saveInvoice(invoice: Invoice): void {
-    this.db
-      .prepare(
-        'INSERT INTO invoices (id, number, created_at, record) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET record = excluded.record',
-      )
-      .run(invoice.id, invoice.number, invoice.createdAt, JSON.stringify(invoice));
-  }
-
-  getInvoice(id: string): Invoice | undefined {
-    const row = this.db.prepare('SELECT record FROM invoices WHERE id = ?').get(id) as
-      { record: string } | undefined;
-    return row ? (JSON.parse(row.record) as Invoice) : undefined;
-  }
-
-  listInvoices(limit = 200): Invoice[] {
-    return (
-      this.db.prepare('SELECT record FROM invoices ORDER BY number DESC LIMIT ?').all(limit) as Array<{
-        record: string;
-      }>
-    ).map((r) => JSON.parse(r.record) as Invoice);
-  }
-
-  // ---- customers
-
-  /** Stores a customer, or updates the one with the same phone number (keeping when it was first stored). */
-  saveCustomer(customer: Customer): void {
-    const existing = this.getCustomer(customer.phoneNumber);
-    const merged: Customer = existing
-      ? {
-          ...existing,
-          ...customer,
-          name: customer.name ?? existing.name,
-          sub: customer.sub ?? existing.sub,
-          createdAt: existing.createdAt,
-        }
-      : customer;
-    this.db
-      .prepare(
-        'INSERT INTO customers (phone_number, created_at, record) VALUES (?, ?, ?) ON CONFLICT (phone_number) DO UPDATE SET record = excluded.record',
-      )
-      .run(merged.phoneNumber, merged.createdAt, JSON.stringify(merged));
-  }
-
-  getCustomer(phoneNumber: string): Customer | undefined {
-    const row = this.db.prepare('SELECT record FROM customers WHERE phone_number = ?').get(phoneNumber) as
-      { record: string } | undefined;
-    return row ? (JSON.parse(row.record) as Customer) : undefined;
-  }
-
-  listCustomers(limit = 500): Customer[] {
-    return (
-      this.db.prepare('SELECT record FROM customers ORDER BY created_at DESC LIMIT ?').all(limit) as Array<{
-        record: string;
-      }>
-    ).map((r) => JSON.parse(r.record) as Customer);
-  }
+/** The merchant's store: {@link MerchantData}, transactions, reconciliation claims and cross-process exclusion. */
+export interface MerchantStore extends MerchantData {
+  /** Which implementation this is. */
+  readonly kind: 'sqlite' | 'postgres';
+  /**
+   * Runs `work` in one transaction: all its writes through `tx` commit together, or none when it rejects (the
+   * rejection is passed on). Use only `tx` inside (not the store itself), and make no network calls there.
+   */
+  transaction<T>(work: (tx: MerchantData) => Promise<T>): Promise<T>;
+  /**
+   * Claims the open payments due for reconciliation (no news since `before`) that no one holds a live claim
+   * on, oldest news first: each is claimed by `owner` until `now + leaseMs`. Processes claiming at once get
+   * disjoint sets (PostgreSQL: `FOR UPDATE SKIP LOCKED`), so each payment is queried once.
+   */
+  claimQuietOpenPayments(options: ClaimOptions): Promise<PaymentRecord[]>;
+  /** Ends `owner`'s claim on a payment (a no-op when it holds none). */
+  releaseClaim(reference: string, owner: string): Promise<void>;
+  /**
+   * Runs `work` while holding the exclusive lock `name` across every process on this store (PostgreSQL: a
+   * session advisory lock; SQLite: within the process). For rare work that must not run twice at once, such as
+   * registering the webhook.
+   */
+  exclusive<T>(name: string, work: () => Promise<T>): Promise<T>;
+  close(): Promise<void>;
 }

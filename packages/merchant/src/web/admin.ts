@@ -17,18 +17,18 @@ const PURPOSES: Record<Purpose, string> = {
   invoice: 'Invoice (seed 004)',
 };
 
-function ownerLink(ctx: WebContext, p: PaymentRecord): Html {
+async function ownerLink(ctx: WebContext, p: PaymentRecord): Promise<Html> {
   switch (p.purpose) {
     case 'shop':
       return html`<a href="/merchant/orders">shop order</a>`;
     case 'link': {
-      const link = ctx.store.getLink(p.ownerId);
+      const link = await ctx.store.getLink(p.ownerId);
       return html`<a href="/merchant/links/${p.ownerId}">${link?.description ?? 'payment link'}</a>`;
     }
     case 'direct':
       return html`<a href="/merchant/customers/${p.ownerId}">customer ${p.ownerId}</a>`;
     case 'invoice': {
-      const invoice = ctx.store.getInvoice(p.ownerId);
+      const invoice = await ctx.store.getInvoice(p.ownerId);
       return html`<a href="/merchant/invoices/${p.ownerId}">invoice #${invoice?.number ?? '?'}</a>`;
     }
   }
@@ -38,10 +38,13 @@ function time(epochMs: number | undefined): string {
   return epochMs === undefined ? '-' : new Date(epochMs).toISOString().replace('T', ' ').slice(0, 19);
 }
 
-function paymentsOverview(ctx: WebContext, payments: PaymentRecord[]): Html {
+async function paymentsOverview(ctx: WebContext, payments: PaymentRecord[]): Promise<Html> {
   if (payments.length === 0) return html`<p class="card muted">No payments yet.</p>`;
+  const owners = new Map(
+    await Promise.all(payments.map(async (p) => [p.reference, await ownerLink(ctx, p)] as const)),
+  );
   return paymentTable(payments, [
-    { heading: 'For', cell: (p) => ownerLink(ctx, p) },
+    { heading: 'For', cell: (p) => owners.get(p.reference)! },
     { heading: 'Flow', cell: (p) => `${p.userFlow}${p.expiresAt ? ' (long-living)' : ''}` },
   ]);
 }
@@ -78,7 +81,7 @@ export async function adminRoutes(app: FastifyInstance, ctx: WebContext): Promis
         </form>
       </section>
       <h2>Payments</h2>
-      ${paymentsOverview(ctx, ctx.store.listPayments({ limit: 200 }))}`;
+      ${await paymentsOverview(ctx, await ctx.store.listPayments({ limit: 200 }))}`;
     return sendPage(ctx, reply, { title: 'Overview', side: 'merchant', body, flashes: noticeOf(request) });
   });
 
@@ -98,8 +101,11 @@ export async function adminRoutes(app: FastifyInstance, ctx: WebContext): Promis
     return reply.redirect('/merchant?done=reconciled', 303);
   });
 
-  const renderOrders = (reply: FastifyReply, o: { status?: number; flashes?: Flash[] } = {}) => {
-    const orders = ctx.store.listShopOrders();
+  const renderOrders = async (reply: FastifyReply, o: { status?: number; flashes?: Flash[] } = {}) => {
+    const orders = await ctx.store.listShopOrders();
+    const paymentOf = new Map(
+      await Promise.all(orders.map(async (o) => [o.id, await ctx.store.getPayment(o.reference)] as const)),
+    );
     const body = html`<h1>Shop orders</h1>
       ${
         orders.length === 0
@@ -116,7 +122,7 @@ export async function adminRoutes(app: FastifyInstance, ctx: WebContext): Promis
               </thead>
               <tbody>
                 ${orders.map((order) => {
-                  const p = ctx.store.getPayment(order.reference);
+                  const p = paymentOf.get(order.id);
                   const d = p ? derive(p.view) : undefined;
                   return html`<tr>
                     <td><a href="/merchant/payments/${order.reference}">${order.reference}</a></td>
@@ -151,7 +157,7 @@ export async function adminRoutes(app: FastifyInstance, ctx: WebContext): Promis
   app.get('/merchant/orders', async (request, reply) => renderOrders(reply, { flashes: noticeOf(request) }));
 
   app.post<{ Params: { id: string } }>('/merchant/orders/:id/ship', async (request, reply) => {
-    const order = ctx.store.getShopOrder(request.params.id);
+    const order = await ctx.store.getShopOrder(request.params.id);
     if (!order) return notFound(ctx, reply, 'merchant', 'No such order');
     if (order.shippedAt)
       return renderOrders(reply, {
@@ -159,7 +165,7 @@ export async function adminRoutes(app: FastifyInstance, ctx: WebContext): Promis
         flashes: [{ kind: 'error', text: 'This order is shipped already.' }],
       });
     try {
-      const record = ctx.store.getPayment(order.reference)!;
+      const record = (await ctx.store.getPayment(order.reference))!;
       const d = derive(record.view);
       if (d.state !== 'AUTHORIZED' || d.capturable < order.total) {
         return renderOrders(reply, {
@@ -173,7 +179,7 @@ export async function adminRoutes(app: FastifyInstance, ctx: WebContext): Promis
         });
       }
       await ctx.payments.capture(order.reference, order.total);
-      ctx.store.saveShopOrder({ ...order, shippedAt: ctx.now() });
+      await ctx.store.saveShopOrder({ ...order, shippedAt: ctx.now() });
       return reply.redirect('/merchant/orders?done=shipped', 303);
     } catch (error) {
       return renderOrders(reply, failureState(error));
@@ -199,8 +205,8 @@ export async function adminRoutes(app: FastifyInstance, ctx: WebContext): Promis
         eventsError = error instanceof PlatformCallError ? error.message : describeError(error);
       }
     }
-    const webhooks = ctx.store.listWebhookEvents(record.reference);
-    const operations = ctx.store.listOperations(record.reference);
+    const webhooks = await ctx.store.listWebhookEvents(record.reference);
+    const operations = await ctx.store.listOperations(record.reference);
     const money = (v: number) => formatAmount(v, record.currency);
     const status = listedStatus(record);
     const body = html`<h1>
@@ -208,7 +214,7 @@ export async function adminRoutes(app: FastifyInstance, ctx: WebContext): Promis
       </h1>
       <section class="card">
         ${facts([
-          ['For', html`${PURPOSES[record.purpose]}: ${ownerLink(ctx, record)}`],
+          ['For', html`${PURPOSES[record.purpose]}: ${await ownerLink(ctx, record)}`],
           ['Description', record.description],
           ['Flow', `${record.userFlow}${record.expiresAt ? `, long-living until ${record.expiresAt}` : ''}`],
           ['Customer', record.phoneNumber ?? (record.scope ? `asked to share: ${record.scope}` : '-')],
@@ -396,7 +402,7 @@ export async function adminRoutes(app: FastifyInstance, ctx: WebContext): Promis
   };
 
   app.get<{ Params: { reference: string } }>('/merchant/payments/:reference', async (request, reply) => {
-    const record = ctx.store.getPayment(request.params.reference);
+    const record = await ctx.store.getPayment(request.params.reference);
     if (!record) return notFound(ctx, reply, 'merchant', 'No such payment');
     return renderPayment(reply, record, { flashes: noticeOf(request) });
   });
@@ -405,7 +411,7 @@ export async function adminRoutes(app: FastifyInstance, ctx: WebContext): Promis
   app.get<{ Params: { reference: string } }>(
     '/merchant/payments/:reference/cancel',
     async (request, reply) => {
-      const record = ctx.store.getPayment(request.params.reference);
+      const record = await ctx.store.getPayment(request.params.reference);
       if (!record) return notFound(ctx, reply, 'merchant', 'No such payment');
       const d = derive(record.view);
       if (!d.cancellable) return reply.redirect(`/merchant/payments/${record.reference}`, 303);
@@ -438,7 +444,7 @@ export async function adminRoutes(app: FastifyInstance, ctx: WebContext): Promis
     app.post<{ Params: { reference: string } }>(
       `/merchant/payments/:reference/${name}`,
       async (request, reply) => {
-        const record = ctx.store.getPayment(request.params.reference);
+        const record = await ctx.store.getPayment(request.params.reference);
         if (!record) return notFound(ctx, reply, 'merchant', 'No such payment');
         const form = formOf(request);
         if (
@@ -458,7 +464,7 @@ export async function adminRoutes(app: FastifyInstance, ctx: WebContext): Promis
           }
           return reply.redirect(`/merchant/payments/${record.reference}?done=${done}`, 303);
         } catch (error) {
-          return renderPayment(reply, ctx.store.getPayment(record.reference)!, failureState(error));
+          return renderPayment(reply, (await ctx.store.getPayment(record.reference))!, failureState(error));
         }
       },
     );
@@ -495,7 +501,7 @@ export async function adminRoutes(app: FastifyInstance, ctx: WebContext): Promis
       const refs = (Array.isArray(raw) ? raw : raw ? [raw] : []).slice(0, 100);
       const out: Record<string, { status: string; label: string }> = {};
       for (const ref of refs) {
-        let record = ctx.store.getPayment(ref);
+        let record = await ctx.store.getPayment(ref);
         if (!record) continue;
         if (request.query.refresh === '1' && listedStatus(record) === 'PENDING') {
           const last = lastRefresh.get(ref) ?? 0;

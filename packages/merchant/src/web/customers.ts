@@ -17,11 +17,11 @@ import { notFound, paymentsTable } from './links.js';
 export async function customerRoutes(app: FastifyInstance, ctx: WebContext): Promise<void> {
   const currency = ctx.config.currency;
 
-  const renderList = (
+  const renderList = async (
     reply: FastifyReply,
     o: { status?: number; flashes?: Flash[]; values?: Record<string, string> } = {},
   ) => {
-    const customers = ctx.store.listCustomers();
+    const customers = await ctx.store.listCustomers();
     const v = o.values ?? {};
     const body = html`<h1>Customers</h1>
       <p class="muted">
@@ -100,17 +100,17 @@ export async function customerRoutes(app: FastifyInstance, ctx: WebContext): Pro
       consentAt: now,
       createdAt: now,
     };
-    ctx.store.saveCustomer(customer);
+    await ctx.store.saveCustomer(customer);
     return reply.redirect(`/merchant/customers/${phone.value}?done=customer`, 303);
   });
 
-  const renderCustomer = (
+  const renderCustomer = async (
     reply: FastifyReply,
     customer: Customer,
     o: { status?: number; flashes?: Flash[]; values?: Record<string, string> } = {},
   ) => {
     const v = o.values ?? {};
-    const payments = ctx.store.listPayments({ purpose: 'direct', ownerId: customer.phoneNumber });
+    const payments = await ctx.store.listPayments({ purpose: 'direct', ownerId: customer.phoneNumber });
     const body = html`<h1>Customer ${customer.name ?? customer.phoneNumber}</h1>
       <section class="card">
         ${facts([
@@ -137,13 +137,13 @@ export async function customerRoutes(app: FastifyInstance, ctx: WebContext): Pro
   };
 
   app.get<{ Params: { phone: string } }>('/merchant/customers/:phone', async (request, reply) => {
-    const customer = ctx.store.getCustomer(request.params.phone);
+    const customer = await ctx.store.getCustomer(request.params.phone);
     if (!customer) return notFound(ctx, reply, 'merchant', 'No such customer');
     return renderCustomer(reply, customer, { flashes: noticeOf(request) });
   });
 
   app.post<{ Params: { phone: string } }>('/merchant/customers/:phone/requests', async (request, reply) => {
-    const customer = ctx.store.getCustomer(request.params.phone);
+    const customer = await ctx.store.getCustomer(request.params.phone);
     if (!customer) return notFound(ctx, reply, 'merchant', 'No such customer');
     const form = formOf(request);
     const values = { amount: form.get('amount') ?? '', description: form.get('description') ?? '' };
@@ -154,7 +154,7 @@ export async function customerRoutes(app: FastifyInstance, ctx: WebContext): Pro
     const description = readText(values.description, 'The description', { min: 3, max: 100 });
     if (!description.ok) return error(description.message);
     try {
-      const reference = ctx.payments.newReference('push');
+      const reference = await ctx.payments.newReference('push');
       await ctx.payments.create(
         {
           reference,

@@ -137,8 +137,8 @@ export async function sendInvoiceToApp(
 }
 
 /** Whether the merchant may send requests to this phone number's app: a customer with consent. */
-function knownCustomer(store: MerchantStore, phone: string | undefined): boolean {
-  return phone !== undefined && store.getCustomer(phone) !== undefined;
+async function knownCustomer(store: MerchantStore, phone: string | undefined): Promise<boolean> {
+  return phone !== undefined && (await store.getCustomer(phone)) !== undefined;
 }
 
 /**
@@ -155,7 +155,10 @@ export async function invoiceRoutes(app: FastifyInstance, ctx: WebContext): Prom
     ctx.store.listPayments({ purpose: 'invoice', ownerId: invoice.id });
 
   app.get('/merchant/invoices', async (request, reply) => {
-    const invoices = ctx.store.listInvoices();
+    const invoices = await ctx.store.listInvoices();
+    const paymentsByInvoice = new Map(
+      await Promise.all(invoices.map(async (inv) => [inv.id, await paymentsOf(inv)] as const)),
+    );
     const body = html`<h1>Invoices</h1>
       <p><a class="button" href="/merchant/invoices/new">New invoice</a></p>
       ${
@@ -173,7 +176,7 @@ export async function invoiceRoutes(app: FastifyInstance, ctx: WebContext): Prom
               </thead>
               <tbody>
                 ${invoices.map((inv) => {
-                  const s = invoiceStatus(inv, paymentsOf(inv), ctx.now());
+                  const s = invoiceStatus(inv, paymentsByInvoice.get(inv.id) ?? [], ctx.now());
                   return html`<tr>
                     <td><a href="/merchant/invoices/${inv.id}">#${inv.number}</a></td>
                     <td>
@@ -193,7 +196,7 @@ export async function invoiceRoutes(app: FastifyInstance, ctx: WebContext): Prom
     return sendPage(ctx, reply, { title: 'Invoices', side: 'merchant', body, flashes: noticeOf(request) });
   });
 
-  const renderNew = (
+  const renderNew = async (
     reply: FastifyReply,
     o: { status?: number; flashes?: Flash[]; form?: URLSearchParams } = {},
   ) => {
@@ -327,7 +330,7 @@ export async function invoiceRoutes(app: FastifyInstance, ctx: WebContext): Prom
     if (!due.ok) return error(due.message);
     const invoice: Invoice = {
       id: randomBytes(9).toString('base64url'),
-      number: ctx.store.next('invoice'),
+      number: await ctx.store.next('invoice'),
       customerName: name.value,
       ...(phone?.ok ? { phoneNumber: phone.value } : {}),
       lines,
@@ -337,8 +340,8 @@ export async function invoiceRoutes(app: FastifyInstance, ctx: WebContext): Prom
       expiresAt: due.value.expiresAt,
       createdAt: ctx.now(),
     };
-    ctx.store.saveInvoice(invoice);
-    if (knownCustomer(ctx.store, invoice.phoneNumber)) {
+    await ctx.store.saveInvoice(invoice);
+    if (await knownCustomer(ctx.store, invoice.phoneNumber)) {
       try {
         await sendInvoiceToApp(ctx.payments, invoice, ctx.publicUrl);
         return reply.redirect(`/merchant/invoices/${invoice.id}?done=sent`, 303);
@@ -349,14 +352,14 @@ export async function invoiceRoutes(app: FastifyInstance, ctx: WebContext): Prom
     return reply.redirect(`/merchant/invoices/${invoice.id}?done=created`, 303);
   });
 
-  const renderInvoice = (
+  const renderInvoice = async (
     reply: FastifyReply,
     invoice: Invoice,
     o: { status?: number; flashes?: Flash[] } = {},
   ) => {
-    const payments = paymentsOf(invoice);
+    const payments = await paymentsOf(invoice);
     const s = invoiceStatus(invoice, payments, ctx.now());
-    const known = knownCustomer(ctx.store, invoice.phoneNumber);
+    const known = await knownCustomer(ctx.store, invoice.phoneNumber);
     const pageUrl = `${ctx.publicUrl}/invoices/${invoice.id}`;
     const body = html`<h1>Invoice #${invoice.number} ${invoiceBadge(s.status)}</h1>
       <section class="card">
@@ -394,15 +397,15 @@ export async function invoiceRoutes(app: FastifyInstance, ctx: WebContext): Prom
   };
 
   app.get<{ Params: { id: string } }>('/merchant/invoices/:id', async (request, reply) => {
-    const invoice = ctx.store.getInvoice(request.params.id);
+    const invoice = await ctx.store.getInvoice(request.params.id);
     if (!invoice) return notFound(ctx, reply, 'merchant', 'No such invoice');
     return renderInvoice(reply, invoice, { flashes: noticeOf(request) });
   });
 
   app.post<{ Params: { id: string } }>('/merchant/invoices/:id/send', async (request, reply) => {
-    const invoice = ctx.store.getInvoice(request.params.id);
+    const invoice = await ctx.store.getInvoice(request.params.id);
     if (!invoice) return notFound(ctx, reply, 'merchant', 'No such invoice');
-    const s = invoiceStatus(invoice, paymentsOf(invoice), ctx.now());
+    const s = invoiceStatus(invoice, await paymentsOf(invoice), ctx.now());
     const refuse = (text: string) =>
       renderInvoice(reply, invoice, { status: 409, flashes: [{ kind: 'error', text }] });
     if (s.status === 'PAID') return refuse('This invoice is paid.');
@@ -410,7 +413,7 @@ export async function invoiceRoutes(app: FastifyInstance, ctx: WebContext): Prom
       return refuse('A payment request for this invoice is already waiting in the app.');
     if (Date.parse(invoice.expiresAt) <= ctx.now())
       return refuse('The due date has passed: make a new invoice.');
-    if (!knownCustomer(ctx.store, invoice.phoneNumber)) {
+    if (!(await knownCustomer(ctx.store, invoice.phoneNumber))) {
       return refuse('The customer has not agreed to app requests: give them the invoice page instead.');
     }
     try {
@@ -423,12 +426,12 @@ export async function invoiceRoutes(app: FastifyInstance, ctx: WebContext): Prom
 
   // ---- the customer's side: the invoice page (also the orderDetailsUrl the app opens from "See details")
 
-  const renderPublic = (
+  const renderPublic = async (
     reply: FastifyReply,
     invoice: Invoice,
     o: { status?: number; flashes?: Flash[]; current?: PaymentRecord } = {},
   ) => {
-    const payments = paymentsOf(invoice);
+    const payments = await paymentsOf(invoice);
     const s = invoiceStatus(invoice, payments, ctx.now());
     const pushWaiting = s.status === 'REQUESTED' && s.payment?.userFlow === 'PUSH_MESSAGE';
     const body = html`<section class="card" style="max-width:760px;margin:0 auto 1rem">
@@ -481,12 +484,12 @@ export async function invoiceRoutes(app: FastifyInstance, ctx: WebContext): Prom
   app.get<{ Params: { id: string }; Querystring: { reference?: string } }>(
     '/invoices/:id',
     async (request, reply) => {
-      const invoice = ctx.store.getInvoice(request.params.id);
+      const invoice = await ctx.store.getInvoice(request.params.id);
       if (!invoice) return notFound(ctx, reply, 'shop', 'No such invoice');
       const flashes: Flash[] = [];
       let current: PaymentRecord | undefined;
       const ref = request.query.reference;
-      const record = ref ? ctx.payments.get(ref) : undefined;
+      const record = ref ? await ctx.payments.get(ref) : undefined;
       if (record && record.purpose === 'invoice' && record.ownerId === invoice.id) {
         // Back from the landing page: the redirect proves nothing, the query does.
         try {
@@ -501,13 +504,13 @@ export async function invoiceRoutes(app: FastifyInstance, ctx: WebContext): Prom
   );
 
   app.post<{ Params: { id: string } }>('/invoices/:id/pay', async (request, reply) => {
-    const invoice = ctx.store.getInvoice(request.params.id);
+    const invoice = await ctx.store.getInvoice(request.params.id);
     if (!invoice) return notFound(ctx, reply, 'shop', 'No such invoice');
-    const s = invoiceStatus(invoice, paymentsOf(invoice), ctx.now());
+    const s = invoiceStatus(invoice, await paymentsOf(invoice), ctx.now());
     if (s.status === 'PAID' || s.status === 'EXPIRED') return renderPublic(reply, invoice, { status: 409 });
     if (s.status === 'REQUESTED' && s.payment?.redirectUrl) return reply.redirect(s.payment.redirectUrl, 303);
     try {
-      const reference = ctx.payments.newReference('inv');
+      const reference = await ctx.payments.newReference('inv');
       const record = await ctx.payments.create(
         {
           reference,

@@ -64,11 +64,18 @@ export function paymentsTable(payments: PaymentRecord[]): Html {
 export async function linkRoutes(app: FastifyInstance, ctx: WebContext): Promise<void> {
   const currency = ctx.config.currency;
 
-  const renderList = (
+  const renderList = async (
     reply: FastifyReply,
     o: { status?: number; flashes?: Flash[]; values?: Record<string, string>; invalid?: string } = {},
   ) => {
-    const links = ctx.store.listLinks();
+    const links = await ctx.store.listLinks();
+    const attemptsOf = new Map(
+      await Promise.all(
+        links.map(
+          async (l) => [l.id, await ctx.store.listPayments({ purpose: 'link', ownerId: l.id })] as const,
+        ),
+      ),
+    );
     const v = o.values ?? {};
     const body = html`<h1>Payment links</h1>
       <p class="muted">
@@ -105,7 +112,7 @@ export async function linkRoutes(app: FastifyInstance, ctx: WebContext): Promise
               </thead>
               <tbody>
                 ${links.map((l) => {
-                  const state = linkState(ctx.store.listPayments({ purpose: 'link', ownerId: l.id }));
+                  const state = linkState(attemptsOf.get(l.id) ?? []);
                   return html`<tr>
                     <td><a href="/merchant/links/${l.id}">${l.description}</a></td>
                     <td class="num">${formatAmount(l.amount, l.currency)}</td>
@@ -159,15 +166,15 @@ export async function linkRoutes(app: FastifyInstance, ctx: WebContext): Promise
       sharePhone: values.sharePhone === '1',
       createdAt: ctx.now(),
     };
-    ctx.store.saveLink(link);
+    await ctx.store.saveLink(link);
     return reply.redirect(`/merchant/links/${link.id}?done=created`, 303);
   });
 
   app.get<{ Params: { id: string } }>('/merchant/links/:id', async (request, reply) => {
-    const link = ctx.store.getLink(request.params.id);
+    const link = await ctx.store.getLink(request.params.id);
     if (!link) return notFound(ctx, reply, 'merchant', 'No such payment link');
     const url = linkUrl(ctx, link);
-    const attempts = ctx.store.listPayments({ purpose: 'link', ownerId: link.id });
+    const attempts = await ctx.store.listPayments({ purpose: 'link', ownerId: link.id });
     const state = linkState(attempts);
     const body = html`<h1>Payment link: ${link.description}</h1>
       <div class="card row" style="align-items:flex-start">
@@ -204,7 +211,7 @@ export async function linkRoutes(app: FastifyInstance, ctx: WebContext): Promise
   });
 
   app.get<{ Params: { id: string } }>('/merchant/links/:id/print', async (request, reply) => {
-    const link = ctx.store.getLink(request.params.id);
+    const link = await ctx.store.getLink(request.params.id);
     if (!link) return notFound(ctx, reply, 'merchant', 'No such payment link');
     const url = linkUrl(ctx, link);
     const body = html`<div class="print-sheet card">
@@ -221,12 +228,12 @@ export async function linkRoutes(app: FastifyInstance, ctx: WebContext): Promise
 
   // ---- the customer's side: the merchant's own payment page
 
-  const renderPayPage = (
+  const renderPayPage = async (
     reply: FastifyReply,
     link: PaymentLink,
     o: { status?: number; flashes?: Flash[] } = {},
   ) => {
-    const state = linkState(ctx.store.listPayments({ purpose: 'link', ownerId: link.id }));
+    const state = linkState(await ctx.store.listPayments({ purpose: 'link', ownerId: link.id }));
     const body = html`<section class="card center" style="max-width:520px;margin:0 auto">
       <p class="muted">Payment request from ${ctx.config.name}</p>
       <p class="big">${formatAmount(link.amount, link.currency)}</p>
@@ -252,25 +259,25 @@ export async function linkRoutes(app: FastifyInstance, ctx: WebContext): Promise
   };
 
   app.get<{ Params: { id: string } }>('/pay/:id', async (request, reply) => {
-    const link = ctx.store.getLink(request.params.id);
+    const link = await ctx.store.getLink(request.params.id);
     if (!link) return notFound(ctx, reply, 'shop', 'No such payment request');
     return renderPayPage(reply, link);
   });
 
   app.post<{ Params: { id: string } }>('/pay/:id', async (request, reply) => {
-    const link = ctx.store.getLink(request.params.id);
+    const link = await ctx.store.getLink(request.params.id);
     if (!link) return notFound(ctx, reply, 'shop', 'No such payment request');
     try {
       // A request still waiting is resumed rather than doubled; it is asked about first.
-      let state = linkState(ctx.store.listPayments({ purpose: 'link', ownerId: link.id }));
+      let state = linkState(await ctx.store.listPayments({ purpose: 'link', ownerId: link.id }));
       if (state.kind === 'pending') {
         await ctx.payments.refresh(state.payment!.reference);
-        state = linkState(ctx.store.listPayments({ purpose: 'link', ownerId: link.id }));
+        state = linkState(await ctx.store.listPayments({ purpose: 'link', ownerId: link.id }));
       }
       if (state.kind === 'paid') return renderPayPage(reply, link);
       if (state.kind === 'pending' && state.payment?.redirectUrl)
         return reply.redirect(state.payment.redirectUrl, 303);
-      const reference = ctx.payments.newReference('link');
+      const reference = await ctx.payments.newReference('link');
       const record = await ctx.payments.create(
         {
           reference,
@@ -295,8 +302,8 @@ export async function linkRoutes(app: FastifyInstance, ctx: WebContext): Promise
   app.get<{ Params: { id: string }; Querystring: { reference?: string } }>(
     '/pay/:id/done',
     async (request, reply) => {
-      const link = ctx.store.getLink(request.params.id);
-      const record = request.query.reference ? ctx.payments.get(request.query.reference) : undefined;
+      const link = await ctx.store.getLink(request.params.id);
+      const record = request.query.reference ? await ctx.payments.get(request.query.reference) : undefined;
       if (!link || !record || record.purpose !== 'link' || record.ownerId !== link.id) {
         return notFound(ctx, reply, 'shop', 'No such payment');
       }

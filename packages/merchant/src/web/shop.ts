@@ -86,8 +86,13 @@ function linesTable(lines: readonly Line[], currency: string, editable: boolean)
 export async function shopRoutes(app: FastifyInstance, ctx: WebContext): Promise<void> {
   const currency = ctx.config.currency;
 
-  const renderCart = (request: FastifyRequest, reply: FastifyReply, status = 200, flashes: Flash[] = []) => {
-    const lines = ctx.store.getCart(cartId(request, reply));
+  const renderCart = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    status = 200,
+    flashes: Flash[] = [],
+  ) => {
+    const lines = await ctx.store.getCart(cartId(request, reply));
     const body = html`<h1>Your cart</h1>
       ${
         lines.length === 0
@@ -104,7 +109,7 @@ export async function shopRoutes(app: FastifyInstance, ctx: WebContext): Promise
     return sendPage(ctx, reply, { status, title: 'Cart', side: 'shop', body, flashes });
   };
 
-  const renderShop = (reply: FastifyReply, status = 200, flashes: Flash[] = []) => {
+  const renderShop = async (reply: FastifyReply, status = 200, flashes: Flash[] = []) => {
     const body = html`<h1>Products</h1>
       <div class="grid">
         ${PRODUCTS.map(
@@ -137,7 +142,7 @@ export async function shopRoutes(app: FastifyInstance, ctx: WebContext): Promise
     const quantity = readQuantity(form.get('quantity') ?? '1');
     if (!quantity.ok) return renderShop(reply, 400, [{ kind: 'error', text: quantity.message }]);
     const id = cartId(request, reply);
-    const lines = ctx.store.getCart(id);
+    const lines = await ctx.store.getCart(id);
     const line = lines.find((l) => l.id === product.id);
     if (line) {
       if (line.quantity + quantity.value > 99) {
@@ -155,20 +160,20 @@ export async function shopRoutes(app: FastifyInstance, ctx: WebContext): Promise
         taxRate: product.taxRate,
       });
     }
-    ctx.store.saveCart(id, lines, ctx.now());
+    await ctx.store.saveCart(id, lines, ctx.now());
     return reply.redirect('/shop/cart', 303);
   });
 
   app.post('/shop/cart/update', async (request, reply) => {
     const form = formOf(request);
     const id = cartId(request, reply);
-    const lines = ctx.store.getCart(id);
+    const lines = await ctx.store.getCart(id);
     const line = lines.find((l) => l.id === form.get('product'));
     if (!line)
       return renderCart(request, reply, 400, [{ kind: 'error', text: 'That product is not in the cart.' }]);
     const text = (form.get('quantity') ?? '').trim();
     if (text === '0') {
-      ctx.store.saveCart(
+      await ctx.store.saveCart(
         id,
         lines.filter((l) => l !== line),
         ctx.now(),
@@ -180,22 +185,22 @@ export async function shopRoutes(app: FastifyInstance, ctx: WebContext): Promise
           { kind: 'error', text: `${quantity.message} (0 removes it.)` },
         ]);
       line.quantity = quantity.value;
-      ctx.store.saveCart(id, lines, ctx.now());
+      await ctx.store.saveCart(id, lines, ctx.now());
     }
     return reply.redirect('/shop/cart', 303);
   });
 
   app.post('/shop/checkout', async (request, reply) => {
     const id = cartId(request, reply);
-    const lines = ctx.store.getCart(id);
+    const lines = await ctx.store.getCart(id);
     if (lines.length === 0)
       return renderCart(request, reply, 400, [{ kind: 'error', text: 'The cart is empty.' }]);
     const orderId = randomBytes(9).toString('base64url');
     const total = totalOf(lines);
-    const number = ctx.store.next('shop_order');
-    const reference = ctx.payments.newReference('shop');
+    const number = await ctx.store.next('shop_order');
+    const reference = await ctx.payments.newReference('shop');
     const order: ShopOrder = { id: orderId, lines, total, currency, reference, createdAt: ctx.now() };
-    ctx.store.saveShopOrder(order);
+    await ctx.store.saveShopOrder(order);
     try {
       const record = await ctx.payments.create(
         {
@@ -211,7 +216,7 @@ export async function shopRoutes(app: FastifyInstance, ctx: WebContext): Promise
         },
         'shop',
       );
-      ctx.store.saveCart(id, [], ctx.now());
+      await ctx.store.saveCart(id, [], ctx.now());
       return redirectToPayment(reply, record);
     } catch (error) {
       const failure = failureOf(error);
@@ -220,7 +225,7 @@ export async function shopRoutes(app: FastifyInstance, ctx: WebContext): Promise
   });
 
   app.get<{ Params: { id: string } }>('/shop/orders/:id', async (request, reply) => {
-    const order = ctx.store.getShopOrder(request.params.id);
+    const order = await ctx.store.getShopOrder(request.params.id);
     if (!order) {
       return sendPage(ctx, reply, {
         status: 404,
@@ -232,7 +237,7 @@ export async function shopRoutes(app: FastifyInstance, ctx: WebContext): Promise
     }
     const flashes: Flash[] = [];
     // The redirect back proves nothing: ask the platform.
-    let record = ctx.payments.get(order.reference)!;
+    let record = (await ctx.payments.get(order.reference))!;
     try {
       record = await ctx.payments.refresh(order.reference);
     } catch (error) {
@@ -246,7 +251,7 @@ export async function shopRoutes(app: FastifyInstance, ctx: WebContext): Promise
     // A rejected, cancelled or expired payment keeps the cart: its lines go back into an empty cart, to try again.
     if (failed) {
       const id = cartId(request, reply);
-      if (ctx.store.getCart(id).length === 0) ctx.store.saveCart(id, order.lines, ctx.now());
+      if ((await ctx.store.getCart(id)).length === 0) await ctx.store.saveCart(id, order.lines, ctx.now());
     }
     const heading = paid
       ? html`<h1>Thank you! Your order is confirmed.</h1>

@@ -14,7 +14,7 @@ export const WEBHOOK_PATH = '/webhooks/vipps';
 export async function webhookRoute(app: FastifyInstance, ctx: WebContext): Promise<void> {
   app.post(WEBHOOK_PATH, async (request, reply) => {
     const rawBody = typeof request.body === 'string' ? request.body : '';
-    const verdict = ctx.registrar.verify({
+    const verdict = await ctx.registrar.verify({
       method: request.method,
       pathAndQuery: request.url,
       headers: request.headers,
@@ -32,7 +32,7 @@ export async function webhookRoute(app: FastifyInstance, ctx: WebContext): Promi
     }
     try {
       const event = readWebhookEvent(parsed);
-      const outcome = ctx.payments.applyWebhook(event, rawBody);
+      const outcome = await ctx.payments.applyWebhook(event, rawBody);
       request.log.info({ reference: event.reference, name: event.name, outcome }, 'webhook');
       return reply.code(200).send({ outcome });
     } catch (error) {

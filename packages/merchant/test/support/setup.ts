@@ -3,6 +3,7 @@ import { startPlatform, type StartedPlatform } from '@betal/platform';
 import { startMerchant, type StartMerchantOptions, type StartedMerchant } from '../../src/testing.js';
 import type { PaymentRecord } from '../../src/store/store.js';
 import { listedStatus } from '../../src/store/store.js';
+import type { StoreBackend } from './stores.js';
 
 /** A fixed platform time for deterministic tests: 2026-11-22T12:00:00Z. */
 export const T0 = Date.UTC(2026, 10, 22, 12, 0, 0);
@@ -14,16 +15,25 @@ export interface Pair {
   close(): Promise<void>;
 }
 
-/** Starts the pair; the merchant registers its webhook unless `options.config.registerWebhook` is false. */
-export async function startPair(options: StartMerchantOptions = {}): Promise<Pair> {
+/**
+ * Starts the pair; the merchant registers its webhook unless `options.config.registerWebhook` is false. With a
+ * `backend`, the merchant runs on a store of that kind (opened here, dropped by `close`); else in memory.
+ */
+export async function startPair(options: StartMerchantOptions = {}, backend?: StoreBackend): Promise<Pair> {
   const platform = await startPlatform({ frozenAt: T0 });
-  const merchant = await startMerchant(platform.url, { now: () => platform.clock.now(), ...options });
+  const opened = backend ? await backend.open() : undefined;
+  const merchant = await startMerchant(platform.url, {
+    now: () => platform.clock.now(),
+    ...(opened ? { store: opened.store } : {}),
+    ...options,
+  });
   return {
     platform,
     merchant,
     async close() {
       await merchant.close();
       await platform.close();
+      await opened?.drop();
     },
   };
 }
@@ -73,19 +83,19 @@ export async function until(
 ): Promise<PaymentRecord> {
   await expect
     .poll(
-      () => {
-        const r = merchant.merchant.payments.get(reference);
+      async () => {
+        const r = await merchant.merchant.payments.get(reference);
         return r !== undefined && check(r);
       },
       { timeout, interval: 25 },
     )
     .toBe(true);
   await merchant.merchant.payments.idle();
-  return merchant.merchant.payments.get(reference)!;
+  return (await merchant.merchant.payments.get(reference))!;
 }
 
 /** The listed status of a payment of the merchant. */
-export function statusOf(merchant: StartedMerchant, reference: string): string | undefined {
-  const r = merchant.merchant.payments.get(reference);
+export async function statusOf(merchant: StartedMerchant, reference: string): Promise<string | undefined> {
+  const r = await merchant.merchant.payments.get(reference);
   return r ? listedStatus(r) : undefined;
 }
