@@ -17,7 +17,7 @@ describeFlow('flow 002: online payments in the shop', '002-shop', (scene) => {
     await shop.getByRole('button', { name: 'Add Knitted beanie to the cart' }).click();
     await shop.getByLabel('Quantity of Wool socks').fill('2');
     await shop.getByRole('button', { name: 'Update' }).first().click();
-    await expect.poll(() => shop.getByTestId('total').textContent()).toBe('NOK 547.00');
+    await expect.poll(() => shop.getByTestId('total').textContent()).toBe('NOK\u00a0547.00');
     await scene.shot(shop, 'cart');
 
     await shop.getByRole('button', { name: 'Pay with Vipps MobilePay' }).click();

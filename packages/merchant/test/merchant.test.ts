@@ -56,7 +56,7 @@ describe('merchant with an in-process platform', () => {
       });
     expect((await post('/shop/cart', 'product=beanie&quantity=1')).status).toBe(303);
     const cart = await (await fetch(`${base}/shop/cart`, { headers: { cookie } })).text();
-    expect(cart).toContain('NOK 547.00'); // 2 × 149 + 249
+    expect(cart).toContain('NOK\u00a0547.00'); // 2 × 149 + 249
     const checkout = await post('/shop/checkout', '');
     expect(checkout.status).toBe(303);
     const landing = checkout.headers.get('location')!;
@@ -106,7 +106,7 @@ describe('merchant with an in-process platform', () => {
     expect(linkPage.text).toContain('<svg'); // the QR code
     const print = await getPage(base, `${linkPath}/print`);
     expect(print.status).toBe(200);
-    expect(print.text).toContain('NOK 249.50');
+    expect(print.text).toContain('NOK\u00a0249.50');
 
     const pay = await postForm(base, `/pay/${linkId}`);
     expect(pay.status).toBe(303);
@@ -307,9 +307,9 @@ describe('bad input and failed platform calls are shown, never a 5xx for bad inp
   it.each([
     [{ amount: 'abc', description: 'Tour' }, 'is not a number'],
     [{ amount: '-5', description: 'Tour' }, 'more than zero'],
-    [{ amount: '0.50', description: 'Tour' }, 'at least NOK 1.00'],
+    [{ amount: '0.50', description: 'Tour' }, 'at least NOK\u00a01.00'],
     [{ amount: '1.234', description: 'Tour' }, 'at most 2 decimals'],
-    [{ amount: '700000', description: 'Tour' }, 'at most NOK 650 000.00'],
+    [{ amount: '700000', description: 'Tour' }, 'at most NOK\u00a0650,000.00'],
     [{ amount: '100', description: 'ab' }, 'at least 3 characters'],
     [{ amount: '100', description: 'x'.repeat(101) }, 'at most 100 characters'],
   ])('a payment link with %o is refused: %s', async (fields, message) => {
@@ -382,7 +382,7 @@ describe('bad input and failed platform calls are shown, never a 5xx for bad inp
     await pair.merchant.merchant.payments.refresh(reference);
     const res = await postForm(base, `/merchant/payments/${reference}/capture`, { amount: '150' });
     expect(res.status).toBe(409);
-    expect(res.text).toContain('At most NOK 100.00 can be captured');
+    expect(res.text).toContain('At most NOK\u00a0100.00 can be captured');
     const bad = await postForm(base, `/merchant/payments/${reference}/refund`, { amount: 'ten' });
     expect(bad.status).toBe(400);
   });

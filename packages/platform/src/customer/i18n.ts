@@ -1,3 +1,5 @@
+import { formatMoney } from '@betal/contract';
+
 /**
  * The words of the landing page and the customer's app. The landing page speaks English, Norwegian, Danish and
  * Finnish, the languages of the real one (contract 3.15: it has a language choice); the app and the test-user
@@ -433,7 +435,11 @@ export function pickLanguage(
   return chooseLanguage(query, cookie, acceptLanguage, market, allowed).language;
 }
 
-/** A sum of minor units as money in a language, e.g. `NOK 100.00` (en) or `100,00 kr` (nb). */
+/**
+ * A sum of minor units as money in a language, e.g. `NOK 1,000.50` (en) or `1 000,50 kr` (nb): the one amount
+ * format of Betal's pages (`formatMoney` of the contract package, Intl.NumberFormat with the language's locale).
+ * app.js formats the same way in the browser with the `locale` of its config.
+ */
 export function money(language: Language, currency: string, minorUnits: number): string {
-  return new Intl.NumberFormat(LOCALES[language], { style: 'currency', currency }).format(minorUnits / 100);
+  return formatMoney(minorUnits, currency, LOCALES[language]);
 }
