@@ -220,7 +220,10 @@ describe('merchant with an in-process platform', () => {
     expect(payment!.expiresAt).toBe('2026-12-10T23:59:59Z');
     const om = await pair.merchant.merchant.client.orderManagement.getOrder(payment!.reference);
     expect(om.category).toEqual(
-      expect.objectContaining({ category: 'GENERAL', orderDetailsUrl: `${base}/invoices/${invoiceId}` }),
+      expect.objectContaining({
+        category: 'GENERAL',
+        orderDetailsUrl: `${base}/invoices/${invoiceId}?view=app`,
+      }),
     );
     const page = await getPage(base, `/invoices/${invoiceId}`);
     expect(page.text).toContain('Invoice #');
