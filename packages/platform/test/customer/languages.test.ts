@@ -28,7 +28,7 @@ describe('the landing page speaks English, Norwegian, Danish and Finnish (contra
       language: 'en',
       source: 'default',
     });
-    // The app speaks English and Norwegian only: Danish falls to the next source.
+    // A page that speaks only some languages: Danish falls to the next source.
     expect(chooseLanguage('da', undefined, 'nb', 'DK', ['en', 'nb'])).toEqual({
       language: 'nb',
       source: 'browser',
