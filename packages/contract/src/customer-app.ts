@@ -129,6 +129,10 @@ export const AppRequestSchema = Type.Object(
     stage: StringEnum(CUSTOMER_STAGES, { description: 'LANDING, IN_APP, POSTPONED, or the final state.' }),
     userFlow: Type.String(),
     createdAt: Type.String(),
+    updatedAt: Type.String({
+      description:
+        'When the payment last changed: its latest event or the pay-later choice (ISO 8601, platform clock). The history is ordered by it.',
+    }),
     expiresAt: Type.String(),
     secondsLeft: Type.Integer(),
     longLiving: Type.Boolean({ description: 'A long-living payment (expiresAt): it can be paid later.' }),

@@ -9,3 +9,4 @@ export * from './order-management.js';
 export * from './userinfo.js';
 export * from './customer-app.js';
 export * from './examples.js';
+export * from './money.js';

@@ -17,7 +17,7 @@ describeFlow('flow 002: online payments in the shop', '002-shop', (scene) => {
     await shop.getByRole('button', { name: 'Add Knitted beanie to the cart' }).click();
     await shop.getByLabel('Quantity of Wool socks').fill('2');
     await shop.getByRole('button', { name: 'Update' }).first().click();
-    await expect.poll(() => shop.getByTestId('total').textContent()).toBe('NOK 547.00');
+    await expect.poll(() => shop.getByTestId('total').textContent()).toBe('NOK\u00a0547.00');
     await scene.shot(shop, 'cart');
 
     await shop.getByRole('button', { name: 'Pay with Vipps MobilePay' }).click();
@@ -39,15 +39,24 @@ describeFlow('flow 002: online payments in the shop', '002-shop', (scene) => {
     await shop.waitForURL(new RegExp(`/shop/orders/${order.id}$`), { timeout: 20_000 });
     await expect.poll(() => shop.locator('h1').textContent()).toContain('Your order is confirmed');
     await scene.shot(shop, 'order-confirmed');
+    // The customer reads plain words; the merchant's pages keep the API's terms.
+    expect((await shop.locator(`[data-ref="${order.reference}"]`).textContent())?.trim()).toBe('Reserved');
 
     const admin = await scene.desktop.newPage();
     await admin.goto(`${scene.merchantUrl}/merchant/orders`);
     await badge(admin, order.reference, 'AUTHORIZED');
+    expect((await admin.locator(`[data-ref="${order.reference}"]`).first().textContent())?.trim()).toBe(
+      'Authorized',
+    );
     await scene.shot(admin, 'orders-before-ship');
     await admin.getByRole('button', { name: /Ship \(capture NOK 547\.00\)/ }).click();
     await expect.poll(() => admin.locator('.flash-notice').textContent()).toContain('Shipped');
     await badge(admin, order.reference, 'CAPTURED');
     await scene.shot(admin, 'orders-shipped');
+    await shop.reload();
+    expect((await shop.locator(`[data-ref="${order.reference}"]`).textContent())?.trim()).toBe('Paid');
+    const live = await fetch(`${scene.merchantUrl}/api/status?ref=${order.reference}&side=shop`);
+    expect(((await live.json()) as Record<string, { label: string }>)[order.reference]?.label).toBe('Paid');
 
     const platformView = await scene.pair.merchant.merchant.client.epayment.get(order.reference);
     expect(platformView.aggregate.capturedAmount.value).toBe(54700);

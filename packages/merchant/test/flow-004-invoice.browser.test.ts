@@ -100,7 +100,7 @@ describeFlow('flow 004: payment requests for invoices', '004-invoice', (scene) =
     const platformView = await scene.pair.merchant.merchant.client.epayment.get(payment.reference);
     expect(platformView.aggregate.capturedAmount.value).toBe(65100);
     const om = await scene.pair.merchant.merchant.client.orderManagement.getOrder(payment.reference);
-    expect(om.category?.orderDetailsUrl).toBe(invoice.url);
+    expect(om.category?.orderDetailsUrl).toBe(`${invoice.url}?view=app`);
   });
 
   it('unknown customer: the invoice page, the one-time request with phone sharing; the customer is known afterwards', async () => {

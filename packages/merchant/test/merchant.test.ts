@@ -60,7 +60,7 @@ for (const backend of STORE_BACKENDS) {
           });
         expect((await post('/shop/cart', 'product=beanie&quantity=1')).status).toBe(303);
         const cart = await (await fetch(`${base}/shop/cart`, { headers: { cookie } })).text();
-        expect(cart).toContain('NOK 547.00'); // 2 × 149 + 249
+        expect(cart).toContain('NOK\u00a0547.00'); // 2 × 149 + 249
         const checkout = await post('/shop/checkout', '');
         expect(checkout.status).toBe(303);
         const landing = checkout.headers.get('location')!;
@@ -110,7 +110,7 @@ for (const backend of STORE_BACKENDS) {
         expect(linkPage.text).toContain('<svg'); // the QR code
         const print = await getPage(base, `${linkPath}/print`);
         expect(print.status).toBe(200);
-        expect(print.text).toContain('NOK 249.50');
+        expect(print.text).toContain('NOK\u00a0249.50');
 
         const pay = await postForm(base, `/pay/${linkId}`);
         expect(pay.status).toBe(303);
@@ -231,7 +231,10 @@ for (const backend of STORE_BACKENDS) {
         expect(payment!.expiresAt).toBe('2026-12-10T23:59:59Z');
         const om = await pair.merchant.merchant.client.orderManagement.getOrder(payment!.reference);
         expect(om.category).toEqual(
-          expect.objectContaining({ category: 'GENERAL', orderDetailsUrl: `${base}/invoices/${invoiceId}` }),
+          expect.objectContaining({
+            category: 'GENERAL',
+            orderDetailsUrl: `${base}/invoices/${invoiceId}?view=app`,
+          }),
         );
         const page = await getPage(base, `/invoices/${invoiceId}`);
         expect(page.text).toContain('Invoice #');
@@ -324,9 +327,9 @@ for (const backend of STORE_BACKENDS) {
       it.each([
         [{ amount: 'abc', description: 'Tour' }, 'is not a number'],
         [{ amount: '-5', description: 'Tour' }, 'more than zero'],
-        [{ amount: '0.50', description: 'Tour' }, 'at least NOK 1.00'],
+        [{ amount: '0.50', description: 'Tour' }, 'at least NOK\u00a01.00'],
         [{ amount: '1.234', description: 'Tour' }, 'at most 2 decimals'],
-        [{ amount: '700000', description: 'Tour' }, 'at most NOK 650 000.00'],
+        [{ amount: '700000', description: 'Tour' }, 'at most NOK\u00a0650,000.00'],
         [{ amount: '100', description: 'ab' }, 'at least 3 characters'],
         [{ amount: '100', description: 'x'.repeat(101) }, 'at most 100 characters'],
       ])('a payment link with %o is refused: %s', async (fields, message) => {
@@ -409,7 +412,7 @@ for (const backend of STORE_BACKENDS) {
         await pair.merchant.merchant.payments.refresh(reference);
         const res = await postForm(base, `/merchant/payments/${reference}/capture`, { amount: '150' });
         expect(res.status).toBe(409);
-        expect(res.text).toContain('At most NOK 100.00 can be captured');
+        expect(res.text).toContain('At most NOK\u00a0100.00 can be captured');
         const bad = await postForm(base, `/merchant/payments/${reference}/refund`, { amount: 'ten' });
         expect(bad.status).toBe(400);
       });

@@ -4,7 +4,7 @@
  * Source: contract 1 (amounts in minor units, MSISDN phone numbers), 3.2 (limits of create), 3.12 (expiresAt).
  */
 
-import { PHONE_NUMBER_PATTERN } from '@betal/contract';
+import { PHONE_NUMBER_PATTERN, formatMoney } from '@betal/contract';
 
 /** What a reader answers: the value, or a message for the person who typed it. */
 export type Read<T> = { ok: true; value: T } | { ok: false; message: string };
@@ -19,17 +19,16 @@ export const MAX_AMOUNT_MINOR = 65_000_000;
 export const MIN_AMOUNT_MINOR: Readonly<Record<string, number>> = { NOK: 100, DKK: 1, EUR: 1 };
 
 /**
- * Formats minor units for people: `12345, 'NOK'` → `NOK 123.45`, with a space between thousands
- * (`NOK 1 234.50`). Negative values get a minus sign.
+ * Formats minor units for people in the merchant's language (English): `12345, 'NOK'` → `NOK 123.45`,
+ * `123450, 'NOK'` → `NOK 1,234.50`. The one amount format of Betal's pages (`formatMoney` of the contract
+ * package, Intl.NumberFormat with `en-GB`); negative values get a minus sign.
  */
 export function formatAmount(minor: number, currency: string): string {
-  const sign = minor < 0 ? '-' : '';
-  const abs = Math.abs(Math.trunc(minor));
-  const major = Math.floor(abs / 100)
-    .toString()
-    .replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
-  return `${currency} ${sign}${major}.${String(abs % 100).padStart(2, '0')}`;
+  return formatMoney(Math.trunc(minor), currency, MERCHANT_LOCALE);
 }
+
+/** The locale of the merchant's pages (they are in English): amounts and dates follow it. */
+export const MERCHANT_LOCALE = 'en-GB';
 
 /** Formats minor units for an input field: `12345` → `123.45`. */
 export function amountInputValue(minor: number): string {

@@ -1,13 +1,13 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { PaymentEvent } from '@betal/contract';
 import { amountInputValue, formatAmount, readAmount } from '../domain/input.js';
-import { STATUS_LABELS, derive, eventHistory, type PaymentStatus } from '../domain/order-status.js';
+import { derive, eventHistory } from '../domain/order-status.js';
 import { PlatformCallError, describeError } from '../services/payments.js';
 import { listedStatus, type PaymentRecord, type Purpose } from '../store/store.js';
 import { formOf, noticeOf, sendPage, type WebContext } from './context.js';
 import { failureState, paymentTable, sendPageInState } from './page-parts.js';
 import { html, type Html } from '@betal/contract/html';
-import { facts, statusBadge, type Flash } from './layout.js';
+import { facts, statusBadge, statusLabel, type Flash } from './layout.js';
 import { notFound } from './links.js';
 
 const PURPOSES: Record<Purpose, string> = {
@@ -494,7 +494,7 @@ export async function adminRoutes(app: FastifyInstance, ctx: WebContext): Promis
   // The live badges: the status of each reference asked for. `refresh=1` (return pages waiting for news) queries
   // the platform for payments still pending, at most once per 2 seconds each.
   const lastRefresh = new Map<string, number>();
-  app.get<{ Querystring: { ref?: string | string[]; refresh?: string } }>(
+  app.get<{ Querystring: { ref?: string | string[]; refresh?: string; side?: string } }>(
     '/api/status',
     async (request, reply) => {
       const raw = request.query.ref;
@@ -518,7 +518,7 @@ export async function adminRoutes(app: FastifyInstance, ctx: WebContext): Promis
         if (status !== 'PENDING') lastRefresh.delete(ref);
         out[ref] = {
           status,
-          label: status === 'FAILED' ? 'Not created' : STATUS_LABELS[status as PaymentStatus],
+          label: statusLabel(status, request.query.side === 'shop' ? 'shop' : 'merchant'),
         };
       }
       return reply.header('cache-control', 'no-store').send(out);

@@ -38,6 +38,8 @@ export function sendPage(
     flashes?: Flash[];
     /** Reload when a live status changes; with `'refresh'` also have the merchant query the platform meanwhile. */
     reloadOnChange?: boolean | 'refresh';
+    /** Opened in the customer's app (see PageOptions.inApp): no navigation. */
+    inApp?: boolean;
   },
 ): FastifyReply {
   const warnings: Flash[] = [];
@@ -58,6 +60,7 @@ export function sendPage(
         platformLinks: ctx.platformLinks,
         ...(o.reloadOnChange ? { reloadOnChange: true } : {}),
         ...(o.reloadOnChange === 'refresh' ? { refresh: true } : {}),
+        ...(o.inApp ? { inApp: true } : {}),
       }),
     );
 }

@@ -92,14 +92,21 @@ function invoiceLines(invoice: Invoice): Html {
     </tbody>
     <tfoot>
       <tr>
-        <td>Total (VAT included)</td>
-        <td></td>
+        <td colspan="2">Total (VAT included)</td>
         <td class="hide-narrow"></td>
         <td class="hide-narrow"></td>
         <td class="num">${formatAmount(invoice.total, invoice.currency)}</td>
       </tr>
     </tfoot>
   </table>`;
+}
+
+/**
+ * The invoice page as the customer's app opens it from "See details" (the category's `orderDetailsUrl`, contract
+ * 6): `{publicUrl}/invoices/{id}?view=app`, the page without the shop's navigation or the pay button.
+ */
+export function inAppUrl(publicUrl: string, invoice: Invoice): string {
+  return `${publicUrl}/invoices/${invoice.id}?view=app`;
 }
 
 /** The payment description of an invoice's request: `Invoice #12, due date: 2026-12-31` (seed 004). */
@@ -130,7 +137,7 @@ export async function sendInvoiceToApp(
       receiptInCreate: true,
       autoCapture: true,
       expiresAt: invoice.expiresAt,
-      orderDetailsUrl: `${publicUrl}/invoices/${invoice.id}`,
+      orderDetailsUrl: inAppUrl(publicUrl, invoice),
     },
     'inv',
   );
@@ -429,11 +436,12 @@ export async function invoiceRoutes(app: FastifyInstance, ctx: WebContext): Prom
   const renderPublic = async (
     reply: FastifyReply,
     invoice: Invoice,
-    o: { status?: number; flashes?: Flash[]; current?: PaymentRecord } = {},
+    o: { status?: number; flashes?: Flash[]; current?: PaymentRecord; inApp?: boolean } = {},
   ) => {
     const payments = await paymentsOf(invoice);
     const s = invoiceStatus(invoice, payments, ctx.now());
     const pushWaiting = s.status === 'REQUESTED' && s.payment?.userFlow === 'PUSH_MESSAGE';
+    const inApp = o.inApp === true;
     const body = html`<section class="card" style="max-width:760px;margin:0 auto 1rem">
         <div class="row" style="justify-content:space-between">
           <h1 style="margin:0">Invoice #${invoice.number}</h1>
@@ -442,7 +450,12 @@ export async function invoiceRoutes(app: FastifyInstance, ctx: WebContext): Prom
         <p class="muted">From ${ctx.config.name} to ${invoice.customerName}</p>
         ${facts([
           ['Due date', invoice.dueDate],
-          ['To pay', html`<strong>${formatAmount(invoice.total, invoice.currency)}</strong>`],
+          [
+            'To pay',
+            html`<strong data-testid="invoice-total"
+              >${formatAmount(invoice.total, invoice.currency)}</strong
+            >`,
+          ],
         ])}
       </section>
       <div style="max-width:760px;margin:0 auto">
@@ -455,33 +468,43 @@ export async function invoiceRoutes(app: FastifyInstance, ctx: WebContext): Prom
                 ? html`<p class="flash flash-warning">
                     This invoice was not paid by the due date. Please contact us.
                   </p>`
-                : pushWaiting
-                  ? html`<p>
-                      A payment request is waiting in your Vipps MobilePay app.
-                      ${statusBadge(s.payment!.reference, 'PENDING')}
-                    </p>`
-                  : html`<form method="post" action="/invoices/${invoice.id}/pay">
-                      <button class="vipps" type="submit">Pay with Vipps MobilePay</button>
-                      <p class="hint">
-                        We ask you to share your phone number, so that your next invoice can go straight to
-                        your app.
-                      </p>
-                    </form>`
+                : inApp
+                  ? html`<p>Pay this invoice in the app.</p>`
+                  : pushWaiting
+                    ? html`<p>
+                        A payment request is waiting in your Vipps MobilePay app.
+                        ${statusBadge(s.payment!.reference, 'PENDING', true, 'shop')}
+                      </p>`
+                    : html`<form method="post" action="/invoices/${invoice.id}/pay">
+                        <button class="vipps" type="submit">Pay with Vipps MobilePay</button>
+                        <p class="hint">
+                          We ask you to share your phone number, so that your next invoice can go straight to
+                          your app.
+                        </p>
+                      </form>`
           }
-          ${o.current && o.current !== s.payment ? html`<p>Your last attempt: ${statusBadge(o.current.reference, listedStatus(o.current))}</p>` : ''}
+          ${
+            o.current && o.current !== s.payment
+              ? html`<p>
+                  Your last attempt:
+                  ${statusBadge(o.current.reference, listedStatus(o.current), true, 'shop')}
+                </p>`
+              : ''
+          }
         </section>
       </div>`;
     return sendPage(ctx, reply, {
       status: o.status ?? 200,
       title: `Invoice #${invoice.number}`,
       side: 'shop',
+      inApp,
       body,
       flashes: o.flashes ?? [],
       reloadOnChange: s.status === 'REQUESTED' && 'refresh',
     });
   };
 
-  app.get<{ Params: { id: string }; Querystring: { reference?: string } }>(
+  app.get<{ Params: { id: string }; Querystring: { reference?: string; view?: string } }>(
     '/invoices/:id',
     async (request, reply) => {
       const invoice = await ctx.store.getInvoice(request.params.id);
@@ -499,7 +522,11 @@ export async function invoiceRoutes(app: FastifyInstance, ctx: WebContext): Prom
           current = record;
         }
       }
-      return renderPublic(reply, invoice, { flashes, ...(current ? { current } : {}) });
+      return renderPublic(reply, invoice, {
+        flashes,
+        ...(current ? { current } : {}),
+        inApp: request.query.view === 'app',
+      });
     },
   );
 
@@ -525,7 +552,7 @@ export async function invoiceRoutes(app: FastifyInstance, ctx: WebContext): Prom
           receiptInCreate: true,
           autoCapture: true,
           returnUrl: `${ctx.publicUrl}/invoices/${invoice.id}?reference=${reference}`,
-          orderDetailsUrl: `${ctx.publicUrl}/invoices/${invoice.id}`,
+          orderDetailsUrl: inAppUrl(ctx.publicUrl, invoice),
         },
         'inv',
       );

@@ -1,4 +1,3 @@
-import { STATUS_LABELS, type PaymentStatus } from '../domain/order-status.js';
 import type { ListedStatus } from '../store/store.js';
 import { html, type Html } from '@betal/contract/html';
 
@@ -24,6 +23,11 @@ export interface PageOptions {
   reloadOnChange?: boolean;
   /** Have the merchant query the platform for pending payments on the page (return pages waiting for news). */
   refresh?: boolean;
+  /**
+   * A page opened in the customer's app (the orderDetailsUrl of "See details", `?view=app`): no navigation and
+   * no links away, the shop's name only, laid out for a phone's web view.
+   */
+  inApp?: boolean;
 }
 
 function flashes(list: Flash[] = []): Html {
@@ -37,8 +41,9 @@ function flashes(list: Flash[] = []): Html {
 
 /** A whole document: header with the side's navigation, the flashes, the body, and the small live-status script. */
 export function page(o: PageOptions): string {
-  const nav =
-    o.side === 'shop'
+  const nav = o.inApp
+    ? ''
+    : o.side === 'shop'
       ? html`<nav aria-label="Shop"><a href="/shop">Products</a><a href="/shop/cart">Cart</a></nav>`
       : html`<nav aria-label="Merchant">
           <a href="/merchant">Overview</a><a href="/merchant/orders">Orders</a
@@ -56,14 +61,18 @@ export function page(o: PageOptions): string {
         <script src="/assets/merchant.js" defer></script>
       </head>
       <body
-        class="side-${o.side}"
+        class="side-${o.side}${o.inApp ? ' in-app' : ''}"
         ${o.reloadOnChange ? html`data-reload-on-change` : ''}
         ${o.refresh ? html`data-refresh` : ''}
       >
         <header class="top">
-          <a class="logo" href="${o.side === 'shop' ? '/shop' : '/merchant'}"
-            >${o.shopName}${o.side === 'merchant' ? html` <small>merchant</small>` : ''}</a
-          >
+          ${
+            o.inApp
+              ? html`<span class="logo">${o.shopName}</span>`
+              : html`<a class="logo" href="${o.side === 'shop' ? '/shop' : '/merchant'}"
+                  >${o.shopName}${o.side === 'merchant' ? html` <small>merchant</small>` : ''}</a
+                >`
+          }
           ${nav}
         </header>
         <main>${flashes(o.flashes)} ${o.body}</main>
@@ -79,14 +88,62 @@ export function page(o: PageOptions): string {
     </html>`.value;
 }
 
-/** A status badge that the live script keeps up to date (by `data-ref`). */
-export function statusBadge(reference: string, status: ListedStatus, live = true): Html {
-  const label = status === 'FAILED' ? 'Not created' : STATUS_LABELS[status as PaymentStatus];
+/**
+ * The words of each listed status on the merchant's own pages: the API's terms (the ePayment states and what the
+ * aggregate says: AUTHORIZED, CAPTURED, REFUNDED... contract 3.6), as the merchant reads them in the API.
+ */
+export const MERCHANT_STATUS_LABELS: Readonly<Record<ListedStatus, string>> = {
+  FAILED: 'Not created',
+  PENDING: 'Created',
+  AUTHORIZED: 'Authorized',
+  PARTIALLY_CAPTURED: 'Partially captured',
+  CAPTURED: 'Captured',
+  PARTIALLY_REFUNDED: 'Partially refunded',
+  REFUNDED: 'Refunded',
+  CANCELLED: 'Cancelled',
+  ABORTED: 'Aborted',
+  EXPIRED: 'Expired',
+  TERMINATED: 'Terminated',
+};
+
+/**
+ * The words of each listed status on the shop's pages, for the customer: plain words (reserved, paid, refunded,
+ * cancelled, expired), none of the API's states.
+ */
+export const CUSTOMER_STATUS_LABELS: Readonly<Record<ListedStatus, string>> = {
+  FAILED: 'Not started',
+  PENDING: 'Waiting for payment',
+  AUTHORIZED: 'Reserved',
+  PARTIALLY_CAPTURED: 'Paid',
+  CAPTURED: 'Paid',
+  PARTIALLY_REFUNDED: 'Partly refunded',
+  REFUNDED: 'Refunded',
+  CANCELLED: 'Cancelled',
+  ABORTED: 'Cancelled',
+  EXPIRED: 'Expired',
+  TERMINATED: 'Cancelled',
+};
+
+/** The label of a status on a side's pages: the API's terms for the merchant, plain words for the customer. */
+export function statusLabel(status: ListedStatus, side: Side): string {
+  return (side === 'shop' ? CUSTOMER_STATUS_LABELS : MERCHANT_STATUS_LABELS)[status];
+}
+
+/**
+ * A status badge that the live script keeps up to date (by `data-ref`), worded for `side` (the merchant's pages
+ * by default; see {@link statusLabel}). `data-status` carries the status code either way.
+ */
+export function statusBadge(
+  reference: string,
+  status: ListedStatus,
+  live = true,
+  side: Side = 'merchant',
+): Html {
   return html`<span
     class="badge badge-${status.toLowerCase()}"
     ${live ? html`data-ref="${reference}"` : ''}
     data-status="${status}"
-    >${label}</span
+    >${statusLabel(status, side)}</span
   >`;
 }
 

@@ -338,7 +338,7 @@ export async function linkRoutes(app: FastifyInstance, ctx: WebContext): Promise
               : html`<h1>The payment was not completed</h1>
                   <p>Nothing was charged. <a href="/pay/${link.id}">Try again</a>.</p>`
         }
-        <p>${statusBadge(current.reference, status)}</p>
+        <p>${statusBadge(current.reference, status, true, 'shop')}</p>
         <p class="muted">Reference <code>${current.reference}</code></p>
       </section>`;
       return sendPage(ctx, reply, {

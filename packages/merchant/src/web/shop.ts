@@ -269,7 +269,7 @@ export async function shopRoutes(app: FastifyInstance, ctx: WebContext): Promise
       <section class="card">
         <div class="row">
           <span>Order reference <code>${order.reference}</code></span>
-          ${statusBadge(order.reference, status)}
+          ${statusBadge(order.reference, status, true, 'shop')}
         </div>
       </section>
       ${linesTable(order.lines, order.currency, false)}`;

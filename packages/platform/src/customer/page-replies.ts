@@ -22,7 +22,7 @@ export function cookies(request: FastifyRequest): Record<string, string> {
 
 /**
  * The language of a page request and where it came from (see chooseLanguage): `market` is the merchant's (the
- * landing page), `allowed` the page's languages (the app speaks English and Norwegian). A `?lang=` choice is kept
+ * landing page, or the test user's for the app), `allowed` the page's languages (all four by default). A `?lang=` choice is kept
  * in a cookie, unless `auto=1` says the page's script chose it from navigator.language.
  */
 export function languageAndSource(
@@ -48,7 +48,7 @@ export function languageAndSource(
   return chosen;
 }
 
-/** The language of a page of the app (English or Norwegian); see {@link languageAndSource}. */
+/** The language of a page of the app with no market to go by; see {@link languageAndSource}. */
 export function languageOf(request: FastifyRequest, reply: FastifyReply): Language {
   return languageAndSource(request, reply).language;
 }

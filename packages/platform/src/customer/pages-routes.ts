@@ -138,9 +138,10 @@ export function customerPageRoutes(app: FastifyInstance, deps: CustomerRouteDeps
     '/app/u/:phoneNumber',
     { schema: { tags: pageTags, summary: "One test user's app (HTML)", params: phoneParams } },
     async (request, reply) => {
-      const lang = languageOf(request, reply);
       const user = await knownUser(customer, request.params.phoneNumber);
-      if (!user) return sendNoSuchUser(reply, lang);
+      if (!user) return sendNoSuchUser(reply, languageOf(request, reply));
+      // Chosen as on the landing page: a choice, the browser's languages, then the user's market.
+      const lang = languageAndSource(request, reply, user.market, LANGUAGES).language;
       reply.header('set-cookie', `${APP_USER_COOKIE}=${user.phoneNumber}; Path=/; SameSite=Lax`);
       if (!access.mayOpenApp(request, user.phoneNumber)) {
         return sendPage(reply, 401, signInPage(user, lang, deps.clock.now()));
@@ -176,9 +177,9 @@ export function customerPageRoutes(app: FastifyInstance, deps: CustomerRouteDeps
     '/app/users/:phoneNumber/edit',
     { schema: { tags: pageTags, summary: 'Form: edit or delete a test user (HTML)', params: phoneParams } },
     async (request, reply) => {
-      const lang = languageOf(request, reply);
-      if (!access.open && !access.isAdmin(request)) return sendAdminOnly(reply, lang);
       const user = await knownUser(customer, request.params.phoneNumber);
+      const lang = languageAndSource(request, reply, user?.market, LANGUAGES).language;
+      if (!access.open && !access.isAdmin(request)) return sendAdminOnly(reply, lang);
       if (!user) return sendNoSuchUser(reply, lang);
       return sendPage(reply, 200, userFormPage(lang, deps.clock.now(), user));
     },

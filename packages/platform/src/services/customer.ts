@@ -63,6 +63,12 @@ export interface RequestView {
   stage: CustomerStage;
   userFlow: UserFlow;
   createdAt: string;
+  /**
+   * When the payment last changed (ISO 8601, platform clock): its latest event (authorized, captured, refunded,
+   * cancelled...) or the customer's "pay later", whichever is later; createdAt when nothing happened since. The
+   * app's history is dated and ordered by it.
+   */
+  updatedAt: string;
   expiresAt: string;
   secondsLeft: number;
   /** A long-living payment (expiresAt): it can be paid later (contract 3.12). */
@@ -244,6 +250,8 @@ export class CustomerService {
     }
     const eligible = user ? eligibility(user, d.minimumUserAge, now) : { ok: true as const };
     const orderDetails = await this.deps.orderDetails.find(payment.msn, payment.reference);
+    const events = await this.deps.store.listEvents(payment.msn, payment.reference);
+    const updatedAt = Math.max(payment.createdAt, side?.postponedAt ?? 0, ...events.map((e) => e.timestamp));
     return {
       id: payment.token,
       merchant: this.merchant(payment.msn),
@@ -254,6 +262,7 @@ export class CustomerService {
       stage: stageOf(payment),
       userFlow: payment.userFlow,
       createdAt: new Date(payment.createdAt).toISOString(),
+      updatedAt: new Date(updatedAt).toISOString(),
       expiresAt: new Date(payment.expiresAt).toISOString(),
       secondsLeft: secondsLeft(payment, now),
       longLiving: d.longLiving,
@@ -407,7 +416,10 @@ export class CustomerService {
     return this.view(changed, user);
   }
 
-  /** The requests, Activities and history in the app of `phoneNumber`, newest first. Throws UNKNOWN_USER. */
+  /**
+   * The requests, Activities and history in the app of `phoneNumber`: requests and Activities newest first, the
+   * history by latest change first (`updatedAt`). Throws UNKNOWN_USER.
+   */
   async requests(phoneNumber: string): Promise<RequestLists> {
     const user = await this.user(phoneNumber);
     const lists: RequestLists = { requests: [], activities: [], history: [] };
@@ -422,9 +434,11 @@ export class CustomerService {
     }
     const newestFirst = (a: RequestView, b: RequestView) =>
       a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0;
+    const latestChangeFirst = (a: RequestView, b: RequestView) =>
+      a.updatedAt < b.updatedAt ? 1 : a.updatedAt > b.updatedAt ? -1 : newestFirst(a, b);
     lists.requests.sort(newestFirst);
     lists.activities.sort(newestFirst);
-    lists.history.sort(newestFirst);
+    lists.history.sort(latestChangeFirst);
     return lists;
   }
 

@@ -22,8 +22,8 @@ it('lists each sales unit with its latest payments, their state and aggregate', 
   expect(page).toContain('MSN 654321');
   const row = page.slice(page.indexOf(reference), page.indexOf('</tr>', page.indexOf(reference)));
   expect(row).toContain('AUTHORIZED');
-  expect(row).toContain('123.45 NOK');
-  expect(row).toContain('23.45 NOK');
+  expect(row).toContain('NOK\u00a0123.45');
+  expect(row).toContain('NOK\u00a023.45');
   expect(page).toContain('href="/betal/dashboard/webhooks"');
 });
 

@@ -358,7 +358,7 @@ describe.skipIf(!HAS_CHROMIUM)('the customer side in Chromium', () => {
 
     await page.getByRole('link', { name: 'History' }).click();
     await page.locator(`a[data-reference="${reference}"]`).click();
-    await page.getByText('Approved').waitFor();
+    await page.getByText('Reserved', { exact: true }).waitFor();
     await shot(page, '74-app-history-receipt');
   });
 

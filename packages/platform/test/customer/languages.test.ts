@@ -28,7 +28,7 @@ describe('the landing page speaks English, Norwegian, Danish and Finnish (contra
       language: 'en',
       source: 'default',
     });
-    // The app speaks English and Norwegian only: Danish falls to the next source.
+    // A page that speaks only some languages: Danish falls to the next source.
     expect(chooseLanguage('da', undefined, 'nb', 'DK', ['en', 'nb'])).toEqual({
       language: 'nb',
       source: 'browser',
@@ -50,13 +50,17 @@ describe('the landing page speaks English, Norwegian, Danish and Finnish (contra
     const byMarket = await landing(token, { 'accept-language': 'de-DE' });
     expect(byMarket.html).toContain('<html lang="da">');
     expect(byMarket.html).toContain('Betal med MobilePay');
+    // One amount format per language: Intl.NumberFormat with the page's locale and the payment's currency.
+    expect(byMarket.html).toContain('50,00\u00a0kr.');
     expect(byMarket.html).toContain('"langSource":"market"');
     const byBrowser = await landing(token, { 'accept-language': 'fi-FI,fi;q=0.9' });
     expect(byBrowser.html).toContain('<html lang="fi">');
     expect(byBrowser.html).toContain('Maksa MobilePay-sovelluksella');
     expect(byBrowser.html).toContain('Matkapuhelinnumero');
+    expect(byBrowser.html).toContain('50,00\u00a0DKK');
     const english = await landing(token, { 'accept-language': 'en-US,en;q=0.9' });
     expect(english.html).toContain('Pay with MobilePay');
+    expect(english.html).toContain('DKK\u00a050.00');
     for (const lang of ['en', 'nb', 'da', 'fi']) expect(english.html).toContain(`<option value="${lang}"`);
 
     const chosen = await landing(token, { 'accept-language': 'da' }, '&lang=nb');

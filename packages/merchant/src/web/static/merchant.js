@@ -11,6 +11,8 @@
   };
   var reload = document.body.hasAttribute('data-reload-on-change');
   var refresh = document.body.hasAttribute('data-refresh');
+  // The shop's pages word statuses for the customer; the merchant's pages in the API's terms.
+  var side = document.body.classList.contains('side-shop') ? '&side=shop' : '';
   function poll() {
     var list = badges();
     if (list.length === 0) return;
@@ -26,7 +28,9 @@
         return 'ref=' + encodeURIComponent(r);
       })
       .join('&');
-    fetch('/api/status?' + query + (refresh ? '&refresh=1' : ''), { headers: { accept: 'application/json' } })
+    fetch('/api/status?' + query + side + (refresh ? '&refresh=1' : ''), {
+      headers: { accept: 'application/json' },
+    })
       .then(function (res) {
         return res.ok ? res.json() : null;
       })

@@ -138,14 +138,33 @@
     }
   }
 
+  /**
+   * A payment's status in the customer's words (never the API's states): waiting, reserved, "Paid NOK 499.00 ·
+   * refunded NOK 100.00", cancelled, rejected or expired.
+   */
+  function statusText(view) {
+    if (view.endedBy === 'CONSENT_REFUSED') return t('state.CONSENT_REFUSED');
+    if (view.state === 'ABORTED') return t(view.endedBy === 'REJECTED' ? 'state.ABORTED' : 'state.CANCELLED');
+    if (view.state !== 'AUTHORIZED') return t('state.' + view.state);
+    var sums = view.aggregate;
+    var currency = view.amount.currency;
+    if (sums.captured > 0) {
+      var text = t('history.paid', { amount: money(currency, sums.captured) });
+      if (sums.refunded > 0)
+        text += ' · ' + t('history.refunded', { amount: money(currency, sums.refunded) });
+      return text;
+    }
+    return t(sums.cancelled > 0 ? 'state.CANCELLED' : 'state.AUTHORIZED');
+  }
+
   function card(view) {
     var sub = view.description || view.reference;
     var extra;
     if (view.stage === 'IN_APP' && view.longLiving) extra = t('app.due', { date: dateText(view.expiresAt) });
     else if (view.stage === 'IN_APP') extra = null;
     else if (view.stage === 'POSTPONED') extra = t('app.due', { date: dateText(view.expiresAt) });
-    else extra = t(view.endedBy === 'CONSENT_REFUSED' ? 'state.CONSENT_REFUSED' : 'state.' + view.state);
-    if (view.stage !== 'IN_APP' && view.stage !== 'POSTPONED') sub = sub + ' · ' + dateText(view.createdAt);
+    else extra = statusText(view);
+    if (view.stage !== 'IN_APP' && view.stage !== 'POSTPONED') sub = sub + ' · ' + dateText(view.updatedAt);
     var deadline =
       view.stage === 'IN_APP' && !view.longLiving
         ? el('span', { className: 'state' }, [
@@ -153,15 +172,18 @@
             el('span', { 'data-left': view.secondsLeft, text: clockText(view.secondsLeft) }),
           ])
         : null;
+    var ended = view.stage !== 'IN_APP' && view.stage !== 'POSTPONED';
     return el('li', { className: 'card' }, [
       el('a', { href: '#r/' + encodeURIComponent(view.id), 'data-reference': view.reference }, [
-        el('span', {}, [
+        el('span', { className: 'who' }, [
           el('span', { className: 'merchant', text: view.merchant.name }),
           el('span', { className: 'sub', text: sub }),
+          // An ended payment's status ("Paid NOK 499.00 · refunded NOK 100.00") has the card's whole width.
+          ended ? el('span', { className: 'status-line', text: extra }) : null,
         ]),
         el('span', { className: 'sum' }, [
           amountOf(view),
-          extra ? el('span', { className: 'state', text: extra }) : null,
+          extra && !ended ? el('span', { className: 'state', text: extra }) : null,
           deadline,
         ]),
       ]),
@@ -399,21 +421,6 @@
   }
 
   function renderEnded(view) {
-    var lines = [];
-    if (view.state === 'AUTHORIZED') {
-      if (view.aggregate.captured > 0)
-        lines.push(
-          el('p', {
-            text: t('history.captured', { amount: money(view.amount.currency, view.aggregate.captured) }),
-          }),
-        );
-      if (view.aggregate.refunded > 0)
-        lines.push(
-          el('p', {
-            text: t('history.refunded', { amount: money(view.amount.currency, view.aggregate.refunded) }),
-          }),
-        );
-    }
     show(
       [
         backLink('history'),
@@ -422,12 +429,9 @@
           'section',
           { className: 'sheet' },
           [
-            el('p', {
-              className: 'badge',
-              text: t(view.endedBy === 'CONSENT_REFUSED' ? 'state.CONSENT_REFUSED' : 'state.' + view.state),
-            }),
-            el('p', { className: 'hint', text: dateText(view.createdAt) + ' · ' + view.reference }),
-          ].concat(lines, [
+            el('p', { className: 'badge', 'data-status': true, text: statusText(view) }),
+            el('p', { className: 'hint', text: dateText(view.updatedAt) + ' · ' + view.reference }),
+          ].concat([
             receiptTable(view),
             view.receiptUrl
               ? el('p', {}, [
