@@ -8,6 +8,7 @@ import { registerAdminGuard, resolveAdminToken } from './api/admin-guard.js';
 import { registerEventStreamExemptions, timeoutOptions } from './api/connections.js';
 import { betalRoutes } from './api/betal.js';
 import { betalSnapshotRoutes } from './api/betal-snapshots.js';
+import { betalFaultRoutes, registerFaultHooks } from './api/betal-faults.js';
 import { dashboardRoutes } from './api/dashboard.js';
 import { epaymentRoutes } from './api/epayment.js';
 import { webhookRoutes } from './api/webhooks.js';
@@ -36,6 +37,7 @@ import { PaymentService } from './services/payments.js';
 import { RateLimiter } from './services/rate-limits.js';
 import { SandboxService } from './services/sandboxes.js';
 import { SnapshotService, type SnapshotView } from './services/snapshots.js';
+import { FaultService } from './services/faults.js';
 import { UserinfoService } from './services/userinfo.js';
 import { completeOpenApi, swaggerUiConfig } from './openapi.js';
 import { openStorage } from './storage/open.js';
@@ -75,6 +77,8 @@ export interface Platform {
    * seed in dev mode. The clock is not moved back (it only moves forward).
    */
   reset(options?: { msn?: string }): Promise<void>;
+  /** Fault rules (`/betal/faults`): refusals, delays, resets, lost answers and webhook faults on purpose. */
+  faults: FaultService;
   /** Snapshots of the whole state (`/betal/snapshots`): save, list, restore, delete. */
   snapshots: SnapshotService;
   /**
@@ -188,8 +192,10 @@ export async function createPlatform(
     subjectKey,
   });
   const orders = new OrderManagementService(store.orderManagement, store, clock, ids);
+  const faults = new FaultService({ clock, log: app.log });
   const webhooks = new WebhookService(store, store.webhooks, clock, {
     log: app.log,
+    faults,
     allowHosts: config.allowWebhookHosts,
     ...overrides.webhooks,
     devMode: config.devMode,
@@ -293,6 +299,7 @@ export async function createPlatform(
   });
   registerErrorHandling(app);
   registerAdminGuard(app, config);
+  registerFaultHooks(app, faults, config.timeouts);
   registerEventStreamExemptions(app, config.timeouts);
 
   await app.register(swagger, {
@@ -360,6 +367,7 @@ export async function createPlatform(
     keepSettings: ['token_signing_key', 'subject_key', 'admin_token'],
   });
   await app.register(betalSnapshotRoutes, { snapshots });
+  await app.register(betalFaultRoutes, { faults });
   // The customer's side: its service, who may act in which app, and the live streams of its pages.
   const adminToken = (config as PlatformConfig & { adminToken?: string }).adminToken;
   const customer = new CustomerService({
@@ -402,6 +410,7 @@ export async function createPlatform(
     orders,
     sandboxes,
     reset: (options) => sandboxes.reset(options),
+    faults,
     snapshots,
     snapshot: (name) => snapshots.save(name),
     restore: (name) => snapshots.restore(name),
