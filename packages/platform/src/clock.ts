@@ -40,6 +40,15 @@ export class PlatformClock implements Clock {
     return true;
   }
 
+  /**
+   * Puts the clock back where a snapshot found it (issue #13: a restore gives back the saved state, the clock
+   * included): the offset in ms, and the frozen time when it was frozen. The one way the clock moves back.
+   */
+  restoreTo(state: { offsetMs: number; frozenAt?: number }): void {
+    if (this.frozenAt !== undefined && state.frozenAt !== undefined) this.frozenAt = state.frozenAt;
+    else this.offsetMs = state.offsetMs;
+  }
+
   /** How far the clock is ahead of real time, in ms (0 when frozen). */
   get offset(): number {
     return this.frozenAt === undefined ? this.offsetMs : 0;

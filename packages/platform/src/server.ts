@@ -7,6 +7,8 @@ import { accessTokenRoutes } from './api/accesstoken.js';
 import { registerAdminGuard, resolveAdminToken } from './api/admin-guard.js';
 import { registerEventStreamExemptions, timeoutOptions } from './api/connections.js';
 import { betalRoutes } from './api/betal.js';
+import { betalSnapshotRoutes } from './api/betal-snapshots.js';
+import { betalFaultRoutes, registerFaultHooks } from './api/betal-faults.js';
 import { dashboardRoutes } from './api/dashboard.js';
 import { epaymentRoutes } from './api/epayment.js';
 import { webhookRoutes } from './api/webhooks.js';
@@ -34,6 +36,8 @@ import { OrderManagementService, orderDetailsSource } from './services/order-man
 import { PaymentService } from './services/payments.js';
 import { RateLimiter } from './services/rate-limits.js';
 import { SandboxService } from './services/sandboxes.js';
+import { SnapshotService, type SnapshotView } from './services/snapshots.js';
+import { FaultService } from './services/faults.js';
 import { UserinfoService } from './services/userinfo.js';
 import { completeOpenApi, swaggerUiConfig } from './openapi.js';
 import { openStorage } from './storage/open.js';
@@ -73,6 +77,20 @@ export interface Platform {
    * seed in dev mode. The clock is not moved back (it only moves forward).
    */
   reset(options?: { msn?: string }): Promise<void>;
+  /** Fault rules (`/betal/faults`): refusals, delays, resets, lost answers and webhook faults on purpose. */
+  faults: FaultService;
+  /** Snapshots of the whole state (`/betal/snapshots`): save, list, restore, delete. */
+  snapshots: SnapshotService;
+  /**
+   * Saves the whole state (every stored thing and the clock) under `name`, replacing a snapshot of that name.
+   * Rejects with ApiError 400 for a bad name (1 to 64 of letters, digits, `.`, `_`, `-`).
+   */
+  snapshot(name: string): Promise<SnapshotView>;
+  /**
+   * Puts back the state saved under `name` exactly, the clock included; customer sessions and rate-limit windows
+   * are forgotten. Rejects with ApiError 404 when there is no such snapshot, 400 for a bad name.
+   */
+  restore(name: string): Promise<SnapshotView>;
   /** True when the admin token was generated at this start (and should be shown to the person starting it). */
   adminTokenGenerated: boolean;
   /** The public base URL (known once listening when the port is 0). */
@@ -174,8 +192,10 @@ export async function createPlatform(
     subjectKey,
   });
   const orders = new OrderManagementService(store.orderManagement, store, clock, ids);
+  const faults = new FaultService({ clock, log: app.log });
   const webhooks = new WebhookService(store, store.webhooks, clock, {
     log: app.log,
+    faults,
     allowHosts: config.allowWebhookHosts,
     ...overrides.webhooks,
     devMode: config.devMode,
@@ -279,6 +299,7 @@ export async function createPlatform(
   });
   registerErrorHandling(app);
   registerAdminGuard(app, config);
+  registerFaultHooks(app, faults, config.timeouts);
   registerEventStreamExemptions(app, config.timeouts);
 
   await app.register(swagger, {
@@ -299,20 +320,28 @@ export async function createPlatform(
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: swaggerUiConfig() });
   await app.register(accessTokenRoutes, { auth, clock });
+  const limits = new RateLimiter(clock, config.rateLimits);
   await app.register(epaymentRoutes, {
     auth,
     payments,
-    limits: new RateLimiter(clock, config.rateLimits),
+    limits,
     devMode: config.devMode,
   });
   await app.register(webhookRoutes, { auth, webhooks, clock, devMode: config.devMode });
   await app.register(orderManagementRoutes, { auth, orders });
   await app.register(userinfoRoutes, { auth, userinfo: new UserinfoService(store, clock) });
   await app.register(dashboardRoutes, { clock, store, directory, devMode: config.devMode });
+  // What is held in memory of the stored state, forgotten after a reset or a restore (the customer's sessions are
+  // made below; this runs only on a request).
+  const forgetMemory = (): void => {
+    webhooks.forget();
+    customerAccess.forget();
+    limits.clear();
+  };
   const sandboxes = new SandboxService({
     store,
     directory,
-    forget: () => webhooks.forget(),
+    forget: forgetMemory,
     seed: async () => {
       if (config.devMode) await seedDevData(store, directory);
     },
@@ -327,6 +356,18 @@ export async function createPlatform(
     devMode: config.devMode,
     onAdvance: () => webhooks.wake(),
   });
+  const snapshots = new SnapshotService({
+    snapshots: store.snapshots,
+    settings: store,
+    clock,
+    forget: async () => {
+      await directory.reload();
+      forgetMemory();
+    },
+    keepSettings: ['token_signing_key', 'subject_key', 'admin_token'],
+  });
+  await app.register(betalSnapshotRoutes, { snapshots });
+  await app.register(betalFaultRoutes, { faults });
   // The customer's side: its service, who may act in which app, and the live streams of its pages.
   const adminToken = (config as PlatformConfig & { adminToken?: string }).adminToken;
   const customer = new CustomerService({
@@ -369,6 +410,10 @@ export async function createPlatform(
     orders,
     sandboxes,
     reset: (options) => sandboxes.reset(options),
+    faults,
+    snapshots,
+    snapshot: (name) => snapshots.save(name),
+    restore: (name) => snapshots.restore(name),
     adminTokenGenerated: admin.generated,
     get baseUrl() {
       return baseUrl;

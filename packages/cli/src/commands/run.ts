@@ -1,11 +1,14 @@
 import { Command, CommanderError } from 'commander';
 import { registerApprove } from './approve.js';
 import { registerClock } from './clock.js';
+import { registerFaults } from './faults.js';
 import type { Io } from './io.js';
 import { registerMerchants } from './merchants.js';
 import { registerModify } from './modify.js';
 import { registerPayments } from './payments.js';
 import { registerReject } from './reject.js';
+import { registerReset } from './reset.js';
+import { registerSnapshot } from './snapshot.js';
 import { registerTrigger } from './trigger.js';
 import { registerWebhooks } from './webhooks.js';
 
@@ -19,6 +22,9 @@ export const VERB_GROUPS = [
   registerClock,
   registerWebhooks,
   registerMerchants,
+  registerReset,
+  registerSnapshot,
+  registerFaults,
 ] as const;
 
 /**

@@ -98,6 +98,15 @@ export class CustomerAccess {
 
   constructor(private readonly options: CustomerAccessOptions) {}
 
+  /**
+   * Forgets every session and every count of wrong PINs (after a reset or a restore of the platform's state):
+   * customers sign in again.
+   */
+  forget(): void {
+    this.sessions.clear();
+    this.failures.clear();
+  }
+
   /** Whether the customer's side is open to anyone (dev mode). */
   get open(): boolean {
     return this.options.devMode;

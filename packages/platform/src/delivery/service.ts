@@ -19,7 +19,7 @@ import {
   nextAttemptAt,
 } from './schedule.js';
 import { DestinationPolicy, type ResolveHost } from './destinations.js';
-import { WebhookSender, type SendResult } from './sender.js';
+import { WebhookSender, type SendRequest, type SendResult } from './sender.js';
 import type {
   AttemptOutcome,
   DeliveryWithAttempts,
@@ -57,8 +57,26 @@ export interface WebhookServiceOptions {
   allowHosts?: readonly string[];
   /** Resolves webhook hosts at registration and at connect time; default the system resolver. Tests inject one. */
   resolve?: ResolveHost;
+  /** Fault rules on deliveries (issue #13, services/faults.ts); asked before each automatic attempt. */
+  faults?: DeliveryFaults;
   /** Where the dispatcher reports its own failures (pino-like). */
   log?: { error(obj: object, msg: string): void; warn(obj: object, msg: string): void };
+}
+
+/**
+ * The hook of fault rules on deliveries (services/faults.ts): asked before each automatic attempt, it answers the
+ * rule that fired: `drop` (not sent, recorded as delivered), `duplicate` (sent twice), `delay` (sent after `ms`
+ * real ms), `reorder` (recorded as delivered and sent after the next delivery of the same payment to the same
+ * registration, or after `ms`, default 2 000).
+ */
+export interface DeliveryFaults {
+  fireDelivery(facts: {
+    msn: string;
+    reference: string;
+    eventType: string;
+    url: string;
+  }):
+    { ruleId: string; action: { type: 'drop' | 'duplicate' | 'reorder' | 'delay'; ms?: number } } | undefined;
 }
 
 /** Common ports the real service delivers to (contract 4.1); others get a lint notice. */
@@ -451,6 +469,8 @@ export class WebhookService {
     this.running = false;
     this.unsubscribe?.();
     if (this.timer) clearTimeout(this.timer);
+    for (const list of this.held.values()) for (const { timer } of list) clearTimeout(timer);
+    this.held.clear();
     await this.sender.close();
     await Promise.allSettled([...this.inflight.values()].map((f) => f.promise));
     if (this.pumping) await this.pumping.catch(() => undefined);
@@ -630,18 +650,17 @@ export class WebhookService {
       this.poke();
     };
     const at = this.clock.now();
-    const promise = this.sender
-      .send({
-        endpointId: reg.id,
-        url: reg.url,
-        secret: reg.secret,
-        body: d.body,
-        extraHeaders: {
-          'x-betal-delivery-id': String(d.id),
-          'x-betal-event-type': d.eventType,
-          'x-betal-attempt': String(d.attempts + 1),
-        },
-      })
+    const promise = this.sendWithFaults(reg, d, manual, {
+      endpointId: reg.id,
+      url: reg.url,
+      secret: reg.secret,
+      body: d.body,
+      extraHeaders: {
+        'x-betal-delivery-id': String(d.id),
+        'x-betal-event-type': d.eventType,
+        'x-betal-attempt': String(d.attempts + 1),
+      },
+    })
       .then((result) => {
         freeSlot();
         if (result.interrupted) return undefined;
@@ -659,6 +678,65 @@ export class WebhookService {
       });
     this.inflight.set(d.id, { promise });
     return promise;
+  }
+
+  /** Deliveries held back by a `reorder` fault, per registration and payment, with their release timers. */
+  private readonly held = new Map<string, Array<{ request: SendRequest; timer: NodeJS.Timeout }>>();
+
+  /** Sends one attempt, applying the fault rule that fires on it (automatic attempts only; see DeliveryFaults). */
+  private async sendWithFaults(
+    reg: WebhookRegistration,
+    d: StoredDelivery,
+    manual: boolean,
+    request: SendRequest,
+  ): Promise<SendResult> {
+    const key = `${reg.id}\u0000${d.msn}\u0000${d.reference}`;
+    const fired = manual
+      ? undefined
+      : this.options.faults?.fireDelivery({
+          msn: d.msn,
+          reference: d.reference,
+          eventType: d.eventType,
+          url: reg.url,
+        });
+    const skipped: SendResult = { statusCode: null, error: null, latencyMs: 0, interrupted: false };
+    switch (fired?.action.type) {
+      case 'drop':
+        return skipped;
+      case 'reorder': {
+        const list = this.held.get(key) ?? [];
+        const timer = setTimeout(() => void this.releaseHeld(key), fired.action.ms ?? 2_000);
+        timer.unref();
+        list.push({ request, timer });
+        this.held.set(key, list);
+        return skipped;
+      }
+      case 'delay':
+        await new Promise((resolve) => setTimeout(resolve, fired.action.ms ?? 0));
+        break;
+      default:
+        break;
+    }
+    const result = await this.sender.send(request);
+    if (fired?.action.type === 'duplicate' && !result.interrupted) await this.sender.send(request);
+    if (this.held.has(key)) void this.releaseHeld(key);
+    return result;
+  }
+
+  /** Sends the deliveries a `reorder` fault held back for this registration and payment (not recorded). */
+  private async releaseHeld(key: string): Promise<void> {
+    const list = this.held.get(key);
+    if (!list) return;
+    this.held.delete(key);
+    for (const { request, timer } of list) {
+      clearTimeout(timer);
+      if (this.stopped) return;
+      const result = await this.sender.send(request);
+      this.options.log?.warn(
+        { endpoint: request.endpointId, statusCode: result.statusCode, error: result.error },
+        'sent a delivery held back by a reorder fault',
+      );
+    }
   }
 
   private outcomeOf(

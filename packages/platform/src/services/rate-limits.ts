@@ -51,6 +51,12 @@ export class RateLimiter {
     return window.count > limit ? window.start + windowMs - now : undefined;
   }
 
+  /** Forgets every window (after a reset or a restore of the platform's state): every key starts from zero. */
+  clear(): void {
+    this.windows.clear();
+    this.hitsSincePrune = 0;
+  }
+
   private prune(now: number): void {
     this.hitsSincePrune = 0;
     for (const [id, window] of this.windows) {

@@ -224,6 +224,8 @@ export interface Storage
   readonly webhooks: WebhooksPort;
   readonly orderManagement: OrderManagementPort;
   readonly inbox: CustomerInboxPort;
+  /** Named copies of the whole state (issue #13): {@link SnapshotsPort}. */
+  readonly snapshots: SnapshotsPort;
   /** What is wrong with the storage now (readiness names it); empty: nothing known. */
   health(): StoreCause[];
   /** Closes the connection; the storage must not be used after. */
@@ -503,4 +505,42 @@ export interface CustomerInboxPort {
   list(phoneNumber: string, limit: number): Promise<InboxEntry[]>;
   /** Whether the payment ever reached that user's app. */
   has(phoneNumber: string, msn: string, reference: string): Promise<boolean>;
+}
+
+/**
+ * What a snapshot holds, without its data: `createdAt` is epoch ms on the platform clock when it was saved,
+ * `bytes` the size of its serialized rows, `counts` the rows per table (`payments`, `payment_events`,
+ * `webhook_deliveries`, ...), and `meta` what the caller gave to keep with it (opaque to the store).
+ */
+export interface SnapshotInfo {
+  name: string;
+  createdAt: number;
+  bytes: number;
+  counts: Record<string, number>;
+  meta: unknown;
+}
+
+/**
+ * Snapshots of the whole stored state (issue #13 item 2): every table of data (payments and their events, the
+ * idempotency keys, the outbox cursor, webhook registrations and deliveries with their attempt logs, Order
+ * Management data, the customer inbox, consents, test users, sales units and settings) copied under a name
+ * inside the database, and put back exactly. Snapshots themselves are not part of a snapshot, and are kept
+ * across resets and restores. Outbox positions and delivery ids are never handed out again after a restore.
+ */
+export interface SnapshotsPort {
+  /**
+   * Copies the whole state under `name` in one transaction (a consistent view), replacing a snapshot of that
+   * name. `meta` (JSON-serializable) is kept with it. Resolves with what was saved.
+   */
+  save(name: string, createdAt: number, meta: unknown): Promise<SnapshotInfo>;
+  /** Every snapshot, oldest first. */
+  list(): Promise<SnapshotInfo[]>;
+  /**
+   * Replaces the whole state by the snapshot's in one transaction: every table of data emptied and filled with
+   * the saved rows, except the settings named in `keepSettings` (they stay as they are now). Resolves with the
+   * snapshot's info, or undefined (nothing changed) when there is no snapshot of that name.
+   */
+  restore(name: string, options: { keepSettings: readonly string[] }): Promise<SnapshotInfo | undefined>;
+  /** False when there was no snapshot of that name. */
+  delete(name: string): Promise<boolean>;
 }

@@ -4,6 +4,7 @@
  * a migration that has shipped, add the next one. The tables follow the SQLite ones (`../sqlite/`) column for
  * column; money, epoch-ms times and outbox positions are BIGINT.
  */
+import { SNAPSHOTS } from './snapshots.js';
 
 /** Module `core`: settings, sales units, test users, payments, their events (the outbox), idempotency keys, consents. */
 export const CORE: readonly string[] = [
@@ -187,4 +188,5 @@ export const MODULES: ReadonlyArray<{ module: string; migrations: readonly strin
   { module: 'webhooks', migrations: WEBHOOKS },
   { module: 'order-management', migrations: ORDER_MANAGEMENT },
   { module: 'customer', migrations: CUSTOMER },
+  { module: 'snapshots', migrations: SNAPSHOTS },
 ];

@@ -24,6 +24,7 @@ import {
 import { PostgresInbox } from './inbox.js';
 import { MODULES } from './migrations.js';
 import { PostgresOrderManagementStore } from './order-management.js';
+import { PostgresSnapshots } from './snapshots.js';
 import {
   eventOfRow,
   PAYMENT_COLUMN_NAMES,
@@ -148,6 +149,7 @@ export class PostgresStore implements Storage {
   readonly webhooks: PostgresWebhookStore;
   readonly orderManagement: PostgresOrderManagementStore;
   readonly inbox: PostgresInbox;
+  readonly snapshots: PostgresSnapshots;
   private readonly commitListeners = new Set<(commit: CommittedChange) => void>();
   /** Changes with events of this process between taking their positions and being announced, by position. */
   private readonly announcing: Announcement[] = [];
@@ -163,6 +165,7 @@ export class PostgresStore implements Storage {
     this.webhooks = new PostgresWebhookStore(pool);
     this.orderManagement = new PostgresOrderManagementStore(pool);
     this.inbox = new PostgresInbox(pool);
+    this.snapshots = new PostgresSnapshots(pool);
     this.lockWaitMs = Math.max(1, Math.round(options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS));
     pool.on('error', (error) => {
       this.unavailable = error;

@@ -16,6 +16,7 @@ import type {
 import { StoreBusyError, isStoreBusy, type StoreCause } from '../busy.js';
 import { SqliteInbox } from './inbox.js';
 import { SqliteOrderManagementStore } from './order-management.js';
+import { SqliteSnapshots } from './snapshots.js';
 import { eventOfRow, paymentOfRow, rowOfPayment, type EventRow, type PaymentRow } from '../rows.js';
 import { SqliteWebhookStore } from './webhooks.js';
 
@@ -245,6 +246,7 @@ export class SqliteStore implements Storage, SqliteConnection {
   readonly webhooks: SqliteWebhookStore;
   readonly orderManagement: SqliteOrderManagementStore;
   readonly inbox: SqliteInbox;
+  readonly snapshots: SqliteSnapshots;
   private readonly stmt;
   private readonly commitListeners = new Set<(commit: CommittedChange) => void>();
 
@@ -365,6 +367,7 @@ export class SqliteStore implements Storage, SqliteConnection {
     this.orderManagement = new SqliteOrderManagementStore(this);
     this.webhooks = new SqliteWebhookStore(this);
     this.inbox = new SqliteInbox(this);
+    this.snapshots = new SqliteSnapshots(this);
   }
 
   /**
