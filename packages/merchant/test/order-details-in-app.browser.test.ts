@@ -25,10 +25,9 @@ describeFlow('the in-app view of order details at 360 px', 'order-details-in-app
     await admin.waitForURL(/\/merchant\/invoices\/[\w-]+\?done=/);
     const url = (await admin.getByTestId('invoice-url').textContent())!.trim();
     const invoiceId = url.split('/').pop()!;
-    const payment = scene.pair.merchant.merchant.store.listPayments({
-      purpose: 'invoice',
-      ownerId: invoiceId,
-    })[0]!;
+    const payment = (
+      await scene.pair.merchant.merchant.store.listPayments({ purpose: 'invoice', ownerId: invoiceId })
+    )[0]!;
     const om = await scene.pair.merchant.merchant.client.orderManagement.getOrder(payment.reference);
     expect(om.category?.orderDetailsUrl).toBe(`${url}?view=app`);
 
