@@ -123,6 +123,29 @@ describe.skipIf(unreachable !== undefined)('several merchant processes on one Po
     }
   });
 
+  it('changes to one payment from two stores at once are serialized by its row lock: none is lost', async () => {
+    const [a, b] = await Promise.all([
+      PostgresMerchantStore.open(db.url),
+      PostgresMerchantStore.open(db.url),
+    ]);
+    try {
+      const first = (await newPayment(await merchant({ registerWebhook: false }), 'link-counter')).reference;
+      // each change reads the record, waits a moment (another change may start meanwhile) and writes it back + 1
+      const bump = (store: PostgresMerchantStore) =>
+        store.transaction(async (tx) => {
+          const r = (await tx.lockPayment(first))!;
+          await new Promise((resolve) => setImmediate(resolve));
+          await tx.savePayment({ ...r, updatedAt: r.updatedAt + 1 });
+        });
+      const before = (await a.getPayment(first))!.updatedAt;
+      await Promise.all(Array.from({ length: 20 }, (_, i) => bump(i % 2 ? a : b)));
+      expect((await b.getPayment(first))!.updatedAt).toBe(before + 20);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
   it('the same webhook delivered to two merchants at once is applied by one; the platform’s own deliveries too', async () => {
     const [a, b] = [await merchant(), await merchant()];
     const record = await newPayment(a, 'link-webhooks');
