@@ -188,7 +188,9 @@ export function readWebhookEvent(body: unknown): WebhookEvent {
  * follow-ups once authorized (receipt to Order Management, the customer's phone number from Userinfo, capture of
  * invoices), its own capture, refund and cancel, and reconciliation. Every call to the platform goes through the
  * typed client with an Idempotency-Key derived from the merchant's ids (`create-<reference>`,
- * `capture-<reference>-<operation id>`...), so a retry is safe. Operations on one payment are serialized.
+ * `capture-<reference>-<operation id>`...), so a retry is safe. Operations on one payment are serialized in
+ * this process; across merchant processes on one store, every change to a payment's record is serialized by the
+ * store's row lock (`lockPayment`), a webhook event is applied once, and reconciliation claims each payment.
  */
 export class PaymentService {
   private readonly locks = new Map<string, Promise<unknown>>();

@@ -2,10 +2,11 @@ import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { httpDate, signWebhook } from '@betal/client';
+import { httpDate, signWebhook, VippsClient } from '@betal/client';
 import { startPlatform, type StartedPlatform } from '@betal/platform';
 import { derive } from '../../src/domain/order-status.js';
 import { receiptOf } from '../../src/domain/receipt.js';
+import { WebhookRegistrar } from '../../src/services/webhooks.js';
 import { PostgresMerchantStore } from '../../src/store/postgres.js';
 import { startMerchant, type StartedMerchant } from '../../src/testing.js';
 import { T0 } from '../support/setup.js';
@@ -122,6 +123,29 @@ describe.skipIf(unreachable !== undefined)('several merchant processes on one Po
     }
   });
 
+  it('changes to one payment from two stores at once are serialized by its row lock: none is lost', async () => {
+    const [a, b] = await Promise.all([
+      PostgresMerchantStore.open(db.url),
+      PostgresMerchantStore.open(db.url),
+    ]);
+    try {
+      const first = (await newPayment(await merchant({ registerWebhook: false }), 'link-counter')).reference;
+      // each change reads the record, waits a moment (another change may start meanwhile) and writes it back + 1
+      const bump = (store: PostgresMerchantStore) =>
+        store.transaction(async (tx) => {
+          const r = (await tx.lockPayment(first))!;
+          await new Promise((resolve) => setImmediate(resolve));
+          await tx.savePayment({ ...r, updatedAt: r.updatedAt + 1 });
+        });
+      const before = (await a.getPayment(first))!.updatedAt;
+      await Promise.all(Array.from({ length: 20 }, (_, i) => bump(i % 2 ? a : b)));
+      expect((await b.getPayment(first))!.updatedAt).toBe(before + 20);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
   it('the same webhook delivered to two merchants at once is applied by one; the platform’s own deliveries too', async () => {
     const [a, b] = [await merchant(), await merchant()];
     const record = await newPayment(a, 'link-webhooks');
@@ -197,6 +221,54 @@ describe.skipIf(unreachable !== undefined)('several merchant processes on one Po
       const record = (await a.merchant.payments.get(reference))!;
       expect(derive(record.view).state).toBe('AUTHORIZED');
       expect(record.view.lastQueriedAt).toBeDefined();
+    }
+  });
+
+  it('merchants behind one public URL register one webhook between them, and each verifies its deliveries', async () => {
+    const url = 'http://127.0.0.1:9/webhooks/vipps';
+    const client = new VippsClient({
+      baseUrl: platform.url,
+      clientId: 'dev-client-id',
+      clientSecret: 'dev-client-secret',
+      subscriptionKey: 'dev-subscription-key',
+      merchantSerialNumber: '123456',
+    });
+    const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+    const stores = await Promise.all([1, 2, 3].map(() => PostgresMerchantStore.open(db.url)));
+    try {
+      const [ra, rb, rc] = stores.map(
+        (store) =>
+          new WebhookRegistrar({
+            store,
+            client,
+            url: () => url,
+            now: () => platform.clock.now(),
+            log: quiet,
+          }),
+      ) as [WebhookRegistrar, WebhookRegistrar, WebhookRegistrar];
+      const mine = async () => (await client.webhooks.list()).webhooks.filter((w) => w.url === url);
+      // two processes starting at the same moment: one registers, the other finds it
+      const [a, b] = await Promise.all([ra.ensure(), rb.ensure()]);
+      if (!a.ok || !b.ok) throw new Error('registration failed');
+      expect(b.registration).toEqual(a.registration);
+      expect((await mine()).map((w) => w.id)).toEqual([a.registration.id]);
+      // a delivery signed with the secret verifies on a process that has not ensured anything itself
+      const signed = (secret: string) => {
+        const body = '{"name":"AUTHORIZED"}';
+        const headers = signWebhook({ secret, url, body, date: httpDate(Date.now()) });
+        return { pathAndQuery: '/webhooks/vipps', host: '127.0.0.1:9', headers: { ...headers }, body };
+      };
+      expect((await rc.verify(signed(a.registration.secret))).ok).toBe(true);
+      // the registration is lost on the platform: one process registers anew, the others take the new secret
+      await client.webhooks.delete(a.registration.id);
+      const again = await ra.ensure();
+      if (!again.ok) throw new Error('registration failed');
+      expect(again.registration.id).not.toBe(a.registration.id);
+      expect((await rb.verify(signed(again.registration.secret))).ok).toBe(true);
+      expect((await rb.verify(signed(a.registration.secret))).ok).toBe(false);
+      expect((await mine()).map((w) => w.id)).toEqual([again.registration.id]);
+    } finally {
+      for (const store of stores) await store.close();
     }
   });
 
