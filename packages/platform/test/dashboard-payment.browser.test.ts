@@ -66,6 +66,10 @@ describe.skipIf(!HAS_CHROMIUM)("a dashboard row opens the payment's page", () =>
         return (await deliveries.locator('tbody tr').allTextContents()).join(' ');
       })
       .toMatch(/epayments\.payment\.captured\.v1[\s\S]*delivered[\s\S]*HTTP 200/);
+    const hookId = (await api.listWebhooks()).body.webhooks[0]!.id;
+    expect(await deliveries.getByRole('link', { name: receiver.url }).first().getAttribute('href')).toBe(
+      `/betal/dashboard/webhooks#wh-${hookId}`,
+    );
     expect(
       await page.getByRole('link', { name: 'Redeliver on the webhooks page' }).getAttribute('href'),
     ).toBe('/betal/dashboard/webhooks');
