@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import { badge, confirmPhone, describeFlow, openApp, openRequest } from './support/browser.js';
+import { readmeShot } from '../../../test-support/readme-shots.js';
 
 /**
  * Seed 002, online payments, as a person does it in Chromium: products and a cart in the shop, Pay, the
@@ -19,11 +20,13 @@ describeFlow('flow 002: online payments in the shop', '002-shop', (scene) => {
     await shop.getByRole('button', { name: 'Update' }).first().click();
     await expect.poll(() => shop.getByTestId('total').textContent()).toBe('NOK\u00a0547.00');
     await scene.shot(shop, 'cart');
+    await readmeShot(shop, 'merchant-shop-cart', 'desktop');
 
     await shop.getByRole('button', { name: 'Pay with Vipps MobilePay' }).click();
     await shop.waitForURL(/\/landing\?token=/);
     await expect.poll(() => shop.locator('.order .amount').textContent()).toContain('547');
     await scene.shot(shop, 'landing-page');
+    await readmeShot(shop, 'landing-page', 'desktop');
     await confirmPhone(shop, '4796574209');
     await scene.shot(shop, 'landing-waiting');
 
@@ -32,6 +35,7 @@ describeFlow('flow 002: online payments in the shop', '002-shop', (scene) => {
     await openRequest(app, order.reference);
     await expect.poll(() => app.locator('main').textContent()).toContain('Wool socks');
     await scene.shot(app, 'app-request');
+    await readmeShot(app, 'app-request', 'phone');
     await app.locator('button[data-action="approve"]').click();
     await scene.shot(app, 'app-paid');
 
@@ -49,6 +53,7 @@ describeFlow('flow 002: online payments in the shop', '002-shop', (scene) => {
       'Authorized',
     );
     await scene.shot(admin, 'orders-before-ship');
+    await readmeShot(admin, 'merchant-orders', 'desktop');
     await admin.getByRole('button', { name: /Ship \(capture NOK 547\.00\)/ }).click();
     await expect.poll(() => admin.locator('.flash-notice').textContent()).toContain('Shipped');
     await badge(admin, order.reference, 'CAPTURED');

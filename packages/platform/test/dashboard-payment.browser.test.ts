@@ -1,9 +1,10 @@
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlatform } from '../src/index.js';
-import { Api, ref, T0, webRedirect } from './support/harness.js';
+import { Api, T0, webRedirect } from './support/harness.js';
 import { Receiver } from './webhooks/support.js';
 import { desktop, HAS_CHROMIUM, launch, shot } from './customer/support-browser.js';
+import { readmeShot } from '../../../test-support/readme-shots.js';
 
 describe.skipIf(!HAS_CHROMIUM)("a dashboard row opens the payment's page", () => {
   let browser: Browser;
@@ -26,7 +27,12 @@ describe.skipIf(!HAS_CHROMIUM)("a dashboard row opens the payment's page", () =>
 
   it('reached by keyboard: details, the event log and the webhook deliveries', async () => {
     expect((await api.registerWebhook(receiver.url, ['epayments.payment.captured.v1'])).status).toBe(201);
-    const reference = ref('dash-row');
+    // A few payments in different states (the platform is fresh, so the references are its own).
+    expect((await api.create(webRedirect('order-1001', 24_900))).status).toBe(201);
+    expect((await api.create(webRedirect('order-1002', 54_700))).status).toBe(201);
+    expect((await api.approve('order-1002')).status).toBe(200);
+    expect((await api.cancel('order-1002')).status).toBe(200);
+    const reference = 'order-1003';
     expect((await api.create(webRedirect(reference, 100_050))).status).toBe(201);
     expect((await api.approve(reference)).status).toBe(200);
     expect((await api.modify('capture', reference, 100_050, `${reference}-c`)).status).toBe(200);
@@ -34,6 +40,7 @@ describe.skipIf(!HAS_CHROMIUM)("a dashboard row opens the payment's page", () =>
 
     const page = await context.newPage();
     await page.goto(`${api.url}/betal/dashboard`);
+    await readmeShot(page, 'dashboard', 'desktop');
     const link = page.getByRole('link', { name: new RegExp(`^Payment ${reference}`) });
     // Tab until the row's link has the focus, then open it with Enter.
     let focused = false;
@@ -59,10 +66,15 @@ describe.skipIf(!HAS_CHROMIUM)("a dashboard row opens the payment's page", () =>
         return (await deliveries.locator('tbody tr').allTextContents()).join(' ');
       })
       .toMatch(/epayments\.payment\.captured\.v1[\s\S]*delivered[\s\S]*HTTP 200/);
+    const hookId = (await api.listWebhooks()).body.webhooks[0]!.id;
+    expect(await deliveries.getByRole('link', { name: receiver.url }).first().getAttribute('href')).toBe(
+      `/betal/dashboard/webhooks#wh-${hookId}`,
+    );
     expect(
       await page.getByRole('link', { name: 'Redeliver on the webhooks page' }).getAttribute('href'),
     ).toBe('/betal/dashboard/webhooks');
     await shot(page, 'dashboard-payment');
+    await readmeShot(page, 'dashboard-payment', 'desktop');
     await page.getByRole('link', { name: '← All payments' }).click();
     await page.waitForURL(/\/betal\/dashboard$/);
   });

@@ -51,7 +51,13 @@ function deliveryRow(d: DeliveryWithAttempts, url: string): Html {
   return html`<tr>
     <td class="mono">${String(d.id)}</td>
     <td class="mono">${d.eventType}</td>
-    <td class="mono wrap">${url}</td>
+    <td class="mono wrap">
+      <a
+        href="/betal/dashboard/webhooks#wh-${encodeURIComponent(d.registrationId)}"
+        title="Its webhook's delivery log"
+        >${url}</a
+      >
+    </td>
     <td>
       <span class="pill ${d.status}">${d.status}</span>${
         d.nextAttemptAt !== null ? html`<div class="meta">next ${platformTime(d.nextAttemptAt)}</div>` : ''

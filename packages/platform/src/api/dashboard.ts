@@ -128,12 +128,12 @@ export async function dashboardRoutes(app: FastifyInstance, deps: Deps): Promise
                         <th>Reference</th>
                         <th>State</th>
                         <th>userFlow</th>
-                        <th>Amount</th>
-                        <th>Authorized</th>
-                        <th>Captured</th>
-                        <th>Refunded</th>
-                        <th>Cancelled</th>
-                        <th>Created (platform time)</th>
+                        <th class="num">Amount</th>
+                        <th class="num">Authorized</th>
+                        <th class="num">Captured</th>
+                        <th class="num">Refunded</th>
+                        <th class="num">Cancelled</th>
+                        <th>Created</th>
                       </tr>
                     </thead>
                     <tbody>

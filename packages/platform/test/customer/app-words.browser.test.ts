@@ -4,6 +4,7 @@ import { startPlatform } from '../../src/index.js';
 import { Api, DEV2, ref, T0, webRedirect } from '../support/harness.js';
 import { Customer, pushMessage } from './support.js';
 import { HAS_CHROMIUM, launch, phone, shot } from './support-browser.js';
+import { readmeShot } from '../../../../test-support/readme-shots.js';
 
 const NORA = '4790000077';
 const DITTE_DK = '4590000077';
@@ -88,6 +89,7 @@ describe.skipIf(!HAS_CHROMIUM)(
       const all = plain(await page.locator('main').textContent());
       expect(all).not.toMatch(/AUTHORIZED|CAPTURED|REFUNDED|Authorized|Captured|Approved|Charged/);
       await shot(page, 'app-history-words-en');
+      await readmeShot(page, 'app-history', 'phone');
       await cards.nth(0).click();
       await expect
         .poll(async () => plain(await page.locator('[data-status]').textContent()))
