@@ -85,7 +85,9 @@ describe.each([
       expect((await api.get(later)).status).toBe(404);
       expect((await api.call('GET', '/betal/users/4799887766', { headers: admin })).status).toBe(404);
       expect((await api.listWebhooks()).body.webhooks.map((w) => w.id)).toContain(hook.body.id);
-      expect((await fetch(`${api.url}/betal/images/${DEV.msn}/img-${kept}`)).status).toBe(200);
+      const served = await fetch(`${api.url}/betal/images/${DEV.msn}/img-${kept}`);
+      expect(served.status).toBe(200);
+      expect(Buffer.from(await served.arrayBuffer()).equals(png(200, 200))).toBe(true);
       const clock = (await betal<{ now: string }>('GET', '/clock')).body;
       expect(clock.now).toBe(new Date(T0).toISOString());
       // The idempotency key of the first capture answers as it did; the second capture's key is new again.
