@@ -87,6 +87,15 @@ describe('request faults', () => {
     expect((await api.get(reference)).status).toBe(200);
   });
 
+  it("answers in the error shape of the request's API (Order Management here)", async () => {
+    await addRule({ match: { api: 'order-management' }, action: { type: 'status', status: 500 }, times: 1 });
+    const res = await api.om('GET', '/v2/ECOM/categories/order-with-a-fault');
+    expect(res.status).toBe(500);
+    expect(res.body).toMatchObject({ invalidParams: [] });
+    expect(typeof res.body.instance).toBe('string');
+    expect(res.body.extraDetails).toBeUndefined();
+  });
+
   it('delays a request by the given milliseconds and then handles it', async () => {
     const reference = await authorized();
     await addRule({ match: { operation: 'get', reference }, action: { type: 'delay', ms: 300 }, times: 1 });
