@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PlatformClock } from '../../src/clock.js';
-import { FaultService, seededRandom } from '../../src/services/faults.js';
+import { FaultService, operationOf, seededRandom } from '../../src/services/faults.js';
 import { startPlatform } from '../../src/testing.js';
 import { Api, DEV, T0, ref, webRedirect } from '../support/harness.js';
 
@@ -219,6 +219,23 @@ describe('request faults', () => {
     await addRule({ match: { path: '*' }, action: { type: 'status', status: 500 } });
     expect((await api.call('GET', '/betal/faults', { headers: {} })).status).toBe(200);
     expect((await api.call('GET', '/betal/clock', { headers: {} })).status).toBe(200);
+  });
+});
+
+describe('operationOf', () => {
+  it('names the operation of a route', () => {
+    expect(operationOf('POST', '/epayment/v1/payments')).toBe('create');
+    expect(operationOf('GET', '/epayment/v1/payments/:reference')).toBe('get');
+    expect(operationOf('GET', '/epayment/v1/payments/:reference/events')).toBe('events');
+    for (const op of ['capture', 'refund', 'cancel']) {
+      expect(operationOf('POST', `/epayment/v1/payments/:reference/${op}`)).toBe(op);
+    }
+    expect(operationOf('POST', '/epayment/v1/test/payments/:reference/approve')).toBe('approve');
+    expect(operationOf('POST', '/accesstoken/get')).toBe('token');
+    expect(operationOf('GET', '/webhooks/v1/webhooks')).toBe('list');
+    expect(operationOf('DELETE', '/webhooks/v1/webhooks/:id')).toBe('delete');
+    expect(operationOf('PUT', '/order-management/v2/:paymentType/categories/:orderId')).toBe('update');
+    expect(operationOf('GET', undefined)).toBeUndefined();
   });
 });
 
