@@ -9,7 +9,7 @@ import {
   type NewFaultRule,
   type RequestAction,
 } from '../services/faults.js';
-import { apiOfPath } from './http/apis.js';
+import { apiOfPath, sendApiError } from './http/apis.js';
 import { readBodiesBySchema } from './http/body.js';
 
 const Delay = Type.Integer({ minimum: 0, maximum: MAX_DELAY_MS, description: 'Milliseconds (real time).' });
@@ -162,7 +162,9 @@ export function registerFaultHooks(app: FastifyInstance, faults: FaultService, t
     const socket = request.raw.socket;
     switch (action.type) {
       case 'status':
-        throw FaultService.refusal(action, fired.ruleId);
+        // Rendered here in the API's own shape: a root hook's throw would reach the root error handler, not the
+        // API plugin's.
+        return sendApiError(request, reply, FaultService.refusal(action, fired.ruleId), api);
       case 'delay':
         await new Promise((resolve) => setTimeout(resolve, action.ms));
         return;

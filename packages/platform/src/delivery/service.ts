@@ -664,7 +664,14 @@ export class WebhookService {
       .then((result) => {
         freeSlot();
         if (result.interrupted) return undefined;
-        return this.recordLater(this.outcomeOf(reg.id, d, result, at, manual));
+        const outcome = this.outcomeOf(reg.id, d, result, at, manual);
+        // A delivery a fault kept from the receiver says so in the delivery log (and counts as delivered).
+        const kept = this.faultNotes.get(d.id);
+        if (kept !== undefined) {
+          this.faultNotes.delete(d.id);
+          outcome.attempt.error = kept;
+        }
+        return this.recordLater(outcome);
       })
       .catch((err: unknown) =>
         this.options.log?.error({ err, delivery: d.id }, 'recording a webhook attempt failed'),
@@ -682,6 +689,8 @@ export class WebhookService {
 
   /** Deliveries held back by a `reorder` fault, per registration and payment, with their release timers. */
   private readonly held = new Map<string, Array<{ request: SendRequest; timer: NodeJS.Timeout }>>();
+  /** What a fault did to a delivery that was not sent (`dropped by fault rule fault-2`), by delivery id. */
+  private readonly faultNotes = new Map<number, string>();
 
   /** Sends one attempt, applying the fault rule that fires on it (automatic attempts only; see DeliveryFaults). */
   private async sendWithFaults(
@@ -702,6 +711,7 @@ export class WebhookService {
     const skipped: SendResult = { statusCode: null, error: null, latencyMs: 0, interrupted: false };
     switch (fired?.action.type) {
       case 'drop':
+        this.faultNotes.set(d.id, `dropped by fault rule ${fired.ruleId}`);
         return skipped;
       case 'reorder': {
         const list = this.held.get(key) ?? [];
@@ -709,6 +719,7 @@ export class WebhookService {
         timer.unref();
         list.push({ request, timer });
         this.held.set(key, list);
+        this.faultNotes.set(d.id, `held back by fault rule ${fired.ruleId}, to be sent after the next event`);
         return skipped;
       }
       case 'delay':

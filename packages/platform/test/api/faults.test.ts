@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { seededRandom } from '../../src/services/faults.js';
+import { PlatformClock } from '../../src/clock.js';
+import { FaultService, operationOf, seededRandom } from '../../src/services/faults.js';
 import { startPlatform } from '../../src/testing.js';
 import { Api, DEV, T0, ref, webRedirect } from '../support/harness.js';
 
@@ -86,6 +87,15 @@ describe('request faults', () => {
     expect((await api.get(reference)).status).toBe(200);
   });
 
+  it("answers in the error shape of the request's API (Order Management here)", async () => {
+    await addRule({ match: { api: 'order-management' }, action: { type: 'status', status: 500 }, times: 1 });
+    const res = await api.om('GET', '/v2/ECOM/categories/order-with-a-fault');
+    expect(res.status).toBe(500);
+    expect(res.body).toMatchObject({ invalidParams: [] });
+    expect(typeof res.body.instance).toBe('string');
+    expect(res.body.extraDetails).toBeUndefined();
+  });
+
   it('delays a request by the given milliseconds and then handles it', async () => {
     const reference = await authorized();
     await addRule({ match: { operation: 'get', reference }, action: { type: 'delay', ms: 300 }, times: 1 });
@@ -95,17 +105,23 @@ describe('request faults', () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(280);
   });
 
-  it('resets the connection, and never answers until the client gives up', async () => {
+  it('resets the connection, and never answers until the client gives up, handling nothing', async () => {
     const reference = await authorized();
-    const headers = await api.headers();
-    await addRule({ match: { operation: 'get', reference }, action: { type: 'reset' }, times: 1 });
-    await expect(fetch(`${api.url}/epayment/v1/payments/${reference}`, { headers })).rejects.toThrow();
-    await addRule({ match: { operation: 'get', reference }, action: { type: 'hang' }, times: 1 });
-    await expect(
-      fetch(`${api.url}/epayment/v1/payments/${reference}`, { headers, signal: AbortSignal.timeout(300) }),
-    ).rejects.toThrow(/abort|timeout/i);
-    // The platform goes on answering.
-    expect((await api.get(reference)).status).toBe(200);
+    const capture = async (key: string, signal?: AbortSignal) =>
+      fetch(`${api.url}/epayment/v1/payments/${reference}/capture`, {
+        method: 'POST',
+        headers: await api.headers(DEV, { 'Idempotency-Key': key }),
+        body: JSON.stringify({ modificationAmount: { currency: 'NOK', value: 1_000 } }),
+        ...(signal ? { signal } : {}),
+      });
+    await addRule({ match: { operation: 'capture', reference }, action: { type: 'reset' }, times: 1 });
+    await expect(capture(`reset-${reference}`)).rejects.toThrow();
+    await addRule({ match: { operation: 'capture', reference }, action: { type: 'hang' }, times: 1 });
+    await expect(capture(`hang-${reference}`, AbortSignal.timeout(300))).rejects.toThrow(/abort|timeout/i);
+    // Neither capture was handled, and the platform goes on answering.
+    const got = await api.get(reference);
+    expect(got.status).toBe(200);
+    expect(got.body.aggregate.capturedAmount.value).toBe(0);
   });
 
   it('loses the answer of a capture that was stored; a retry with the same key replays its success', async () => {
@@ -203,6 +219,56 @@ describe('request faults', () => {
     await addRule({ match: { path: '*' }, action: { type: 'status', status: 500 } });
     expect((await api.call('GET', '/betal/faults', { headers: {} })).status).toBe(200);
     expect((await api.call('GET', '/betal/clock', { headers: {} })).status).toBe(200);
+  });
+});
+
+describe('operationOf', () => {
+  it('names the operation of a route', () => {
+    expect(operationOf('POST', '/epayment/v1/payments')).toBe('create');
+    expect(operationOf('GET', '/epayment/v1/payments/:reference')).toBe('get');
+    expect(operationOf('GET', '/epayment/v1/payments/:reference/events')).toBe('events');
+    for (const op of ['capture', 'refund', 'cancel']) {
+      expect(operationOf('POST', `/epayment/v1/payments/:reference/${op}`)).toBe(op);
+    }
+    expect(operationOf('POST', '/epayment/v1/test/payments/:reference/approve')).toBe('approve');
+    expect(operationOf('POST', '/accesstoken/get')).toBe('token');
+    expect(operationOf('GET', '/webhooks/v1/webhooks')).toBe('list');
+    expect(operationOf('DELETE', '/webhooks/v1/webhooks/:id')).toBe('delete');
+    expect(operationOf('PUT', '/order-management/v2/:paymentType/categories/:orderId')).toBe('update');
+    expect(operationOf('GET', undefined)).toBeUndefined();
+  });
+});
+
+describe('the fault log', () => {
+  it('logs every fault that fired with its rule id, and notes it on the rule', () => {
+    const lines: Array<{ obj: Record<string, unknown>; msg: string }> = [];
+    const faults = new FaultService({
+      clock: new PlatformClock({ frozenAt: T0 }),
+      log: { warn: (obj, msg) => void lines.push({ obj: obj as Record<string, unknown>, msg }) },
+    });
+    const rule = faults.add({ match: { operation: 'capture' }, action: { type: 'reset' }, times: 1 });
+    const facts = {
+      api: 'epayment',
+      operation: 'capture',
+      method: 'POST',
+      path: '/epayment/v1/payments/o-1/capture',
+      msn: DEV.msn,
+      reference: 'o-1',
+    };
+    expect(faults.fireRequest({ ...facts, operation: 'refund' })).toBeUndefined();
+    expect(faults.fireRequest(facts)).toEqual({ ruleId: rule.id, action: { type: 'reset' } });
+    expect(faults.fireRequest(facts)).toBeUndefined();
+    expect(lines).toHaveLength(1);
+    expect(lines[0]?.obj).toMatchObject({ faultRule: rule.id, action: 'reset', reference: 'o-1' });
+    expect(lines[0]?.msg).toContain(rule.id);
+    expect(faults.get(rule.id).fired).toEqual([
+      {
+        at: new Date(T0).toISOString(),
+        target: 'POST /epayment/v1/payments/o-1/capture',
+        msn: DEV.msn,
+        reference: 'o-1',
+      },
+    ]);
   });
 });
 

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PlatformConfig } from '../../src/config.js';
+import { DEV_SALES_UNITS, DEV_TEST_USERS } from '../../src/dev/seed.js';
 import { startPlatform } from '../../src/testing.js';
 import { png } from '../order-management/images.js';
 import { createTestDatabase, pgUnreachable, type TestDatabase } from '../storage/pg-support.js';
@@ -85,7 +87,9 @@ describe.each([
       expect((await api.get(later)).status).toBe(404);
       expect((await api.call('GET', '/betal/users/4799887766', { headers: admin })).status).toBe(404);
       expect((await api.listWebhooks()).body.webhooks.map((w) => w.id)).toContain(hook.body.id);
-      expect((await fetch(`${api.url}/betal/images/${DEV.msn}/img-${kept}`)).status).toBe(200);
+      const served = await fetch(`${api.url}/betal/images/${DEV.msn}/img-${kept}`);
+      expect(served.status).toBe(200);
+      expect(Buffer.from(await served.arrayBuffer()).equals(png(200, 200))).toBe(true);
       const clock = (await betal<{ now: string }>('GET', '/clock')).body;
       expect(clock.now).toBe(new Date(T0).toISOString());
       // The idempotency key of the first capture answers as it did; the second capture's key is new again.
@@ -172,6 +176,43 @@ describe('reset and restore forget what is held in memory', () => {
       expect((await api.modify('capture', reference, 100, `${reference}-after-restore`)).status).toBe(200);
     } finally {
       await api.close();
+    }
+  });
+});
+
+describe("reset and restore end the customers' app sessions (outside dev mode)", () => {
+  it('a session signed in before a reset of one sales unit, or before a restore, is refused after', async () => {
+    const ADMIN = 'snapshot-admin-token-0123456789';
+    const OLA = '4791234567';
+    const config = { devMode: false, adminToken: ADMIN } as Partial<PlatformConfig>;
+    const started = await startPlatform({ frozenAt: T0, config });
+    try {
+      await started.platform.directory.save(DEV_SALES_UNITS[0]!);
+      for (const user of DEV_TEST_USERS) await started.platform.store.saveUser(user);
+      const signIn = async () => {
+        const res = await fetch(`${started.url}/app/api/sign-in`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ phoneNumber: OLA, pin: '1234' }),
+        });
+        expect(res.status).toBe(200);
+        return { authorization: `Bearer ${((await res.json()) as { token: string }).token}` };
+      };
+      const requests = (headers: Record<string, string>) =>
+        fetch(`${started.url}/app/api/users/${OLA}/requests`, { headers }).then((r) => r.status);
+
+      let session = await signIn();
+      expect(await requests(session)).toBe(200);
+      await started.platform.reset({ msn: DEV_SALES_UNITS[0]!.msn });
+      expect(await requests(session)).toBe(401);
+
+      await started.platform.snapshot('signed-out');
+      session = await signIn();
+      expect(await requests(session)).toBe(200);
+      await started.platform.restore('signed-out');
+      expect(await requests(session)).toBe(401);
+    } finally {
+      await started.close();
     }
   });
 });

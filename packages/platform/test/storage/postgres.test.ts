@@ -70,6 +70,7 @@ if (unreachable) {
         { module: 'core', version: 1 },
         { module: 'customer', version: 1 },
         { module: 'order-management', version: 1 },
+        { module: 'snapshots', version: 1 },
         { module: 'webhooks', version: 2 },
       ]);
       await Promise.all([a.close(), b.close(), c.close()]);

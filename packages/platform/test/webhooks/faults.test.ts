@@ -53,6 +53,7 @@ describe('webhook faults', () => {
       (d) => d.reference === reference && d.eventType === 'epayments.payment.created.v1',
     );
     expect(created?.status).toBe('delivered');
+    expect(created?.attempts[0]?.error).toBe(`dropped by fault rule ${rule.id}`);
     const listed = await api.call<{ firedCount: number }>('GET', `/betal/faults/${rule.id}`, { headers: {} });
     expect(listed.body.firedCount).toBe(1);
   });

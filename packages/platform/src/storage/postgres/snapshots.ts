@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { SnapshotInfo, SnapshotsPort } from '../ports.js';
-import { inTransaction, quoteIdent, type Queryable } from './connection.js';
+import { inTransaction, isRetryable, quoteIdent, type Queryable } from './connection.js';
 
 /** Module `snapshots`: named copies of every table's rows as JSONB. */
 export const SNAPSHOTS: readonly string[] = [
@@ -118,6 +118,21 @@ export class PostgresSnapshots implements SnapshotsPort {
   }
 
   async restore(
+    name: string,
+    options: { keepSettings: readonly string[] },
+  ): Promise<SnapshotInfo | undefined> {
+    // Locking every table may deadlock with a command of another process that holds some of them: PostgreSQL then
+    // aborts one of the two, and the restore is run again.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.restoreOnce(name, options);
+      } catch (error) {
+        if (attempt >= 3 || !isRetryable(error)) throw error;
+      }
+    }
+  }
+
+  private async restoreOnce(
     name: string,
     options: { keepSettings: readonly string[] },
   ): Promise<SnapshotInfo | undefined> {

@@ -1,0 +1,88 @@
+// How long saving and restoring a snapshot takes on SQLite (issue #13: restore before every test).
+//   node bench/snapshot.js         (after `npm run build`; `npm run bench` does both)
+// Env: BENCH_SNAPSHOT_ROUNDS (default 50), BENCH_SNAPSHOT_PAYMENTS (payments in the saved state and made again
+// before each restore, default 20). The dev seed and that many created payments, in a SQLite file.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { startPlatform } from '../packages/platform/dist/index.js';
+import { fmt } from './lib.js';
+
+const rounds = Number(process.env.BENCH_SNAPSHOT_ROUNDS ?? 50);
+const perRound = Number(process.env.BENCH_SNAPSHOT_PAYMENTS ?? 20);
+const dir = mkdtempSync(join(tmpdir(), 'betal-bench-snapshot-'));
+const started = await startPlatform({ database: join(dir, 'betal.db') });
+const { url } = started;
+const dev = {
+  'ocp-apim-subscription-key': 'dev-subscription-key',
+  'merchant-serial-number': '123456',
+};
+
+async function json(method, path, body, headers = {}) {
+  const res = await fetch(`${url}${path}`, {
+    method,
+    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  if (res.status >= 400) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  return res.status === 204 ? undefined : res.json();
+}
+
+let seq = 0;
+async function payments(headers) {
+  await Promise.all(
+    Array.from({ length: perRound }, async () => {
+      const reference = `bench-snapshot-${++seq}`;
+      await json(
+        'POST',
+        '/epayment/v1/payments',
+        {
+          amount: { currency: 'NOK', value: 10_000 },
+          paymentMethod: { type: 'WALLET' },
+          reference,
+          userFlow: 'WEB_REDIRECT',
+          returnUrl: 'https://example.com/return',
+        },
+        { ...headers, 'idempotency-key': reference },
+      );
+    }),
+  );
+}
+
+function summary(label, ms) {
+  const sorted = [...ms].sort((a, b) => a - b);
+  const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  console.log(
+    `${label.padEnd(34)} median ${fmt(at(0.5), 2)} ms   p95 ${fmt(at(0.95), 2)} ms   max ${fmt(sorted.at(-1), 2)} ms`,
+  );
+}
+
+try {
+  const { access_token } = await json('POST', '/accesstoken/get', undefined, {
+    ...dev,
+    client_id: 'dev-client-id',
+    client_secret: 'dev-client-secret',
+  });
+  const headers = { ...dev, authorization: `Bearer ${access_token}` };
+  await payments(headers);
+  const saves = [];
+  const restores = [];
+  for (let i = 0; i < rounds; i++) {
+    let t = performance.now();
+    await started.platform.snapshot('bench');
+    saves.push(performance.now() - t);
+    await payments(headers);
+    t = performance.now();
+    await started.platform.restore('bench');
+    restores.push(performance.now() - t);
+  }
+  console.log(
+    `SQLite file, ${rounds} rounds, ${perRound} payments saved and ${perRound} more before each restore`,
+  );
+  summary('platform.snapshot(name)', saves);
+  summary('platform.restore(name)', restores);
+} finally {
+  await started.close();
+  rmSync(dir, { recursive: true, force: true });
+}
