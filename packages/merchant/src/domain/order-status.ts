@@ -284,20 +284,6 @@ export function statusOf(state: PaymentState, sums: Sums): PaymentStatus {
   return sums.cancelled > 0 ? 'CANCELLED' : 'AUTHORIZED';
 }
 
-/** Words for people, one per status. */
-export const STATUS_LABELS: Readonly<Record<PaymentStatus, string>> = {
-  PENDING: 'Waiting for the customer',
-  AUTHORIZED: 'Authorized (reserved)',
-  PARTIALLY_CAPTURED: 'Partly captured',
-  CAPTURED: 'Captured',
-  PARTIALLY_REFUNDED: 'Partly refunded',
-  REFUNDED: 'Refunded',
-  CANCELLED: 'Cancelled',
-  ABORTED: 'Rejected by the customer',
-  EXPIRED: 'Expired',
-  TERMINATED: 'Cancelled before approval',
-};
-
 /** Settings of {@link needsReconciliation}. */
 export interface ReconcileRule {
   /** How long without news (ms) before a payment is queried. */

@@ -1,4 +1,4 @@
-import type { Delivery } from '@betal/contract';
+import { formatMoney, type Delivery } from '@betal/contract';
 import { escapeHtml } from '@betal/contract/html';
 import { DASHBOARD_STYLESHEET } from '../api/dashboard-style.js';
 import { FAVICON } from '../customer/pages.js';
@@ -12,13 +12,19 @@ function attemptLine(a: Delivery['attempts'][number]): string {
     ${a.error !== null ? `<div class="err mono">${escapeHtml(a.error)}</div>` : ''}</li>`;
 }
 
-function deliveryRow(d: Delivery): string {
-  const payload = d.payload as { name?: string; amount?: { value?: number; currency?: string } };
-  const amount = payload.amount ? `${payload.amount.value ?? ''} ${payload.amount.currency ?? ''}` : '';
+/** The event's amount as the dashboards write amounts (formatMoney), or '' when the payload has none. */
+function amountOf(payload: unknown): string {
+  const amount = (payload as { amount?: { value?: unknown; currency?: unknown } }).amount;
+  if (typeof amount?.value !== 'number' || typeof amount.currency !== 'string') return '';
+  return formatMoney(amount.value, amount.currency);
+}
+
+function deliveryRow(msn: string, d: Delivery): string {
+  const payment = `/betal/dashboard/payments/${encodeURIComponent(msn)}/${encodeURIComponent(d.reference)}`;
   return `<tr>
     <td class="mono">${escapeHtml(d.id)}</td>
     <td class="mono">${escapeHtml(d.eventType)}</td>
-    <td class="mono">${escapeHtml(d.reference)}<div class="meta">${escapeHtml(amount)} minor units</div></td>
+    <td class="mono"><a href="${escapeHtml(payment)}">${escapeHtml(d.reference)}</a><div class="meta">${escapeHtml(amountOf(d.payload))}</div></td>
     <td><span class="pill ${d.status}">${d.status}</span>${
       d.nextAttemptAt ? `<div class="meta">next ${escapeHtml(d.nextAttemptAt.replace('T', ' '))}</div>` : ''
     }</td>
@@ -55,7 +61,7 @@ export function renderWebhooksDashboard(
       ${
         deliveries.length
           ? `<table><thead><tr><th>Delivery</th><th>Event</th><th>Reference</th><th>Status</th><th>Attempts</th><th></th></tr></thead>
-             <tbody>${deliveries.map(deliveryRow).join('')}</tbody></table>`
+             <tbody>${deliveries.map((d) => deliveryRow(s.msn, d)).join('')}</tbody></table>`
           : '<div class="empty">No deliveries yet.</div>'
       }
     </section>`;

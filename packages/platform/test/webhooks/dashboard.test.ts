@@ -48,6 +48,17 @@ describe('the webhooks page of the dashboard', () => {
     expect(html.match(/<form method="post" action="\/betal\/deliveries\/\d+\/redeliver/g)?.length).toBe(6);
   });
 
+  it("writes each event's amount as the other dashboards do and links its reference to the payment's page", async () => {
+    const html = await (await fetch(`${api.url}/betal/dashboard/webhooks`)).text();
+    expect(html).toContain('NOK\u00a0250.00');
+    expect(html).not.toContain('minor units');
+    const link = html.match(/<a href="(\/betal\/dashboard\/payments\/[^"]+)">/)?.[1];
+    expect(link).toBeDefined();
+    const page = await fetch(`${api.url}${link!.replace(/&amp;/g, '&')}`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Event log');
+  });
+
   it('redelivers from the page and comes back to it (303)', async () => {
     const log = await api.deliveries(failingId);
     const id = log.body.deliveries[0].id;
