@@ -2,6 +2,7 @@
 import cluster from 'node:cluster';
 import { Command } from 'commander';
 import { registerApprove } from './commands/approve.js';
+import { registerCheck } from './commands/check.js';
 import { registerClock } from './commands/clock.js';
 import { registerMerchants } from './commands/merchants.js';
 import { registerModify } from './commands/modify.js';
@@ -390,5 +391,6 @@ registerTrigger(program);
 registerClock(program);
 registerWebhooks(program);
 registerMerchants(program);
+registerCheck(program);
 
 await program.parseAsync();

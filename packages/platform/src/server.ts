@@ -7,6 +7,7 @@ import { accessTokenRoutes } from './api/accesstoken.js';
 import { registerAdminGuard, resolveAdminToken } from './api/admin-guard.js';
 import { registerEventStreamExemptions, timeoutOptions } from './api/connections.js';
 import { betalRoutes } from './api/betal.js';
+import { betalCheckRoutes } from './api/betal-check.js';
 import { dashboardRoutes } from './api/dashboard.js';
 import { epaymentRoutes } from './api/epayment.js';
 import { webhookRoutes } from './api/webhooks.js';
@@ -326,6 +327,11 @@ export async function createPlatform(
     sandboxes,
     devMode: config.devMode,
     onAdvance: () => webhooks.wake(),
+  });
+  await app.register(betalCheckRoutes, {
+    clock,
+    devMode: config.devMode,
+    allowHosts: config.allowWebhookHosts,
   });
   // The customer's side: its service, who may act in which app, and the live streams of its pages.
   const adminToken = (config as PlatformConfig & { adminToken?: string }).adminToken;

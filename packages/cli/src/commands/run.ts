@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerApprove } from './approve.js';
+import { registerCheck } from './check.js';
 import { registerClock } from './clock.js';
 import type { Io } from './io.js';
 import { registerMerchants } from './merchants.js';
@@ -19,6 +20,7 @@ export const VERB_GROUPS = [
   registerClock,
   registerWebhooks,
   registerMerchants,
+  registerCheck,
 ] as const;
 
 /**

@@ -104,7 +104,8 @@ export class WebhookRegistrar {
 
   /**
    * Verifies a delivery's signature (contract 4.4) with the registration's secret, through the client's
-   * `verifyWebhook`: content hash, HMAC-SHA256 over method, path and query, date, host and hash, and a date
+   * `verifyWebhook`: content hash, HMAC-SHA256 over method, path and query, date, the registered URL's authority
+   * (not the Host header) and hash, and a date
    * within 5 minutes of real time. Refused when the merchant holds no registration.
    */
   verify(request: IncomingWebhook): WebhookVerification {
@@ -116,7 +117,9 @@ export class WebhookRegistrar {
         message: 'The merchant holds no webhook registration.',
       };
     }
-    return verifyWebhook(request, registration.secret, {
+    // The signed host is the authority of the URL registered, not whatever Host a request claims: a delivery
+    // signed for another host is refused (the wrong-host case of `betal check webhooks`).
+    return verifyWebhook({ ...request, host: new URL(registration.url).host }, registration.secret, {
       now: this.deps.wallClock ?? Date.now,
     });
   }
