@@ -8,6 +8,7 @@ import { registerAdminGuard, resolveAdminToken } from './api/admin-guard.js';
 import { registerEventStreamExemptions, timeoutOptions } from './api/connections.js';
 import { betalRoutes } from './api/betal.js';
 import { betalCheckRoutes } from './api/betal-check.js';
+import { betalPaymentRoutes } from './api/betal-payments.js';
 import { dashboardRoutes } from './api/dashboard.js';
 import { epaymentRoutes } from './api/epayment.js';
 import { webhookRoutes } from './api/webhooks.js';
@@ -333,6 +334,7 @@ export async function createPlatform(
     devMode: config.devMode,
     allowHosts: config.allowWebhookHosts,
   });
+  await app.register(betalPaymentRoutes, { store });
   // The customer's side: its service, who may act in which app, and the live streams of its pages.
   const adminToken = (config as PlatformConfig & { adminToken?: string }).adminToken;
   const customer = new CustomerService({

@@ -15,6 +15,8 @@ import type {
 } from '../ports.js';
 import { StoreBusyError, isStoreBusy, type StoreCause } from '../busy.js';
 import { SqliteInbox } from './inbox.js';
+import { searchSqlitePayments } from './payment-search.js';
+import type { PaymentPage, PaymentSearch } from '../payment-search.js';
 import { SqliteOrderManagementStore } from './order-management.js';
 import { eventOfRow, paymentOfRow, rowOfPayment, type EventRow, type PaymentRow } from '../rows.js';
 import { SqliteWebhookStore } from './webhooks.js';
@@ -633,6 +635,10 @@ export class SqliteStore implements Storage, SqliteConnection {
 
   async listPayments(msn: string, limit: number): Promise<Payment[]> {
     return this.stmt.listPayments.all(msn, limit).map(paymentOfRow);
+  }
+
+  async searchPayments(query: PaymentSearch): Promise<PaymentPage<Payment>> {
+    return searchSqlitePayments(this.db, query);
   }
 
   async saveSalesUnit(unit: SalesUnit): Promise<void> {
