@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { registerApprove } from './commands/approve.js';
 import { registerCheck } from './commands/check.js';
 import { registerClock } from './commands/clock.js';
+import { registerListen } from './commands/listen.js';
 import { registerMerchants } from './commands/merchants.js';
 import { registerModify } from './commands/modify.js';
 import { registerPayments } from './commands/payments.js';
@@ -390,6 +391,7 @@ registerModify(program);
 registerTrigger(program);
 registerClock(program);
 registerWebhooks(program);
+registerListen(program);
 registerMerchants(program);
 registerCheck(program);
 

@@ -24,3 +24,4 @@ export {
   type WebhookCheckOptions,
   type WebhookCheckReport,
 } from './services/webhook-check.js';
+export { EPAYMENT_WEBHOOK_EVENTS } from '@betal/contract';

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerApprove } from './approve.js';
 import { registerCheck } from './check.js';
 import { registerClock } from './clock.js';
+import { registerListen } from './listen.js';
 import type { Io } from './io.js';
 import { registerMerchants } from './merchants.js';
 import { registerModify } from './modify.js';
@@ -19,6 +20,7 @@ export const VERB_GROUPS = [
   registerTrigger,
   registerClock,
   registerWebhooks,
+  registerListen,
   registerMerchants,
   registerCheck,
 ] as const;
