@@ -25,3 +25,13 @@ export {
   type WebhookCheckReport,
 } from './services/webhook-check.js';
 export { EPAYMENT_WEBHOOK_EVENTS } from '@betal/contract';
+export {
+  applySeed,
+  parseSeed,
+  readSeedFile,
+  validateSeed,
+  SeedError,
+  SeedSchema,
+  type Seed,
+  type SeedOutcome,
+} from './services/seed.js';

@@ -8,6 +8,7 @@ import { registerAdminGuard, resolveAdminToken } from './api/admin-guard.js';
 import { registerEventStreamExemptions, timeoutOptions } from './api/connections.js';
 import { betalRoutes } from './api/betal.js';
 import { betalCheckRoutes } from './api/betal-check.js';
+import { applySeed, type Seed, type SeedOutcome } from './services/seed.js';
 import { betalPaymentRoutes } from './api/betal-payments.js';
 import { dashboardRoutes } from './api/dashboard.js';
 import { epaymentRoutes } from './api/epayment.js';
@@ -53,6 +54,8 @@ export interface PlatformOverrides {
   orderDetails?: OrderDetailsSource;
   /** Where the log goes (default: stdout, one JSON line per event); the CLI passes a pretty printer or stderr. */
   logStream?: DestinationStream;
+  /** A seed (`--seed FILE`, services/seed.ts) applied at start and again after a reset of everything. */
+  seed?: { seed: Seed; file: string };
 }
 
 /** A composed platform: its HTTP app, services and store. `listen` starts serving; `close` stops everything. */
@@ -77,6 +80,8 @@ export interface Platform {
   reset(options?: { msn?: string }): Promise<void>;
   /** True when the admin token was generated at this start (and should be shown to the person starting it). */
   adminTokenGenerated: boolean;
+  /** What the seed (overrides.seed) made at start; undefined without one. */
+  seeded: SeedOutcome | undefined;
   /** The public base URL (known once listening when the port is 0). */
   readonly baseUrl: string;
   listen(): Promise<string>;
@@ -311,12 +316,28 @@ export async function createPlatform(
   await app.register(orderManagementRoutes, { auth, orders });
   await app.register(userinfoRoutes, { auth, userinfo: new UserinfoService(store, clock) });
   await app.register(dashboardRoutes, { clock, store, directory, devMode: config.devMode });
+  const applyTheSeed = async () =>
+    overrides.seed &&
+    applySeed(overrides.seed.seed, overrides.seed.file, {
+      store,
+      directory,
+      webhooks,
+      clock,
+      devMode: config.devMode,
+      allowHosts: config.allowWebhookHosts,
+    });
+  const seeded = await applyTheSeed().catch(async (error: unknown) => {
+    // A seed that cannot be applied stops the start: nothing listens yet, the store is let go.
+    if (!overrides.store) await store.close();
+    throw error;
+  });
   const sandboxes = new SandboxService({
     store,
     directory,
     forget: () => webhooks.forget(),
     seed: async () => {
       if (config.devMode) await seedDevData(store, directory);
+      await applyTheSeed();
     },
     keepSettings: ['token_signing_key', 'subject_key', 'admin_token', 'clock_offset_ms'],
   });
@@ -378,6 +399,7 @@ export async function createPlatform(
     sandboxes,
     reset: (options) => sandboxes.reset(options),
     adminTokenGenerated: admin.generated,
+    seeded: seeded || undefined,
     get baseUrl() {
       return baseUrl;
     },
