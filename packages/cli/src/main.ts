@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { registerApprove } from './commands/approve.js';
 import { registerCheck } from './commands/check.js';
 import { registerClock } from './commands/clock.js';
+import { registerCrowd } from './commands/crowd.js';
 import { registerListen } from './commands/listen.js';
 import { registerMerchants } from './commands/merchants.js';
 import { registerModify } from './commands/modify.js';
@@ -422,5 +423,6 @@ registerWebhooks(program);
 registerListen(program);
 registerMerchants(program);
 registerCheck(program);
+registerCrowd(program);
 
 await program.parseAsync();

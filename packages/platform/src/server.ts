@@ -10,6 +10,8 @@ import { betalRoutes } from './api/betal.js';
 import { betalCheckRoutes } from './api/betal-check.js';
 import { applySeed, type Seed, type SeedOutcome } from './services/seed.js';
 import { betalPaymentRoutes } from './api/betal-payments.js';
+import { betalCrowdRoutes } from './api/betal-crowd.js';
+import { CrowdService } from './services/crowd.js';
 import { dashboardRoutes } from './api/dashboard.js';
 import { epaymentRoutes } from './api/epayment.js';
 import { webhookRoutes } from './api/webhooks.js';
@@ -80,6 +82,8 @@ export interface Platform {
   reset(options?: { msn?: string }): Promise<void>;
   /** True when the admin token was generated at this start (and should be shown to the person starting it). */
   adminTokenGenerated: boolean;
+  /** The crowd of customers (`/betal/crowd`): test users that act by themselves. */
+  crowd: CrowdService;
   /** What the seed (overrides.seed) made at start; undefined without one. */
   seeded: SeedOutcome | undefined;
   /** The public base URL (known once listening when the port is 0). */
@@ -384,6 +388,9 @@ export async function createPlatform(
     clock,
     publicBaseUrl: () => baseUrl,
   });
+  const crowd = new CrowdService({ customer, clock });
+  app.addHook('onClose', async () => crowd.close());
+  await app.register(betalCrowdRoutes, { crowd, knownMsn: (msn) => directory.byMsn(msn) !== undefined });
 
   let sweeper: NodeJS.Timeout | undefined;
   const platform: Platform = {
@@ -399,6 +406,7 @@ export async function createPlatform(
     sandboxes,
     reset: (options) => sandboxes.reset(options),
     adminTokenGenerated: admin.generated,
+    crowd,
     seeded: seeded || undefined,
     get baseUrl() {
       return baseUrl;

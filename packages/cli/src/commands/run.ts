@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerApprove } from './approve.js';
 import { registerCheck } from './check.js';
 import { registerClock } from './clock.js';
+import { registerCrowd } from './crowd.js';
 import { registerListen } from './listen.js';
 import type { Io } from './io.js';
 import { registerMerchants } from './merchants.js';
@@ -23,6 +24,7 @@ export const VERB_GROUPS = [
   registerListen,
   registerMerchants,
   registerCheck,
+  registerCrowd,
 ] as const;
 
 /**
