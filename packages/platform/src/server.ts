@@ -338,7 +338,11 @@ export async function createPlatform(
   const sandboxes = new SandboxService({
     store,
     directory,
-    forget: () => webhooks.forget(),
+    forget: () => {
+      webhooks.forget();
+      // The crowd is made with the customer's side below; a reset only happens once the platform is up.
+      crowd.forget();
+    },
     seed: async () => {
       if (config.devMode) await seedDevData(store, directory);
       await applyTheSeed();

@@ -153,6 +153,13 @@ export class CrowdService {
     for (const [key, p] of this.pending) if (!this.rules.has(p.scope)) this.pending.delete(key);
   }
 
+  /** Drops the pending actions and what was seen (after a reset: those payments are gone); the rules stay. */
+  forget(): void {
+    this.pending.clear();
+    this.seen.clear();
+    for (const { stats } of this.rules.values()) stats.pending = 0;
+  }
+
   /** The rules with what they did so far. */
   view(): CrowdView {
     return {

@@ -105,6 +105,19 @@ describe('the crowd (POST /betal/crowd)', () => {
     expect(await state(reference)).toBe('CREATED');
   });
 
+  it('forgets pending actions at a reset, and keeps the rules', async () => {
+    await crowd({ msn: '123456', approve: 1, thinkSeconds: { min: 60, max: 60 } });
+    await push();
+    expect((await view()).rules.find((r: any) => r.msn === '123456').stats.pending).toBe(1);
+    await api.started.reset();
+    api.started.clock.advance(60_000);
+    expect(await api.started.platform.crowd.runDue()).toBe(0);
+    expect((await view()).rules.find((r: any) => r.msn === '123456').stats).toMatchObject({
+      pending: 0,
+      failed: 0,
+    });
+  });
+
   it('refuses a bad rule with 400 naming the field', async () => {
     const none = await crowd({ approve: 0 });
     expect(none.status).toBe(400);
