@@ -126,6 +126,27 @@ export async function betalPaymentRoutes(app: FastifyInstance, deps: Deps): Prom
         tags: ['Betal platform'],
         summary:
           'List payments, newest first: filters msn, state (comma-separated), reference (prefix), since and until (ISO 8601, platform clock); limit (1-100, default 20) and cursor (nextCursor of the page before) (admin)',
+        querystring: {
+          type: 'object',
+          properties: {
+            msn: { type: 'string', description: "One sales unit's payments." },
+            state: { type: 'string', description: 'States, comma-separated: CREATED,AUTHORIZED,…' },
+            reference: { type: 'string', description: 'References that start with this.' },
+            since: {
+              type: 'string',
+              format: 'date-time',
+              description: 'Created at or after (platform clock).',
+            },
+            until: { type: 'string', format: 'date-time', description: 'Created before (platform clock).' },
+            limit: {
+              type: 'integer',
+              minimum: 1,
+              maximum: PAYMENTS_PAGE.max,
+              default: PAYMENTS_PAGE.default,
+            },
+            cursor: { type: 'string', description: 'The nextCursor of the page before.' },
+          },
+        },
       },
     },
     async (request): Promise<PaymentList> => {
