@@ -2,8 +2,11 @@
 import cluster from 'node:cluster';
 import { Command } from 'commander';
 import { registerApprove } from './commands/approve.js';
+import { registerCheck } from './commands/check.js';
 import { registerClock } from './commands/clock.js';
 import { registerFaults } from './commands/faults.js';
+import { registerCrowd } from './commands/crowd.js';
+import { registerListen } from './commands/listen.js';
 import { registerMerchants } from './commands/merchants.js';
 import { registerModify } from './commands/modify.js';
 import { registerPayments } from './commands/payments.js';
@@ -12,6 +15,7 @@ import { registerReset } from './commands/reset.js';
 import { registerSnapshot } from './commands/snapshot.js';
 import { registerTrigger } from './commands/trigger.js';
 import { registerWebhooks } from './commands/webhooks.js';
+import { orSeedRefusal, seededLines, seedOrExit, type SeedOverride } from './commands/seed-file.js';
 import { createMerchant, merchantConfigFromEnv } from '@betal/merchant';
 import {
   configFromEnv,
@@ -96,6 +100,7 @@ interface StartOptions {
   keepAliveTimeoutMs?: number;
   idleTimeoutMs?: number;
   workers?: number;
+  seed?: string;
 }
 
 /**
@@ -106,14 +111,21 @@ interface StartOptions {
  * round-robin; with port 0 the port picked is shared). Signals are passed to the workers; the primary exits when
  * they all have.
  */
-async function startPrimary(config: PlatformConfig, workers: number, output: OutputOptions): Promise<void> {
+async function startPrimary(
+  config: PlatformConfig,
+  workers: number,
+  output: OutputOptions,
+  seed: Partial<SeedOverride>,
+): Promise<void> {
   if (!/^postgres(ql)?:\/\//i.test(config.database)) {
     console.error(
       'betal start: --workers needs a PostgreSQL store (--db postgres://...): a SQLite file is opened by one process only.',
     );
     process.exit(2);
   }
-  const setup = await createPlatform(config, { logStream: logStream(output, 'platform') });
+  const setup = await orSeedRefusal('start', () =>
+    createPlatform(config, { logStream: logStream(output, 'platform'), ...seed }),
+  );
   const generated = setup.adminTokenGenerated ? setup.config.adminToken : undefined;
   await setup.close();
   if (generated && !output.json) {
@@ -204,6 +216,10 @@ program
   .option('--workers <n>', 'run N processes on one port (node:cluster); needs a postgres:// --db', (v) =>
     Number(v),
   )
+  .option(
+    '--seed <file>',
+    'create a known world at start and after a reset: merchants, test users, webhooks (JSON or YAML)',
+  )
   .action(async (opts: StartOptions) => {
     const output = outputOrExit('start', opts);
     const workers = opts.workers ?? 1;
@@ -219,11 +235,15 @@ program
     if (!opts.dev) config.devMode = false;
     if (opts.strict) config.strict = true;
     applySafetyOptions(config, opts);
+    // With --workers the primary applies the seed once; the workers start on the seeded store.
+    const seed = cluster.worker ? {} : await seedOrExit('start', opts.seed);
     if (workers > 1 && cluster.isPrimary) {
-      await startPrimary(config, workers, output);
+      await startPrimary(config, workers, output, seed);
       return;
     }
-    const platform = await createPlatform(config, { logStream: logStream(output, 'platform') });
+    const platform = await orSeedRefusal('start', () =>
+      createPlatform(config, { logStream: logStream(output, 'platform'), ...seed }),
+    );
     const worker = cluster.worker;
     if (worker) {
       // Which worker answered: for the operator (and the test) to see the load spread.
@@ -242,6 +262,7 @@ program
           salesUnits: devCredentials(platform),
           testUsers: users.map((u) => u.phoneNumber),
           ...(platform.adminTokenGenerated ? { adminToken: platform.config.adminToken } : {}),
+          ...(platform.seeded ? { seeded: platform.seeded } : {}),
         }),
       );
     }
@@ -250,7 +271,7 @@ program
         `\nWARNING: dev mode on ${platform.config.host}: the dashboard, test doors and credentials are open to the network. Use --no-dev for a shared platform.`,
       );
     }
-    let text = banner(platform, url);
+    let text = [banner(platform, url), ...seededLines(platform.seeded)].join('\n');
     if (users.length) {
       text +=
         `\n\nTest users (phone numbers; outside dev mode the dev ones sign in to the app with PIN ${DEV_PIN}):\n` +
@@ -291,8 +312,13 @@ program
   .option('--log-format <format>', 'json or pretty (default: pretty on a terminal, json otherwise)')
   .option('--json', 'print one JSON line with the URLs and credentials when ready, and log to stderr')
   .option('--strict', 'refuse every deviation from the spec (each lint notice) with 400 (env BETAL_STRICT=1)')
+  .option(
+    '--seed <file>',
+    'create a known world at start and after a reset: merchants, test users, webhooks (JSON or YAML)',
+  )
   .action(
     async (opts: {
+      seed?: string;
       port?: number;
       merchantPort?: number;
       host?: string;
@@ -318,7 +344,10 @@ program
       if (opts.db) config.database = opts.db;
       if (opts.strict) config.strict = true;
       config.devMode = true;
-      const platform = await createPlatform(config, { logStream: logStream(output, 'platform') });
+      const seed = await seedOrExit('dev', opts.seed);
+      const platform = await orSeedRefusal('dev', () =>
+        createPlatform(config, { logStream: logStream(output, 'platform'), ...seed }),
+      );
       const platformUrl = await platform.listen();
 
       const merchantConfig = merchantConfigFromEnv();
@@ -362,6 +391,7 @@ program
         '',
         `Test users (pick one in the customer's app; phone numbers for the landing page; PIN ${DEV_PIN} outside dev mode):`,
         ...users.map((u) => `  ${u.phoneNumber}  ${u.name} (${u.market})`),
+        ...seededLines(platform.seeded),
       ];
       if (output.json) {
         process.stdout.write(
@@ -372,6 +402,7 @@ program
             merchant: { url: merchantUrl, shop: `${merchantUrl}/shop` },
             salesUnits: devCredentials(platform),
             testUsers: users.map((u) => u.phoneNumber),
+            ...(platform.seeded ? { seeded: platform.seeded } : {}),
           }),
         );
       } else console.log(`${lines.join('\n')}\n`);
@@ -392,9 +423,12 @@ registerModify(program);
 registerTrigger(program);
 registerClock(program);
 registerWebhooks(program);
+registerListen(program);
 registerMerchants(program);
 registerReset(program);
 registerSnapshot(program);
 registerFaults(program);
+registerCheck(program);
+registerCrowd(program);
 
 await program.parseAsync();

@@ -15,3 +15,23 @@ export { WebhookService, type WebhookServiceOptions } from './delivery/service.j
 export { signWebhook, httpDate, type SignInput, type SignedHeaders } from './delivery/signing.js';
 export { retryDelayMs, nextAttemptAt, RETRY_WINDOW_MS } from './delivery/schedule.js';
 export type { OrderDetails, OrderDetailsSource } from './customer/order-details.js';
+export {
+  checkWebhookReceiver,
+  WEBHOOK_CHECK_CASES,
+  type WebhookCheckCase,
+  type WebhookCheckCaseId,
+  type WebhookCheckInput,
+  type WebhookCheckOptions,
+  type WebhookCheckReport,
+} from './services/webhook-check.js';
+export { EPAYMENT_WEBHOOK_EVENTS } from '@betal/contract';
+export {
+  applySeed,
+  parseSeed,
+  readSeedFile,
+  validateSeed,
+  SeedError,
+  SeedSchema,
+  type Seed,
+  type SeedOutcome,
+} from './services/seed.js';

@@ -9,6 +9,11 @@ import { registerEventStreamExemptions, timeoutOptions } from './api/connections
 import { betalRoutes } from './api/betal.js';
 import { betalSnapshotRoutes } from './api/betal-snapshots.js';
 import { betalFaultRoutes, registerFaultHooks } from './api/betal-faults.js';
+import { betalCheckRoutes } from './api/betal-check.js';
+import { applySeed, type Seed, type SeedOutcome } from './services/seed.js';
+import { betalPaymentRoutes } from './api/betal-payments.js';
+import { betalCrowdRoutes } from './api/betal-crowd.js';
+import { CrowdService } from './services/crowd.js';
 import { dashboardRoutes } from './api/dashboard.js';
 import { epaymentRoutes } from './api/epayment.js';
 import { webhookRoutes } from './api/webhooks.js';
@@ -55,6 +60,8 @@ export interface PlatformOverrides {
   orderDetails?: OrderDetailsSource;
   /** Where the log goes (default: stdout, one JSON line per event); the CLI passes a pretty printer or stderr. */
   logStream?: DestinationStream;
+  /** A seed (`--seed FILE`, services/seed.ts) applied at start and again after a reset of everything. */
+  seed?: { seed: Seed; file: string };
 }
 
 /** A composed platform: its HTTP app, services and store. `listen` starts serving; `close` stops everything. */
@@ -93,6 +100,10 @@ export interface Platform {
   restore(name: string): Promise<SnapshotView>;
   /** True when the admin token was generated at this start (and should be shown to the person starting it). */
   adminTokenGenerated: boolean;
+  /** The crowd of customers (`/betal/crowd`): test users that act by themselves. */
+  crowd: CrowdService;
+  /** What the seed (overrides.seed) made at start; undefined without one. */
+  seeded: SeedOutcome | undefined;
   /** The public base URL (known once listening when the port is 0). */
   readonly baseUrl: string;
   listen(): Promise<string>;
@@ -331,12 +342,29 @@ export async function createPlatform(
   await app.register(orderManagementRoutes, { auth, orders });
   await app.register(userinfoRoutes, { auth, userinfo: new UserinfoService(store, clock) });
   await app.register(dashboardRoutes, { clock, store, directory, devMode: config.devMode });
+  const applyTheSeed = async () =>
+    overrides.seed &&
+    applySeed(overrides.seed.seed, overrides.seed.file, {
+      store,
+      directory,
+      webhooks,
+      clock,
+      devMode: config.devMode,
+      allowHosts: config.allowWebhookHosts,
+    });
+  const seeded = await applyTheSeed().catch(async (error: unknown) => {
+    // A seed that cannot be applied stops the start: nothing listens yet, the store is let go.
+    if (!overrides.store) await store.close();
+    throw error;
+  });
   // What is held in memory of the stored state, forgotten after a reset or a restore (the customer's sessions are
   // made below; this runs only on a request).
   const forgetMemory = (): void => {
     webhooks.forget();
     customerAccess.forget();
     limits.clear();
+    // The crowd is made with the customer's side below; a reset only happens once the platform is up.
+    crowd.forget();
   };
   const sandboxes = new SandboxService({
     store,
@@ -344,6 +372,7 @@ export async function createPlatform(
     forget: forgetMemory,
     seed: async () => {
       if (config.devMode) await seedDevData(store, directory);
+      await applyTheSeed();
     },
     keepSettings: ['token_signing_key', 'subject_key', 'admin_token', 'clock_offset_ms'],
   });
@@ -368,6 +397,12 @@ export async function createPlatform(
   });
   await app.register(betalSnapshotRoutes, { snapshots });
   await app.register(betalFaultRoutes, { faults });
+  await app.register(betalCheckRoutes, {
+    clock,
+    devMode: config.devMode,
+    allowHosts: config.allowWebhookHosts,
+  });
+  await app.register(betalPaymentRoutes, { store });
   // The customer's side: its service, who may act in which app, and the live streams of its pages.
   const adminToken = (config as PlatformConfig & { adminToken?: string }).adminToken;
   const customer = new CustomerService({
@@ -396,6 +431,9 @@ export async function createPlatform(
     clock,
     publicBaseUrl: () => baseUrl,
   });
+  const crowd = new CrowdService({ customer, clock });
+  app.addHook('onClose', async () => crowd.close());
+  await app.register(betalCrowdRoutes, { crowd, knownMsn: (msn) => directory.byMsn(msn) !== undefined });
 
   let sweeper: NodeJS.Timeout | undefined;
   const platform: Platform = {
@@ -415,6 +453,8 @@ export async function createPlatform(
     snapshot: (name) => snapshots.save(name),
     restore: (name) => snapshots.restore(name),
     adminTokenGenerated: admin.generated,
+    crowd,
+    seeded: seeded || undefined,
     get baseUrl() {
       return baseUrl;
     },

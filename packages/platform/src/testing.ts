@@ -3,6 +3,7 @@ import { configFromEnv, type PlatformConfig } from './config.js';
 import type { OrderDetailsSource } from './customer/order-details.js';
 import type { IdSource } from './ids.js';
 import { createPlatform, type Platform } from './server.js';
+import type { Seed } from './services/seed.js';
 
 /** Options of {@link startPlatform}; everything has a test-friendly default. */
 export interface StartPlatformOptions {
@@ -18,6 +19,8 @@ export interface StartPlatformOptions {
   /** Where the customer's app finds order details; default: the platform's own Order Management API. */
   orderDetails?: OrderDetailsSource;
   config?: Partial<PlatformConfig>;
+  /** A seed (services/seed.ts, as `betal start --seed FILE` reads it), applied at start and after a reset. */
+  seed?: { seed: Seed; file: string };
 }
 
 /** A platform started in-process for a test suite. */
@@ -54,6 +57,7 @@ export async function startPlatform(options: StartPlatformOptions = {}): Promise
     clock,
     ...(options.ids ? { ids: options.ids } : {}),
     ...(options.orderDetails ? { orderDetails: options.orderDetails } : {}),
+    ...(options.seed ? { seed: options.seed } : {}),
   });
   const url = await platform.listen();
   return { url, platform, clock, reset: (o) => platform.reset(o), close: () => platform.close() };

@@ -1,11 +1,12 @@
 import { Command } from 'commander';
 import { processIo, type Io } from './io.js';
 import { paymentOutcome, readPayment } from './payment.js';
+import { registerPaymentsList } from './payments-list.js';
 import { verb } from './verb.js';
 
 /**
  * `betal payments get <reference>`: the payment (GET payment) and its events, through the ePayment API with the
- * sales unit's credentials. (`payments list` waits for an endpoint that lists payments: the dashboard is HTML.)
+ * sales unit's credentials; `betal payments list` (payments-list.ts): the list of `GET /betal/payments`.
  */
 export function registerPayments(program: Command, io: Io = processIo()): void {
   const payments = program.command('payments').description("read a sales unit's payments");
@@ -15,4 +16,5 @@ export function registerPayments(program: Command, io: Io = processIo()): void {
     'betal payments get order-1001\nbetal payments get order-1001 --msn 654321 --json',
     async ({ http }, [reference]) => paymentOutcome(await readPayment(http, reference as string)),
   );
+  registerPaymentsList(payments, io);
 }

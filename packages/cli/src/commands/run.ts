@@ -1,7 +1,10 @@
 import { Command, CommanderError } from 'commander';
 import { registerApprove } from './approve.js';
+import { registerCheck } from './check.js';
 import { registerClock } from './clock.js';
 import { registerFaults } from './faults.js';
+import { registerCrowd } from './crowd.js';
+import { registerListen } from './listen.js';
 import type { Io } from './io.js';
 import { registerMerchants } from './merchants.js';
 import { registerModify } from './modify.js';
@@ -21,10 +24,13 @@ export const VERB_GROUPS = [
   registerTrigger,
   registerClock,
   registerWebhooks,
+  registerListen,
   registerMerchants,
   registerReset,
   registerSnapshot,
   registerFaults,
+  registerCheck,
+  registerCrowd,
 ] as const;
 
 /**

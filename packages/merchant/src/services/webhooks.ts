@@ -135,22 +135,28 @@ export class WebhookRegistrar {
 
   /**
    * Verifies a delivery's signature (contract 4.4) with the registration's secret, through the client's
-   * `verifyWebhook`: content hash, HMAC-SHA256 over method, path and query, date, host and hash, and a date
-   * within 5 minutes of real time. Refused when the merchant holds no registration. When the signature does not
-   * match the secret this process knows, the registration is read again from the store (another process may
-   * have registered anew) and tried once more.
+   * `verifyWebhook`: content hash, HMAC-SHA256 over method, path and query, date, the registered URL's authority
+   * (not the Host header a request claims) and hash, and a date within 5 minutes of real time. Refused when the
+   * merchant holds no registration. When the signature does not match the secret this process knows, the
+   * registration is read again from the store (another process may have registered anew) and tried once more.
    */
   async verify(request: IncomingWebhook): Promise<WebhookVerification> {
     const options = { now: this.deps.wallClock ?? Date.now };
     const held = this.state?.ok ? this.state.registration : (this.saved ?? (await this.load()));
+    // The signed host is the authority of the URL registered, not whatever Host a request claims: a delivery
+    // signed for another host is refused (the wrong-host case of `betal check webhooks`).
+    const asRegistered = (registration: { url: string }) => ({
+      ...request,
+      host: new URL(registration.url).host,
+    });
     let verdict: WebhookVerification | undefined = held
-      ? verifyWebhook(request, held.secret, options)
+      ? verifyWebhook(asRegistered(held), held.secret, options)
       : undefined;
     if (verdict?.ok) return verdict;
     const kept = await this.load();
     if (kept && kept.secret !== held?.secret) {
       if (this.state?.ok) this.state = { ok: true, registration: kept };
-      verdict = verifyWebhook(request, kept.secret, options);
+      verdict = verifyWebhook(asRegistered(kept), kept.secret, options);
     }
     return (
       verdict ?? {

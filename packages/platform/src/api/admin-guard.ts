@@ -14,11 +14,13 @@ const SETTING = 'admin_token';
 /**
  * The paths that need the admin token outside dev mode: the dashboard pages, the delivery log and redelivery, and
  * the test users (listing, one user, create, change, delete), the sales units (`/betal/merchants`: create, list with
- * credentials, delete), reset, snapshots and faults. Health, readiness, the clock's reading, `/docs` and
- * the Vipps APIs are not among them.
+ * credentials, delete), reset, snapshots, faults, the webhook receiver check, the list of payments and the
+ * crowd. Health, readiness, the clock's reading, `/docs` and the Vipps APIs are not among them.
  */
 export function isAdminPath(path: string): boolean {
-  return /^\/betal\/(dashboard|webhooks|deliveries|users|merchants|reset|snapshots|faults)(\/|$)/.test(path);
+  return /^\/betal\/(dashboard|webhooks|deliveries|users|merchants|reset|snapshots|faults|check|payments|crowd)(\/|$)/.test(
+    path,
+  );
 }
 
 /**

@@ -14,6 +14,7 @@
  * - **No HTTP.** Storage knows no status codes; the one HTTP-shaped value it keeps, the rendered answer of an
  *   idempotency key, is opaque to it ({@link RenderedAnswer}).
  */
+import type { PaymentPage, PaymentSearch } from './payment-search.js';
 import type { StoreCause } from './busy.js';
 import type {
   Currency,
@@ -131,6 +132,12 @@ export interface PaymentsPort {
   listOverdue(now: number, limit: number): Promise<Array<{ msn: string; reference: string }>>;
   /** Payments of one MSN, newest first, at most `limit`. */
   listPayments(msn: string, limit: number): Promise<Payment[]>;
+  /**
+   * Payments matching every filter of `query` (MSN, states, reference prefix, created since/until in epoch ms on
+   * the platform clock), newest first (the order they were stored in), at most `query.limit`, below the cursor
+   * `query.before`; `next` is the cursor of the next page, undefined on the last (storage/payment-search.ts).
+   */
+  searchPayments(query: PaymentSearch): Promise<PaymentPage<Payment>>;
   /**
    * Calls `listener` after every committed change of a payment (webhook delivery and the customer's app wake up
    * on it), in commit order, before `execute` resolves. Returns a function that removes the listener.

@@ -1,3 +1,5 @@
+import { searchPostgresPayments } from './payment-search.js';
+import type { PaymentPage, PaymentSearch } from '../payment-search.js';
 import type pg from 'pg';
 import type { Payment } from '../../domain/payment.js';
 import type { SalesUnit } from '../../domain/sales-unit.js';
@@ -440,6 +442,10 @@ export class PostgresStore implements Storage {
       [msn, limit],
     );
     return rows.map(paymentOfRow);
+  }
+
+  async searchPayments(query: PaymentSearch): Promise<PaymentPage<Payment>> {
+    return searchPostgresPayments(this.query.bind(this), query);
   }
 
   async latestEventSeq(): Promise<number> {

@@ -15,6 +15,8 @@ import type {
 } from '../ports.js';
 import { StoreBusyError, isStoreBusy, type StoreCause } from '../busy.js';
 import { SqliteInbox } from './inbox.js';
+import { searchSqlitePayments } from './payment-search.js';
+import type { PaymentPage, PaymentSearch } from '../payment-search.js';
 import { SqliteOrderManagementStore } from './order-management.js';
 import { SqliteSnapshots } from './snapshots.js';
 import { eventOfRow, paymentOfRow, rowOfPayment, type EventRow, type PaymentRow } from '../rows.js';
@@ -636,6 +638,10 @@ export class SqliteStore implements Storage, SqliteConnection {
 
   async listPayments(msn: string, limit: number): Promise<Payment[]> {
     return this.stmt.listPayments.all(msn, limit).map(paymentOfRow);
+  }
+
+  async searchPayments(query: PaymentSearch): Promise<PaymentPage<Payment>> {
+    return searchSqlitePayments(this.db, query);
   }
 
   async saveSalesUnit(unit: SalesUnit): Promise<void> {
