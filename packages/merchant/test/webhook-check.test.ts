@@ -19,8 +19,9 @@ describe("the reference merchant's webhook receiver", () => {
     const link = await postForm(pair.merchant.url, '/merchant/links', { amount: '10', description: 'Check' });
     const linkId = link.location!.split('?')[0]!.split('/').pop()!;
     await postForm(pair.merchant.url, `/pay/${linkId}`);
-    const reference = pair.merchant.merchant.store.listPayments({ purpose: 'link', ownerId: linkId })[0]!
-      .reference;
+    const reference = (
+      await pair.merchant.merchant.store.listPayments({ purpose: 'link', ownerId: linkId })
+    )[0]!.reference;
 
     const report = await checkWebhookReceiver({ url, secret, reference, msn: '123456' });
     expect(report.cases.filter((c) => !c.pass).map((c) => `${c.id}: ${c.reason}`)).toEqual([]);
@@ -37,9 +38,9 @@ describe("the reference merchant's webhook receiver", () => {
       'unknown-payment': 200,
     });
     // The merchant took the events of its payment once each, the duplicate as a duplicate.
-    const events = pair.merchant.merchant.store
-      .listWebhookEvents(reference)
-      .filter((w) => w.pspReference.startsWith('betal-check-'));
+    const events = (await pair.merchant.merchant.store.listWebhookEvents(reference)).filter((w) =>
+      w.pspReference.startsWith('betal-check-'),
+    );
     expect(events.map((w) => [w.name, w.duplicate])).toEqual([
       ['AUTHORIZED', false],
       ['AUTHORIZED', true],
