@@ -32,6 +32,7 @@ import {
   type EventRow,
   type PaymentRow,
 } from '../rows.js';
+import { PostgresShared } from './shared.js';
 import { PostgresWebhookStore } from './webhooks.js';
 
 /** How many times a command that lost an insert race (or a deadlock) is run again before its error is passed on. */
@@ -117,7 +118,12 @@ const EVERY_TABLE: readonly string[] = [
   'customer_inbox',
   'sales_units',
   'test_users',
+  'rate_limits',
 ];
+
+/** Gives the sales units a new stamp (`SharedState.salesUnitsStamp`): every process reads them again. */
+const STAMP_SALES_UNITS = `INSERT INTO settings (key, value) VALUES ('sales_units_stamp', gen_random_uuid()::text)
+  ON CONFLICT (key) DO UPDATE SET value = excluded.value`;
 
 /**
  * The PostgreSQL storage: the tables of `./migrations.ts` on a `pg` pool, every write one transaction.
@@ -148,6 +154,7 @@ export class PostgresStore implements Storage {
   readonly webhooks: PostgresWebhookStore;
   readonly orderManagement: PostgresOrderManagementStore;
   readonly inbox: PostgresInbox;
+  readonly shared: PostgresShared;
   private readonly commitListeners = new Set<(commit: CommittedChange) => void>();
   /** Changes with events of this process between taking their positions and being announced, by position. */
   private readonly announcing: Announcement[] = [];
@@ -163,6 +170,7 @@ export class PostgresStore implements Storage {
     this.webhooks = new PostgresWebhookStore(pool);
     this.orderManagement = new PostgresOrderManagementStore(pool);
     this.inbox = new PostgresInbox(pool);
+    this.shared = new PostgresShared(pool, options.schema);
     this.lockWaitMs = Math.max(1, Math.round(options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS));
     pool.on('error', (error) => {
       this.unavailable = error;
@@ -280,9 +288,11 @@ export class PostgresStore implements Storage {
       }
       if (write && write.events.length > 0) {
         // The outbox lock: from here to COMMIT, no other transaction takes positions (see the class).
-        await client.query("SELECT pg_advisory_xact_lock($1, hashtext(COALESCE(current_schema(), '')))", [
-          LOCK_CLASS + LOCK.outbox,
-        ]);
+        // The other processes hear of the change at COMMIT (the change feed, PostgresShared).
+        await client.query(
+          "SELECT pg_advisory_xact_lock($1, hashtext(COALESCE(current_schema(), ''))), pg_notify($2, $3)",
+          [LOCK_CLASS + LOCK.outbox, this.shared.channel, this.shared.paymentNote(msn, reference)],
+        );
         const e = write.events;
         const inserted = await client.query<{ seq: number }>(
           `INSERT INTO payment_events (seq, msn, reference, psp_reference, name, currency, amount, timestamp,
@@ -308,6 +318,12 @@ export class PostgresStore implements Storage {
         const seq = Math.min(...inserted.rows.map((r) => r.seq));
         announcement = { seq, done: false, fire: () => undefined };
         this.enqueue(announcement);
+      }
+      if (write && write.events.length === 0) {
+        await client.query('SELECT pg_notify($1, $2)', [
+          this.shared.channel,
+          this.shared.paymentNote(msn, reference),
+        ]);
       }
       if (this.options.beforeCommit) await this.options.beforeCommit();
       await client.query('COMMIT');
@@ -452,10 +468,13 @@ export class PostgresStore implements Storage {
     return rows.map(eventOfRow);
   }
 
+  /** Saves the unit and gives the sales units a new stamp, in one statement (every process reads them again). */
   async saveSalesUnit(unit: SalesUnit): Promise<void> {
     await this.query(
-      `INSERT INTO sales_units (msn, client_id, data) VALUES ($1, $2, $3)
-       ON CONFLICT (msn) DO UPDATE SET client_id = excluded.client_id, data = excluded.data`,
+      `WITH saved AS (
+         INSERT INTO sales_units (msn, client_id, data) VALUES ($1, $2, $3)
+         ON CONFLICT (msn) DO UPDATE SET client_id = excluded.client_id, data = excluded.data)
+       ${STAMP_SALES_UNITS}`,
       [unit.msn, unit.clientId, JSON.stringify(unit)],
     );
   }
@@ -483,7 +502,10 @@ export class PostgresStore implements Storage {
       if (options.keepUnit) {
         return (await client.query('SELECT 1 FROM sales_units WHERE msn = $1', [msn])).rowCount === 1;
       }
-      return ((await client.query('DELETE FROM sales_units WHERE msn = $1', [msn])).rowCount ?? 0) > 0;
+      const deleted =
+        ((await client.query('DELETE FROM sales_units WHERE msn = $1', [msn])).rowCount ?? 0) > 0;
+      if (deleted) await client.query(STAMP_SALES_UNITS);
+      return deleted;
     });
   }
 
@@ -493,6 +515,7 @@ export class PostgresStore implements Storage {
       await client.query('DELETE FROM settings WHERE NOT (key = ANY($1::text[]))', [
         [...options.keepSettings],
       ]);
+      await client.query(STAMP_SALES_UNITS);
     });
   }
 
@@ -573,6 +596,7 @@ export class PostgresStore implements Storage {
 
   /** Ends the pool once the clients in use are back. */
   async close(): Promise<void> {
+    await this.shared.close();
     if (!this.pool.ended) await this.pool.end();
   }
 }
