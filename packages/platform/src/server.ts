@@ -302,7 +302,7 @@ export async function createPlatform(
   await app.register(epaymentRoutes, {
     auth,
     payments,
-    limits: new RateLimiter(clock, config.rateLimits),
+    limits: new RateLimiter(clock, config.rateLimits, store.shared),
     devMode: config.devMode,
   });
   await app.register(webhookRoutes, { auth, webhooks, clock, devMode: config.devMode });

@@ -117,6 +117,26 @@ describe.skipIf(unreachable !== undefined)('two platforms on one PostgreSQL data
     }
   });
 
+  it('the rate limits count calls on both processes together', async () => {
+    const config = { ...PATIENT, rateLimits: 'enforce' as const };
+    const one = new Api(await startPlatform({ database: db.url, config }));
+    apis.push(one);
+    const other = new Api(await startPlatform({ database: db.url, config }));
+    apis.push(other);
+    const reference = ref('limits');
+    expect((await one.create(webRedirect(reference, 10_000))).status).toBe(201);
+    expect((await one.approve(reference)).status).toBe(200);
+    // Capture, refund and cancel: 5 per minute per reference and MSN (contract 3.1), whichever process counts.
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const api = i % 2 === 0 ? one : other;
+      const res = await api.modify('capture', reference, 100, `cap-${i}`);
+      statuses.push(res.status);
+      if (i === 5) expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+    }
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+  });
+
   it("a landing page's live stream on one hears a change made on the other", async () => {
     const [one, other] = await two();
     const reference = ref('live-x');
