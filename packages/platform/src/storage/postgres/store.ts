@@ -25,7 +25,9 @@ import { PostgresInbox } from './inbox.js';
 import { MODULES } from './migrations.js';
 import { PostgresOrderManagementStore } from './order-management.js';
 import {
+  DATA_TABLES,
   eventOfRow,
+  merchantDataDeletes,
   PAYMENT_COLUMN_NAMES,
   paymentOfRow,
   rowOfPayment,
@@ -90,36 +92,10 @@ interface Announcement {
 }
 
 /** The deletes of one MSN's data ({@link PostgresStore.deleteMerchant}), children before parents. */
-const MERCHANT_DATA_DELETES: readonly string[] = [
-  `DELETE FROM webhook_deliveries
-   WHERE msn = $1 OR registration_id IN (SELECT id FROM webhook_registrations WHERE msn = $1)`,
-  'DELETE FROM webhook_registrations WHERE msn = $1',
-  'DELETE FROM payment_events WHERE msn = $1',
-  'DELETE FROM idempotency_keys WHERE msn = $1',
-  'DELETE FROM payments WHERE msn = $1',
-  'DELETE FROM consents WHERE msn = $1',
-  'DELETE FROM om_receipts WHERE msn = $1',
-  'DELETE FROM om_categories WHERE msn = $1',
-  'DELETE FROM om_images WHERE msn = $1',
-  'DELETE FROM customer_inbox WHERE msn = $1',
-];
+const MERCHANT_DATA_DELETES: readonly string[] = merchantDataDeletes('$1');
 
 /** Every table of data, children before parents ({@link PostgresStore.deleteEverything}; settings apart). */
-const EVERY_TABLE: readonly string[] = [
-  'webhook_deliveries',
-  'webhook_registrations',
-  'payment_events',
-  'idempotency_keys',
-  'payments',
-  'consents',
-  'om_receipts',
-  'om_categories',
-  'om_images',
-  'customer_inbox',
-  'sales_units',
-  'test_users',
-  'rate_limits',
-];
+const EVERY_TABLE: readonly string[] = [...DATA_TABLES, 'rate_limits'];
 
 /** Gives the sales units a new stamp (`SharedState.salesUnitsStamp`): every process reads them again. */
 const STAMP_SALES_UNITS = `INSERT INTO settings (key, value) VALUES ('sales_units_stamp', gen_random_uuid()::text)
