@@ -5,6 +5,7 @@ import { ProcessSync } from '../../src/services/processes.js';
 import type { SharedChange } from '../../src/storage/ports.js';
 import { PostgresStore } from '../../src/storage/postgres/store.js';
 import { startPlatform } from '../../src/testing.js';
+import { createdPayment } from '../domain/fixtures.js';
 import { Api, ref, tokenOf, webRedirect } from '../support/harness.js';
 import { createTestDatabase, pgUnreachable, type TestDatabase } from './pg-support.js';
 
@@ -206,6 +207,55 @@ describe.skipIf(unreachable !== undefined)('the change feed (LISTEN/NOTIFY) of t
       expect(clock.offset).toBe(90_000);
       expect(wakes).toBeGreaterThan(0);
     } finally {
+      sync.close();
+    }
+  });
+
+  it("a payment committed on one store wakes the other's dispatcher and reaches its live pages", async () => {
+    const a = await open();
+    const b = await open();
+    let wakes = 0;
+    const remote: string[] = [];
+    const sync = new ProcessSync({
+      shared: b.shared,
+      payments: b,
+      clock: new PlatformClock(),
+      directory: await SalesUnitDirectory.open(b),
+      wake: () => void wakes++,
+      sweep: async () => undefined,
+      onError: (error) => {
+        throw error;
+      },
+    });
+    const stop = sync.onRemotePayment((payment) => remote.push(`${payment.reference}:${payment.state}`));
+    try {
+      await b.shared.ready();
+      await a.execute({
+        msn: '123456',
+        reference: 'feed-1',
+        decide: () => ({
+          write: {
+            payment: createdPayment(100, { msn: '123456', reference: 'feed-1', token: 'tok-feed-1' }),
+            insert: true,
+            events: [
+              {
+                name: 'CREATED',
+                pspReference: 'psp',
+                amount: 100,
+                timestamp: 1,
+                idempotencyKey: null,
+                success: true,
+              },
+            ],
+          },
+          result: { status: 201, body: undefined },
+        }),
+      });
+      await until(() => remote.length > 0, 'the remote payment');
+      expect(remote).toEqual(['feed-1:CREATED']);
+      expect(wakes).toBeGreaterThan(0);
+    } finally {
+      stop();
       sync.close();
     }
   });
