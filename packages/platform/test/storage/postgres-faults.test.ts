@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isStoreUnavailable } from '../../src/storage/busy.js';
+import { PostgresStore } from '../../src/storage/postgres/store.js';
 import { startPlatform } from '../../src/testing.js';
 import { Api, DEV, ref, webRedirect } from '../support/harness.js';
 import { createTestDatabase, pgUnreachable, type TestDatabase } from './pg-support.js';
@@ -157,6 +158,33 @@ describe.skipIf(unreachable !== undefined)('the platform on PostgreSQL when its 
     const token = await fetch(`${api.url}/accesstoken/get`, { method: 'POST', headers: tokenHeaders });
     expect(token.status).toBe(200);
     expect((await fetch(`${api.url}/betal/ready`)).status).toBe(200);
+  });
+});
+
+describe.skipIf(unreachable !== undefined)('the platform on PostgreSQL when its database is away', () => {
+  it('answers liveness, says degraded at readiness and 503 elsewhere, never 500', async () => {
+    const db = await createTestDatabase();
+    const api = new Api(await startPlatform({ database: db.url }));
+    try {
+      const headers = await api.headers();
+      // The pool ended: every query fails as if the server had gone.
+      await (api.started.platform.store as PostgresStore).pool.end();
+      const health = await fetch(`${api.url}/betal/health`);
+      expect(health.status).toBe(200);
+      const ready = await fetch(`${api.url}/betal/ready`);
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toMatchObject({
+        status: 'degraded',
+        causes: [{ name: 'store-unavailable' }],
+      });
+      const got = await fetch(`${api.url}/epayment/v1/payments/away`, { headers });
+      expect(got.status).toBe(503);
+      expect(got.headers.get('retry-after')).toBe('1');
+      expect(await got.json()).toMatchObject({ status: 503, title: 'Service Unavailable' });
+    } finally {
+      await api.close();
+      await db.drop();
+    }
   });
 });
 
