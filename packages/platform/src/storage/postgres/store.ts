@@ -202,8 +202,8 @@ export class PostgresStore implements Storage {
     let result: R;
     let broken: Error | undefined;
     try {
-      await client.query('BEGIN');
-      await client.query(`SET LOCAL lock_timeout = ${this.lockWaitMs}`);
+      // One round trip for both (the simple protocol takes several statements when there are no parameters).
+      await client.query(`BEGIN; SET LOCAL lock_timeout = ${this.lockWaitMs}`);
       const current = await client.query<PaymentRow>(
         `SELECT ${PAYMENT_COLUMNS} FROM payments WHERE msn = $1 AND reference = $2 FOR UPDATE`,
         [msn, reference],
