@@ -6,6 +6,7 @@ import type { SharedChange } from '../../src/storage/ports.js';
 import { PostgresStore } from '../../src/storage/postgres/store.js';
 import { startPlatform } from '../../src/testing.js';
 import { createdPayment } from '../domain/fixtures.js';
+import { Receiver, startWebhookApi } from '../webhooks/support.js';
 import { Api, ref, tokenOf, webRedirect } from '../support/harness.js';
 import { createTestDatabase, pgUnreachable, type TestDatabase } from './pg-support.js';
 
@@ -136,6 +137,31 @@ describe.skipIf(unreachable !== undefined)('two platforms on one PostgreSQL data
       if (i === 5) expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
     }
     expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+  });
+
+  it('the dispatcher of one sends at once what the other committed, not at its next poll', async () => {
+    const receiver = await new Receiver().start();
+    // Polls an hour apart: only the change feed can wake it within the test.
+    const sender = await startWebhookApi({
+      database: db.url,
+      running: true,
+      webhooks: { pollMs: 3_600_000 },
+    });
+    apis.push(sender);
+    const writer = new Api(await startPlatform({ database: db.url, config: PATIENT }));
+    apis.push(writer);
+    try {
+      // The writer's own dispatcher stays out: whatever is delivered, the sender delivered.
+      await writer.started.platform.webhooks.stop();
+      expect((await writer.registerWebhook(receiver.url, ['epayments.payment.created.v1'])).status).toBe(201);
+      await (sender.started.platform.store as PostgresStore).shared.ready();
+      const reference = ref('woken');
+      expect((await writer.create(webRedirect(reference, 1_000))).status).toBe(201);
+      await receiver.until((got) => got.some((r) => r.json.reference === reference), 10_000);
+      expect(receiver.requests.map((r) => r.json.name)).toEqual(['CREATED']);
+    } finally {
+      await receiver.close();
+    }
   });
 
   it("a landing page's live stream on one hears a change made on the other", async () => {
