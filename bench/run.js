@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-const benches = ['core.js', 'webhooks.js', 'reset.js', 'snapshot.js'].filter((f) =>
+const benches = ['core.js', 'webhooks.js', 'reset.js', 'snapshot.js', 'postgres.js'].filter((f) =>
   existsSync(new URL(`./${f}`, import.meta.url)),
 );
 for (const file of benches) {

@@ -133,16 +133,35 @@ async function startPrimary(
   }
   for (let i = 0; i < workers; i++) cluster.fork();
   let alive = workers;
-  cluster.on('exit', (worker, code) => {
+  let stopping = false;
+  cluster.on('exit', (worker, code, signal) => {
+    // A worker that died (killed, crashed) while the primary is not stopping is replaced: the new one rejoins on
+    // the same port and database, and the others served meanwhile.
+    if (!stopping && (code !== 0 || signal !== null)) {
+      console.error(`betal start: worker ${worker.id} exited with ${signal ?? code}; starting another.`);
+      cluster.fork();
+      return;
+    }
     alive -= 1;
     if (code !== 0) console.error(`betal start: worker ${worker.id} exited with ${code}.`);
     if (alive === 0) process.exit(code ?? 0);
   });
   const stop = (signal: NodeJS.Signals) => {
+    stopping = true;
     for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal);
   };
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+/**
+ * `BETAL_WEBHOOK_LEASE_MS`: how long a process's claim on due webhook deliveries lasts (real ms, default 300 000)
+ * before another process sharing the database sends them instead; a shorter lease re-sends sooner what a killed
+ * process had claimed (and risks sending twice what a slow one still sends).
+ */
+function webhookOverridesFromEnv(): { webhooks?: { claimLeaseMs: number } } {
+  const lease = Number(process.env.BETAL_WEBHOOK_LEASE_MS);
+  return Number.isFinite(lease) && lease > 0 ? { webhooks: { claimLeaseMs: lease } } : {};
 }
 
 /** True for an interface only this machine can reach. */
@@ -242,7 +261,11 @@ program
       return;
     }
     const platform = await orSeedRefusal('start', () =>
-      createPlatform(config, { logStream: logStream(output, 'platform'), ...seed }),
+      createPlatform(config, {
+        logStream: logStream(output, 'platform'),
+        ...webhookOverridesFromEnv(),
+        ...seed,
+      }),
     );
     const worker = cluster.worker;
     if (worker) {

@@ -39,6 +39,7 @@ import { CustomerService } from './services/customer.js';
 import { SalesUnitDirectory } from './services/directory.js';
 import { OrderManagementService, orderDetailsSource } from './services/order-management.js';
 import { PaymentService } from './services/payments.js';
+import { ProcessSync } from './services/processes.js';
 import { RateLimiter } from './services/rate-limits.js';
 import { SandboxService } from './services/sandboxes.js';
 import { SnapshotService, type SnapshotView } from './services/snapshots.js';
@@ -282,22 +283,26 @@ export async function createPlatform(
     }
     done();
   });
-  /**
-   * The test clock is shared by the processes of one PostgreSQL database: its offset is kept in the settings
-   * (`clock_offset_ms`, written by `/betal/clock/advance`) and read again before every request and every expiry
-   * sweep, one indexed read each; a process that finds it further ahead catches up and wakes its dispatcher (due
-   * retries). On SQLite one process owns the file, so nothing is read. Chosen over LISTEN/NOTIFY for being
-   * exact at every request without a dedicated connection; a process's dispatcher timer sees an advance made
-   * elsewhere at its next request or sweep.
-   */
-  const sharedClock = /^postgres(ql)?:\/\//i.test(config.database);
-  const syncClock = async (): Promise<void> => {
-    if (!sharedClock) return;
-    if (clock.catchUp(Number((await store.getSetting('clock_offset_ms')) ?? 0))) webhooks.wake();
-  };
-  app.addHook('onRequest', async () => {
-    await syncClock();
+  // Several processes on one store (PostgreSQL) keep the clock, the sales units and wake-ups in step (issue #12).
+  const processes = new ProcessSync({
+    shared: store.shared,
+    payments: store,
+    clock,
+    directory,
+    wake: () => webhooks.wake(),
+    sweep: () => payments.expireOverdue(),
+    onError: (err) => app.log.error({ err }, 'keeping in step with the other processes failed'),
   });
+  if (processes.shared) {
+    app.addHook('onRequest', async (request) => {
+      try {
+        await processes.sync();
+      } catch (error) {
+        // Liveness and readiness answer for themselves when the database is away (readiness says `degraded`).
+        if (!/^\/betal\/(health|ready)(\?|$)/.test(request.url)) throw error;
+      }
+    });
+  }
   app.addHook('onSend', (request, reply, payload, done) => {
     if (request.lintNotices.length > 0) {
       reply.header(LINT_HEADER, lintHeaderValues(request.lintNotices));
@@ -331,7 +336,7 @@ export async function createPlatform(
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: swaggerUiConfig() });
   await app.register(accessTokenRoutes, { auth, clock });
-  const limits = new RateLimiter(clock, config.rateLimits);
+  const limits = new RateLimiter(clock, config.rateLimits, store.shared);
   await app.register(epaymentRoutes, {
     auth,
     payments,
@@ -384,6 +389,8 @@ export async function createPlatform(
     sandboxes,
     devMode: config.devMode,
     onAdvance: () => webhooks.wake(),
+    advanceClock: (ms) =>
+      processes.advanceClock(ms, (offset) => store.setSetting('clock_offset_ms', String(offset))),
   });
   const snapshots = new SnapshotService({
     snapshots: store.snapshots,
@@ -421,7 +428,7 @@ export async function createPlatform(
     // The admin token (BETAL_ADMIN_TOKEN) of the config, once it has one.
     ...(adminToken ? { adminToken } : {}),
   });
-  const live = new LiveStreams(customer);
+  const live = new LiveStreams(customer, (listener) => processes.onRemotePayment(listener));
   app.addHook('preClose', async () => live.close());
   app.addHook('onClose', async () => customer.close());
   await app.register(customerRoutes, {
@@ -463,7 +470,8 @@ export async function createPlatform(
       if (!config.publicBaseUrl) baseUrl = address.replace('[::1]', 'localhost');
       if (config.expirySweepMs > 0) {
         sweeper = setInterval(() => {
-          syncClock()
+          processes
+            .sync()
             .then(() => payments.expireOverdue())
             .catch((err: unknown) => app.log.error({ err }, 'expiry sweep failed'));
         }, config.expirySweepMs);
@@ -475,6 +483,7 @@ export async function createPlatform(
     },
     async close() {
       if (sweeper) clearInterval(sweeper);
+      processes.close();
       await app.close();
       await webhooks.stop();
       await store.close();

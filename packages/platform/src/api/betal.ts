@@ -18,6 +18,11 @@ interface Deps {
   devMode: boolean;
   /** Called after the test clock moved (webhook retries that became due are sent). */
   onAdvance?: () => void;
+  /**
+   * Moves the test clock forward by `ms` and keeps its offset (`ProcessSync.advanceClock`: atomically in a store
+   * several processes share). Default: the clock in memory, then the `clock_offset_ms` setting.
+   */
+  advanceClock?: (ms: number) => Promise<unknown>;
 }
 
 const AdvanceSchema = Type.Object(
@@ -134,8 +139,12 @@ export async function betalRoutes(app: FastifyInstance, deps: Deps): Promise<voi
       },
     },
     async (request) => {
-      deps.clock.advance(request.body.seconds * 1000);
-      await deps.store.setSetting('clock_offset_ms', String(deps.clock.offset));
+      const ms = request.body.seconds * 1000;
+      if (deps.advanceClock) await deps.advanceClock(ms);
+      else {
+        deps.clock.advance(ms);
+        await deps.store.setSetting('clock_offset_ms', String(deps.clock.offset));
+      }
       const expired = await deps.payments.expireOverdue();
       deps.onAdvance?.();
       return { ...clockView(), expired };

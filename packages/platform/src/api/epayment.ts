@@ -67,7 +67,7 @@ export async function epaymentRoutes(
     (kind: RateLimitKind) =>
     async (request: FastifyRequest<{ Params: { reference: string } }>): Promise<void> => {
       const who = kind === 'read' ? subscriptionKeyOf(request) : salesUnitOf(request).msn;
-      const retryMs = limits.hit(kind, `${who}:${request.params.reference}`);
+      const retryMs = await limits.hit(kind, `${who}:${request.params.reference}`);
       if (retryMs === undefined) return;
       const seconds = Math.max(1, Math.ceil(retryMs / 1000));
       const what = `more than ${RATE_LIMITS[kind].limit} ${kind === 'read' ? 'reads' : 'changes'} of this payment per minute`;

@@ -25,8 +25,16 @@ export class LiveStreams {
   private readonly clients = new Set<Client>();
   private readonly stopWatching: () => void;
   private timer: NodeJS.Timeout | undefined;
+  private stopRemote: (() => void) | undefined;
 
-  constructor(customer: CustomerService) {
+  /**
+   * `remote`, when given, subscribes to the payments other processes on a shared store changed (`ProcessSync`);
+   * it is subscribed only while a stream is open, as each of its changes costs a read.
+   */
+  constructor(
+    customer: CustomerService,
+    private readonly remote?: (listener: (payment: Payment) => void) => () => void,
+  ) {
     this.stopWatching = customer.watch((payment) => this.publish(payment));
   }
 
@@ -52,11 +60,16 @@ export class LiveStreams {
     response.write('retry: 2000\n\n');
     const client: Client = { response, matches, heartbeat, sent: Promise.resolve() };
     this.clients.add(client);
+    if (this.remote && !this.stopRemote) this.stopRemote = this.remote((payment) => this.publish(payment));
     // The current state at once: a change between the page's render and this connection is not lost.
     this.beat(client);
     request.raw.on('close', () => {
       this.clients.delete(client);
-      if (this.clients.size === 0) this.stopTimer();
+      if (this.clients.size === 0) {
+        this.stopTimer();
+        this.stopRemote?.();
+        this.stopRemote = undefined;
+      }
     });
     this.startTimer();
   }
@@ -109,6 +122,8 @@ export class LiveStreams {
   /** Ends every stream and stops listening. */
   close(): void {
     this.stopWatching();
+    this.stopRemote?.();
+    this.stopRemote = undefined;
     this.stopTimer();
     for (const client of this.clients) client.response.end();
     this.clients.clear();

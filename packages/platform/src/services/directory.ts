@@ -3,7 +3,8 @@ import type { PlatformStore } from '../storage/ports.js';
 
 /**
  * The sales units, held in memory for the per-request look-ups (subscription key, MSN) and written through to
- * the store. Source: contract 1 (credentials of a sales unit).
+ * the store. Source: contract 1 (credentials of a sales unit). On a store several processes share, the platform
+ * reloads it before a request whenever another process changed the sales units (`ProcessSync`).
  */
 export class SalesUnitDirectory {
   private byMsnMap = new Map<string, SalesUnit>();
@@ -43,11 +44,15 @@ export class SalesUnitDirectory {
     this.byMsnMap.delete(msn);
   }
 
-  /** Reads every sales unit from the store again (after a reset). */
+  /**
+   * Reads every sales unit from the store again (after a reset, or when another process changed them). The
+   * look-ups answer from the old set until the new one is read, then from the new one: never from an empty one.
+   */
   async reload(): Promise<void> {
-    this.byMsnMap.clear();
-    this.byKeyMap.clear();
-    for (const unit of await this.store.listSalesUnits()) this.index(unit);
+    const units = await this.store.listSalesUnits();
+    this.byMsnMap = new Map();
+    this.byKeyMap = new Map();
+    for (const unit of units) this.index(unit);
   }
 
   byMsn(msn: string): SalesUnit | undefined {

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.js';
+import type { SharedPort } from '../storage/ports.js';
 
 /**
  * What the platform does when a caller goes past the API's rate limits: `enforce` answers 429 with Retry-After as
@@ -21,7 +22,10 @@ export type RateLimitKind = keyof typeof RATE_LIMITS;
 
 /**
  * Fixed one-minute windows per key on the platform clock (so a test can move past a window by advancing it).
- * Windows that have ended are dropped as new calls come, so memory follows the keys of the last minute only.
+ * Alone on its store, a process counts in memory, and windows that have ended are dropped as new calls come, so
+ * memory follows the keys of the last minute only. Given a store several processes share (`shared`), every call
+ * is counted there in one atomic UPSERT, so the limit holds for all processes together, as the real API's does
+ * behind its gateway.
  */
 export class RateLimiter {
   private readonly windows = new Map<string, { start: number; count: number }>();
@@ -30,17 +34,24 @@ export class RateLimiter {
   constructor(
     private readonly clock: Clock,
     readonly mode: RateLimitMode,
+    private readonly shared?: SharedPort,
   ) {}
 
   /**
-   * Counts one call of `kind` for `key`. Returns undefined while within the limit, else the milliseconds until the
-   * window ends (the Retry-After). Counts nothing when the mode is `off`.
+   * Counts one call of `kind` for `key`. Resolves with undefined while within the limit, else with the
+   * milliseconds until the window ends (the Retry-After). Counts nothing when the mode is `off`. Rejects with the
+   * store's error when a shared counter cannot be reached.
    */
-  hit(kind: RateLimitKind, key: string): number | undefined {
+  async hit(kind: RateLimitKind, key: string): Promise<number | undefined> {
     if (this.mode === 'off') return undefined;
     const { limit, windowMs } = RATE_LIMITS[kind];
     const now = this.clock.now();
     const id = `${kind}\u0000${key}`;
+    if (this.shared) {
+      // PostgreSQL text holds no NUL: the shared id separates with a space (kinds have none).
+      const window = await this.shared.hitRateLimit(`${kind} ${key}`, now, windowMs);
+      return window.count > limit ? Math.max(0, window.start + windowMs - now) : undefined;
+    }
     let window = this.windows.get(id);
     if (!window || now >= window.start + windowMs) {
       window = { start: now, count: 0 };

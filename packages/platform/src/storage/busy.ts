@@ -24,6 +24,34 @@ export function isStoreBusy(error: unknown): boolean {
   return typeof code === 'string' && /^SQLITE_(BUSY|LOCKED)(_|$)/.test(code);
 }
 
+/**
+ * PostgreSQL's SQLSTATEs that say the connection is gone or the server is not taking work: class 08 (connection
+ * exception), 57P01-57P03 (terminated by an administrator, crash shutdown, cannot connect now), 53300 (too many
+ * connections).
+ */
+const UNAVAILABLE_STATES = /^(08...|57P0[123]|53300)$/;
+/** Errors of the connection itself (node's socket errors, node-postgres's own messages); no SQLSTATE. */
+const UNAVAILABLE_SOCKET = /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EAI_AGAIN)$/;
+const UNAVAILABLE_MESSAGE =
+  /Connection terminated|connection error and is not queryable|Client was closed and is not queryable|Cannot use a pool after calling end/i;
+
+/**
+ * True for an error that says the database cannot be reached now (a server restart, a terminated connection, a
+ * refused connection): nothing can be known to be written, and the same request may be sent again later. A store
+ * raises it as it comes; the edge answers it with 503 and Retry-After, as it does a locked store.
+ */
+export function isStoreUnavailable(error: unknown): boolean {
+  if (error === null || typeof error !== 'object') return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && (UNAVAILABLE_STATES.test(code) || UNAVAILABLE_SOCKET.test(code)))
+    return true;
+  const message = (error as { message?: unknown }).message;
+  if (typeof message === 'string' && UNAVAILABLE_MESSAGE.test(message)) return true;
+  // An AggregateError of a connection attempt to every address of a host.
+  const errors = (error as { errors?: unknown }).errors;
+  return Array.isArray(errors) && errors.length > 0 && errors.every(isStoreUnavailable);
+}
+
 /** One reason readiness reports `degraded`: a short name and what it means. */
 export interface StoreCause {
   name: 'store-locked' | 'store-damaged' | 'store-unavailable';

@@ -223,6 +223,47 @@ export interface SettingsPort {
 }
 
 /**
+ * A change another process on the same database committed, as the store's change feed hears it ({@link SharedPort}):
+ * a payment's (its events, or its customer-side stage) or the test clock's. `resync`: the feed was
+ * cut and is back, so changes may have been missed; whoever listens reads what it holds again.
+ */
+export type SharedChange =
+  { kind: 'payment'; msn: string; reference: string } | { kind: 'clock' } | { kind: 'resync' };
+
+/** What {@link SharedPort.sync} reads: the state every process on one database must agree on at each request. */
+export interface SharedState {
+  /** The test clock's offset in ms (the `clock_offset_ms` setting; 0 when none). */
+  clockOffsetMs: number;
+  /** Changes whenever a sales unit is saved or deleted or everything is reset; compare for equality only. */
+  salesUnitsStamp: string;
+}
+
+/**
+ * What several processes on one database keep in step through it (issue #12). Only a store that several processes
+ * may share has it (PostgreSQL); without it a process is alone (SQLite) and keeps this state in memory.
+ */
+export interface SharedPort {
+  /** One read of {@link SharedState}; rejects with the database's error when it cannot be reached. */
+  sync(): Promise<SharedState>;
+  /**
+   * Moves the shared test clock forward by `ms` (a finite number >= 0) atomically, so that concurrent advances
+   * on several processes add up, and announces it on the change feed. Resolves with the new offset in ms.
+   */
+  advanceClock(ms: number): Promise<number>;
+  /**
+   * Counts one call against the fixed window of `id` (`windowMs` long, epoch ms on the platform clock): a window
+   * that ended by `now` is started again at `now`. Resolves with the window's start and its count, this call
+   * included. Atomic across processes.
+   */
+  hitRateLimit(id: string, now: number, windowMs: number): Promise<{ start: number; count: number }>;
+  /**
+   * Calls `listener` for each change other processes commit (not this process's own: `onCommit` has those), as
+   * soon as it is heard, and with `resync` after the feed reconnected. Returns a function that removes it.
+   */
+  onChange(listener: (change: SharedChange) => void): () => void;
+}
+
+/**
  * The whole storage of one platform, as `openStorage` (`./open.ts`) builds it: the core ports flat (payments,
  * outbox, sales units, test users, consents, settings) and the feature ports as fields.
  */
@@ -233,6 +274,8 @@ export interface Storage
   readonly inbox: CustomerInboxPort;
   /** Named copies of the whole state (issue #13): {@link SnapshotsPort}. */
   readonly snapshots: SnapshotsPort;
+  /** Present when several processes may share the storage (PostgreSQL): what they keep in step through it. */
+  readonly shared?: SharedPort;
   /** What is wrong with the storage now (readiness names it); empty: nothing known. */
   health(): StoreCause[];
   /** Closes the connection; the storage must not be used after. */

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StoreBusyError } from '../../src/storage/busy.js';
+import { MODULES } from '../../src/storage/postgres/migrations.js';
 import { PostgresStore } from '../../src/storage/postgres/store.js';
 import type { PaymentCommand } from '../../src/storage/ports.js';
 import { createdPayment } from '../domain/fixtures.js';
@@ -66,13 +67,12 @@ if (unreachable) {
       const versions = await a.pool.query<{ module: string; version: number }>(
         'SELECT module, version FROM schema_migrations ORDER BY module',
       );
-      expect(versions.rows).toEqual([
-        { module: 'core', version: 1 },
-        { module: 'customer', version: 1 },
-        { module: 'order-management', version: 1 },
-        { module: 'snapshots', version: 1 },
-        { module: 'webhooks', version: 2 },
-      ]);
+      // Every module at its last migration, once.
+      expect(versions.rows).toEqual(
+        MODULES.map((m) => ({ module: m.module, version: m.migrations.length })).sort((x, y) =>
+          x.module < y.module ? -1 : 1,
+        ),
+      );
       await Promise.all([a.close(), b.close(), c.close()]);
     });
 

@@ -3,7 +3,7 @@ import { CustomerFlowError } from '../../domain/customer-flow.js';
 import { DomainError, FieldError } from '../../domain/errors.js';
 import { ApiError } from '../../kernel/errors.js';
 import { AuthError } from '../../services/auth.js';
-import { isStoreBusy } from '../../storage/busy.js';
+import { isStoreBusy, isStoreUnavailable } from '../../storage/busy.js';
 import { apiOfPath, sendApiError, type ApiName } from './apis.js';
 import { JsonSyntaxError, JsonTooDeepError } from './json-body.js';
 import { StrictLintError } from './wire.js';
@@ -20,6 +20,15 @@ export function toApiError(error: unknown, request: FastifyRequest): ApiError {
     return new ApiError(
       503,
       'The platform database is locked by another process; nothing was written. Retry the same request (with the same Idempotency-Key) after the Retry-After seconds.',
+      { title: 'Service Unavailable', headers: { 'retry-after': '1' } },
+    );
+  }
+  // The database cannot be reached (restarted, connections cut; issue #12): 503 with Retry-After, never a 500.
+  if (isStoreUnavailable(error)) {
+    request.log.warn({ err: error }, 'the database cannot be reached');
+    return new ApiError(
+      503,
+      'The platform database cannot be reached right now. Retry the same request (with the same Idempotency-Key) after the Retry-After seconds.',
       { title: 'Service Unavailable', headers: { 'retry-after': '1' } },
     );
   }

@@ -48,6 +48,12 @@ export function createPool(url: string, options: PoolOptions = {}): pg.Pool {
   // An idle client whose connection drops emits 'error' on the pool; unheard, it would end the process. The store
   // listens too and reports it in health(); this one covers the pool before the store exists (while migrating).
   pool.on('error', () => undefined);
+  // A client whose connection drops while checked out but between queries (a terminated backend, a server
+  // restart) emits 'error' with nobody listening, which would end the process too. Heard here, it just stops
+  // being queryable: its next query rejects (the edge answers 503) and the pool destroys it when it is released.
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   return pool;
 }
 

@@ -82,6 +82,10 @@ export const CORE: readonly string[] = [
      body TEXT,
      PRIMARY KEY (msn, reference, operation, key)
    );`,
+  // 2: the rate limits' fixed windows, shared by every process (SharedPort.hitRateLimit); times are epoch ms on
+  // the platform clock.
+  `CREATE TABLE rate_limits (id TEXT PRIMARY KEY, start BIGINT NOT NULL, count INTEGER NOT NULL);
+   CREATE INDEX rate_limits_start ON rate_limits (start);`,
 ];
 
 /** Module `webhooks`: registrations, the outbox cursor, deliveries with their attempt log. */

@@ -1,76 +1,14 @@
-import type { OmCategoryType, OmPaymentType, Receipt } from '@betal/contract';
+import type { OmPaymentType } from '@betal/contract';
 import type pg from 'pg';
 import type { CategoryRecord, OrderManagementPort, ReceiptRecord, StoredImage } from '../ports.js';
-
-interface ImageRow {
-  msn: string;
-  image_id: string;
-  media_type: string;
-  width: number;
-  height: number;
-  bytes: Buffer;
-  created_at: number;
-}
-
-interface CategoryRow {
-  category_id: string;
-  msn: string;
-  payment_type: string;
-  order_id: string;
-  type: string;
-  url: string;
-  image_id: string | null;
-  source: string;
-  created_at: number;
-  updated_at: number;
-}
-
-interface ReceiptRow {
-  msn: string;
-  payment_type: string;
-  order_id: string;
-  receipt_id: string;
-  receipt: string;
-  created_at: number;
-}
-
-function toImage(row: ImageRow): StoredImage {
-  return {
-    msn: row.msn,
-    imageId: row.image_id,
-    mediaType: row.media_type as StoredImage['mediaType'],
-    width: row.width,
-    height: row.height,
-    bytes: row.bytes,
-    createdAt: row.created_at,
-  };
-}
-
-function toCategory(row: CategoryRow): CategoryRecord {
-  return {
-    categoryId: row.category_id,
-    msn: row.msn,
-    paymentType: row.payment_type as OmPaymentType,
-    orderId: row.order_id,
-    type: row.type as OmCategoryType,
-    url: row.url,
-    ...(row.image_id !== null ? { imageId: row.image_id } : {}),
-    source: row.source as CategoryRecord['source'],
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-}
-
-function toReceipt(row: ReceiptRow): ReceiptRecord {
-  return {
-    receiptId: row.receipt_id,
-    msn: row.msn,
-    paymentType: row.payment_type as OmPaymentType,
-    orderId: row.order_id,
-    receipt: JSON.parse(row.receipt) as Receipt,
-    createdAt: row.created_at,
-  };
-}
+import {
+  categoryOfRow,
+  imageOfRow,
+  receiptOfRow,
+  type CategoryRow,
+  type ImageRow,
+  type ReceiptRow,
+} from '../rows.js';
 
 const CATEGORY_COLUMNS =
   'category_id, msn, payment_type, order_id, type, url, image_id, source, created_at, updated_at';
@@ -102,7 +40,7 @@ export class PostgresOrderManagementStore implements OrderManagementPort {
       msn,
       imageId,
     ]);
-    return row && toImage(row);
+    return row && imageOfRow(row);
   }
 
   async imageExists(msn: string, imageId: string): Promise<boolean> {
@@ -161,7 +99,7 @@ export class PostgresOrderManagementStore implements OrderManagementPort {
        ORDER BY seq DESC LIMIT 1`,
       [msn, paymentType, orderId],
     );
-    return row && toCategory(row);
+    return row && categoryOfRow(row);
   }
 
   async listCategories(msn: string, orderId: string): Promise<CategoryRecord[]> {
@@ -169,7 +107,7 @@ export class PostgresOrderManagementStore implements OrderManagementPort {
       `SELECT ${CATEGORY_COLUMNS} FROM om_categories WHERE msn = $1 AND order_id = $2 ORDER BY seq`,
       [msn, orderId],
     );
-    return rows.map(toCategory);
+    return rows.map(categoryOfRow);
   }
 
   async findCategory(msn: string, categoryId: string): Promise<CategoryRecord | undefined> {
@@ -177,7 +115,7 @@ export class PostgresOrderManagementStore implements OrderManagementPort {
       `SELECT ${CATEGORY_COLUMNS} FROM om_categories WHERE msn = $1 AND category_id = $2`,
       [msn, categoryId],
     );
-    return row && toCategory(row);
+    return row && categoryOfRow(row);
   }
 
   async deleteCategory(msn: string, categoryId: string): Promise<boolean> {
@@ -213,6 +151,6 @@ export class PostgresOrderManagementStore implements OrderManagementPort {
       'SELECT * FROM om_receipts WHERE msn = $1 AND payment_type = $2 AND order_id = $3',
       [msn, paymentType, orderId],
     );
-    return row && toReceipt(row);
+    return row && receiptOfRow(row);
   }
 }

@@ -28,13 +28,16 @@ import { MODULES } from './migrations.js';
 import { PostgresOrderManagementStore } from './order-management.js';
 import { PostgresSnapshots } from './snapshots.js';
 import {
+  DATA_TABLES,
   eventOfRow,
+  merchantDataDeletes,
   PAYMENT_COLUMN_NAMES,
   paymentOfRow,
   rowOfPayment,
   type EventRow,
   type PaymentRow,
 } from '../rows.js';
+import { PostgresShared } from './shared.js';
 import { PostgresWebhookStore } from './webhooks.js';
 
 /** How many times a command that lost an insert race (or a deadlock) is run again before its error is passed on. */
@@ -92,35 +95,14 @@ interface Announcement {
 }
 
 /** The deletes of one MSN's data ({@link PostgresStore.deleteMerchant}), children before parents. */
-const MERCHANT_DATA_DELETES: readonly string[] = [
-  `DELETE FROM webhook_deliveries
-   WHERE msn = $1 OR registration_id IN (SELECT id FROM webhook_registrations WHERE msn = $1)`,
-  'DELETE FROM webhook_registrations WHERE msn = $1',
-  'DELETE FROM payment_events WHERE msn = $1',
-  'DELETE FROM idempotency_keys WHERE msn = $1',
-  'DELETE FROM payments WHERE msn = $1',
-  'DELETE FROM consents WHERE msn = $1',
-  'DELETE FROM om_receipts WHERE msn = $1',
-  'DELETE FROM om_categories WHERE msn = $1',
-  'DELETE FROM om_images WHERE msn = $1',
-  'DELETE FROM customer_inbox WHERE msn = $1',
-];
+const MERCHANT_DATA_DELETES: readonly string[] = merchantDataDeletes('$1');
 
 /** Every table of data, children before parents ({@link PostgresStore.deleteEverything}; settings apart). */
-const EVERY_TABLE: readonly string[] = [
-  'webhook_deliveries',
-  'webhook_registrations',
-  'payment_events',
-  'idempotency_keys',
-  'payments',
-  'consents',
-  'om_receipts',
-  'om_categories',
-  'om_images',
-  'customer_inbox',
-  'sales_units',
-  'test_users',
-];
+const EVERY_TABLE: readonly string[] = [...DATA_TABLES, 'rate_limits'];
+
+/** Gives the sales units a new stamp (`SharedState.salesUnitsStamp`): every process reads them again. */
+const STAMP_SALES_UNITS = `INSERT INTO settings (key, value) VALUES ('sales_units_stamp', gen_random_uuid()::text)
+  ON CONFLICT (key) DO UPDATE SET value = excluded.value`;
 
 /**
  * The PostgreSQL storage: the tables of `./migrations.ts` on a `pg` pool, every write one transaction.
@@ -152,6 +134,7 @@ export class PostgresStore implements Storage {
   readonly orderManagement: PostgresOrderManagementStore;
   readonly inbox: PostgresInbox;
   readonly snapshots: PostgresSnapshots;
+  readonly shared: PostgresShared;
   private readonly commitListeners = new Set<(commit: CommittedChange) => void>();
   /** Changes with events of this process between taking their positions and being announced, by position. */
   private readonly announcing: Announcement[] = [];
@@ -168,6 +151,7 @@ export class PostgresStore implements Storage {
     this.orderManagement = new PostgresOrderManagementStore(pool);
     this.inbox = new PostgresInbox(pool);
     this.snapshots = new PostgresSnapshots(pool);
+    this.shared = new PostgresShared(pool, options.schema);
     this.lockWaitMs = Math.max(1, Math.round(options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS));
     pool.on('error', (error) => {
       this.unavailable = error;
@@ -223,8 +207,8 @@ export class PostgresStore implements Storage {
     let result: R;
     let broken: Error | undefined;
     try {
-      await client.query('BEGIN');
-      await client.query(`SET LOCAL lock_timeout = ${this.lockWaitMs}`);
+      // One round trip for both (the simple protocol takes several statements when there are no parameters).
+      await client.query(`BEGIN; SET LOCAL lock_timeout = ${this.lockWaitMs}`);
       const current = await client.query<PaymentRow>(
         `SELECT ${PAYMENT_COLUMNS} FROM payments WHERE msn = $1 AND reference = $2 FOR UPDATE`,
         [msn, reference],
@@ -285,9 +269,11 @@ export class PostgresStore implements Storage {
       }
       if (write && write.events.length > 0) {
         // The outbox lock: from here to COMMIT, no other transaction takes positions (see the class).
-        await client.query("SELECT pg_advisory_xact_lock($1, hashtext(COALESCE(current_schema(), '')))", [
-          LOCK_CLASS + LOCK.outbox,
-        ]);
+        // The other processes hear of the change at COMMIT (the change feed, PostgresShared).
+        await client.query(
+          "SELECT pg_advisory_xact_lock($1, hashtext(COALESCE(current_schema(), ''))), pg_notify($2, $3)",
+          [LOCK_CLASS + LOCK.outbox, this.shared.channel, this.shared.paymentNote(msn, reference)],
+        );
         const e = write.events;
         const inserted = await client.query<{ seq: number }>(
           `INSERT INTO payment_events (seq, msn, reference, psp_reference, name, currency, amount, timestamp,
@@ -313,6 +299,12 @@ export class PostgresStore implements Storage {
         const seq = Math.min(...inserted.rows.map((r) => r.seq));
         announcement = { seq, done: false, fire: () => undefined };
         this.enqueue(announcement);
+      }
+      if (write && write.events.length === 0) {
+        await client.query('SELECT pg_notify($1, $2)', [
+          this.shared.channel,
+          this.shared.paymentNote(msn, reference),
+        ]);
       }
       if (this.options.beforeCommit) await this.options.beforeCommit();
       await client.query('COMMIT');
@@ -461,10 +453,13 @@ export class PostgresStore implements Storage {
     return rows.map(eventOfRow);
   }
 
+  /** Saves the unit and gives the sales units a new stamp, in one statement (every process reads them again). */
   async saveSalesUnit(unit: SalesUnit): Promise<void> {
     await this.query(
-      `INSERT INTO sales_units (msn, client_id, data) VALUES ($1, $2, $3)
-       ON CONFLICT (msn) DO UPDATE SET client_id = excluded.client_id, data = excluded.data`,
+      `WITH saved AS (
+         INSERT INTO sales_units (msn, client_id, data) VALUES ($1, $2, $3)
+         ON CONFLICT (msn) DO UPDATE SET client_id = excluded.client_id, data = excluded.data)
+       ${STAMP_SALES_UNITS}`,
       [unit.msn, unit.clientId, JSON.stringify(unit)],
     );
   }
@@ -492,7 +487,10 @@ export class PostgresStore implements Storage {
       if (options.keepUnit) {
         return (await client.query('SELECT 1 FROM sales_units WHERE msn = $1', [msn])).rowCount === 1;
       }
-      return ((await client.query('DELETE FROM sales_units WHERE msn = $1', [msn])).rowCount ?? 0) > 0;
+      const deleted =
+        ((await client.query('DELETE FROM sales_units WHERE msn = $1', [msn])).rowCount ?? 0) > 0;
+      if (deleted) await client.query(STAMP_SALES_UNITS);
+      return deleted;
     });
   }
 
@@ -502,6 +500,7 @@ export class PostgresStore implements Storage {
       await client.query('DELETE FROM settings WHERE NOT (key = ANY($1::text[]))', [
         [...options.keepSettings],
       ]);
+      await client.query(STAMP_SALES_UNITS);
     });
   }
 
@@ -582,6 +581,7 @@ export class PostgresStore implements Storage {
 
   /** Ends the pool once the clients in use are back. */
   async close(): Promise<void> {
+    await this.shared.close();
     if (!this.pool.ended) await this.pool.end();
   }
 }

@@ -10,94 +10,15 @@ import type {
   WebhookRegistration,
   WebhooksPort,
 } from '../ports.js';
+import {
+  deliveryOfRow,
+  deliveryWithAttemptsOfRow,
+  registrationOfRow,
+  type DeliveryRow,
+  type LoggedAttempt,
+  type RegistrationRow,
+} from '../rows.js';
 import { LOCK, LOCK_CLASS, inTransaction } from './connection.js';
-
-interface RegistrationRow {
-  id: string;
-  msn: string;
-  url: string;
-  events: string[];
-  secret: string;
-  created_at: number;
-  from_seq: number;
-  failing_since: number | null;
-  deleted_at: number | null;
-  deleted_reason: string | null;
-}
-
-interface DeliveryRow {
-  id: number;
-  registration_id: string;
-  seq: number;
-  msn: string;
-  reference: string;
-  event_type: string;
-  body: string;
-  status: string;
-  attempts: number;
-  created_at: number;
-  next_attempt_at: number | null;
-  first_attempt_at: number | null;
-  finished_at: number | null;
-  attempt_log: LoggedAttempt[];
-}
-
-/** One attempt as kept in a delivery's `attempt_log` (a JSONB array, oldest first). */
-interface LoggedAttempt {
-  at: number;
-  statusCode: number | null;
-  latencyMs: number;
-  error: string | null;
-  manual: boolean;
-}
-
-function toRegistration(row: RegistrationRow): WebhookRegistration {
-  return {
-    id: row.id,
-    msn: row.msn,
-    url: row.url,
-    events: row.events,
-    secret: row.secret,
-    createdAt: row.created_at,
-    fromSeq: row.from_seq,
-    failingSince: row.failing_since,
-    deletedAt: row.deleted_at,
-    deletedReason: row.deleted_reason,
-  };
-}
-
-function toDelivery(row: DeliveryRow): StoredDelivery {
-  return {
-    id: row.id,
-    registrationId: row.registration_id,
-    seq: row.seq,
-    msn: row.msn,
-    reference: row.reference,
-    eventType: row.event_type,
-    body: row.body,
-    status: row.status as DeliveryStatus,
-    attempts: row.attempts,
-    createdAt: row.created_at,
-    nextAttemptAt: row.next_attempt_at,
-    firstAttemptAt: row.first_attempt_at,
-    finishedAt: row.finished_at,
-  };
-}
-
-function withAttempts(row: DeliveryRow): DeliveryWithAttempts {
-  return {
-    ...toDelivery(row),
-    attemptLog: row.attempt_log.map((a, i) => ({
-      attempt: i + 1,
-      deliveryId: row.id,
-      at: a.at,
-      statusCode: a.statusCode,
-      latencyMs: a.latencyMs,
-      error: a.error,
-      manual: a.manual,
-    })),
-  };
-}
 
 /**
  * The webhook tables on PostgreSQL (module `webhooks`). Each method that writes is one transaction: `register`
@@ -149,7 +70,7 @@ export class PostgresWebhookStore implements WebhooksPort {
 
   async findRegistration(id: string): Promise<WebhookRegistration | undefined> {
     const [row] = await this.rows<RegistrationRow>('SELECT * FROM webhook_registrations WHERE id = $1', [id]);
-    return row && toRegistration(row);
+    return row && registrationOfRow(row);
   }
 
   async listRegistrations(msn: string): Promise<WebhookRegistration[]> {
@@ -157,14 +78,14 @@ export class PostgresWebhookStore implements WebhooksPort {
       'SELECT * FROM webhook_registrations WHERE msn = $1 AND deleted_at IS NULL ORDER BY created_at, id',
       [msn],
     );
-    return rows.map(toRegistration);
+    return rows.map(registrationOfRow);
   }
 
   async liveRegistrations(): Promise<WebhookRegistration[]> {
     const rows = await this.rows<RegistrationRow>(
       'SELECT * FROM webhook_registrations WHERE deleted_at IS NULL ORDER BY created_at, id',
     );
-    return rows.map(toRegistration);
+    return rows.map(registrationOfRow);
   }
 
   async allRegistrations(limit: number): Promise<WebhookRegistration[]> {
@@ -172,7 +93,7 @@ export class PostgresWebhookStore implements WebhooksPort {
       'SELECT * FROM webhook_registrations ORDER BY created_at DESC, id LIMIT $1',
       [limit],
     );
-    return rows.map(toRegistration);
+    return rows.map(registrationOfRow);
   }
 
   async deleteRegistration(
@@ -267,7 +188,7 @@ export class PostgresWebhookStore implements WebhooksPort {
        ORDER BY d.seq LIMIT $3`,
       [registrationId, now, limit, [...exclude]],
     );
-    return rows.map(toDelivery);
+    return rows.map(deliveryOfRow);
   }
 
   /**
@@ -302,7 +223,7 @@ export class PostgresWebhookStore implements WebhooksPort {
        RETURNING w.*`,
       [registrationId, now, limit, [...exclude], Math.max(0, Math.round(leaseMs))],
     );
-    return rows.map(toDelivery).sort((a, b) => a.seq - b.seq);
+    return rows.map(deliveryOfRow).sort((a, b) => a.seq - b.seq);
   }
 
   async nextDueAfter(now: number): Promise<number | undefined> {
@@ -383,7 +304,7 @@ export class PostgresWebhookStore implements WebhooksPort {
 
   async findDelivery(id: number): Promise<DeliveryWithAttempts | undefined> {
     const [row] = await this.rows<DeliveryRow>('SELECT * FROM webhook_deliveries WHERE id = $1', [id]);
-    return row && withAttempts(row);
+    return row && deliveryWithAttemptsOfRow(row);
   }
 
   async listDeliveries(
@@ -398,7 +319,7 @@ export class PostgresWebhookStore implements WebhooksPort {
        ORDER BY seq DESC LIMIT $4`,
       [registrationId, options.status ?? null, options.before ?? null, options.limit],
     );
-    return rows.map(withAttempts);
+    return rows.map(deliveryWithAttemptsOfRow);
   }
 
   async countDeliveries(registrationId: string): Promise<Record<DeliveryStatus, number>> {

@@ -1,5 +1,13 @@
-import type { OmCategoryType, OmPaymentType, Receipt } from '@betal/contract';
+import type { OmPaymentType } from '@betal/contract';
 import type { CategoryRecord, OrderManagementPort, ReceiptRecord, StoredImage } from '../ports.js';
+import {
+  categoryOfRow,
+  imageOfRow,
+  receiptOfRow,
+  type CategoryRow,
+  type ImageRow,
+  type ReceiptRow,
+} from '../rows.js';
 import type { SqliteConnection } from './store.js';
 
 /** The `order-management` module's migrations; append only. */
@@ -39,77 +47,6 @@ const MIGRATIONS: string[] = [
      PRIMARY KEY (msn, payment_type, order_id)
    ) WITHOUT ROWID;`,
 ];
-
-interface ImageRow {
-  msn: string;
-  image_id: string;
-  media_type: string;
-  width: number;
-  height: number;
-  bytes: Buffer;
-  created_at: number;
-}
-
-interface CategoryRow {
-  category_id: string;
-  msn: string;
-  payment_type: string;
-  order_id: string;
-  type: string;
-  url: string;
-  image_id: string | null;
-  source: string;
-  seq: number;
-  created_at: number;
-  updated_at: number;
-}
-
-interface ReceiptRow {
-  msn: string;
-  payment_type: string;
-  order_id: string;
-  receipt_id: string;
-  receipt: string;
-  created_at: number;
-}
-
-function toImage(row: ImageRow): StoredImage {
-  return {
-    msn: row.msn,
-    imageId: row.image_id,
-    mediaType: row.media_type as StoredImage['mediaType'],
-    width: row.width,
-    height: row.height,
-    bytes: row.bytes,
-    createdAt: row.created_at,
-  };
-}
-
-function toCategory(row: CategoryRow): CategoryRecord {
-  return {
-    categoryId: row.category_id,
-    msn: row.msn,
-    paymentType: row.payment_type as OmPaymentType,
-    orderId: row.order_id,
-    type: row.type as OmCategoryType,
-    url: row.url,
-    ...(row.image_id !== null ? { imageId: row.image_id } : {}),
-    source: row.source as CategoryRecord['source'],
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-}
-
-function toReceipt(row: ReceiptRow): ReceiptRecord {
-  return {
-    receiptId: row.receipt_id,
-    msn: row.msn,
-    paymentType: row.payment_type as OmPaymentType,
-    orderId: row.order_id,
-    receipt: JSON.parse(row.receipt) as Receipt,
-    createdAt: row.created_at,
-  };
-}
 
 const NEXT_SEQ = '(SELECT COALESCE(MAX(seq), 0) + 1 FROM om_categories)';
 
@@ -216,7 +153,7 @@ export class SqliteOrderManagementStore implements OrderManagementPort {
 
   async findImage(msn: string, imageId: string): Promise<StoredImage | undefined> {
     const row = this.stmt.image.get(msn, imageId);
-    return row && toImage(row);
+    return row && imageOfRow(row);
   }
 
   async imageExists(msn: string, imageId: string): Promise<boolean> {
@@ -237,16 +174,16 @@ export class SqliteOrderManagementStore implements OrderManagementPort {
     orderId: string,
   ): Promise<CategoryRecord | undefined> {
     const row = this.stmt.latestCategory.get(msn, paymentType, orderId);
-    return row && toCategory(row);
+    return row && categoryOfRow(row);
   }
 
   async listCategories(msn: string, orderId: string): Promise<CategoryRecord[]> {
-    return this.stmt.categoriesOfOrder.all(msn, orderId).map(toCategory);
+    return this.stmt.categoriesOfOrder.all(msn, orderId).map(categoryOfRow);
   }
 
   async findCategory(msn: string, categoryId: string): Promise<CategoryRecord | undefined> {
     const row = this.stmt.category.get(msn, categoryId);
-    return row && toCategory(row);
+    return row && categoryOfRow(row);
   }
 
   async deleteCategory(msn: string, categoryId: string): Promise<boolean> {
@@ -271,6 +208,6 @@ export class SqliteOrderManagementStore implements OrderManagementPort {
     orderId: string,
   ): Promise<ReceiptRecord | undefined> {
     const row = this.stmt.receipt.get(msn, paymentType, orderId);
-    return row && toReceipt(row);
+    return row && receiptOfRow(row);
   }
 }

@@ -19,7 +19,15 @@ import { searchSqlitePayments } from './payment-search.js';
 import type { PaymentPage, PaymentSearch } from '../payment-search.js';
 import { SqliteOrderManagementStore } from './order-management.js';
 import { SqliteSnapshots } from './snapshots.js';
-import { eventOfRow, paymentOfRow, rowOfPayment, type EventRow, type PaymentRow } from '../rows.js';
+import {
+  DATA_TABLES,
+  eventOfRow,
+  merchantDataDeletes,
+  paymentOfRow,
+  rowOfPayment,
+  type EventRow,
+  type PaymentRow,
+} from '../rows.js';
 import { SqliteWebhookStore } from './webhooks.js';
 
 /**
@@ -165,35 +173,10 @@ const CORE_MIGRATIONS: string[] = [
 ];
 
 /** The deletes of one MSN's data ({@link SqliteStore.deleteMerchant}), children before parents. */
-const MERCHANT_DATA_DELETES: readonly string[] = [
-  `DELETE FROM webhook_deliveries
-   WHERE msn = $msn OR registration_id IN (SELECT id FROM webhook_registrations WHERE msn = $msn)`,
-  'DELETE FROM webhook_registrations WHERE msn = $msn',
-  'DELETE FROM payment_events WHERE msn = $msn',
-  'DELETE FROM idempotency_keys WHERE msn = $msn',
-  'DELETE FROM payments WHERE msn = $msn',
-  'DELETE FROM consents WHERE msn = $msn',
-  'DELETE FROM om_receipts WHERE msn = $msn',
-  'DELETE FROM om_categories WHERE msn = $msn',
-  'DELETE FROM om_images WHERE msn = $msn',
-  'DELETE FROM customer_inbox WHERE msn = $msn',
-];
+const MERCHANT_DATA_DELETES: readonly string[] = merchantDataDeletes('$msn');
 
 /** Every table of data, children before parents ({@link SqliteStore.deleteEverything}; settings apart). */
-const EVERY_TABLE: readonly string[] = [
-  'webhook_deliveries',
-  'webhook_registrations',
-  'payment_events',
-  'idempotency_keys',
-  'payments',
-  'consents',
-  'om_receipts',
-  'om_categories',
-  'om_images',
-  'customer_inbox',
-  'sales_units',
-  'test_users',
-];
+const EVERY_TABLE: readonly string[] = DATA_TABLES;
 
 interface ConsentRow {
   msn: string;

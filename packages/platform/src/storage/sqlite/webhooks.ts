@@ -11,6 +11,14 @@ import type {
   WebhookRegistration,
   WebhooksPort,
 } from '../ports.js';
+import {
+  deliveryOfRow,
+  deliveryWithAttemptsOfRow,
+  registrationOfRow,
+  type DeliveryRow,
+  type LoggedAttempt,
+  type RegistrationRow,
+} from '../rows.js';
 
 /** The `webhooks` module's migrations; the list only grows. */
 const MIGRATIONS: string[] = [
@@ -51,86 +59,6 @@ const MIGRATIONS: string[] = [
      WHERE status = 'pending';
 `,
 ];
-
-interface RegistrationRow {
-  id: string;
-  msn: string;
-  url: string;
-  events: string;
-  secret: string;
-  created_at: number;
-  from_seq: number;
-  failing_since: number | null;
-  deleted_at: number | null;
-  deleted_reason: string | null;
-}
-
-interface DeliveryRow {
-  id: number;
-  registration_id: string;
-  seq: number;
-  msn: string;
-  reference: string;
-  event_type: string;
-  body: string;
-  status: string;
-  attempts: number;
-  created_at: number;
-  next_attempt_at: number | null;
-  first_attempt_at: number | null;
-  finished_at: number | null;
-  attempt_log: string;
-}
-
-/** One attempt as kept in a delivery's `attempt_log` (a JSON array, oldest first). */
-interface LoggedAttempt {
-  at: number;
-  statusCode: number | null;
-  latencyMs: number;
-  error: string | null;
-  manual: boolean;
-}
-
-function toRegistration(row: RegistrationRow): WebhookRegistration {
-  return {
-    id: row.id,
-    msn: row.msn,
-    url: row.url,
-    events: JSON.parse(row.events) as string[],
-    secret: row.secret,
-    createdAt: row.created_at,
-    fromSeq: row.from_seq,
-    failingSince: row.failing_since,
-    deletedAt: row.deleted_at,
-    deletedReason: row.deleted_reason,
-  };
-}
-
-function toDelivery(row: DeliveryRow): StoredDelivery {
-  return {
-    id: row.id,
-    registrationId: row.registration_id,
-    seq: row.seq,
-    msn: row.msn,
-    reference: row.reference,
-    eventType: row.event_type,
-    body: row.body,
-    status: row.status as DeliveryStatus,
-    attempts: row.attempts,
-    createdAt: row.created_at,
-    nextAttemptAt: row.next_attempt_at,
-    firstAttemptAt: row.first_attempt_at,
-    finishedAt: row.finished_at,
-  };
-}
-
-function attemptLog(row: DeliveryRow): Array<AttemptRecord & { attempt: number }> {
-  return (JSON.parse(row.attempt_log) as LoggedAttempt[]).map((a, i) => ({
-    attempt: i + 1,
-    deliveryId: row.id,
-    ...a,
-  }));
-}
 
 /**
  * The webhook tables in the platform's SQLite file (module `webhooks`). They read no table of the payments: the
@@ -276,19 +204,19 @@ export class SqliteWebhookStore implements WebhooksPort {
 
   async findRegistration(id: string): Promise<WebhookRegistration | undefined> {
     const row = this.stmt.registration.get(id);
-    return row && toRegistration(row);
+    return row && registrationOfRow(row);
   }
 
   async listRegistrations(msn: string): Promise<WebhookRegistration[]> {
-    return this.stmt.registrationsOf.all(msn).map(toRegistration);
+    return this.stmt.registrationsOf.all(msn).map(registrationOfRow);
   }
 
   async liveRegistrations(): Promise<WebhookRegistration[]> {
-    return this.stmt.live.all().map(toRegistration);
+    return this.stmt.live.all().map(registrationOfRow);
   }
 
   async allRegistrations(limit: number): Promise<WebhookRegistration[]> {
-    return this.stmt.all.all(limit).map(toRegistration);
+    return this.stmt.all.all(limit).map(registrationOfRow);
   }
 
   async deleteRegistration(
@@ -354,7 +282,7 @@ export class SqliteWebhookStore implements WebhooksPort {
     const out: StoredDelivery[] = [];
     for (const row of rows) {
       if (exclude.has(row.id)) continue;
-      out.push(toDelivery(row));
+      out.push(deliveryOfRow(row));
       if (out.length >= limit) break;
     }
     return out;
@@ -394,13 +322,9 @@ export class SqliteWebhookStore implements WebhooksPort {
       .immediate();
   }
 
-  private withAttempts(row: DeliveryRow): DeliveryWithAttempts {
-    return { ...toDelivery(row), attemptLog: attemptLog(row) };
-  }
-
   async findDelivery(id: number): Promise<DeliveryWithAttempts | undefined> {
     const row = this.stmt.delivery.get(id);
-    return row && this.withAttempts(row);
+    return row && deliveryWithAttemptsOfRow(row);
   }
 
   async listDeliveries(
@@ -414,7 +338,7 @@ export class SqliteWebhookStore implements WebhooksPort {
     const rows = options.status
       ? this.stmt.listDeliveriesByStatus.all(registrationId, options.status, before, options.limit)
       : this.stmt.listDeliveries.all(registrationId, before, options.limit);
-    return rows.map((r) => this.withAttempts(r));
+    return rows.map((r) => deliveryWithAttemptsOfRow(r));
   }
 
   async countDeliveries(registrationId: string): Promise<Record<DeliveryStatus, number>> {
