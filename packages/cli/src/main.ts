@@ -9,7 +9,8 @@ import { registerPayments } from './commands/payments.js';
 import { registerReject } from './commands/reject.js';
 import { registerTrigger } from './commands/trigger.js';
 import { registerWebhooks } from './commands/webhooks.js';
-import { createMerchant, merchantConfigFromEnv } from '@betal/merchant';
+import { merchantConfigFromEnv } from '@betal/merchant';
+import { publishClockOffset, startMerchantThread } from './merchant-worker.js';
 import {
   configFromEnv,
   createPlatform,
@@ -325,19 +326,20 @@ program
       // The merchant talks to this platform, over HTTP, with the dev credentials of MSN 123456 (unless the env
       // names others), and keeps time with the platform's clock so that POST /betal/clock/advance moves both.
       merchantConfig.vipps.baseUrl = platformUrl;
+      // The merchant runs in a worker thread of its own, so that its work never delays the platform's answers.
+      const clockOffset = new SharedArrayBuffer(8);
+      publishClockOffset(platform.clock, clockOffset);
+      const tty = (output.json ? process.stderr : process.stdout).isTTY === true;
       let merchant;
       try {
-        merchant = await createMerchant(merchantConfig, {
-          now: () => platform.clock.now(),
-          logStream: logStream(output, 'merchant'),
-        });
+        merchant = await startMerchantThread(merchantConfig, output, tty, clockOffset);
       } catch (error) {
         await platform.close();
         throw error;
       }
-      const merchantUrl = await merchant.listen();
+      const merchantUrl = merchant.url;
       const users = await platform.store.listUsers();
-      const webhook = merchant.registrar.status;
+      const webhook = merchant.webhook;
       const lines = [
         '',
         `Betal is running: the platform and a reference merchant (startup ${Math.round(performance.now())} ms)`,
@@ -352,7 +354,7 @@ program
         `  Stores                     ${redactDatabase(platform.config.database)}  ${merchantConfig.database}`,
         `  Merchant                   MSN ${merchantConfig.vipps.msn}, webhook ${
           webhook?.ok
-            ? `registered at ${webhook.registration.url}`
+            ? `registered at ${webhook.url}`
             : `NOT registered: ${webhook?.ok === false ? webhook.error : 'off'}`
         }`,
         ...credentialLines(devCredentials(platform)),
