@@ -264,9 +264,7 @@ export async function createPlatform(
     if (!sharedClock) return;
     if (clock.catchUp(Number((await store.getSetting('clock_offset_ms')) ?? 0))) webhooks.wake();
   };
-  app.addHook('onRequest', async () => {
-    await syncClock();
-  });
+  if (sharedClock) app.addHook('onRequest', syncClock);
   app.addHook('onSend', (request, reply, payload, done) => {
     if (request.lintNotices.length > 0) {
       reply.header(LINT_HEADER, lintHeaderValues(request.lintNotices));
