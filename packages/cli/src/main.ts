@@ -9,8 +9,6 @@ import { registerPayments } from './commands/payments.js';
 import { registerReject } from './commands/reject.js';
 import { registerTrigger } from './commands/trigger.js';
 import { registerWebhooks } from './commands/webhooks.js';
-import { merchantConfigFromEnv } from '@betal/merchant';
-import { publishClockOffset, startMerchantThread } from './merchant-worker.js';
 import {
   configFromEnv,
   createPlatform,
@@ -319,6 +317,9 @@ program
       const platform = await createPlatform(config, { logStream: logStream(output, 'platform') });
       const platformUrl = await platform.listen();
 
+      // Loaded here, not at the top: `betal start` and the other commands never load the merchant.
+      const { merchantConfigFromEnv } = await import('@betal/merchant');
+      const { publishClockOffset, startMerchantThread } = await import('./merchant-worker.js');
       const merchantConfig = merchantConfigFromEnv();
       if (opts.merchantPort !== undefined) merchantConfig.port = opts.merchantPort;
       if (opts.host) merchantConfig.host = opts.host;
