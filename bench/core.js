@@ -44,12 +44,12 @@ const createBody = (reference) =>
 async function ceiling() {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const { child } = await startProcess([ceilingScript, String(port)], {}, async () => {
+  const { child, readyMs } = await startProcess([ceilingScript, String(port)], {}, async () => {
     const res = await fetch(url, { method: 'POST', body: '{}' });
     return res.status === 201;
   });
   try {
-    return await load({
+    const result = await load({
       url,
       connections,
       duration: seconds,
@@ -62,6 +62,7 @@ async function ceiling() {
         },
       ],
     });
+    return { ...result, readyMs };
   } finally {
     child.kill('SIGKILL');
   }
@@ -166,10 +167,12 @@ const receiverSource = `
   });
   server.keepAliveTimeout = 30000;
   server.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ port: server.address().port })));
+  process.stdin.on('end', () => process.exit(0)); // the bench ended, even by a crash
+  process.stdin.resume();
 `;
 
 async function receiver() {
-  const child = spawn(process.execPath, ['-e', receiverSource], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['-e', receiverSource], { stdio: ['pipe', 'pipe', 'inherit'] });
   const { port } = await firstJsonLine(child);
   return { child, url: `http://127.0.0.1:${port}/webhooks` };
 }
@@ -519,7 +522,10 @@ try {
   }
   if (spawnReady && inProcess) {
     console.log(
-      `  5. start       spawn → ready median ${fmt(spawnReady.median)} ms, max ${fmt(spawnReady.max)} ms (< 500 ms)   ${verdict(spawnReady.median < 500)}`,
+      `  5. start       spawn → ready median ${fmt(spawnReady.median)} ms, max ${fmt(spawnReady.max)} ms (< 500 ms)   ${verdict(spawnReady.median < 500)}` +
+        (ceilings.length > 0
+          ? `\n                 (the bare node:http server's spawn → ready on this machine now: ${ceilings.map((c) => fmt(c.readyMs)).join(' / ')} ms)`
+          : ''),
     );
     console.log(
       `  5. in-process  startPlatform() first ${fmt(inProcess.first, 1)} ms, after median ${fmt(inProcess.after, 1)} ms, max ${fmt(inProcess.max, 1)} ms (< 20 ms)   ${verdict(inProcess.after < 20)}`,
