@@ -40,8 +40,17 @@ export function rssMb(pid) {
   return kb / 1024;
 }
 
-/** Runs autocannon and returns requests/s, p50/p99 latency (ms), non-2xx count and total requests. */
+/** Seconds of unrecorded load before each measured one (JIT, caches), env BENCH_WARMUP_SECONDS (default 2). */
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
+
+/**
+ * Runs autocannon and returns requests/s, p50/p99 latency (ms), non-2xx count and total requests. A duration-bound
+ * run is preceded by {@link WARMUP_SECONDS} of the same load, not recorded; an `amount`-bound run (memory) is not.
+ */
 export async function load(options) {
+  if (options.amount === undefined && WARMUP_SECONDS > 0) {
+    await autocannon({ connections: 50, ...options, duration: WARMUP_SECONDS });
+  }
   const result = await autocannon({ connections: 50, duration: 10, ...options });
   return {
     rps: result.requests.average,
@@ -55,4 +64,45 @@ export async function load(options) {
 
 export function fmt(n, digits = 0) {
   return Number(n).toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}
+
+/** The median of a list of numbers. */
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** How far apart measurements of one thing are: (max − min) / max, as a fraction (0.25 = 25 %). */
+export function spread(values) {
+  const max = Math.max(...values);
+  return max === 0 ? 0 : (max - Math.min(...values)) / max;
+}
+
+/** `PASS` or `FAIL`. */
+export function verdict(ok) {
+  return ok ? 'PASS' : 'FAIL';
+}
+
+/** Waits for `child` to print its first line on stdout and parses it as JSON (the `--json` ready line). */
+export function firstJsonLine(child, timeoutMs = 20_000) {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    const timer = setTimeout(() => reject(new Error('no ready line in time')), timeoutMs);
+    const onData = (chunk) => {
+      text += chunk.toString('utf8');
+      const end = text.indexOf('\n');
+      if (end === -1) return;
+      clearTimeout(timer);
+      child.stdout.off('data', onData);
+      child.stdout.resume();
+      try {
+        resolve(JSON.parse(text.slice(0, end)));
+      } catch (error) {
+        reject(error);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`exited with ${code} before its ready line`)));
+  });
 }

@@ -16,7 +16,6 @@ import { registerSnapshot } from './commands/snapshot.js';
 import { registerTrigger } from './commands/trigger.js';
 import { registerWebhooks } from './commands/webhooks.js';
 import { orSeedRefusal, seededLines, seedOrExit, type SeedOverride } from './commands/seed-file.js';
-import { createMerchant, merchantConfigFromEnv } from '@betal/merchant';
 import {
   configFromEnv,
   createPlatform,
@@ -331,7 +330,10 @@ program
   .option('--merchant-port <port>', 'merchant port (env MERCHANT_PORT, default 3000)', (v) => Number(v))
   .option('--host <host>', 'interface both listen on (env HOST, default 127.0.0.1)')
   .option('--db <path>', 'platform SQLite file, :memory:, or a postgres:// URL (env BETAL_DB)')
-  .option('--merchant-db <path>', 'merchant SQLite file, or :memory: (env MERCHANT_DB)')
+  .option(
+    '--merchant-db <path|url>',
+    'merchant store: a SQLite file, :memory:, or a postgres:// URL (env MERCHANT_DB)',
+  )
   .option('--log-format <format>', 'json or pretty (default: pretty on a terminal, json otherwise)')
   .option('--json', 'print one JSON line with the URLs and credentials when ready, and log to stderr')
   .option('--strict', 'refuse every deviation from the spec (each lint notice) with 400 (env BETAL_STRICT=1)')
@@ -373,6 +375,9 @@ program
       );
       const platformUrl = await platform.listen();
 
+      // Loaded here, not at the top: `betal start` and the other commands never load the merchant.
+      const { merchantConfigFromEnv } = await import('@betal/merchant');
+      const { publishClockOffset, startMerchantThread } = await import('./merchant-worker.js');
       const merchantConfig = merchantConfigFromEnv();
       if (opts.merchantPort !== undefined) merchantConfig.port = opts.merchantPort;
       if (opts.host) merchantConfig.host = opts.host;
@@ -380,19 +385,20 @@ program
       // The merchant talks to this platform, over HTTP, with the dev credentials of MSN 123456 (unless the env
       // names others), and keeps time with the platform's clock so that POST /betal/clock/advance moves both.
       merchantConfig.vipps.baseUrl = platformUrl;
+      // The merchant runs in a worker thread of its own, so that its work never delays the platform's answers.
+      const clockOffset = new SharedArrayBuffer(8);
+      publishClockOffset(platform.clock, clockOffset);
+      const tty = (output.json ? process.stderr : process.stdout).isTTY === true;
       let merchant;
       try {
-        merchant = await createMerchant(merchantConfig, {
-          now: () => platform.clock.now(),
-          logStream: logStream(output, 'merchant'),
-        });
+        merchant = await startMerchantThread(merchantConfig, output, tty, clockOffset);
       } catch (error) {
         await platform.close();
         throw error;
       }
-      const merchantUrl = await merchant.listen();
+      const merchantUrl = merchant.url;
       const users = await platform.store.listUsers();
-      const webhook = merchant.registrar.status;
+      const webhook = merchant.webhook;
       const lines = [
         '',
         `Betal is running: the platform and a reference merchant (startup ${Math.round(performance.now())} ms)`,
@@ -404,10 +410,10 @@ program
         `  Platform dashboard         ${platformUrl}/betal/dashboard  (webhooks: /betal/dashboard/webhooks)`,
         `  Platform API, OpenAPI      ${platformUrl}  ${platformUrl}/docs`,
         '',
-        `  Stores                     ${redactDatabase(platform.config.database)}  ${merchantConfig.database}`,
+        `  Stores                     ${redactDatabase(platform.config.database)}  ${redactDatabase(merchantConfig.database)}`,
         `  Merchant                   MSN ${merchantConfig.vipps.msn}, webhook ${
           webhook?.ok
-            ? `registered at ${webhook.registration.url}`
+            ? `registered at ${webhook.url}`
             : `NOT registered: ${webhook?.ok === false ? webhook.error : 'off'}`
         }`,
         ...credentialLines(devCredentials(platform)),

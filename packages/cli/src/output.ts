@@ -26,16 +26,22 @@ export function outputOptions(
 
 /**
  * The stream a server's pino logger writes to. Pretty lines carry `label` (platform, merchant) so that the two
- * servers of `betal dev` can be told apart; JSON lines are pino's own. With `--json` both go to stderr.
+ * servers of `betal dev` can be told apart; JSON lines are pino's own. With `--json` both go to stderr. `isTty`
+ * colours the pretty lines; it defaults to whether the target is a terminal, which a worker thread's stdout never is,
+ * so the merchant's worker of `betal dev` is given the main thread's answer.
  */
-export function logStream(output: OutputOptions, label: string): DestinationStream {
+export function logStream(
+  output: OutputOptions,
+  label: string,
+  isTty: boolean = (output.json ? process.stderr : process.stdout).isTTY === true,
+): DestinationStream {
   const fd = output.json ? 2 : 1;
   const target = fd === 2 ? process.stderr : process.stdout;
   if (output.logFormat === 'json') return { write: (line: string) => void target.write(line) };
   return pretty({
     destination: fd,
     sync: true,
-    colorize: target.isTTY === true,
+    colorize: isTty,
     translateTime: 'SYS:HH:MM:ss.l',
     ignore: 'pid,hostname',
     messageFormat: `[${label}] {msg}`,

@@ -1,5 +1,3 @@
-import QRCode from 'qrcode';
-
 /** The image formats of a QR (contract 3.2 `qrFormat`): SVG by default, or PNG of `size` pixels. */
 export type QrImageFormat = 'svg' | 'png';
 
@@ -17,6 +15,8 @@ export async function qrImage(
   size: number = QR_SIZE.default,
   title?: string,
 ): Promise<{ contentType: string; body: string | Buffer }> {
+  // Loaded on the first QR, not at start: qrcode and pngjs are a fifth of the modules a start loads (issue #15).
+  const { default: QRCode } = await import('qrcode');
   const options = { errorCorrectionLevel: 'M' as const, margin: 4 };
   if (format === 'svg') {
     let svg = await QRCode.toString(text, { ...options, type: 'svg' });

@@ -1,7 +1,8 @@
 import { promises as dns, type LookupAddress } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import ipaddr from 'ipaddr.js';
-import { buildConnector } from 'undici';
+import type { buildConnector } from 'undici';
+import { undici } from './undici.js';
 
 /**
  * Resolves a host name to every address it has, like `dns.promises.lookup(host, {all: true})`. Injected in tests
@@ -154,7 +155,7 @@ export class DestinationPolicy {
    * `timeoutMs`: the connect timeout.
    */
   connector(timeoutMs: number): buildConnector.connector {
-    const base = buildConnector({ timeout: timeoutMs, lookup: this.lookup });
+    const base = undici().buildConnector({ timeout: timeoutMs, lookup: this.lookup });
     return (options, callback) => {
       const host = normalHost(options.hostname);
       if (ipaddr.isValid(host) && !this.allowed.has(host)) {

@@ -1,5 +1,6 @@
 import { createSecretKey, type KeyObject } from 'node:crypto';
-import { Pool, type buildConnector, type Dispatcher } from 'undici';
+import type { Pool, buildConnector, Dispatcher } from 'undici';
+import { undici } from './undici.js';
 import { httpDate, signRequest } from './signing.js';
 
 /** The result of one HTTP attempt: the status code (null when no answer came), the error, the latency. */
@@ -61,7 +62,7 @@ export class WebhookSender {
     if (existing && existing.url === url && existing.secret === secret) return existing;
     if (existing) void existing.pool.destroy();
     const target = new URL(url);
-    const pool = new Pool(target.origin, {
+    const pool = new (undici().Pool)(target.origin, {
       connections: this.options.connectionsPerEndpoint,
       pipelining: 1,
       keepAliveTimeout: 4_000,

@@ -1,5 +1,4 @@
 import type { Storage } from './ports.js';
-import { PostgresStore } from './postgres/store.js';
 import { SqliteStore } from './sqlite/store.js';
 
 /** What {@link openStorage} reads of the platform's configuration. */
@@ -39,6 +38,8 @@ export function redactDatabase(url: string): string {
  */
 export async function openStorage(config: StorageConfig): Promise<Storage> {
   if (/^postgres(ql)?:\/\//i.test(config.database)) {
+    // Loaded only when asked for: `pg` and its dependencies would add to every SQLite start (issue #15).
+    const { PostgresStore } = await import('./postgres/store.js');
     return PostgresStore.open(
       config.database,
       config.storeLockWaitMs !== undefined ? { lockWaitMs: config.storeLockWaitMs } : {},
