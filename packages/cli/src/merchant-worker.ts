@@ -47,6 +47,8 @@ export function startMerchantThread(
 ): Promise<MerchantThread> {
   const data: MerchantWorkerData = { config, output, isTty, clockOffset };
   const worker = new Worker(new URL(import.meta.url), { workerData: data });
+  let exited = false;
+  worker.once('exit', () => (exited = true));
   return new Promise((resolve, reject) => {
     const onExit = (code: number) => reject(new Error(`the merchant's thread exited with ${code}`));
     worker.once('error', reject);
@@ -64,6 +66,7 @@ export function startMerchantThread(
         webhook: message.webhook,
         close: () =>
           new Promise<void>((done) => {
+            if (exited) return done();
             worker.once('exit', () => done());
             worker.postMessage('close');
           }),
