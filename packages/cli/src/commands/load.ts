@@ -33,7 +33,10 @@ export interface LoadPlan {
   users?: string[];
   /** After the run, move the platform clock forward this many seconds (dev mode: thinking customers act). */
   advanceSeconds: number;
-  /** After the run, wait up to this many real seconds for the run's payments to leave CREATED. */
+  /**
+   * After the run, wait up to this many real seconds for the run's payments to leave CREATED, or for the crowd to
+   * have no action pending (`GET /betal/crowd`), whichever comes first.
+   */
   settleSeconds: number;
 }
 
@@ -447,9 +450,23 @@ export async function runLoad(
   let counted = await paymentsOf(http, msn, since, until);
   const settleStart = performance.now();
   const settleEnd = settleStart + plan.settleSeconds * 1000;
-  while ((counted.byState.CREATED ?? 0) > 0 && performance.now() < settleEnd && !signal?.aborted) {
+  // Settled: no payment left CREATED, or none that a customer of the crowd is still to act on and no change
+  // over one poll (the abandoned stay CREATED until they expire; an action just taken may still be under way).
+  const crowdPending = async () => {
+    const view = await http.betal<{ rules: Array<{ stats?: { pending?: number } }> }>('GET', '/betal/crowd');
+    return view.rules.reduce((sum, r) => sum + (r.stats?.pending ?? 0), 0);
+  };
+  let stable = false;
+  while (
+    (counted.byState.CREATED ?? 0) > 0 &&
+    performance.now() < settleEnd &&
+    !signal?.aborted &&
+    !(stable && (await crowdPending()) === 0)
+  ) {
     await pause(Math.min(250, settleEnd - performance.now()), signal);
+    const created = counted.byState.CREATED ?? 0;
     counted = await paymentsOf(http, msn, since, until);
+    stable = (counted.byState.CREATED ?? 0) === created;
   }
 
   const flows = plan.flows
@@ -626,7 +643,7 @@ export function registerLoad(program: Command, io: Io = processIo()): void {
       )
       .option(
         '--settle <time>',
-        'after the run, wait up to this long for the payments to leave CREATED',
+        'after the run, wait up to this long for the crowd to act (until no payment is CREATED or none is pending)',
         '0s',
       ),
     io,
