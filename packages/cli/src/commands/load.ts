@@ -604,7 +604,7 @@ export function loadPlan(opts: LoadOptions, env: NodeJS.ProcessEnv): LoadPlan {
     flows: parseFlows(opts.flows),
     merchantUrl,
     maxInFlight: positive('--max-in-flight', opts.maxInFlight, true),
-    timeoutMs: seconds('--timeout', opts.timeout) * 1000 || 1,
+    timeoutMs: positive('--timeout', String(seconds('--timeout', opts.timeout))) * 1000,
     ...(users?.length ? { users } : {}),
     advanceSeconds: opts.advance === undefined ? 0 : seconds('--advance', opts.advance),
     settleSeconds: seconds('--settle', opts.settle),
@@ -648,11 +648,10 @@ export function registerLoad(program: Command, io: Io = processIo()): void {
       ),
     io,
     [
-      '# a 17 May peak: about 140 payments per second, with a crowd that approves',
-      'betal crowd set --approve 90 --reject 5 --abandon 5 --think 3s-20s',
-      'betal load --rate 140 --duration 30s --settle 30s',
+      'betal load --rate 140 --duration 30s --settle 30s   # a 17 May peak: about 140 payments per second',
       'betal load --rate 20 --duration 1m --flows push:3,link,shop --max-in-flight 64 --json',
       'betal load --rate 50 --duration 10s --advance 1m --settle 5s   # a test clock: think times pass at once',
+      '# customers who act by themselves, set first: betal crowd set --approve 90 --reject 5 --abandon 5',
     ].join('\n'),
     async ({ http, options, io: verbIo }, _args, opts): Promise<Outcome> => {
       const plan = loadPlan(opts, verbIo.env);
