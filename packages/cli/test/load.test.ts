@@ -144,7 +144,7 @@ describe('betal load', () => {
     expect((await betal(['load', '--duration', 'forever'])).code).toBe(2);
     expect((await betal(['load', '--flows', 'refund'])).code).toBe(2);
     const help = await betal(['load', '--help']);
-    expect(help.out).toMatch(/Example:\n  betal load --rate 140 --duration 30s/);
+    expect(help.out).toMatch(/Example:\n {2}betal load --rate 140 --duration 30s/);
     expect(help.out).toContain('--max-in-flight');
     expect((await betal(['load', '--timeout', '0s'])).code).toBe(2);
   });
