@@ -7,6 +7,7 @@ import { registerClock } from './commands/clock.js';
 import { registerFaults } from './commands/faults.js';
 import { registerCrowd } from './commands/crowd.js';
 import { registerListen } from './commands/listen.js';
+import { registerLoad } from './commands/load.js';
 import { registerMerchants } from './commands/merchants.js';
 import { registerModify } from './commands/modify.js';
 import { registerPayments } from './commands/payments.js';
@@ -459,5 +460,6 @@ registerSnapshot(program);
 registerFaults(program);
 registerCheck(program);
 registerCrowd(program);
+registerLoad(program);
 
 await program.parseAsync();

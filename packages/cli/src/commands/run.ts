@@ -5,6 +5,7 @@ import { registerClock } from './clock.js';
 import { registerFaults } from './faults.js';
 import { registerCrowd } from './crowd.js';
 import { registerListen } from './listen.js';
+import { registerLoad } from './load.js';
 import type { Io } from './io.js';
 import { registerMerchants } from './merchants.js';
 import { registerModify } from './modify.js';
@@ -31,6 +32,7 @@ export const VERB_GROUPS = [
   registerFaults,
   registerCheck,
   registerCrowd,
+  registerLoad,
 ] as const;
 
 /**
