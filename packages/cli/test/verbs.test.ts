@@ -366,6 +366,21 @@ describe('betal verbs against a running platform', () => {
       ['webhooks', 'tail'],
       ['webhooks', 'resend'],
       ['merchants', 'list'],
+      ['payments', 'list'],
+      ['listen'],
+      ['reset'],
+      ['snapshot', 'save'],
+      ['snapshot', 'restore'],
+      ['snapshot', 'list'],
+      ['snapshot', 'delete'],
+      ['faults', 'add'],
+      ['faults', 'list'],
+      ['faults', 'clear'],
+      ['check', 'webhooks'],
+      ['crowd', 'show'],
+      ['crowd', 'set'],
+      ['crowd', 'clear'],
+      ['load'],
     ]) {
       const r = await betal(url, [...verb, '--help']);
       expect(r.code, verb.join(' ')).toBe(0);
