@@ -156,6 +156,51 @@ describe('betal verbs against a running platform', () => {
     expect(json.json().merchants.map((m: { msn: string }) => m.msn)).toEqual(['123456', '654321']);
   });
 
+  it('merchants create makes a sandbox whose credentials get a token; merchants delete takes it away', async () => {
+    const made = await betal(url, [
+      'merchants',
+      'create',
+      '--name',
+      'Suite Shop',
+      '--market',
+      'DK',
+      '--push-message',
+      '--no-partial-capture',
+      '--json',
+    ]);
+    expect(made.code, made.err).toBe(0);
+    const unit = made.json() as {
+      msn: string;
+      currency: string;
+      clientId: string;
+      clientSecret: string;
+      subscriptionKeys: string[];
+      capabilities: Record<string, boolean>;
+    };
+    expect(unit.currency).toBe('DKK');
+    expect(unit.capabilities).toMatchObject({ pushMessage: true, fullCaptureOnly: true, longLiving: false });
+    const token = await fetch(`${url}/accesstoken/get`, {
+      method: 'POST',
+      headers: {
+        client_id: unit.clientId,
+        client_secret: unit.clientSecret,
+        'Ocp-Apim-Subscription-Key': unit.subscriptionKeys[0]!,
+        'Merchant-Serial-Number': unit.msn,
+      },
+    });
+    expect(token.status).toBe(200);
+
+    const deleted = await betal(url, ['merchants', 'delete', unit.msn]);
+    expect(deleted.code, deleted.err).toBe(0);
+    expect((await betal(url, ['merchants', 'list'])).out).not.toContain(unit.msn);
+    const again = await betal(url, ['merchants', 'delete', unit.msn]);
+    expect(again.code).toBe(1);
+    expect(again.err).toContain('404');
+    const bad = await betal(url, ['merchants', 'create', '--name', 'X', '--market', 'US']);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain('market');
+  });
+
   it('trigger walks a new payment to each event, and the platform agrees', async () => {
     const expected: Record<string, { state: string; last: string }> = {
       created: { state: 'CREATED', last: 'CREATED' },
@@ -366,6 +411,8 @@ describe('betal verbs against a running platform', () => {
       ['webhooks', 'tail'],
       ['webhooks', 'resend'],
       ['merchants', 'list'],
+      ['merchants', 'create'],
+      ['merchants', 'delete'],
       ['payments', 'list'],
       ['listen'],
       ['reset'],
