@@ -60,7 +60,7 @@ export function registerMerchants(program: Command, io: Io = processIo()): void 
       .description('create a sandbox sales unit with fresh credentials')
       .requiredOption('--name <name>', "the sales unit's name, as the customer's app shows it")
       .requiredOption('--market <market>', 'NO, SE, DK or FI')
-      .option('--currency <currency>', "NOK, SEK, DKK or EUR (default: the market's; required for SE)")
+      .option('--currency <currency>', "NOK, DKK or EUR (default: the market's; required for SE)")
       .option('--push-message', 'may send payment requests straight to the app (PUSH_MESSAGE)')
       .option('--long-living', 'may make long-living payment requests')
       .option('--nin', 'may ask for the national identity number')
