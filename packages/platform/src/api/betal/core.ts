@@ -85,7 +85,10 @@ const ResetSchema = Type.Object(
  * (liveness), `GET /betal/ready` (200 ready or 503 degraded), `GET /betal/clock` (`{now, offsetSeconds, frozen}`)
  * and `POST /betal/clock/advance` `{seconds}` (403 outside dev mode).
  */
-export async function betalRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
+export async function betalRoutes(
+  app: FastifyInstance,
+  deps: Omit<Deps, 'directory' | 'sandboxes'>,
+): Promise<void> {
   const tags = ['Betal platform'];
   readBodiesBySchema(app, 'refuse');
   app.get('/betal/health', { schema: { tags, summary: 'Liveness' } }, async () => ({ status: 'ok' }));

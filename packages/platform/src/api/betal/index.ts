@@ -14,8 +14,6 @@ import type { SnapshotService } from '../../services/snapshots.js';
 import type { PlatformStore } from '../../storage/ports.js';
 import { readBodiesBySchema } from '../http/body.js';
 import { adminGuard, betalSection } from './admin-guard.js';
-
-export { isAdminRequest } from './admin-guard.js';
 import { betalCheckRoutes } from './check.js';
 import { betalRoutes, betalSandboxRoutes } from './core.js';
 import { betalCrowdRoutes } from './crowd.js';
@@ -26,6 +24,8 @@ import { betalImageRoutes } from './images.js';
 import { betalPaymentRoutes } from './payments.js';
 import { betalSnapshotRoutes } from './snapshots.js';
 import { usersApiRoutes } from './users.js';
+
+export { isAdminRequest } from './admin-guard.js';
 
 /**
  * The sections of `/betal` (the first segment after `/betal/`) that are open without the admin token outside dev
