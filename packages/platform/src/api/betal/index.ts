@@ -77,7 +77,7 @@ export interface BetalApiDeps {
  *   401 Problem with `WWW-Authenticate: Bearer realm="betal-admin"` without the admin token. A new admin route is
  *   guarded by being registered there.
  *
- * A request that matches no route but names an admin section (`/betal/dashboard/`, say) gets the guard's answer
+ * A request that matches no route but names an admin section (`/betal/dashboard/nothing`, say) gets the guard's answer
  * as well, so that what exists there is not revealed before the token. Registered without encapsulation of its
  * own (`skip-override`) for that one root hook; the two parts are encapsulated.
  */
