@@ -1,20 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type RouteOptions } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { accessTokenRoutes } from './api/accesstoken.js';
-import { registerAdminGuard, resolveAdminToken } from './api/admin-guard.js';
+import { resolveAdminToken } from './api/betal/admin-guard.js';
+import { betalApi } from './api/betal/index.js';
 import { registerEventStreamExemptions, timeoutOptions } from './api/connections.js';
-import { betalRoutes } from './api/betal.js';
-import { betalSnapshotRoutes } from './api/betal-snapshots.js';
-import { betalFaultRoutes, registerFaultHooks } from './api/betal-faults.js';
-import { betalCheckRoutes } from './api/betal-check.js';
+import { registerFaultHooks } from './api/betal/faults.js';
 import { applySeed, type Seed, type SeedOutcome } from './services/seed.js';
-import { betalPaymentRoutes } from './api/betal-payments.js';
-import { betalCrowdRoutes } from './api/betal-crowd.js';
 import { CrowdService } from './services/crowd.js';
-import { dashboardRoutes } from './api/dashboard.js';
 import { epaymentRoutes } from './api/epayment.js';
 import { webhookRoutes } from './api/webhooks.js';
 import { WebhookService, type WebhookServiceOptions } from './delivery/service.js';
@@ -63,6 +58,8 @@ export interface PlatformOverrides {
   logStream?: DestinationStream;
   /** A seed (`--seed FILE`, services/seed.ts) applied at start and again after a reset of everything. */
   seed?: { seed: Seed; file: string };
+  /** Told of every route as it is registered (tests: every `/betal` route but the open ones is guarded). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 /** A composed platform: its HTTP app, services and store. `listen` starts serving; `close` stops everything. */
@@ -195,6 +192,7 @@ export async function createPlatform(
           ));
     },
   });
+  if (overrides.onRoute) app.addHook('onRoute', overrides.onRoute);
   let baseUrl = config.publicBaseUrl ?? `http://${config.host}:${config.port}`;
   const payments = new PaymentService(store, clock, ids, {
     get publicBaseUrl() {
@@ -314,7 +312,6 @@ export async function createPlatform(
     done(null, payload);
   });
   registerErrorHandling(app);
-  registerAdminGuard(app, config);
   registerFaultHooks(app, faults, config.timeouts);
   registerEventStreamExemptions(app, config.timeouts);
 
@@ -343,10 +340,9 @@ export async function createPlatform(
     limits,
     devMode: config.devMode,
   });
-  await app.register(webhookRoutes, { auth, webhooks, clock, devMode: config.devMode });
+  await app.register(webhookRoutes, { auth, webhooks });
   await app.register(orderManagementRoutes, { auth, orders });
   await app.register(userinfoRoutes, { auth, userinfo: new UserinfoService(store, clock) });
-  await app.register(dashboardRoutes, { clock, store, directory, devMode: config.devMode });
   const applyTheSeed = async () =>
     overrides.seed &&
     applySeed(overrides.seed.seed, overrides.seed.file, {
@@ -381,17 +377,6 @@ export async function createPlatform(
     },
     keepSettings: ['token_signing_key', 'subject_key', 'admin_token', 'clock_offset_ms'],
   });
-  await app.register(betalRoutes, {
-    clock,
-    store,
-    payments,
-    directory,
-    sandboxes,
-    devMode: config.devMode,
-    onAdvance: () => webhooks.wake(),
-    advanceClock: (ms) =>
-      processes.advanceClock(ms, (offset) => store.setSetting('clock_offset_ms', String(offset))),
-  });
   const snapshots = new SnapshotService({
     snapshots: store.snapshots,
     settings: store,
@@ -402,14 +387,6 @@ export async function createPlatform(
     },
     keepSettings: ['token_signing_key', 'subject_key', 'admin_token'],
   });
-  await app.register(betalSnapshotRoutes, { snapshots });
-  await app.register(betalFaultRoutes, { faults });
-  await app.register(betalCheckRoutes, {
-    clock,
-    devMode: config.devMode,
-    allowHosts: config.allowWebhookHosts,
-  });
-  await app.register(betalPaymentRoutes, { store });
   // The customer's side: its service, who may act in which app, and the live streams of its pages.
   const adminToken = (config as PlatformConfig & { adminToken?: string }).adminToken;
   const customer = new CustomerService({
@@ -440,7 +417,25 @@ export async function createPlatform(
   });
   const crowd = new CrowdService({ customer, clock });
   app.addHook('onClose', async () => crowd.close());
-  await app.register(betalCrowdRoutes, { crowd, knownMsn: (msn) => directory.byMsn(msn) !== undefined });
+  // Every /betal route, the admin ones behind the one guard (api/betal/index.ts).
+  await app.register(betalApi, {
+    config,
+    clock,
+    store,
+    payments,
+    directory,
+    sandboxes,
+    snapshots,
+    faults,
+    webhooks,
+    orders,
+    customer,
+    access: customerAccess,
+    crowd,
+    onAdvance: () => webhooks.wake(),
+    advanceClock: (ms) =>
+      processes.advanceClock(ms, (offset) => store.setSetting('clock_offset_ms', String(offset))),
+  });
 
   let sweeper: NodeJS.Timeout | undefined;
   const platform: Platform = {

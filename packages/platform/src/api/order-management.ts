@@ -138,8 +138,8 @@ const IMAGE_BODY_LIMIT = 4 * 1024 * 1024;
 
 /**
  * The Order Management API (contract 6) at `/order-management`: v1 images, v2 categories, receipts and the order
- * view, v3 categories, the deprecated v1 orders and receipts (mapped onto ECOM), and `GET /betal/images/...`
- * where the customer's app loads uploaded images. Every error is in the OM shape (http/apis.ts), the
+ * view, v3 categories, the deprecated v1 orders and receipts (mapped onto ECOM); the customer's app loads the uploaded
+ * images from `GET /betal/images/...` (api/betal/images.ts). Every error is in the OM shape (http/apis.ts), the
  * 401 and 403 of the credentials included (a bad subscription key's 401 also has the gateway's `statusCode` and
  * `message`).
  */
@@ -405,28 +405,4 @@ export async function orderManagementRoutes(app: FastifyInstance, { auth, orders
       },
     );
   });
-
-  app.get<{ Params: { msn: string; '*': string } }>(
-    '/betal/images/:msn/*',
-    {
-      schema: {
-        tags: ['Betal platform'],
-        summary: 'An uploaded Order Management image, as the customer app loads it',
-      },
-    },
-    async (request, reply) => {
-      const image = await orders.image(request.params.msn, request.params['*']);
-      if (!image) {
-        throw new ApiError(404, 'No such image.', {
-          fields: [{ name: 'imageId', reason: 'Image not found.' }],
-        });
-      }
-      return reply
-        .code(200)
-        .type(image.mediaType)
-        .header('cache-control', 'public, max-age=31536000, immutable')
-        .header('x-content-type-options', 'nosniff')
-        .send(image.bytes);
-    },
-  );
 }

@@ -1,21 +1,24 @@
 import { ProblemSchema } from '@betal/contract';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { json, phoneParams } from './api-replies.js';
-import type { CustomerRouteDeps } from './routes.js';
+import { json, phoneParams } from '../../customer/api-replies.js';
+import type { CustomerRouteDeps } from '../../customer/routes.js';
 import {
   NewTestUserSchema,
   TestUserChangesSchema,
   TestUserSchema,
   type NewTestUser,
   type TestUserChanges,
-} from './test-users.js';
+} from '../../customer/test-users.js';
 
 /**
  * The test users API: `GET /betal/users`, `GET/PATCH/DELETE /betal/users/{phoneNumber}`, `POST /betal/users`
  * (`nin` and `customerToken` only for the admin; outside dev mode changes need the admin token, checked in a
  * preHandler before the body is read by the route's schema).
  */
-export function usersApiRoutes(app: FastifyInstance, deps: CustomerRouteDeps): void {
+export function usersApiRoutes(
+  app: FastifyInstance,
+  deps: Pick<CustomerRouteDeps, 'customer' | 'access'>,
+): void {
   const { customer, access } = deps;
   const userTags = ['Test users'];
   /** The preHandler of a change: the admin's token outside dev mode (AccessRefused 401 ADMIN_ONLY). */

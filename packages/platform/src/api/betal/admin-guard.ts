@@ -1,27 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { PlatformConfig } from '../config.js';
-import { ApiError } from '../kernel/errors.js';
-import type { PlatformStore } from '../storage/ports.js';
-import { ADMIN_COOKIE, carriesAdminToken, sameSecret } from './http/credentials.js';
+import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
+import type { PlatformConfig } from '../../config.js';
+import { ApiError } from '../../kernel/errors.js';
+import type { PlatformStore } from '../../storage/ports.js';
+import { ADMIN_COOKIE, carriesAdminToken, sameSecret } from '../http/credentials.js';
 
 export { ADMIN_COOKIE };
 
 /** The query parameter a person adds once to a dashboard URL to sign in with the admin token. */
 export const ADMIN_QUERY = 'admin_token';
 const SETTING = 'admin_token';
-
-/**
- * The paths that need the admin token outside dev mode: the dashboard pages, the delivery log and redelivery, and
- * the test users (listing, one user, create, change, delete), the sales units (`/betal/merchants`: create, list with
- * credentials, delete), reset, snapshots, faults, the webhook receiver check, the list of payments and the
- * crowd. Health, readiness, the clock's reading, `/docs` and the Vipps APIs are not among them.
- */
-export function isAdminPath(path: string): boolean {
-  return /^\/betal\/(dashboard|webhooks|deliveries|users|merchants|reset|snapshots|faults|check|payments|crowd)(\/|$)/.test(
-    path,
-  );
-}
 
 /**
  * True when the request may use the admin endpoints: always in dev mode; otherwise when it carries the admin token
@@ -69,21 +57,19 @@ function refusal(): ApiError {
 }
 
 /**
- * The one guard of the admin endpoints ({@link isAdminPath}), as an `onRequest` hook: outside dev mode a request
- * without the admin token gets 401 Problem with `WWW-Authenticate: Bearer` (an ApiError, rendered by the one
- * error handler). A `GET` with a correct
- * `?admin_token=` sets the token as an HttpOnly, SameSite=Strict cookie for `/betal` (Secure when the public URL is
- * https) and is redirected (303) to the same URL without the parameter, so that a person can use the dashboard in
- * a browser and the token leaves the address bar. A wrong `?admin_token=` is 401 like a missing one.
+ * The admin guard as an `onRequest` hook, for the one encapsulated context of api/betal/index.ts that holds the
+ * admin routes (and for requests that matched no route under an admin section): outside dev mode a request
+ * without the admin token gets 401 Problem with `WWW-Authenticate: Bearer realm="betal-admin"` (an ApiError,
+ * rendered by the one error handler). A `GET` with a correct `?admin_token=` sets the token as an HttpOnly,
+ * SameSite=Strict cookie for `/betal` (Secure when the public URL is https) and is redirected (303) to the same
+ * URL without the parameter, so that a person can use the dashboard in a browser and the token leaves the address
+ * bar. A wrong `?admin_token=` is 401 like a missing one. In dev mode everything passes.
  */
-export function registerAdminGuard(app: FastifyInstance, config: PlatformConfig): void {
-  if (config.devMode) return;
+export function adminGuard(config: PlatformConfig): onRequestAsyncHookHandler {
   const secure = (config.publicBaseUrl ?? '').startsWith('https:');
-  app.addHook('onRequest', async (request, reply) => {
+  return async (request, reply) => {
+    if (config.devMode) return;
     const [path = '', query = ''] = request.url.split('?', 2);
-    // The route that matched decides (the router decodes `%64ashboard`), the raw path as well for safety.
-    const route = request.routeOptions.url;
-    if (!(route !== undefined && isAdminPath(route)) && !isAdminPath(decoded(path))) return;
     const params = new URLSearchParams(query);
     const offered = params.get(ADMIN_QUERY);
     if (offered !== null && request.method === 'GET' && config.adminToken) {
@@ -99,5 +85,13 @@ export function registerAdminGuard(app: FastifyInstance, config: PlatformConfig)
         .redirect(rest ? `${path}?${rest}` : path, 303);
     }
     if (!isAdminRequest(request, config)) throw refusal();
-  });
+  };
+}
+
+/**
+ * The section of a `/betal` path: its first segment after `/betal/` (decoded, so `%64ashboard` is `dashboard`),
+ * e.g. `dashboard` for `/betal/dashboard/payments/1/r`; undefined for a path outside `/betal/`.
+ */
+export function betalSection(path: string): string | undefined {
+  return /^\/betal\/([^/?]+)/.exec(decoded(path))?.[1];
 }

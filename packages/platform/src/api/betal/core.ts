@@ -1,13 +1,13 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { PlatformClock } from '../clock.js';
-import { ApiError } from '../kernel/errors.js';
-import type { SalesUnitDirectory } from '../services/directory.js';
-import type { PaymentService } from '../services/payments.js';
-import type { NewSandbox, SandboxService } from '../services/sandboxes.js';
-import type { StoreCause } from '../storage/busy.js';
-import type { PlatformStore } from '../storage/ports.js';
-import { readBodiesBySchema } from './http/body.js';
+import type { PlatformClock } from '../../clock.js';
+import { ApiError } from '../../kernel/errors.js';
+import type { SalesUnitDirectory } from '../../services/directory.js';
+import type { PaymentService } from '../../services/payments.js';
+import type { NewSandbox, SandboxService } from '../../services/sandboxes.js';
+import type { StoreCause } from '../../storage/busy.js';
+import type { PlatformStore } from '../../storage/ports.js';
+import { readBodiesBySchema } from '../http/body.js';
 
 interface Deps {
   clock: PlatformClock;
@@ -81,10 +81,14 @@ const ResetSchema = Type.Object(
 );
 
 /**
- * The platform's own endpoints, apart from the Vipps paths, under `/betal`: health and readiness, the test
- * clock, and in dev mode the sales units and test users with their credentials.
+ * The open part of the platform's own endpoints (no admin token needed, api/betal/index.ts): `GET /betal/health`
+ * (liveness), `GET /betal/ready` (200 ready or 503 degraded), `GET /betal/clock` (`{now, offsetSeconds, frozen}`)
+ * and `POST /betal/clock/advance` `{seconds}` (403 outside dev mode).
  */
-export async function betalRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
+export async function betalRoutes(
+  app: FastifyInstance,
+  deps: Omit<Deps, 'directory' | 'sandboxes'>,
+): Promise<void> {
   const tags = ['Betal platform'];
   readBodiesBySchema(app, 'refuse');
   app.get('/betal/health', { schema: { tags, summary: 'Liveness' } }, async () => ({ status: 'ok' }));
@@ -150,8 +154,19 @@ export async function betalRoutes(app: FastifyInstance, deps: Deps): Promise<voi
       return { ...clockView(), expired };
     },
   );
+}
 
-  // Outside dev mode the admin guard (api/admin-guard.ts) lets only the admin token through to these.
+/**
+ * The sales units and reset (admin: registered in the guarded part of api/betal/index.ts): `GET /betal/merchants`
+ * (every unit with its credentials), `POST /betal/merchants` (201 with a new sandbox; 400 for a bad body),
+ * `DELETE /betal/merchants/{msn}` (204), `POST /betal/reset` (204; with `{msn}` only that unit's data).
+ */
+export async function betalSandboxRoutes(
+  app: FastifyInstance,
+  deps: Pick<Deps, 'directory' | 'sandboxes'>,
+): Promise<void> {
+  const tags = ['Betal platform'];
+  readBodiesBySchema(app, 'refuse');
   app.get(
     '/betal/merchants',
     { schema: { tags, summary: 'Sales units and their credentials (admin)' } },
@@ -203,6 +218,4 @@ export async function betalRoutes(app: FastifyInstance, deps: Deps): Promise<voi
       return reply.code(204).send();
     },
   );
-
-  // GET /betal/users (the test users, nin and customerToken only for the admin) is with the customer routes.
 }
