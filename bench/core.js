@@ -13,6 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { firstJsonLine, fmt, freePort, load, median, rssMb, spread, startProcess, verdict } from './lib.js';
+import { createBody, createRequest, getHeaders, lifecycle, nextReference, run } from './requests.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -28,18 +29,6 @@ const NOISE_LIMIT = 0.25;
 const cli = new URL('../packages/cli/dist/main.js', import.meta.url).pathname;
 const ceilingScript = new URL('./ceiling-server.js', import.meta.url).pathname;
 const platformDist = new URL('../packages/platform/dist/index.js', import.meta.url).href;
-
-let seq = 0;
-const run = Date.now().toString(36);
-const createBody = (reference) =>
-  JSON.stringify({
-    amount: { currency: 'NOK', value: 10_000 },
-    paymentMethod: { type: 'WALLET' },
-    reference,
-    userFlow: 'WEB_REDIRECT',
-    returnUrl: 'https://example.com/return',
-    paymentDescription: 'Benchmark payment',
-  });
 
 async function ceiling() {
   const port = await freePort();
@@ -58,7 +47,7 @@ async function ceiling() {
           method: 'POST',
           path: '/epayment/v1/payments',
           headers: { 'content-type': 'application/json' },
-          setupRequest: (req) => ({ ...req, body: createBody(`ceil-${run}-${seq++}`) }),
+          setupRequest: (req) => ({ ...req, body: createBody(nextReference('ceil')) }),
         },
       ],
     });
@@ -106,57 +95,6 @@ function stop(child, signal = 'SIGTERM') {
     child.once('exit', () => resolve());
     child.kill(signal);
   });
-}
-
-function createRequest(headers, prefix) {
-  return {
-    method: 'POST',
-    path: '/epayment/v1/payments',
-    setupRequest: (req, context) => {
-      const reference = `${prefix}-${run}-${seq++}`;
-      context.reference = reference;
-      return { ...req, headers: { ...headers, 'idempotency-key': reference }, body: createBody(reference) };
-    },
-  };
-}
-
-const getHeaders = (headers) =>
-  Object.fromEntries(Object.entries(headers).filter(([k]) => k !== 'content-type'));
-
-function lifecycle(headers) {
-  return [
-    createRequest(headers, 'life'),
-    {
-      method: 'POST',
-      path: '/',
-      setupRequest: (req, context) => ({
-        ...req,
-        path: `/epayment/v1/test/payments/${context.reference}/approve`,
-        headers: { ...headers },
-        body: '{"customer":{"phoneNumber":"4712345678"}}',
-      }),
-    },
-    {
-      method: 'POST',
-      path: '/',
-      setupRequest: (req, context) => ({
-        ...req,
-        path: `/epayment/v1/payments/${context.reference}/capture`,
-        headers: { ...headers, 'idempotency-key': `cap-${context.reference}` },
-        body: '{"modificationAmount":{"currency":"NOK","value":10000}}',
-      }),
-    },
-    {
-      method: 'GET',
-      path: '/',
-      setupRequest: (req, context) => ({
-        ...req,
-        path: `/epayment/v1/payments/${context.reference}`,
-        headers: getHeaders(headers),
-        body: undefined,
-      }),
-    },
-  ];
 }
 
 // A fast local webhook receiver in a child process: answers 200 to everything, as soon as the body is read.
@@ -431,7 +369,12 @@ try {
         console.log(row('create (POST /epayment/v1/payments)', create));
       }
       if (phases.has('lifecycle')) {
-        life = await load({ url: p.url, connections, duration: seconds, requests: lifecycle(p.headers) });
+        life = await load({
+          url: p.url,
+          connections,
+          duration: seconds,
+          requests: lifecycle(p.headers, 'life'),
+        });
         console.log(row('lifecycle (create+approve+capture+get)', life));
       }
     } finally {

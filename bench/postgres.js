@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { fmt, freePort, load, startProcess } from './lib.js';
+import { createBody, createRequest, lifecycle, nextReference, run } from './requests.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -15,18 +16,6 @@ const server =
   process.env.BENCH_PG ?? process.env.BETAL_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const cli = new URL('../packages/cli/dist/main.js', import.meta.url).pathname;
 const ceilingScript = new URL('./ceiling-server.js', import.meta.url).pathname;
-
-let seq = 0;
-const run = Date.now().toString(36);
-const createBody = (reference) =>
-  JSON.stringify({
-    amount: { currency: 'NOK', value: 10_000 },
-    paymentMethod: { type: 'WALLET' },
-    reference,
-    userFlow: 'WEB_REDIRECT',
-    returnUrl: 'https://example.com/return',
-    paymentDescription: 'Benchmark payment',
-  });
 
 /** Runs `sql` on the server's maintenance database. */
 async function admin(sql) {
@@ -56,7 +45,7 @@ async function ceiling() {
           method: 'POST',
           path: '/epayment/v1/payments',
           headers: { 'content-type': 'application/json' },
-          setupRequest: (req) => ({ ...req, body: createBody(`ceil-${run}-${seq++}`) }),
+          setupRequest: (req) => ({ ...req, body: createBody(nextReference('ceil')) }),
         },
       ],
     });
@@ -107,55 +96,6 @@ async function platform(db, workers) {
       child.kill('SIGTERM');
     });
   return { url, headers, stop };
-}
-
-function createRequest(headers, prefix) {
-  return {
-    method: 'POST',
-    path: '/epayment/v1/payments',
-    setupRequest: (req, context) => {
-      const reference = `${prefix}-${run}-${seq++}`;
-      context.reference = reference;
-      return { ...req, headers: { ...headers, 'idempotency-key': reference }, body: createBody(reference) };
-    },
-  };
-}
-
-/** Create, force approve, capture, get: four requests per lifecycle. */
-function lifecycle(headers, prefix) {
-  return [
-    createRequest(headers, prefix),
-    {
-      method: 'POST',
-      path: '/',
-      setupRequest: (req, context) => ({
-        ...req,
-        path: `/epayment/v1/test/payments/${context.reference}/approve`,
-        headers: { ...headers },
-        body: '{"customer":{"phoneNumber":"4712345678"}}',
-      }),
-    },
-    {
-      method: 'POST',
-      path: '/',
-      setupRequest: (req, context) => ({
-        ...req,
-        path: `/epayment/v1/payments/${context.reference}/capture`,
-        headers: { ...headers, 'idempotency-key': `cap-${context.reference}` },
-        body: '{"modificationAmount":{"currency":"NOK","value":10000}}',
-      }),
-    },
-    {
-      method: 'GET',
-      path: '/',
-      setupRequest: (req, context) => ({
-        ...req,
-        path: `/epayment/v1/payments/${context.reference}`,
-        headers: Object.fromEntries(Object.entries(headers).filter(([k]) => k !== 'content-type')),
-        body: undefined,
-      }),
-    },
-  ];
 }
 
 /** Create and lifecycle loads against a platform on `db` with `workers` processes. */
