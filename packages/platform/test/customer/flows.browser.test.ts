@@ -1,4 +1,4 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlatform } from '../../src/index.js';
 import { Api, DEV2, ref, T0 } from '../support/harness.js';
@@ -62,6 +62,42 @@ describe.skipIf(!HAS_CHROMIUM)('the customer side in Chromium', () => {
     const page = await open('phone', `${api.url}/app/u/${phoneNumber}`);
     await page.locator('main[aria-busy="false"]').waitFor();
     return page;
+  }
+
+  /**
+   * Holds the answer to the page's own request matching `glob` until the page has seen, over its live-update
+   * stream, the change that request caused: the order in which a slow network delivers them. Answers what went
+   * wrong meanwhile: a page that reloads on the change before the answer comes destroys the page held here.
+   */
+  async function holdAnswerUntilChangeSeen(page: Page, token: string, glob: string): Promise<string[]> {
+    const troubles: string[] = [];
+    await page.route(glob, async (route) => {
+      try {
+        await holdOne(page, token, route);
+      } catch (error) {
+        troubles.push((error as Error).message);
+      }
+    });
+    return troubles;
+  }
+
+  /** Fetches the answer to `route`, waits until the page has seen a `change` event, then lets the answer through. */
+  async function holdOne(page: Page, token: string, route: Route): Promise<void> {
+    const seen = 'betalSeenChange';
+    await page.evaluate(
+      ([path, name]) =>
+        new Promise<void>((opened) => {
+          const source = new EventSource(path);
+          (window as unknown as Record<string, unknown>)[name] = new Promise<void>((changed) =>
+            source.addEventListener('change', () => (source.close(), changed())),
+          );
+          source.addEventListener('open', () => opened());
+        }),
+      [`/app/api/landing/${encodeURIComponent(token)}/events`, seen] as const,
+    );
+    const answer = await route.fetch();
+    await page.evaluate((name) => (window as unknown as Record<string, Promise<void>>)[name], seen);
+    await route.fulfill({ response: answer });
   }
 
   it('WEB_REDIRECT on a desktop: landing page, waiting screen, approve in the app, back to returnUrl', async () => {
@@ -205,35 +241,36 @@ describe.skipIf(!HAS_CHROMIUM)('the customer side in Chromium', () => {
     const first = await api.create(web(ref('b-race')));
     const landing = await open('desktop', first.body.redirectUrl!);
     const token = new URL(first.body.redirectUrl!).searchParams.get('token')!;
-    // Hold the confirm's answer until the page has seen the change it caused over its live-update stream.
-    await landing.route('**/confirm', async (route) => {
-      const seen = 'betalSeenChange';
-      await landing.evaluate(
-        ([path, name]) =>
-          new Promise<void>((opened) => {
-            const source = new EventSource(path);
-            (window as unknown as Record<string, unknown>)[name] = new Promise<void>((changed) =>
-              source.addEventListener('change', () => (source.close(), changed())),
-            );
-            source.addEventListener('open', () => opened());
-          }),
-        [`/app/api/landing/${encodeURIComponent(token)}/events`, seen] as const,
-      );
-      const answer = await route.fetch();
-      await landing.evaluate((name) => (window as unknown as Record<string, Promise<void>>)[name], seen);
-      await route.fulfill({ response: answer });
-    });
+    const troubles = await holdAnswerUntilChangeSeen(landing, token, '**/confirm');
     await landing.getByRole('textbox', { name: 'Mobile number' }).fill(KARI.slice(2));
     await landing.getByRole('checkbox', { name: 'Remember me in this browser' }).check();
     await landing.getByRole('button', { name: 'Next' }).click();
     await landing.getByRole('heading', { name: 'Open Vipps on your phone' }).waitFor();
     await landing.unroute('**/confirm');
+    expect(troubles).toEqual([]);
 
     const second = await api.create(web(ref('b-race-next')));
     await landing.goto(second.body.redirectUrl!);
     await expect
       .poll(() => landing.getByRole('textbox', { name: 'Mobile number' }).inputValue(), { timeout: 10_000 })
       .toBe(KARI);
+  });
+
+  it('Cancel on the landing page reaches the merchant even when the live update arrives before its answer', async () => {
+    const reference = ref('b-cancel-race');
+    const created = await api.create(web(reference));
+    const landing = await open('desktop', created.body.redirectUrl!);
+    const token = new URL(created.body.redirectUrl!).searchParams.get('token')!;
+    const failed: string[] = [];
+    landing.on('requestfailed', (request) => {
+      if (request.isNavigationRequest()) failed.push(request.failure()?.errorText ?? 'failed');
+    });
+    const troubles = await holdAnswerUntilChangeSeen(landing, token, '**/cancel');
+    await landing.getByRole('button', { name: 'Cancel payment' }).click();
+    await landing.waitForURL(/\/return\?order=/);
+    expect(troubles).toEqual([]);
+    expect(failed).toEqual([]);
+    expect(await state(reference)).toBe('ABORTED');
   });
 
   it('the landing page refuses to render inside a frame', async () => {

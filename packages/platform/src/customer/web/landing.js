@@ -116,9 +116,10 @@
     return '+' + number;
   }
 
-  // While this page's own confirm is under way, the live update it causes must not reload the page before the
-  // answer has been read (and the number remembered): the confirm's answer reloads it.
-  var confirming = false;
+  // While this page's own confirm or cancel is under way, the live update it causes must not reload the page
+  // before the answer has been read (and the number remembered): the answer reloads it. Two reloads at once abort
+  // each other's navigation.
+  var acting = false;
   var form = document.getElementById('phone-form');
   if (form) {
     var input = /** @type {HTMLInputElement} */ (document.getElementById('phone'));
@@ -163,11 +164,11 @@
       }
       var button = /** @type {HTMLButtonElement} */ (form.querySelector('button[type="submit"]'));
       button.disabled = true;
-      confirming = true;
+      acting = true;
       post('/confirm', { phoneNumber: phoneNumber }).then(
         function (result) {
           button.disabled = false;
-          confirming = false;
+          acting = false;
           if (result.status === 200) {
             try {
               if (remember.checked) window.localStorage.setItem(REMEMBER_KEY, phoneNumber);
@@ -186,7 +187,7 @@
         },
         function () {
           button.disabled = false;
-          confirming = false;
+          acting = false;
           showError(text('landing.invalidPhone'));
         },
       );
@@ -197,9 +198,15 @@
   if (cancel) {
     cancel.addEventListener('click', function () {
       cancel.disabled = true;
-      post('/cancel').then(function () {
-        window.location.reload();
-      });
+      acting = true;
+      post('/cancel').then(
+        function () {
+          window.location.reload();
+        },
+        function () {
+          window.location.reload();
+        },
+      );
     });
   }
 
@@ -256,7 +263,7 @@
     source = new EventSource('/app/api/landing/' + encodeURIComponent(token) + '/events');
     source.addEventListener('change', function (event) {
       var data = JSON.parse(event.data);
-      if (confirming) return;
+      if (acting) return;
       if (data.state !== config.state || data.stage !== config.stage) {
         source.close();
         window.location.reload();
@@ -264,7 +271,7 @@
     });
     source.addEventListener('clock', function (event) {
       var data = JSON.parse(event.data);
-      if (confirming) return;
+      if (acting) return;
       if (data.state !== config.state || data.stage !== config.stage) {
         source.close();
         window.location.reload();
