@@ -51,6 +51,41 @@ describe('ePayment v1.6.0 statuses, titles and details', () => {
     expect(EPAYMENT_ERRORS[5070].detail).toMatch(/missing precondition, or incorrect merchant setup$/);
   });
 
+  it('5070 on the wire (a fault rule on create): 422, its title and the v1.6.0 detail, nothing created', async () => {
+    // The platform has no sales unit whose setup is wrong, so the fault rules of /betal/faults are the trigger.
+    const rule = await api.call<{ id: string }>('POST', '/betal/faults', {
+      headers: { 'content-type': 'application/json' },
+      body: { match: { operation: 'create' }, action: { type: 'status', code: 5070 }, times: 1 },
+    });
+    expect(rule.status).toBe(201);
+    const reference = ref('v160-5070');
+    const refused = await api.create(webRedirect(reference));
+    const body = refused.body as unknown as Problem;
+    expect(refused.status).toBe(422);
+    expect(body.status).toBe(422);
+    expect(errorCode(body)).toBe('5070');
+    expect(body.title).toBe('Payment cannot be created');
+    expect(body.detail).toMatch(/missing precondition, or incorrect merchant setup/);
+    expect((await api.get(reference)).status).toBe(404);
+  });
+
+  it('6160 on the wire (a fault rule on capture): 423 with the v1.6.0 detail', async () => {
+    const reference = ref('v160-6160');
+    expect((await api.create(webRedirect(reference))).status).toBe(201);
+    expect((await api.approve(reference)).status).toBe(200);
+    const rule = await api.call('POST', '/betal/faults', {
+      headers: { 'content-type': 'application/json' },
+      body: { match: { operation: 'capture', reference }, action: { type: 'status', code: 6160 }, times: 1 },
+    });
+    expect(rule.status).toBe(201);
+    const refused = await api.modify('capture', reference, 1_000, `${reference}-c`);
+    const body = refused.body as unknown as Problem;
+    expect(refused.status).toBe(423);
+    expect(errorCode(body)).toBe('6160');
+    expect(body.title).toBe('Order processing');
+    expect(body.detail).toMatch(/^Order locked and is already processing/);
+  });
+
   it('6160 keeps 423 "Order processing" with the detail "Order locked and is already processing"', () => {
     expect(EPAYMENT_ERRORS[6160]).toEqual({
       status: 423,
