@@ -513,3 +513,59 @@ describe('the official Order Management Postman collection', () => {
     expect(order.body.category.imageId ?? order.body.category.imageUrl).toBeTruthy();
   });
 });
+
+describe('the official Webhooks Postman collection', () => {
+  it('token with an empty JSON body, register, get all, delete last, delete all', async () => {
+    // The quick start's token request: Content-Type application/json with an empty body (curl --data '').
+    const token = await send(
+      'POST',
+      '/accessToken/get',
+      {
+        'Content-Type': 'application/json',
+        client_id: DEV.clientId,
+        client_secret: DEV.clientSecret,
+        'Ocp-Apim-Subscription-Key': DEV.subscriptionKey,
+        'Merchant-Serial-Number': DEV.msn,
+      },
+      '',
+    );
+    expectOk(token, 'token');
+    // Postman's bearer auth; the header names as the collection spells them (merchant-serial-number in lower case).
+    const auth = (msnHeader: string) => ({
+      Authorization: `Bearer ${token.body.access_token as string}`,
+      [msnHeader]: DEV.msn,
+      'Ocp-Apim-Subscription-Key': DEV.subscriptionKey,
+    });
+    const registered: string[] = [];
+    for (const event of ['epayments.payment.captured.v1', 'epayments.payment.refunded.v1']) {
+      const register = await send(
+        'POST',
+        '/webhooks/v1/webhooks',
+        { ...auth('Merchant-Serial-Number'), 'Content-Type': 'application/json' },
+        `{\r\n    "url": "https://example.com/postman-hooks",\r\n    "events": ["${event}"]\r\n}`,
+      );
+      expect(register.status, JSON.stringify(register.body)).toBe(201);
+      expect(register.body.secret).toBeTruthy();
+      registered.push(register.body.id as string);
+    }
+    const all = await send('GET', '/webhooks/v1/webhooks', auth('merchant-serial-number'));
+    expect(all.status).toBe(200);
+    const ids = (all.body.webhooks as Array<{ id: string }>).map((w) => w.id);
+    expect(ids).toEqual(expect.arrayContaining(registered));
+    const last = await send(
+      'DELETE',
+      `/webhooks/v1/webhooks/${registered[1]}`,
+      auth('merchant-serial-number'),
+    );
+    expect(last.status).toBe(204);
+    // "Delete All": the list again, then a DELETE of each id it names.
+    const rest = await send('GET', '/webhooks/v1/webhooks', auth('merchant-serial-number'));
+    for (const { id } of rest.body.webhooks as Array<{ id: string }>) {
+      expect(
+        (await send('DELETE', `/webhooks/v1/webhooks/${id}`, auth('merchant-serial-number'))).status,
+      ).toBe(204);
+    }
+    const none = await send('GET', '/webhooks/v1/webhooks', auth('merchant-serial-number'));
+    expect(none.body.webhooks).toEqual([]);
+  });
+});
