@@ -1,5 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { brandAt, VIPPS_FROM } from '../../src/domain/customer-flow.js';
+import { startPlatform } from '../../src/index.js';
+import { Api, ref, T0 } from '../support/harness.js';
 
 describe('brandAt: MobilePay becomes Vipps in Denmark and Finland on 12 January 2027', () => {
   it('switches at local midnight: 00:00 CET in Denmark, 00:00 EET in Finland', () => {
@@ -20,5 +22,77 @@ describe('brandAt: MobilePay becomes Vipps in Denmark and Finland on 12 January 
       expect(brandAt(market, Date.UTC(2026, 0, 1))).toBe('VIPPS');
       expect(brandAt(market, Date.UTC(2028, 0, 1))).toBe('VIPPS');
     }
+  });
+});
+
+/**
+ * The same switch on the wire, without a browser, for a Finnish sales unit (the dev units are Norwegian and
+ * Danish; the browser test covers Denmark): the landing page and the QR of a payment say MobilePay before
+ * 12 January 2027 in Helsinki and Vipps from it, as `POST /betal/clock/advance` moves the platform clock.
+ */
+describe('a Finnish sales unit on the platform clock (landing page and QR, over HTTP)', () => {
+  let api: Api;
+  beforeAll(async () => {
+    api = new Api(await startPlatform({ frozenAt: T0 }));
+  });
+  afterAll(() => api.close());
+
+  it('says MobilePay before the date and Vipps from it', async () => {
+    const made = await api.call<{
+      msn: string;
+      clientId: string;
+      clientSecret: string;
+      subscriptionKeys: string[];
+    }>('POST', '/betal/merchants', {
+      body: { name: 'Helsinki Shop', market: 'FI' },
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(made.status).toBe(201);
+    const unit = { ...made.body, subscriptionKey: made.body.subscriptionKeys[0]! };
+    // A token lives 1 hour on the platform clock: asked for again after each advance.
+    const headers = async (key: string) => ({
+      Authorization: `Bearer ${await api.token(unit)}`,
+      'Ocp-Apim-Subscription-Key': unit.subscriptionKey,
+      'Merchant-Serial-Number': unit.msn,
+      'Content-Type': 'application/json',
+      'Idempotency-Key': key,
+    });
+    /** Creates a WEB_REDIRECT payment and reads the brand of its landing page and the title of its QR. */
+    const brandsOfNewPayment = async () => {
+      const reference = ref('brand-fi');
+      const created = await api.call<{ redirectUrl: string }>('POST', '/epayment/v1/payments', {
+        body: {
+          amount: { currency: 'EUR', value: 1_250 },
+          paymentMethod: { type: 'WALLET' },
+          reference,
+          userFlow: 'WEB_REDIRECT',
+          returnUrl: 'https://shop.example/return',
+        },
+        headers: await headers(`k-${reference}`),
+      });
+      expect(created.status).toBe(201);
+      const page = await (await fetch(created.body.redirectUrl, { headers: { accept: 'text/html' } })).text();
+      const landing = /<body class="brand-(\w+)/.exec(page)?.[1];
+      const qrToken = new URL(created.body.redirectUrl).searchParams.get('token') ?? '';
+      const svg = await (
+        await fetch(`${api.url}/qr/v1?token=${encodeURIComponent(qrToken)}&format=svg`)
+      ).text();
+      const qr = /<title>[^<]* with (\w+)<\/title>/.exec(svg)?.[1];
+      return { landing, qr };
+    };
+
+    expect(await brandsOfNewPayment()).toEqual({ landing: 'mobilepay', qr: 'MobilePay' });
+    const advanceTo = async (at: number) => {
+      const res = await fetch(`${api.url}/betal/clock/advance`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ seconds: (at - api.started.clock.now()) / 1000 }),
+      });
+      expect(res.status).toBe(200);
+    };
+    await advanceTo(VIPPS_FROM.FI - 60_000);
+    expect(await brandsOfNewPayment()).toEqual({ landing: 'mobilepay', qr: 'MobilePay' });
+    await advanceTo(VIPPS_FROM.FI);
+    expect(await brandsOfNewPayment()).toEqual({ landing: 'vipps', qr: 'Vipps' });
   });
 });
