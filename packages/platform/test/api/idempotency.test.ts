@@ -1,5 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Api, DEV, errorCode, ref, startApi, webRedirect, type ApiResponse } from '../support/harness.js';
+import {
+  Api,
+  DEV,
+  DEV2,
+  errorCode,
+  ref,
+  startApi,
+  webRedirect,
+  type ApiResponse,
+} from '../support/harness.js';
 
 /** Idempotency (contract 3.8) and the aggregate bounds under concurrent requests (contract 3.6). */
 
@@ -222,6 +231,34 @@ describe('a key reused on another operation or payment: a new request', () => {
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     expectConflict(await api.modify('refund', a, 2_000, `shared-${a}`), '4150');
     expect((await aggregate(a)).refunded).toBe(1_000);
+  });
+
+  it('the same reference and key at two sales units: two payments, two captures, nothing replayed', async () => {
+    // References are unique per MSN, so two sales units may use one, each under the same key.
+    const reference = ref('two-units');
+    const key = `k-${reference}`;
+    const body = (currency: string) => ({ ...webRedirect(reference), amount: { currency, value: 10_000 } });
+    const no = await api.create(body('NOK'), key, DEV);
+    const dk = await api.create(body('DKK'), key, DEV2);
+    expect([no.status, dk.status]).toEqual([201, 201]);
+    expect(dk.headers.get('idempotent-replayed')).toBeNull();
+    expect((await api.approve(reference, '4712345678', DEV)).status).toBe(200);
+    expect((await api.approve(reference, '4512345678', DEV2)).status).toBe(200);
+    const captureNo = await api.modify('capture', reference, 3_000, key, 'NOK', DEV);
+    const captureDk = await api.modify('capture', reference, 4_000, key, 'DKK', DEV2);
+    expect([captureNo.status, captureDk.status]).toEqual([200, 200]);
+    expect(captureDk.headers.get('idempotent-replayed')).toBeNull();
+    expect((await api.get(reference, DEV)).body.aggregate.capturedAmount).toEqual({
+      currency: 'NOK',
+      value: 3_000,
+    });
+    expect((await api.get(reference, DEV2)).body.aggregate.capturedAmount).toEqual({
+      currency: 'DKK',
+      value: 4_000,
+    });
+    // Within one sales unit the key still replays.
+    const again = await api.modify('capture', reference, 4_000, key, 'DKK', DEV2);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
   });
 
   it('create key used for another reference', async () => {
