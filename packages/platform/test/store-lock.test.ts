@@ -118,8 +118,12 @@ describe('a database locked by another process', () => {
     expect((refused.body as unknown as { detail: string }).detail).toMatch(/locked by another process/);
 
     // Reads answer while the lock lasts; nothing of the refused create was written.
+    const readStarted = performance.now();
     const read = await api.call<{ state: string }>('GET', `/epayment/v1/payments/${before}`);
+    const readMs = performance.now() - readStarted;
     expect(read.status).toBe(200);
+    expect(read.body.state).toBe('CREATED');
+    expect(readMs, `the read took ${readMs} ms`).toBeLessThan(100);
     expect((await api.call('GET', `/epayment/v1/payments/${reference}`)).status).toBe(404);
 
     const degraded = await timed(`${api.url}/betal/ready`);

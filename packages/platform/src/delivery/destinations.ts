@@ -16,6 +16,9 @@ export const systemResolve: ResolveHost = (hostname) => dns.lookup(hostname, { a
 /** Cloud metadata services (AWS, GCP, Azure and others use the IPv4 one; AWS also the IPv6 one). */
 const METADATA = new Set(['169.254.169.254', 'fd00:ec2::254']);
 
+/** IPv4-compatible IPv6 addresses (`::a.b.c.d`, RFC 4291 2.5.5.1, deprecated): an IPv4 address in IPv6 clothes. */
+const IPV4_COMPATIBLE = ipaddr.parseCIDR('::/96') as [ipaddr.IPv6, number];
+
 const RANGE_NAMES: Record<string, string> = {
   unspecified: 'unspecified',
   broadcast: 'broadcast',
@@ -32,7 +35,8 @@ const RANGE_NAMES: Record<string, string> = {
  * Why a webhook may not be sent to this IP address, or undefined when it is a public unicast address. Refused:
  * loopback, private (RFC 1918), link-local, carrier-grade NAT (100.64/10), unique-local (fc00::/7), unspecified,
  * multicast, broadcast, reserved and every other special range ipaddr.js knows, cloud metadata (169.254.169.254,
- * fd00:ec2::254), and IPv4-mapped IPv6 addresses of any of those. Not an IP address at all: refused too.
+ * fd00:ec2::254), IPv4-mapped IPv6 addresses of any of those, and IPv4-compatible ones (`::/96`, which ipaddr.js
+ * calls unicast). Not an IP address at all: refused too.
  */
 export function refusedAddress(address: string): string | undefined {
   const text = address.replace(/^\[|\]$/g, '');
@@ -43,6 +47,9 @@ export function refusedAddress(address: string): string | undefined {
   }
   if (METADATA.has(ip.toNormalizedString()) || METADATA.has(ip.toString())) return 'cloud metadata';
   const range = ip.range();
+  if (range === 'unicast' && ip.kind() === 'ipv6' && (ip as ipaddr.IPv6).match(IPV4_COMPATIBLE)) {
+    return 'IPv4-compatible';
+  }
   if (range === 'unicast') return undefined;
   return RANGE_NAMES[range] ?? `special-purpose (${range})`;
 }
@@ -53,6 +60,23 @@ export function normalHost(hostname: string): string {
     .replace(/^\[|\]$/g, '')
     .toLowerCase()
     .replace(/\.$/, '');
+}
+
+/**
+ * Why `hostname` may not receive webhooks as far as its text tells, or undefined when it does not tell (a public IP
+ * address, or a name that must be resolved to know): an IP literal is classified ({@link refusedAddress}), and
+ * `localhost`, `*.localhost` and a name without a dot (a local host name) are refused. The allow list is the
+ * caller's to apply. Synchronous, so a check that cannot resolve (a seed file) still says why.
+ */
+export function literalRefusal(hostname: string): string | undefined {
+  const host = normalHost(hostname);
+  if (ipaddr.isValid(host)) {
+    const reason = refusedAddress(host);
+    return reason && `${host} is a ${reason} address`;
+  }
+  if (host === 'localhost' || host.endsWith('.localhost')) return `${host} is this machine`;
+  if (!host.includes('.')) return `${host} is a local host name`;
+  return undefined;
 }
 
 /** Thrown (as a connect error) when a webhook's host resolves to an address that is refused. */
@@ -93,12 +117,8 @@ export class DestinationPolicy {
   async check(hostname: string): Promise<string | undefined> {
     const host = normalHost(hostname);
     if (this.allowed.has(host)) return undefined;
-    if (ipaddr.isValid(host)) {
-      const reason = refusedAddress(host);
-      return reason && `${host} is a ${reason} address`;
-    }
-    if (host === 'localhost' || host.endsWith('.localhost')) return `${host} is this machine`;
-    if (!host.includes('.')) return `${host} is a local host name`;
+    const literal = literalRefusal(host);
+    if (literal || ipaddr.isValid(host)) return literal;
     let addresses: LookupAddress[];
     try {
       addresses = await this.resolve(host);

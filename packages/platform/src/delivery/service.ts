@@ -18,7 +18,7 @@ import {
   DELIVERY_RETENTION_MS,
   nextAttemptAt,
 } from './schedule.js';
-import { DestinationPolicy, type ResolveHost } from './destinations.js';
+import { DestinationPolicy, literalRefusal, normalHost, type ResolveHost } from './destinations.js';
 import { WebhookSender, type SendRequest, type SendResult } from './sender.js';
 import type {
   AttemptOutcome,
@@ -101,8 +101,15 @@ function isLocal(hostname: string): boolean {
   );
 }
 
+/** The 400 naming `url` for a host that may not receive webhooks outside dev mode, saying why (`refusal`). */
+function unreachable(refusal: string): FieldError {
+  return new FieldError('url', `The field Url must be publicly reachable (not a local address): ${refusal}.`);
+}
+
 /**
- * The registration URL rule (contract 4.1): https and a publicly reachable host. Dev mode also accepts `http://`
+ * The registration URL rule (contract 4.1): https and a publicly reachable host. Outside dev mode a host whose text
+ * is internal (an internal IP literal, localhost, a name without a dot: `literalRefusal`) is refused saying why,
+ * unless on `allowHosts`; a name is resolved by the caller's destination policy. Dev mode also accepts `http://`
  * and localhost/private hosts, each with a lint notice; a port other than 80, 443 or 8080 gets a lint notice
  * everywhere (the real service may not deliver there). Throws FieldError naming `url`.
  */
@@ -127,9 +134,13 @@ export function checkWebhookUrl(
     if (!devMode) throw new FieldError('url', 'The field Url must use HTTPS.');
     notices.push('url uses http://; accepted in dev mode only, the real service requires https.');
   }
-  if (isLocal(url.hostname) && !allowHosts.includes(url.hostname.replace(/\.$/, ''))) {
-    if (!devMode)
-      throw new FieldError('url', 'The field Url must be publicly reachable (not a local address).');
+  const allowed = allowHosts.map(normalHost).includes(normalHost(url.hostname));
+  if (!devMode) {
+    // What the host's text tells (an internal IP literal, localhost, a name without a dot), saying why; a name is
+    // resolved and checked by the destination policy of the caller (WebhookService.register) and at connect time.
+    const refusal = allowed ? undefined : literalRefusal(url.hostname);
+    if (refusal) throw unreachable(refusal);
+  } else if (isLocal(url.hostname) && !allowed) {
     notices.push(
       `url host ${url.hostname} is local; accepted in dev mode only, the real service cannot reach it.`,
     );
@@ -273,12 +284,7 @@ export class WebhookService {
     const url = checkWebhookUrl(req.url, this.options.devMode, notices, allow);
     // Outside dev mode the host is resolved now and each address must be public (checked again at connect).
     const refusal = this.destinations && (await this.destinations.check(url.hostname));
-    if (refusal) {
-      throw new FieldError(
-        'url',
-        `The field Url must be publicly reachable (not a local address): ${refusal}.`,
-      );
-    }
+    if (refusal) throw unreachable(refusal);
     const events = [...new Set(req.events)];
     if (events.length < req.events.length) notices.push('events lists an event more than once; kept once.');
     const id = randomUUID();

@@ -50,7 +50,16 @@ describe('slow and idle clients are cut', () => {
     clearInterval(trickle);
     expect(ms).toBeGreaterThanOrEqual(TIMEOUT_MS - 10);
     expect(ms).toBeLessThan(CUT_BY_MS);
-    expect(received).toMatch(/^HTTP\/1\.1 408/);
+    // Answered in the ePayment API's own shape (issue #10 item 5), saying the socket is closed.
+    const [head = '', body = ''] = received.split('\r\n\r\n');
+    expect(head).toMatch(/^HTTP\/1\.1 408 /);
+    expect(head).toMatch(/\r\nConnection: close(\r\n|$)/i);
+    expect(head).toMatch(/\r\nContent-Type: application\/problem\+json/i);
+    expect(JSON.parse(body)).toMatchObject({
+      status: 408,
+      title: expect.any(String),
+      traceId: expect.any(String),
+    });
   });
 
   it('cuts a request whose headers trickle in', async () => {
@@ -80,6 +89,19 @@ describe('slow and idle clients are cut', () => {
     expect(received).toMatch(/^HTTP\/1\.1 200/);
     // Node closes an idle kept-alive socket 1 s after the keep-alive time (its own buffer for racing clients).
     expect(ms).toBeLessThan(CUT_BY_MS + 1_000);
+  });
+
+  it('sets the documented defaults on the server: request and headers 30 s, keep-alive 5 s, idle 30 s', async () => {
+    const defaults = await startPlatform({ frozenAt: T0 });
+    try {
+      const server = defaults.platform.app.server;
+      expect(server.requestTimeout).toBe(30_000);
+      expect(server.headersTimeout).toBe(30_000);
+      expect(server.keepAliveTimeout).toBe(5_000);
+      expect(server.timeout).toBe(30_000);
+    } finally {
+      await defaults.close();
+    }
   });
 
   it('still answers an ordinary request in time', async () => {

@@ -88,6 +88,15 @@ describe('production-like mode closes the customer side (issue #10)', () => {
     expect(page.status).toBe(401);
     expect(page.body).toContain('id="sign-in-form"');
     expect(page.body).not.toContain(DEV_TEST_USERS[0]!.nin);
+    // The chooser at /app names the test users but lists no nin or customerToken, nor links to manage them.
+    const chooser = await call('GET', '/app');
+    expect(chooser.status).toBe(200);
+    expect(chooser.body).toContain(KARI);
+    for (const user of DEV_TEST_USERS) {
+      expect(chooser.body).not.toContain(user.nin);
+      expect(chooser.body).not.toContain(user.customerToken);
+    }
+    expect(chooser.body).not.toContain('/app/users/new');
   });
 
   it('a signed-in user sees and acts on their own requests only', async () => {

@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DestinationPolicy, refusedAddress } from '../../src/delivery/destinations.js';
+import { checkWebhookUrl } from '../../src/delivery/service.js';
 import { DEV_SALES_UNITS } from '../../src/index.js';
 import type { Api } from '../support/harness.js';
 import { ref, webRedirect } from '../support/harness.js';
@@ -41,6 +42,8 @@ describe('the address classes a webhook may not go to', () => {
     ['::ffff:169.254.169.254', 'cloud metadata'],
     ['169.254.169.254', 'cloud metadata'],
     ['fd00:ec2::254', 'cloud metadata'],
+    ['::7f00:1', 'IPv4-compatible'],
+    ['::a00:1', 'IPv4-compatible'],
   ])('%s is refused as %s', (address, reason) => {
     expect(refusedAddress(address)).toBe(reason);
   });
@@ -94,6 +97,43 @@ describe('the registration check of a host', () => {
   });
 });
 
+describe('the URL rule without resolving (also what a seed file is held to)', () => {
+  const reasonOf = (url: string, devMode: boolean, allow: string[] = []): string | undefined => {
+    try {
+      checkWebhookUrl(url, devMode, [], allow);
+      return undefined;
+    } catch (error) {
+      return (error as { reason: string }).reason;
+    }
+  };
+
+  it.each([
+    ['https://127.0.0.1/x', /127\.0\.0\.1 is a loopback address/],
+    ['https://10.0.0.1/x', /10\.0\.0\.1 is a private address/],
+    ['https://169.254.169.254/latest', /cloud metadata/],
+    ['https://[fc00::1]/x', /fc00::1 is a unique-local address/],
+    ['https://[fe80::1]/x', /link-local/],
+    ['https://100.64.0.1/x', /carrier-grade NAT/],
+    ['https://[::]/x', /unspecified/],
+    ['https://localhost./x', /localhost is this machine/],
+    ['https://intranet:8443/x', /intranet is a local host name/],
+  ])('outside dev mode %s is refused, saying why', (url, why) => {
+    expect(reasonOf(url, false)).toMatch(
+      /^The field Url must be publicly reachable \(not a local address\): /,
+    );
+    expect(reasonOf(url, false)).toMatch(why);
+  });
+
+  it('lets allow-listed hosts and public ones through outside dev mode, and dev mode only notes local ones', () => {
+    expect(reasonOf('https://[fc00::1]/x', false, ['fc00::1'])).toBeUndefined();
+    expect(reasonOf('https://Hooks.Internal./x', false, ['hooks.internal'])).toBeUndefined();
+    expect(reasonOf(`https://${PUBLIC_V4}/x`, false)).toBeUndefined();
+    const notices: string[] = [];
+    checkWebhookUrl('http://localhost:3000/hooks', true, notices);
+    expect(notices.join(' ')).toMatch(/localhost is local; accepted in dev mode only/);
+  });
+});
+
 /** A bare TCP listener on 127.0.0.1 that counts the connections it gets (a TLS handshake would fail on it). */
 async function countingListener(): Promise<{ server: Server; port: number; connections: () => number }> {
   let count = 0;
@@ -136,11 +176,23 @@ describe('outside dev mode, over the Webhooks API', () => {
   it('refuses with a 400 naming url and saying why, and stores nothing', async () => {
     const a = await start(fixed('127.0.0.1'));
     for (const [url, why] of [
+      // Each address class of issue #10, and each URL its report found accepted.
       ['https://receiver.example/hook', /resolves to 127\.0\.0\.1, a loopback address/],
+      ['https://intranet:8443/', /intranet is a local host name/],
       ['https://localhost./x', /this machine/],
+      ['https://127.0.0.1:8443/x', /127\.0\.0\.1 is a loopback address/],
       ['https://[::ffff:127.0.0.1]/x', /loopback/],
+      ['https://10.1.2.3/x', /private/],
+      ['https://192.168.0.10/x', /private/],
+      ['https://169.254.169.254/latest', /cloud metadata/],
+      ['https://[fd00:ec2::254]/x', /cloud metadata/],
+      ['https://[fe80::1]/x', /link-local/],
+      ['https://100.64.0.1/x', /carrier-grade NAT/],
+      ['https://[fc00::1]/x', /unique-local/],
       ['https://[::]/x', /unspecified/],
-      ['https://100.64.1.1/x', /carrier-grade NAT/],
+      ['https://0.0.0.0/x', /unspecified/],
+      ['https://224.0.0.1/x', /multicast/],
+      ['https://[ff02::1]/x', /multicast/],
     ] as const) {
       const res = await a.registerWebhook(url);
       expect(res.status, url).toBe(400);
@@ -164,6 +216,28 @@ describe('outside dev mode, over the Webhooks API', () => {
       /destination refused: receiver\.example resolves to 127\.0\.0\.1, a loopback address/,
     );
     expect(listener.connections()).toBe(0);
+  });
+
+  it('refuses at connect time an IP literal that was never checked (registered in dev mode, sent outside it)', async () => {
+    listener = await countingListener();
+    const connect = (policy: DestinationPolicy) =>
+      new Promise<Error | null>((resolve) =>
+        policy.connector(1_000)(
+          { hostname: '127.0.0.1', host: '127.0.0.1', port: String(listener!.port), protocol: 'http:' },
+          (error, socket) => {
+            socket?.destroy();
+            resolve(error);
+          },
+        ),
+      );
+    const refused = await connect(new DestinationPolicy({ resolve: fixed(PUBLIC_V4) }));
+    expect(refused?.message).toMatch(/destination refused: 127\.0\.0\.1 is a loopback address/);
+    expect(listener.connections()).toBe(0);
+    // The same connector with the address on the allow list does connect: the count above could have moved.
+    expect(await connect(new DestinationPolicy({ allowHosts: ['127.0.0.1'] }))).toBeNull();
+    const deadline = Date.now() + 5_000;
+    while (listener.connections() === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    expect(listener.connections()).toBe(1);
   });
 
   it('lets an allow-listed internal receiver through (so the listener above would have counted)', async () => {

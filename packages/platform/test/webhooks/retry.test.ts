@@ -1,3 +1,4 @@
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { retryDelayMs } from '../../src/index.js';
@@ -146,14 +147,30 @@ describe('failures and the retry schedule on the platform clock (contract 4.5)',
 
   it('does not follow a redirect: a 3xx is a failure', async () => {
     api = await startWebhookApi();
-    const r = await receiver(() => 307);
-    const reg = await api.registerWebhook(r.url, ['epayments.payment.created.v1']);
-    await api.create(webRedirect(ref('redirect')));
-    await wh().drain();
-    const [d] = (await api.deliveries(reg.body.id)).body.deliveries;
-    expect(d.attempts[0]).toMatchObject({ statusCode: 307 });
-    expect(d.status).toBe('pending');
-    expect(r.requests).toHaveLength(1);
+    // A receiver that redirects every POST to another path of its own (307 keeps the method, as a follower would):
+    // a followed redirect would show as a second request, to /followed.
+    const paths: string[] = [];
+    const redirecting = createHttpServer((req, res) => {
+      paths.push(req.url ?? '');
+      req.resume();
+      req.on('end', () => res.writeHead(307, { location: '/followed', 'content-length': '0' }).end());
+    });
+    await new Promise<void>((resolve) => redirecting.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = redirecting.address() as { port: number };
+      const reg = await api.registerWebhook(`http://127.0.0.1:${port}/hooks/vipps`, [
+        'epayments.payment.created.v1',
+      ]);
+      await api.create(webRedirect(ref('redirect')));
+      await wh().drain();
+      const [d] = (await api.deliveries(reg.body.id)).body.deliveries;
+      expect(d.attempts[0]).toMatchObject({ statusCode: 307 });
+      expect(d.status).toBe('pending');
+      expect(paths).toEqual(['/hooks/vipps']);
+    } finally {
+      redirecting.closeAllConnections();
+      await new Promise((resolve) => redirecting.close(resolve));
+    }
   });
 });
 
