@@ -106,3 +106,55 @@ export function firstJsonLine(child, timeoutMs = 20_000) {
     child.once('exit', (code) => reject(new Error(`exited with ${code} before its ready line`)));
   });
 }
+
+/**
+ * A JSON caller of the platform at `url`: `json(method, path, body?, headers?)` sends `body` as JSON and answers the
+ * parsed body (undefined for a 204); a 4xx or 5xx rejects with the status and the answer's text.
+ */
+export function jsonCaller(url) {
+  return async function json(method, path, body, headers = {}) {
+    const res = await fetch(`${url}${path}`, {
+      method,
+      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    if (res.status >= 400) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+    return res.status === 204 ? undefined : res.json();
+  };
+}
+
+/**
+ * What makes `count` WEB_REDIRECT payments of NOK 100.00 at once through `json` (a {@link jsonCaller}), with the
+ * given headers; references `{prefix}-{n}`, counted across calls, each its own Idempotency-Key.
+ */
+export function paymentMaker(json, prefix, count) {
+  let seq = 0;
+  return async (headers) => {
+    await Promise.all(
+      Array.from({ length: count }, async () => {
+        const reference = `${prefix}-${++seq}`;
+        await json(
+          'POST',
+          '/epayment/v1/payments',
+          {
+            amount: { currency: 'NOK', value: 10_000 },
+            paymentMethod: { type: 'WALLET' },
+            reference,
+            userFlow: 'WEB_REDIRECT',
+            returnUrl: 'https://example.com/return',
+          },
+          { ...headers, 'idempotency-key': reference },
+        );
+      }),
+    );
+  };
+}
+
+/** Prints one line of timings in ms: the label, then the median, p95 and max of `ms`. */
+export function printTimings(label, ms) {
+  const sorted = [...ms].sort((a, b) => a - b);
+  const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  console.log(
+    `${label.padEnd(34)} median ${fmt(at(0.5), 2)} ms   p95 ${fmt(at(0.95), 2)} ms   max ${fmt(sorted.at(-1), 2)} ms`,
+  );
+}

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startPlatform } from '../packages/platform/dist/index.js';
-import { fmt } from './lib.js';
+import { jsonCaller, paymentMaker, printTimings } from './lib.js';
 
 const rounds = Number(process.env.BENCH_SNAPSHOT_ROUNDS ?? 50);
 const perRound = Number(process.env.BENCH_SNAPSHOT_PAYMENTS ?? 20);
@@ -19,44 +19,9 @@ const dev = {
   'merchant-serial-number': '123456',
 };
 
-async function json(method, path, body, headers = {}) {
-  const res = await fetch(`${url}${path}`, {
-    method,
-    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  if (res.status >= 400) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  return res.status === 204 ? undefined : res.json();
-}
+const json = jsonCaller(url);
 
-let seq = 0;
-async function payments(headers) {
-  await Promise.all(
-    Array.from({ length: perRound }, async () => {
-      const reference = `bench-snapshot-${++seq}`;
-      await json(
-        'POST',
-        '/epayment/v1/payments',
-        {
-          amount: { currency: 'NOK', value: 10_000 },
-          paymentMethod: { type: 'WALLET' },
-          reference,
-          userFlow: 'WEB_REDIRECT',
-          returnUrl: 'https://example.com/return',
-        },
-        { ...headers, 'idempotency-key': reference },
-      );
-    }),
-  );
-}
-
-function summary(label, ms) {
-  const sorted = [...ms].sort((a, b) => a - b);
-  const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-  console.log(
-    `${label.padEnd(34)} median ${fmt(at(0.5), 2)} ms   p95 ${fmt(at(0.95), 2)} ms   max ${fmt(sorted.at(-1), 2)} ms`,
-  );
-}
+const payments = paymentMaker(json, 'bench-snapshot', perRound);
 
 try {
   const { access_token } = await json('POST', '/accesstoken/get', undefined, {
@@ -80,8 +45,8 @@ try {
   console.log(
     `SQLite file, ${rounds} rounds, ${perRound} payments saved and ${perRound} more before each restore`,
   );
-  summary('platform.snapshot(name)', saves);
-  summary('platform.restore(name)', restores);
+  printTimings('platform.snapshot(name)', saves);
+  printTimings('platform.restore(name)', restores);
 } finally {
   await started.close();
   rmSync(dir, { recursive: true, force: true });

@@ -3,23 +3,11 @@ import type { AddressInfo } from 'node:net';
 import { verifyWebhook } from '@betal/client';
 import { startPlatform, type StartedPlatform } from '@betal/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Io } from '../src/commands/io.js';
-import { run } from '../src/commands/run.js';
+import { betalInProcess } from './support.js';
 
 const SECRET = 'cli-check-secret';
 
-async function betal(args: string[], env: NodeJS.ProcessEnv = {}) {
-  let out = '';
-  let err = '';
-  const io: Io = {
-    out: (s) => void (out += s),
-    err: (s) => void (err += s),
-    env,
-    setExitCode: () => undefined,
-  };
-  const code = await run(args, io);
-  return { code, out, err, json: () => JSON.parse(out) };
-}
+const betal = (args: string[], env: NodeJS.ProcessEnv = {}) => betalInProcess(args, { env });
 
 type Handler = (req: IncomingMessage, body: string, res: ServerResponse) => void;
 

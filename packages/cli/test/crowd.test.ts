@@ -1,21 +1,9 @@
 import { startPlatform, type StartedPlatform } from '@betal/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseThink } from '../src/commands/crowd.js';
-import type { Io } from '../src/commands/io.js';
-import { run } from '../src/commands/run.js';
+import { betalAt } from './support.js';
 
-async function betal(url: string, args: string[]) {
-  let out = '';
-  let err = '';
-  const io: Io = {
-    out: (s) => void (out += s),
-    err: (s) => void (err += s),
-    env: {},
-    setExitCode: () => undefined,
-  };
-  const code = await run([...args, '--url', url], io);
-  return { code, out, err, json: () => JSON.parse(out) };
-}
+const betal = betalAt;
 
 describe('betal crowd', () => {
   let started: StartedPlatform;

@@ -1,15 +1,19 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { outputOptions } from '../src/output.js';
-import { accessToken, createPayment, startCli, type RunningCli } from './support.js';
+import {
+  accessToken,
+  createPayment,
+  startCli,
+  type RunningCli,
+  DEV_IN_MEMORY,
+  CLI as cli,
+  CLI_BUILT as built,
+} from './support.js';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-const cli = join(root, 'packages/cli/dist/main.js');
-const built = existsSync(cli);
 if (!built) console.warn(`cli --json tests skipped: ${cli} is missing (run npm run build first)`);
 
 let dir: string;
@@ -61,23 +65,10 @@ describe.skipIf(!built)('betal --json', () => {
   it('dev --json gives the platform and the merchant, both answering', async () => {
     let cliRun: RunningCli | undefined;
     try {
-      cliRun = await startCli(
-        process.execPath,
-        [
-          cli,
-          'dev',
-          '--port',
-          '0',
-          '--merchant-port',
-          '0',
-          '--db',
-          ':memory:',
-          '--merchant-db',
-          ':memory:',
-          '--json',
-        ],
-        { cwd: dir, env: { LOG_LEVEL: 'info', HOST: '127.0.0.1', MERCHANT_RECONCILE_SECONDS: '0' } },
-      );
+      cliRun = await startCli(process.execPath, [cli, ...DEV_IN_MEMORY, '--json'], {
+        cwd: dir,
+        env: { LOG_LEVEL: 'info', HOST: '127.0.0.1', MERCHANT_RECONCILE_SECONDS: '0' },
+      });
       const { ready } = cliRun;
       expect(ready.command).toBe('dev');
       expect((await fetch(ready.platform.health)).status).toBe(200);
@@ -99,27 +90,10 @@ describe.skipIf(!built)('betal --json', () => {
   });
 
   it('dev --log-format pretty: one readable line per log event, and a banner with the dev credentials', async () => {
-    const child = spawn(
-      process.execPath,
-      [
-        cli,
-        'dev',
-        '--port',
-        '0',
-        '--merchant-port',
-        '0',
-        '--db',
-        ':memory:',
-        '--merchant-db',
-        ':memory:',
-        '--log-format',
-        'pretty',
-      ],
-      {
-        cwd: dir,
-        env: { ...process.env, LOG_LEVEL: 'info', HOST: '127.0.0.1', MERCHANT_RECONCILE_SECONDS: '0' },
-      },
-    );
+    const child = spawn(process.execPath, [cli, ...DEV_IN_MEMORY, '--log-format', 'pretty'], {
+      cwd: dir,
+      env: { ...process.env, LOG_LEVEL: 'info', HOST: '127.0.0.1', MERCHANT_RECONCILE_SECONDS: '0' },
+    });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));

@@ -2,22 +2,10 @@ import { startMerchant, type StartedMerchant } from '@betal/merchant';
 import { startPlatform, type StartedPlatform } from '@betal/platform';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Io } from '../src/commands/io.js';
 import { loadText, parseFlows, type LoadReport } from '../src/commands/load.js';
-import { run } from '../src/commands/run.js';
+import { betalInProcess } from './support.js';
 
-async function betal(args: string[]) {
-  let out = '';
-  let err = '';
-  const io: Io = {
-    out: (s) => void (out += s),
-    err: (s) => void (err += s),
-    env: {},
-    setExitCode: () => undefined,
-  };
-  const code = await run(args, io);
-  return { code, out, err, json: () => JSON.parse(out) };
-}
+const betal = betalInProcess;
 
 /** Every payment of MSN 123456 the platform has, counted by state (GET /betal/payments, all pages). */
 async function platformStates(url: string): Promise<{ total: number; byState: Record<string, number> }> {

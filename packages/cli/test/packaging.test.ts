@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accessToken, createPayment, startCli, type RunningCli } from './support.js';
+import { accessToken, createPayment, startCli, type RunningCli, DEV_IN_MEMORY } from './support.js';
 
 /*
  * The packages as a user gets them: every workspace packed with `npm pack`, the tarballs installed into an empty
@@ -163,29 +163,13 @@ describe.skipIf(skipReason !== '')('the packed packages, installed outside the w
   it('npx betal dev runs the platform and the merchant from the install', async () => {
     let cli: RunningCli | undefined;
     try {
-      cli = await startCli(
-        'npx',
-        [
-          'betal',
-          'dev',
-          '--port',
-          '0',
-          '--merchant-port',
-          '0',
-          '--db',
-          ':memory:',
-          '--merchant-db',
-          ':memory:',
-          '--json',
-        ],
-        {
-          cwd: app,
-          env: { HOST: '127.0.0.1', MERCHANT_RECONCILE_SECONDS: '0' },
-          baseEnv: userEnv(),
-          group: true,
-          timeoutMs: 60_000,
-        },
-      );
+      cli = await startCli('npx', ['betal', ...DEV_IN_MEMORY, '--json'], {
+        cwd: app,
+        env: { HOST: '127.0.0.1', MERCHANT_RECONCILE_SECONDS: '0' },
+        baseEnv: userEnv(),
+        group: true,
+        timeoutMs: 60_000,
+      });
       const { url } = cli.ready.platform;
       expect((await fetch(cli.ready.platform.health)).status).toBe(200);
       const unit = cli.ready.salesUnits.find((u) => u.msn === '123456')!;

@@ -2,23 +2,11 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startPlatform, type StartedPlatform } from '@betal/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Io } from '../src/commands/io.js';
-import { run } from '../src/commands/run.js';
+import { betalAt } from './support.js';
 
 const T0 = Date.UTC(2026, 0, 1, 12);
 
-async function betal(url: string, args: string[], env: NodeJS.ProcessEnv = {}) {
-  let out = '';
-  let err = '';
-  const io: Io = {
-    out: (s) => void (out += s),
-    err: (s) => void (err += s),
-    env,
-    setExitCode: () => undefined,
-  };
-  const code = await run([...args, '--url', url], io);
-  return { code, out, err, json: () => JSON.parse(out) };
-}
+const betal = (url: string, args: string[], env: NodeJS.ProcessEnv = {}) => betalAt(url, args, { env });
 
 describe('betal payments list', () => {
   let started: StartedPlatform;

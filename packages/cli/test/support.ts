@@ -1,4 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Io } from '../src/commands/io.js';
+import { run } from '../src/commands/run.js';
+
+/** The built CLI, packages/cli/dist/main.js (what `npm run build` makes). */
+export const CLI = join(fileURLToPath(new URL('../../../', import.meta.url)), 'packages/cli/dist/main.js');
+
+/** Whether the CLI is built: the tests that spawn it are skipped otherwise. */
+export const CLI_BUILT = existsSync(CLI);
 
 /** The ready line `betal start|dev --json` prints (packages/cli/src/output.ts). */
 export interface Ready {
@@ -140,4 +152,103 @@ export async function createPayment(
     }),
   });
   return { status: res.status, body: (await res.json()) as { reference?: string; redirectUrl?: string } };
+}
+
+/** What an in-process run of `betal` gave: its exit status, stdout, stderr, and stdout read as JSON. */
+export interface Ran {
+  code: number;
+  out: string;
+  err: string;
+  json: () => any;
+}
+
+/**
+ * Runs `betal <args>` in-process (no child process), capturing stdout, stderr and the exit status. `io` replaces
+ * parts of the {@link Io} (its `env`, default empty, say).
+ */
+export async function betalInProcess(args: string[], io: Partial<Io> = {}): Promise<Ran> {
+  let out = '';
+  let err = '';
+  const code = await run(args, {
+    out: (s) => void (out += s),
+    err: (s) => void (err += s),
+    env: {},
+    setExitCode: () => undefined,
+    ...io,
+  });
+  return { code, out, err, json: () => JSON.parse(out) };
+}
+
+/** {@link betalInProcess} against the platform at `url` (`--url url` after the arguments). */
+export function betalAt(url: string, args: string[], io: Partial<Io> = {}): Promise<Ran> {
+  return betalInProcess([...args, '--url', url], io);
+}
+
+/**
+ * The arguments of `betal dev` on ports the system picks, with both stores in memory (add `--json` and others
+ * after them).
+ */
+export const DEV_IN_MEMORY = [
+  'dev',
+  '--port',
+  '0',
+  '--merchant-port',
+  '0',
+  '--db',
+  ':memory:',
+  '--merchant-db',
+  ':memory:',
+] as const;
+
+/** A sales unit's API headers for JSON calls: its token (from {@link accessToken}), subscription key and MSN. */
+export async function apiHeaders(
+  url: string,
+  unit: Ready['salesUnits'][number],
+): Promise<Record<string, string>> {
+  return {
+    Authorization: `Bearer ${await accessToken(url, unit)}`,
+    'Ocp-Apim-Subscription-Key': unit.subscriptionKey,
+    'Merchant-Serial-Number': unit.msn,
+    'Content-Type': 'application/json',
+  };
+}
+
+/** What {@link sendAlone} answers: the status, the `X-Betal-Worker` that answered, and the JSON body (`{}` if none). */
+export interface AloneAnswer {
+  status: number;
+  worker: string;
+  json: Record<string, unknown>;
+}
+
+/**
+ * One request on a connection of its own (no keep-alive), so that a cluster may hand it to any worker. Rejects on
+ * a cut socket, and after `timeoutMs` without an answer when given.
+ */
+export function sendAlone(
+  url: string,
+  method: string,
+  headers: Record<string, string>,
+  body?: unknown,
+  timeoutMs?: number,
+): Promise<AloneAnswer> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('error', reject);
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        resolve({
+          status: res.statusCode ?? 0,
+          worker: String(res.headers['x-betal-worker']),
+          json: (text ? JSON.parse(text) : {}) as Record<string, unknown>,
+        });
+      });
+    });
+    req.on('error', reject);
+    if (timeoutMs !== undefined) {
+      req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    }
+    req.end(body === undefined ? undefined : JSON.stringify(body));
+  });
 }

@@ -1,46 +1,20 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startPlatform, type StartedPlatform } from '@betal/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatDuration, parseDuration } from '../src/commands/duration.js';
-import type { Io } from '../src/commands/io.js';
 import { resolveGlobalOptions } from '../src/commands/options.js';
 import { run } from '../src/commands/run.js';
 import { formatFields, formatTable } from '../src/commands/table.js';
+import { betalAt, CLI as cli, CLI_BUILT as built } from './support.js';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-const cli = join(root, 'packages/cli/dist/main.js');
-const built = existsSync(cli);
 if (!built) console.warn(`spawned betal verb tests skipped: ${cli} is missing (run npm run build first)`);
 
 const MSN = '123456';
 const KARI = '4712345678';
 
-interface Ran {
-  code: number;
-  out: string;
-  err: string;
-  json: () => any;
-}
-
-/** Runs `betal <args>` in-process against `url`, capturing stdout, stderr and the exit status. */
-async function betal(url: string, args: string[], extra: Partial<Io> = {}): Promise<Ran> {
-  let out = '';
-  let err = '';
-  const io: Io = {
-    out: (s) => void (out += s),
-    err: (s) => void (err += s),
-    env: {},
-    setExitCode: () => undefined,
-    ...extra,
-  };
-  const code = await run([...args, '--url', url], io);
-  return { code, out, err, json: () => JSON.parse(out) };
-}
+const betal = betalAt;
 
 describe('parseDuration', () => {
   it('reads seconds, minutes, hours, days, weeks and their sums', () => {

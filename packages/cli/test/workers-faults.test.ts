@@ -1,55 +1,38 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer, request, type Server } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createTestDatabase,
   pgUnreachable,
   type TestDatabase,
 } from '../../platform/test/storage/pg-support.js';
-import { accessToken, startCli, type RunningCli } from './support.js';
+import {
+  apiHeaders,
+  sendAlone,
+  startCli,
+  type RunningCli,
+  CLI as cli,
+  CLI_BUILT as built,
+} from './support.js';
+import { webRedirect } from '../../platform/test/support/harness.js';
 
 /**
  * Issue #12, faults across processes: kill -9 of one of two workers under load loses no acknowledged write and no
  * webhook, the other keeps serving, and the primary starts a worker that rejoins.
  */
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-const cli = join(root, 'packages/cli/dist/main.js');
-const built = existsSync(cli);
 const unreachable = await pgUnreachable();
 
-/** One request on a connection of its own, so the cluster may hand it to any worker; rejects on a cut socket. */
-function send(
-  url: string,
-  method: string,
-  headers: Record<string, string>,
-  body?: unknown,
-): Promise<{ status: number; worker: string; json: Record<string, unknown> }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method, headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('error', reject);
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        resolve({
-          status: res.statusCode ?? 0,
-          worker: String(res.headers['x-betal-worker']),
-          json: (text ? JSON.parse(text) : {}) as Record<string, unknown>,
-        });
-      });
-    });
-    req.on('error', reject);
-    // A connection handed to the worker as it was killed gets no answer: give up on it (the caller sends again).
-    req.setTimeout(5000, () => req.destroy(new Error('no answer within 5 s')));
-    req.end(body === undefined ? undefined : JSON.stringify(body));
-  });
-}
+/**
+ * One request on a connection of its own; a connection handed to the worker as it was killed gets no answer, so
+ * it is given up after 5 s (the caller sends again).
+ */
+const send = (url: string, method: string, headers: Record<string, string>, body?: unknown) =>
+  sendAlone(url, method, headers, body, 5000);
 
 /** A webhook receiver on 127.0.0.1 that records the reference and name of every event it gets. */
 async function receiver(): Promise<{
@@ -118,12 +101,7 @@ describe.skipIf(!built || unreachable !== undefined)(
         );
         const url = run.ready.platform.url;
         const unit = run.ready.salesUnits[0]!;
-        const headers = {
-          Authorization: `Bearer ${await accessToken(url, unit)}`,
-          'Ocp-Apim-Subscription-Key': unit.subscriptionKey,
-          'Merchant-Serial-Number': unit.msn,
-          'Content-Type': 'application/json',
-        };
+        const headers = await apiHeaders(url, unit);
         const registered = await send(`${url}/webhooks/v1/webhooks`, 'POST', headers, {
           url: hooks.url,
           events: ['epayments.payment.created.v1'],
@@ -142,13 +120,7 @@ describe.skipIf(!built || unreachable !== undefined)(
                 `${url}/epayment/v1/payments`,
                 'POST',
                 { ...headers, 'Idempotency-Key': `create-${reference}` },
-                {
-                  amount: { currency: 'NOK', value: 1000 },
-                  paymentMethod: { type: 'WALLET' },
-                  reference,
-                  returnUrl: 'https://example.com/return',
-                  userFlow: 'WEB_REDIRECT',
-                },
+                webRedirect(reference, 1000),
               ).catch(() => undefined);
               if (res?.status === 201) {
                 acknowledged.push(reference);

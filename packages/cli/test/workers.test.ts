@@ -1,45 +1,24 @@
-import { request } from 'node:http';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createTestDatabase,
   pgUnreachable,
   type TestDatabase,
 } from '../../platform/test/storage/pg-support.js';
-import { accessToken, startCli, type Ready, type RunningCli } from './support.js';
+import {
+  apiHeaders,
+  sendAlone as send,
+  startCli,
+  type Ready,
+  type RunningCli,
+  CLI as cli,
+  CLI_BUILT as built,
+} from './support.js';
+import { webRedirect } from '../../platform/test/support/harness.js';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-const cli = join(root, 'packages/cli/dist/main.js');
-const built = existsSync(cli);
 const unreachable = await pgUnreachable();
-
-/** One request on a connection of its own (no keep-alive), so the cluster may hand it to any worker. */
-function send(
-  url: string,
-  method: string,
-  headers: Record<string, string>,
-  body?: unknown,
-): Promise<{ status: number; worker: string; json: Record<string, unknown> }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method, headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        resolve({
-          status: res.statusCode ?? 0,
-          worker: String(res.headers['x-betal-worker']),
-          json: (text ? JSON.parse(text) : {}) as Record<string, unknown>,
-        });
-      });
-    });
-    req.on('error', reject);
-    req.end(body === undefined ? undefined : JSON.stringify(body));
-  });
-}
 
 let dir: string;
 beforeAll(() => {
@@ -76,12 +55,7 @@ describe.skipIf(!built)('betal start --workers', () => {
         const ready: Ready = run.ready;
         const url = ready.platform.url;
         const unit = ready.salesUnits[0]!;
-        const headers = {
-          Authorization: `Bearer ${await accessToken(url, unit)}`,
-          'Ocp-Apim-Subscription-Key': unit.subscriptionKey,
-          'Merchant-Serial-Number': unit.msn,
-          'Content-Type': 'application/json',
-        };
+        const headers = await apiHeaders(url, unit);
         const created = new Map<string, string>();
         for (let i = 0; i < 6; i++) {
           const reference = `workers-${i}-${Date.now()}`;
@@ -89,13 +63,7 @@ describe.skipIf(!built)('betal start --workers', () => {
             `${url}/epayment/v1/payments`,
             'POST',
             { ...headers, 'Idempotency-Key': `create-${reference}` },
-            {
-              amount: { currency: 'NOK', value: 1000 },
-              paymentMethod: { type: 'WALLET' },
-              reference,
-              returnUrl: 'https://example.com/return',
-              userFlow: 'WEB_REDIRECT',
-            },
+            webRedirect(reference, 1000),
           );
           expect(res.status, JSON.stringify(res.json)).toBe(201);
           created.set(reference, res.worker);

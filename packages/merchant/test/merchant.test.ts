@@ -1,8 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { VippsClient, signWebhook, httpDate } from '@betal/client';
+import { VippsClient } from '@betal/client';
 import { derive } from '../src/domain/order-status.js';
 import { startMerchant } from '../src/testing.js';
-import { getPage, postForm, startPair, statusOf, T0, tokenOf, until, type Pair } from './support/setup.js';
+import {
+  getPage,
+  linkPayment,
+  postForm,
+  postSignedWebhook,
+  startPair,
+  statusOf,
+  submitted,
+  sumsOf,
+  T0,
+  tokenOf,
+  until,
+  type Pair,
+} from './support/setup.js';
 import { STORE_BACKENDS } from './support/stores.js';
 
 // Every test runs on each store: SQLite, and PostgreSQL when it can be reached (BETAL_TEST_PG).
@@ -84,8 +97,7 @@ for (const backend of STORE_BACKENDS) {
         expect(back.text).toContain('Your order is confirmed');
         expect(await statusOf(pair.merchant, order.reference)).toBe('AUTHORIZED');
 
-        const ship = await postForm(base, `/merchant/orders/${order.id}/ship`);
-        expect(ship.status).toBe(303);
+        await submitted(base, `/merchant/orders/${order.id}/ship`);
         const shipped = (await pair.merchant.merchant.payments.get(order.reference))!;
         expect(derive(shipped.view).sums.captured).toBe(54700);
         expect(await statusOf(pair.merchant, order.reference)).toBe('CAPTURED');
@@ -112,8 +124,7 @@ for (const backend of STORE_BACKENDS) {
         expect(print.status).toBe(200);
         expect(print.text).toContain('NOK\u00a0249.50');
 
-        const pay = await postForm(base, `/pay/${linkId}`);
-        expect(pay.status).toBe(303);
+        const pay = await submitted(base, `/pay/${linkId}`);
         expect(pay.location).toContain('/landing?token=');
         const reference = (
           await pair.merchant.merchant.store.listPayments({ purpose: 'link', ownerId: linkId })
@@ -141,14 +152,9 @@ for (const backend of STORE_BACKENDS) {
         const done = await getPage(base, `/pay/${linkId}/done?reference=${reference}`);
         expect(done.text).toContain('Payment approved');
 
-        expect(
-          (await postForm(base, `/merchant/payments/${reference}/capture`, { amount: '249.50' })).status,
-        ).toBe(303);
-        expect(
-          (await postForm(base, `/merchant/payments/${reference}/refund`, { amount: '50' })).status,
-        ).toBe(303);
-        const after = (await pair.merchant.merchant.payments.get(reference))!;
-        expect(derive(after.view).sums).toEqual({
+        await submitted(base, `/merchant/payments/${reference}/capture`, { amount: '249.50' });
+        await submitted(base, `/merchant/payments/${reference}/refund`, { amount: '50' });
+        expect(await sumsOf(pair.merchant, reference)).toEqual({
           authorized: 24950,
           captured: 24950,
           refunded: 5000,
@@ -162,16 +168,11 @@ for (const backend of STORE_BACKENDS) {
       });
 
       it('phone sharing (seed 003) then direct (seed 001): Userinfo stores the phone number; the next request goes to the app', async () => {
-        const created = await postForm(base, '/merchant/links', {
+        const reference = await linkPayment(pair.merchant, {
           amount: '300',
           description: 'Insurance',
           sharePhone: '1',
         });
-        const linkId = created.location!.split('?')[0]!.split('/').pop()!;
-        await postForm(base, `/pay/${linkId}`);
-        const reference = (
-          await pair.merchant.merchant.store.listPayments({ purpose: 'link', ownerId: linkId })
-        )[0]!.reference;
         expect((await pair.merchant.merchant.payments.get(reference))!.scope).toBe('phoneNumber');
         await approve(reference, '4796574209');
         const saved = await until(pair.merchant, reference, (r) => r.customerSavedAt !== undefined);
@@ -292,8 +293,7 @@ for (const backend of STORE_BACKENDS) {
         expect(
           await pair.merchant.merchant.store.listPayments({ purpose: 'invoice', ownerId: invoiceId }),
         ).toHaveLength(0);
-        const pay = await postForm(base, `/invoices/${invoiceId}/pay`);
-        expect(pay.status).toBe(303);
+        const pay = await submitted(base, `/invoices/${invoiceId}/pay`);
         const [payment] = await pair.merchant.merchant.store.listPayments({
           purpose: 'invoice',
           ownerId: invoiceId,
@@ -397,15 +397,10 @@ for (const backend of STORE_BACKENDS) {
       });
 
       it('a capture larger than what is left is refused with a message, before any call', async () => {
-        const created = await postForm(base, '/merchant/links', {
+        const reference = await linkPayment(pair.merchant, {
           amount: '100',
           description: 'Small thing',
         });
-        const linkId = created.location!.split('?')[0]!.split('/').pop()!;
-        await postForm(base, `/pay/${linkId}`);
-        const reference = (
-          await pair.merchant.merchant.store.listPayments({ purpose: 'link', ownerId: linkId })
-        )[0]!.reference;
         await pair.merchant.merchant.client.epayment.forceApprove(reference, {
           customer: { phoneNumber: '4791234567' },
         });
@@ -475,26 +470,7 @@ for (const backend of STORE_BACKENDS) {
         await pair?.close();
       });
 
-      const secret = () => {
-        const s = pair.merchant.merchant.registrar.status;
-        if (!s?.ok) throw new Error('no registration');
-        return s.registration.secret;
-      };
-      const deliver = (payload: unknown, key = secret()) => {
-        const body = JSON.stringify(payload);
-        const url = `${base}/webhooks/vipps`;
-        const headers = signWebhook({ secret: key, url, body, date: httpDate(Date.now()) });
-        return fetch(url, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'x-ms-date': headers['x-ms-date'],
-            'x-ms-content-sha256': headers['x-ms-content-sha256'],
-            authorization: headers.authorization,
-          },
-          body,
-        });
-      };
+      const deliver = (payload: unknown, key?: string) => postSignedWebhook(pair.merchant, payload, key);
 
       it('refuses a bad signature (401) and a body that is no ePayment event (400)', async () => {
         const res = await deliver({ msn: '123456' }, 'not-the-secret');
@@ -535,15 +511,10 @@ for (const backend of STORE_BACKENDS) {
       });
 
       it('processes each event once: duplicates and out-of-order events change nothing twice', async () => {
-        const created = await postForm(base, '/merchant/links', {
+        const reference = await linkPayment(pair.merchant, {
           amount: '500',
           description: 'Webhook test',
         });
-        const linkId = created.location!.split('?')[0]!.split('/').pop()!;
-        await postForm(base, `/pay/${linkId}`);
-        const reference = (
-          await pair.merchant.merchant.store.listPayments({ purpose: 'link', ownerId: linkId })
-        )[0]!.reference;
         const event = (name: string, psp: string, value: number) => ({
           msn: '123456',
           reference,
@@ -564,8 +535,7 @@ for (const backend of STORE_BACKENDS) {
         expect(await (await deliver(event('AUTHORIZED', 'psp-a1', 50000))).json()).toEqual({
           outcome: 'applied',
         });
-        const record = (await pair.merchant.merchant.payments.get(reference))!;
-        expect(derive(record.view).sums).toEqual({
+        expect(await sumsOf(pair.merchant, reference)).toEqual({
           authorized: 50000,
           captured: 20000,
           refunded: 0,
@@ -596,13 +566,7 @@ for (const backend of STORE_BACKENDS) {
       });
 
       it('a payment approved while no webhook came is found by reconciliation after the quiet time, and agrees with the platform', async () => {
-        const base = pair.merchant.url;
-        const created = await postForm(base, '/merchant/links', { amount: '80', description: 'No webhook' });
-        const linkId = created.location!.split('?')[0]!.split('/').pop()!;
-        await postForm(base, `/pay/${linkId}`);
-        const reference = (
-          await pair.merchant.merchant.store.listPayments({ purpose: 'link', ownerId: linkId })
-        )[0]!.reference;
+        const reference = await linkPayment(pair.merchant, { amount: '80', description: 'No webhook' });
         await pair.merchant.merchant.client.epayment.forceApprove(reference, {
           customer: { phoneNumber: '4791234567' },
         });
@@ -649,18 +613,12 @@ for (const backend of STORE_BACKENDS) {
         await pair?.close();
       });
 
-      async function pendingLinkPayment(amount: string): Promise<string> {
-        const created = await postForm(base, '/merchant/links', { amount, description: 'Cancel test' });
-        const linkId = created.location!.split('?')[0]!.split('/').pop()!;
-        await postForm(base, `/pay/${linkId}`);
-        return (await pair.merchant.merchant.store.listPayments({ purpose: 'link', ownerId: linkId }))[0]!
-          .reference;
-      }
+      const pendingLinkPayment = (amount: string) =>
+        linkPayment(pair.merchant, { amount, description: 'Cancel test' });
 
       it('a pending request is withdrawn: TERMINATED on the platform and on the page', async () => {
         const reference = await pendingLinkPayment('60');
-        const res = await postForm(base, `/merchant/payments/${reference}/cancel`);
-        expect(res.status).toBe(303);
+        await submitted(base, `/merchant/payments/${reference}/cancel`);
         expect(await statusOf(pair.merchant, reference)).toBe('TERMINATED');
         expect((await pair.merchant.merchant.client.epayment.get(reference)).state).toBe('TERMINATED');
         const again = await postForm(base, `/merchant/payments/${reference}/cancel`);
@@ -674,19 +632,14 @@ for (const backend of STORE_BACKENDS) {
           customer: { phoneNumber: '4791234567' },
         });
         await pair.merchant.merchant.payments.refresh(reference);
-        expect(
-          (await postForm(base, `/merchant/payments/${reference}/capture`, { amount: '40' })).status,
-        ).toBe(303);
+        await submitted(base, `/merchant/payments/${reference}/capture`, { amount: '40' });
         expect(await statusOf(pair.merchant, reference)).toBe('PARTIALLY_CAPTURED');
         // Without the confirm step nothing is released: the answer leads to the confirmation page.
         const unconfirmed = await postForm(base, `/merchant/payments/${reference}/cancel`);
         expect(unconfirmed.location).toBe(`/merchant/payments/${reference}/cancel`);
         expect(await statusOf(pair.merchant, reference)).toBe('PARTIALLY_CAPTURED');
-        expect(
-          (await postForm(base, `/merchant/payments/${reference}/cancel`, { confirm: 'yes' })).status,
-        ).toBe(303);
-        const record = (await pair.merchant.merchant.payments.get(reference))!;
-        expect(derive(record.view).sums).toEqual({
+        await submitted(base, `/merchant/payments/${reference}/cancel`, { confirm: 'yes' });
+        expect(await sumsOf(pair.merchant, reference)).toEqual({
           authorized: 10000,
           captured: 4000,
           refunded: 0,

@@ -44,6 +44,13 @@ import { completeOpenApi, swaggerUiConfig } from './openapi.js';
 import { openStorage } from './storage/open.js';
 import type { Storage } from './storage/ports.js';
 
+/**
+ * The settings that hold the platform's secrets (the token signing key, the subject key, the admin token): a reset
+ * and a restore both keep them, so that issued tokens, users' `sub` and the admin link stay valid. One list, so
+ * that the two cannot drift apart.
+ */
+const SECRET_SETTINGS: readonly string[] = ['token_signing_key', 'subject_key', 'admin_token'];
+
 /** What the composition root can be given besides the configuration: test doubles for time and ids. */
 export interface PlatformOverrides {
   clock?: PlatformClock;
@@ -375,7 +382,8 @@ export async function createPlatform(
       if (config.devMode) await seedDevData(store, directory);
       await applyTheSeed();
     },
-    keepSettings: ['token_signing_key', 'subject_key', 'admin_token', 'clock_offset_ms'],
+    // A reset keeps the platform's time too; a restore brings back the time that was saved.
+    keepSettings: [...SECRET_SETTINGS, 'clock_offset_ms'],
   });
   const snapshots = new SnapshotService({
     snapshots: store.snapshots,
@@ -385,7 +393,7 @@ export async function createPlatform(
       await directory.reload();
       forgetMemory();
     },
-    keepSettings: ['token_signing_key', 'subject_key', 'admin_token'],
+    keepSettings: SECRET_SETTINGS,
   });
   // The customer's side: its service, who may act in which app, and the live streams of its pages.
   const adminToken = (config as PlatformConfig & { adminToken?: string }).adminToken;

@@ -16,6 +16,7 @@ import {
   type Invoice,
   type MerchantData,
   type MerchantStore,
+  type NewOperation,
   type OperationRecord,
   type PaymentLink,
   type PaymentRecord,
@@ -23,6 +24,14 @@ import {
   type ReceivedEvent,
   type ShopOrder,
 } from './store.js';
+import {
+  eventOfRow,
+  operationOfRow,
+  startedOperation,
+  WEBHOOK_EVENT_COLUMNS,
+  type OperationRow,
+  type WebhookEventRow,
+} from './rows.js';
 
 /**
  * The PostgreSQL schema as numbered migrations (applied by `migrate`). The tables follow the SQLite ones column
@@ -235,48 +244,22 @@ class PostgresData implements MerchantData {
 
   async listWebhookEvents(reference: string): Promise<ReceivedEvent[]> {
     return (
-      await this.rows<{
-        reference: string;
-        psp_reference: string;
-        name: string;
-        payload: string;
-        received_at: number;
-        duplicate: boolean;
-      }>(
-        'SELECT reference, psp_reference, name, payload, received_at, duplicate FROM webhook_events WHERE reference = $1 ORDER BY seq',
+      await this.rows<WebhookEventRow>(
+        `SELECT ${WEBHOOK_EVENT_COLUMNS} FROM webhook_events WHERE reference = $1 ORDER BY seq`,
         [reference],
       )
-    ).map((r) => ({
-      reference: r.reference,
-      pspReference: r.psp_reference,
-      name: r.name,
-      payload: r.payload,
-      receivedAt: r.received_at,
-      duplicate: r.duplicate,
-    }));
+    ).map(eventOfRow);
   }
 
   // ---- operations
 
-  async startOperation(op: {
-    reference: string;
-    kind: OperationRecord['kind'];
-    amount?: number;
-    at: number;
-  }): Promise<OperationRecord> {
+  async startOperation(op: NewOperation): Promise<OperationRecord> {
     const [row] = await this.rows<{ id: number }>(
       `INSERT INTO operations (reference, kind, amount, status, created_at) VALUES ($1, $2, $3, 'pending', $4)
        RETURNING id`,
       [op.reference, op.kind, op.amount ?? null, op.at],
     );
-    return {
-      id: row!.id,
-      reference: op.reference,
-      kind: op.kind,
-      ...(op.amount !== undefined ? { amount: op.amount } : {}),
-      status: 'pending',
-      createdAt: op.at,
-    };
+    return startedOperation(row!.id, op);
   }
 
   async finishOperation(
@@ -295,26 +278,8 @@ class PostgresData implements MerchantData {
 
   async listOperations(reference: string): Promise<OperationRecord[]> {
     return (
-      await this.rows<{
-        id: number;
-        reference: string;
-        kind: OperationRecord['kind'];
-        amount: number | null;
-        status: OperationRecord['status'];
-        error: string | null;
-        created_at: number;
-        finished_at: number | null;
-      }>('SELECT * FROM operations WHERE reference = $1 ORDER BY id', [reference])
-    ).map((r) => ({
-      id: r.id,
-      reference: r.reference,
-      kind: r.kind,
-      ...(r.amount !== null ? { amount: r.amount } : {}),
-      status: r.status,
-      ...(r.error !== null ? { error: r.error } : {}),
-      createdAt: r.created_at,
-      ...(r.finished_at !== null ? { finishedAt: r.finished_at } : {}),
-    }));
+      await this.rows<OperationRow>('SELECT * FROM operations WHERE reference = $1 ORDER BY id', [reference])
+    ).map(operationOfRow);
   }
 
   async operationInDoubt(reference: string): Promise<boolean> {

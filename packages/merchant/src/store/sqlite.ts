@@ -10,6 +10,7 @@ import {
   type Invoice,
   type MerchantData,
   type MerchantStore,
+  type NewOperation,
   type OperationRecord,
   type PaymentLink,
   type PaymentRecord,
@@ -17,6 +18,14 @@ import {
   type ReceivedEvent,
   type ShopOrder,
 } from './store.js';
+import {
+  eventOfRow,
+  operationOfRow,
+  startedOperation,
+  WEBHOOK_EVENT_COLUMNS,
+  type OperationRow,
+  type WebhookEventRow,
+} from './rows.js';
 
 /** The SQLite schema as numbered migrations (`user_version` is the number applied). Never edit a shipped one. */
 const MIGRATIONS = [
@@ -197,48 +206,20 @@ class SqliteData implements MerchantData {
   async listWebhookEvents(reference: string): Promise<ReceivedEvent[]> {
     return (
       this.db
-        .prepare(
-          'SELECT reference, psp_reference, name, payload, received_at, duplicate FROM webhook_events WHERE reference = ? ORDER BY seq',
-        )
-        .all(reference) as Array<{
-        reference: string;
-        psp_reference: string;
-        name: string;
-        payload: string;
-        received_at: number;
-        duplicate: number;
-      }>
-    ).map((r) => ({
-      reference: r.reference,
-      pspReference: r.psp_reference,
-      name: r.name,
-      payload: r.payload,
-      receivedAt: r.received_at,
-      duplicate: r.duplicate === 1,
-    }));
+        .prepare(`SELECT ${WEBHOOK_EVENT_COLUMNS} FROM webhook_events WHERE reference = ? ORDER BY seq`)
+        .all(reference) as WebhookEventRow[]
+    ).map(eventOfRow);
   }
 
   // ---- operations
 
-  async startOperation(op: {
-    reference: string;
-    kind: OperationRecord['kind'];
-    amount?: number;
-    at: number;
-  }): Promise<OperationRecord> {
+  async startOperation(op: NewOperation): Promise<OperationRecord> {
     const row = this.db
       .prepare(
         "INSERT INTO operations (reference, kind, amount, status, created_at) VALUES (?, ?, ?, 'pending', ?) RETURNING id",
       )
       .get(op.reference, op.kind, op.amount ?? null, op.at) as { id: number };
-    return {
-      id: row.id,
-      reference: op.reference,
-      kind: op.kind,
-      ...(op.amount !== undefined ? { amount: op.amount } : {}),
-      status: 'pending',
-      createdAt: op.at,
-    };
+    return startedOperation(row.id, op);
   }
 
   async finishOperation(
@@ -254,26 +235,10 @@ class SqliteData implements MerchantData {
 
   async listOperations(reference: string): Promise<OperationRecord[]> {
     return (
-      this.db.prepare('SELECT * FROM operations WHERE reference = ? ORDER BY id').all(reference) as Array<{
-        id: number;
-        reference: string;
-        kind: OperationRecord['kind'];
-        amount: number | null;
-        status: OperationRecord['status'];
-        error: string | null;
-        created_at: number;
-        finished_at: number | null;
-      }>
-    ).map((r) => ({
-      id: r.id,
-      reference: r.reference,
-      kind: r.kind,
-      ...(r.amount !== null ? { amount: r.amount } : {}),
-      status: r.status,
-      ...(r.error !== null ? { error: r.error } : {}),
-      createdAt: r.created_at,
-      ...(r.finished_at !== null ? { finishedAt: r.finished_at } : {}),
-    }));
+      this.db
+        .prepare('SELECT * FROM operations WHERE reference = ? ORDER BY id')
+        .all(reference) as Array<OperationRow>
+    ).map(operationOfRow);
   }
 
   async operationInDoubt(reference: string): Promise<boolean> {

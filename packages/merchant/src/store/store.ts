@@ -71,6 +71,14 @@ export interface OperationRecord {
   finishedAt?: number;
 }
 
+/** An operation about to start: the payment, the kind, the amount (minor units; none for a cancel), when (ms). */
+export interface NewOperation {
+  reference: string;
+  kind: OperationRecord['kind'];
+  amount?: number;
+  at: number;
+}
+
 /** A webhook event as received: its pspReference, name, the raw body and when it came. */
 export interface ReceivedEvent {
   reference: string;
@@ -209,12 +217,7 @@ export interface MerchantData {
   listWebhookEvents(reference: string): Promise<ReceivedEvent[]>;
 
   /** Starts an operation (status `pending`) and answers it with its id (unique across processes). */
-  startOperation(op: {
-    reference: string;
-    kind: OperationRecord['kind'];
-    amount?: number;
-    at: number;
-  }): Promise<OperationRecord>;
+  startOperation(op: NewOperation): Promise<OperationRecord>;
   /** Ends an operation as done, failed (refused) or in doubt, with the error for people. */
   finishOperation(id: number, status: 'done' | 'failed' | 'doubt', at: number, error?: string): Promise<void>;
   /** The operations on a payment, oldest first. */

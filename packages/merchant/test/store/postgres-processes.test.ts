@@ -9,7 +9,7 @@ import { receiptOf } from '../../src/domain/receipt.js';
 import { WebhookRegistrar } from '../../src/services/webhooks.js';
 import { PostgresMerchantStore } from '../../src/store/postgres.js';
 import { startMerchant, type StartedMerchant } from '../../src/testing.js';
-import { T0 } from '../support/setup.js';
+import { postSignedWebhook, T0 } from '../support/setup.js';
 import { createTestDatabase, pgUnreachable, type TestDatabase } from '../support/stores.js';
 
 const unreachable = await pgUnreachable();
@@ -38,21 +38,7 @@ function newPayment(m: StartedMerchant, ownerId: string) {
 
 /** POSTs `payload` to a merchant's webhook receiver, signed with the secret of its registration. */
 async function deliver(m: StartedMerchant, payload: unknown): Promise<string> {
-  const s = m.merchant.registrar.status;
-  if (!s?.ok) throw new Error('no registration');
-  const body = JSON.stringify(payload);
-  const url = `${m.url}/webhooks/vipps`;
-  const headers = signWebhook({ secret: s.registration.secret, url, body, date: httpDate(Date.now()) });
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-ms-date': headers['x-ms-date'],
-      'x-ms-content-sha256': headers['x-ms-content-sha256'],
-      authorization: headers.authorization,
-    },
-    body,
-  });
+  const res = await postSignedWebhook(m, payload);
   expect(res.status).toBe(200);
   return ((await res.json()) as { outcome: string }).outcome;
 }

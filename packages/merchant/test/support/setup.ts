@@ -1,8 +1,10 @@
 import { expect } from 'vitest';
+import { httpDate, signWebhook } from '@betal/client';
 import { startPlatform, type StartedPlatform } from '@betal/platform';
 import { startMerchant, type StartMerchantOptions, type StartedMerchant } from '../../src/testing.js';
 import type { PaymentRecord } from '../../src/store/store.js';
 import { listedStatus } from '../../src/store/store.js';
+import { derive } from '../../src/domain/order-status.js';
 import type { StoreBackend } from './stores.js';
 
 /** A fixed platform time for deterministic tests: 2026-11-22T12:00:00Z. */
@@ -98,4 +100,71 @@ export async function until(
 export async function statusOf(merchant: StartedMerchant, reference: string): Promise<string | undefined> {
   const r = await merchant.merchant.payments.get(reference);
   return r ? listedStatus(r) : undefined;
+}
+
+/**
+ * Makes a payment link on the merchant's pages with the form `fields` (amount, description, ...) and opens it as a
+ * payer would; answers the reference of the payment that made (created, not yet approved, at the platform).
+ */
+export async function linkPayment(
+  merchant: StartedMerchant,
+  fields: Record<string, string>,
+): Promise<string> {
+  const created = await postForm(merchant.url, '/merchant/links', fields);
+  const linkId = created.location!.split('?')[0]!.split('/').pop()!;
+  await postForm(merchant.url, `/pay/${linkId}`);
+  const [payment] = await merchant.merchant.store.listPayments({ purpose: 'link', ownerId: linkId });
+  return payment!.reference;
+}
+
+/** The secret of the merchant's webhook registration at the platform; throws when it has not registered. */
+export function registrationSecret(merchant: StartedMerchant): string {
+  const s = merchant.merchant.registrar.status;
+  if (!s?.ok) throw new Error('no registration');
+  return s.registration.secret;
+}
+
+/**
+ * POSTs `payload` as JSON to the merchant's webhook receiver (`/webhooks/vipps`), signed as the platform signs
+ * (HMAC-SHA256 with `secret`, default the registration's); answers the receiver's response.
+ */
+export function postSignedWebhook(
+  merchant: StartedMerchant,
+  payload: unknown,
+  secret = registrationSecret(merchant),
+): Promise<Response> {
+  const body = JSON.stringify(payload);
+  const url = `${merchant.url}/webhooks/vipps`;
+  const headers = signWebhook({ secret, url, body, date: httpDate(Date.now()) });
+  return fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-ms-date': headers['x-ms-date'],
+      'x-ms-content-sha256': headers['x-ms-content-sha256'],
+      authorization: headers.authorization,
+    },
+    body,
+  });
+}
+
+/** The sums (authorized, captured, refunded, cancelled; minor units) the merchant holds for `reference`. */
+export async function sumsOf(
+  merchant: StartedMerchant,
+  reference: string,
+): Promise<ReturnType<typeof derive>['sums']> {
+  const record = await merchant.merchant.payments.get(reference);
+  if (!record) throw new Error(`the merchant has no payment ${reference}`);
+  return derive(record.view).sums;
+}
+
+/** Posts a form of the merchant's pages and expects the 303 that leads on; answers the answer. */
+export async function submitted(
+  base: string,
+  path: string,
+  fields: Record<string, string | string[]> = {},
+): Promise<Answer> {
+  const res = await postForm(base, path, fields);
+  expect(res.status, `${path}: ${res.text}`).toBe(303);
+  return res;
 }

@@ -51,43 +51,30 @@ const fields = {
   }),
 };
 
+/** A test user's fields besides the phone number, as a new user gives them: name and birth date are required. */
+const userFields = {
+  name: fields.name,
+  birthDate: fields.birthDate,
+  givenName: Type.Optional(fields.givenName),
+  familyName: Type.Optional(fields.familyName),
+  email: Type.Optional(fields.email),
+  address: Type.Optional(fields.address),
+  nin: Type.Optional(fields.nin),
+  market: Type.Optional(fields.market),
+  canPayBusinesses: Type.Optional(fields.canPayBusinesses),
+  appInstalled: Type.Optional(fields.appInstalled),
+  pin: Type.Optional(fields.pin),
+};
+
 /** The body of `POST /betal/users`: a new test user. Phone number, name and birth date are required. */
 export const NewTestUserSchema = Type.Object(
-  {
-    phoneNumber: PhoneNumberSchema,
-    name: fields.name,
-    birthDate: fields.birthDate,
-    givenName: Type.Optional(fields.givenName),
-    familyName: Type.Optional(fields.familyName),
-    email: Type.Optional(fields.email),
-    address: Type.Optional(fields.address),
-    nin: Type.Optional(fields.nin),
-    market: Type.Optional(fields.market),
-    canPayBusinesses: Type.Optional(fields.canPayBusinesses),
-    appInstalled: Type.Optional(fields.appInstalled),
-    pin: Type.Optional(fields.pin),
-  },
+  { phoneNumber: PhoneNumberSchema, ...userFields },
   { additionalProperties: false },
 );
 export type NewTestUser = Static<typeof NewTestUserSchema>;
 
 /** The body of `PATCH /betal/users/{phoneNumber}`: the fields to change. The phone number is the user's identity. */
-export const TestUserChangesSchema = Type.Object(
-  {
-    name: Type.Optional(fields.name),
-    birthDate: Type.Optional(fields.birthDate),
-    givenName: Type.Optional(fields.givenName),
-    familyName: Type.Optional(fields.familyName),
-    email: Type.Optional(fields.email),
-    address: Type.Optional(fields.address),
-    nin: Type.Optional(fields.nin),
-    market: Type.Optional(fields.market),
-    canPayBusinesses: Type.Optional(fields.canPayBusinesses),
-    appInstalled: Type.Optional(fields.appInstalled),
-    pin: Type.Optional(fields.pin),
-  },
-  { additionalProperties: false },
-);
+export const TestUserChangesSchema = Type.Partial(Type.Object(userFields), { additionalProperties: false });
 export type TestUserChanges = Static<typeof TestUserChangesSchema>;
 
 /** A test user as the users API answers it (the stored TestUser). */

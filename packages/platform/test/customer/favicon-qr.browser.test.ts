@@ -1,23 +1,13 @@
-import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPlatform } from '../../src/index.js';
-import { Api, ref, T0 } from '../support/harness.js';
-import { desktop, HAS_CHROMIUM, launch, shot } from './support-browser.js';
+import type { BrowserContext, Page, Response } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ref } from '../support/harness.js';
+import { HAS_CHROMIUM, shot, useBrowserWorld } from './support-browser.js';
 
 describe.skipIf(!HAS_CHROMIUM)("the platform's favicon and the QR's accessible name", () => {
-  let browser: Browser;
-  let api: Api;
+  const world = useBrowserWorld();
   let context: BrowserContext;
-
   beforeAll(async () => {
-    browser = await launch();
-    api = new Api(await startPlatform({ frozenAt: T0 }));
-    context = await desktop(browser);
-  });
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await api?.close();
+    context = await world.context();
   });
 
   /** Opens `url` and gives every answer of 400 or more that the page and the browser asked for. */
@@ -33,7 +23,7 @@ describe.skipIf(!HAS_CHROMIUM)("the platform's favicon and the QR's accessible n
   }
 
   it('every page links an SVG icon that is there, and /favicon.ico leads to it', async () => {
-    const created = await api.create({
+    const created = await world.api.create({
       amount: { currency: 'NOK', value: 49_900 },
       paymentMethod: { type: 'WALLET' },
       reference: ref('favicon'),
@@ -42,10 +32,10 @@ describe.skipIf(!HAS_CHROMIUM)("the platform's favicon and the QR's accessible n
     });
     for (const url of [
       created.body.redirectUrl!,
-      `${api.url}/app`,
-      `${api.url}/app/u/4712345678`,
-      `${api.url}/betal/dashboard`,
-      `${api.url}/betal/dashboard/webhooks`,
+      `${world.api.url}/app`,
+      `${world.api.url}/app/u/4712345678`,
+      `${world.api.url}/betal/dashboard`,
+      `${world.api.url}/betal/dashboard/webhooks`,
     ]) {
       const { page, failed } = await failuresOf(url);
       const icon = await page.locator('link[rel="icon"]').getAttribute('href');
@@ -56,13 +46,13 @@ describe.skipIf(!HAS_CHROMIUM)("the platform's favicon and the QR's accessible n
       expect(failed, url).toEqual([]);
       await page.close();
     }
-    const ico = await fetch(`${api.url}/favicon.ico`, { redirect: 'manual' });
+    const ico = await fetch(`${world.api.url}/favicon.ico`, { redirect: 'manual' });
     expect(ico.status).toBe(301);
     expect(ico.headers.get('location')).toBe('/customer-assets/favicon.svg');
   });
 
   it('the QR image is named after the merchant and the amount', async () => {
-    const created = await api.create({
+    const created = await world.api.create({
       amount: { currency: 'NOK', value: 49_900 },
       paymentMethod: { type: 'WALLET' },
       reference: ref('qr-name'),

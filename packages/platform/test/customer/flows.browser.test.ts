@@ -1,53 +1,44 @@
-import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page, Route } from 'playwright-core';
 import { startPlatform } from '../../src/index.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Api, DEV2, ref, T0 } from '../support/harness.js';
 import { Customer, idOf, pushMessage, receipt } from './support.js';
-import { desktop, HAS_CHROMIUM, launch, phone, shot, startMerchant } from './support-browser.js';
+import {
+  HAS_CHROMIUM,
+  launch,
+  phone,
+  shopPayment,
+  shot,
+  startMerchant,
+  type StandInMerchant,
+  useBrowserWorld,
+} from './support-browser.js';
 
 const KARI = '4712345678';
 const OLA = '4791234567';
 const METTE_DK = '4512345678';
 
-let merchant: { url: string; close(): Promise<void> };
+let merchant: StandInMerchant;
 const returnUrl = (reference: string) => `${merchant.url}/return?order=${reference}`;
 
 /** A WEB_REDIRECT create body whose returnUrl leads to the stand-in merchant. */
 function web(reference: string, extra: Record<string, unknown> = {}) {
-  return {
-    amount: { currency: 'NOK', value: 49_900 },
-    paymentMethod: { type: 'WALLET' },
-    reference,
-    userFlow: 'WEB_REDIRECT',
-    returnUrl: returnUrl(reference),
-    paymentDescription: 'Wool socks, 3 pairs',
-    ...extra,
-  };
+  return shopPayment(merchant, reference, { paymentDescription: 'Wool socks, 3 pairs', ...extra });
 }
 
 describe.skipIf(!HAS_CHROMIUM)('the customer side in Chromium', () => {
-  let browser: Browser;
+  const world = useBrowserWorld({ merchant: true });
   let api: Api;
   let customer: Customer;
-  const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    browser = await launch();
-    merchant = await startMerchant();
-    api = new Api(await startPlatform({ frozenAt: T0 }));
+    ({ api, merchant } = world);
     customer = new Customer(api.url);
     await customer.createUser({ phoneNumber: '4790000016', name: 'Sara Lie', birthDate: '2010-01-01' });
   });
-  afterAll(async () => {
-    for (const context of contexts) await context.close();
-    await browser?.close();
-    await api?.close();
-    await merchant?.close();
-  });
 
   async function open(kind: 'desktop' | 'phone', url: string, locale?: string): Promise<Page> {
-    const context = kind === 'desktop' ? await desktop(browser, locale) : await phone(browser, locale);
-    contexts.push(context);
+    const context = await world.context(kind, locale);
     const page = await context.newPage();
     await page.goto(url);
     return page;
@@ -275,8 +266,7 @@ describe.skipIf(!HAS_CHROMIUM)('the customer side in Chromium', () => {
 
   it('the landing page refuses to render inside a frame', async () => {
     const created = await api.create(web(ref('b-frame')));
-    const context = await desktop(browser);
-    contexts.push(context);
+    const context = await world.context();
     const page = await context.newPage();
     await page.goto(`${api.url}/betal/health`);
     await page.setContent(

@@ -1,43 +1,22 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPlatform } from '../../src/index.js';
-import { Api, DEV2, ref, T0 } from '../support/harness.js';
-import { desktop, HAS_CHROMIUM, launch, shot, startMerchant } from './support-browser.js';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DEV2, ref, type Api } from '../support/harness.js';
+import { HAS_CHROMIUM, shopPayment, shot, type StandInMerchant, useBrowserWorld } from './support-browser.js';
 
-let merchant: { url: string; close(): Promise<void> };
+let merchant: StandInMerchant;
 
-function web(reference: string, extra: Record<string, unknown> = {}) {
-  return {
-    amount: { currency: 'NOK', value: 49_900 },
-    paymentMethod: { type: 'WALLET' },
-    reference,
-    userFlow: 'WEB_REDIRECT',
-    returnUrl: `${merchant.url}/return?order=${reference}`,
-    paymentDescription: 'Wool socks',
-    ...extra,
-  };
-}
+const web = (reference: string, extra: Record<string, unknown> = {}) =>
+  shopPayment(merchant, reference, extra);
 
 describe.skipIf(!HAS_CHROMIUM)("the landing page's phone field", () => {
-  let browser: Browser;
+  const world = useBrowserWorld({ merchant: true });
   let api: Api;
-  const contexts: BrowserContext[] = [];
-
-  beforeAll(async () => {
-    browser = await launch();
-    merchant = await startMerchant();
-    api = new Api(await startPlatform({ frozenAt: T0 }));
-  });
-  afterAll(async () => {
-    for (const context of contexts) await context.close();
-    await browser?.close();
-    await api?.close();
-    await merchant?.close();
+  beforeAll(() => {
+    ({ api, merchant } = world);
   });
 
   async function open(url: string): Promise<Page> {
-    const context = await desktop(browser);
-    contexts.push(context);
+    const context = await world.context();
     const page = await context.newPage();
     await page.goto(url);
     return page;

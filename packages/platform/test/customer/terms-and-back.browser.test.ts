@@ -1,33 +1,21 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPlatform } from '../../src/index.js';
-import { Api, DEV2, ref, T0 } from '../support/harness.js';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DEV2, ref, type Api } from '../support/harness.js';
 import { pushMessage } from './support.js';
-import { desktop, HAS_CHROMIUM, launch, phone, shot, startMerchant } from './support-browser.js';
+import { HAS_CHROMIUM, shopPayment, shot, type StandInMerchant, useBrowserWorld } from './support-browser.js';
 
 const OLA = '4791234567';
 
 describe.skipIf(!HAS_CHROMIUM)('the customer side in Chromium: terms, back navigation, languages', () => {
-  let browser: Browser;
+  const world = useBrowserWorld({ merchant: true });
   let api: Api;
-  let merchant: { url: string; close(): Promise<void> };
-  const contexts: BrowserContext[] = [];
-
-  beforeAll(async () => {
-    browser = await launch();
-    merchant = await startMerchant();
-    api = new Api(await startPlatform({ frozenAt: T0 }));
-  });
-  afterAll(async () => {
-    for (const context of contexts) await context.close();
-    await browser?.close();
-    await api?.close();
-    await merchant?.close();
+  let merchant: StandInMerchant;
+  beforeAll(() => {
+    ({ api, merchant } = world);
   });
 
   async function app(phoneNumber: string): Promise<Page> {
-    const context = await phone(browser);
-    contexts.push(context);
+    const context = await world.context('phone');
     const page = await context.newPage();
     await page.goto(`${api.url}/app/u/${phoneNumber}`);
     await page.locator('main[aria-busy="false"]').waitFor();
@@ -65,14 +53,7 @@ describe.skipIf(!HAS_CHROMIUM)('the customer side in Chromium: terms, back navig
   /** A WEB_REDIRECT payment whose checkout and returnUrl are pages of the stand-in merchant. */
   async function webPayment(reference: string, merchantKeys?: typeof DEV2) {
     const created = await api.create(
-      {
-        amount: merchantKeys ? { currency: 'DKK', value: 7_500 } : { currency: 'NOK', value: 49_900 },
-        paymentMethod: { type: 'WALLET' },
-        reference,
-        userFlow: 'WEB_REDIRECT',
-        returnUrl: `${merchant.url}/return?order=${reference}`,
-        paymentDescription: 'Wool socks',
-      },
+      shopPayment(merchant, reference, merchantKeys ? { amount: { currency: 'DKK', value: 7_500 } } : {}),
       undefined,
       merchantKeys,
     );
@@ -82,8 +63,7 @@ describe.skipIf(!HAS_CHROMIUM)('the customer side in Chromium: terms, back navig
 
   async function fromCheckout(reference: string): Promise<{ page: Page; checkout: string; landing: string }> {
     const landing = await webPayment(reference);
-    const context = await desktop(browser);
-    contexts.push(context);
+    const context = await world.context();
     const page = await context.newPage();
     const checkout = `${merchant.url}/checkout?order=${reference}`;
     await page.goto(checkout);
@@ -121,13 +101,13 @@ describe.skipIf(!HAS_CHROMIUM)('the customer side in Chromium: terms, back navig
   it('speaks the language of navigator.language when the headers do not say, and can be changed', async () => {
     const landing = await webPayment(ref('lang-b'), DEV2);
     // Accept-Language names no language of the page; navigator.language says Finnish.
-    const context = await browser.newContext({
+    const context = await world.browser.newContext({
       viewport: { width: 1200, height: 820 },
       locale: 'fi-FI',
       extraHTTPHeaders: { 'Accept-Language': 'de-DE' },
     });
     context.setDefaultTimeout(10_000);
-    contexts.push(context);
+    world.keep(context);
     const page = await context.newPage();
     await page.goto(landing);
     await page.getByRole('heading', { name: 'Maksa MobilePay-sovelluksella' }).waitFor();

@@ -4,26 +4,16 @@
  * error shape, MSN scoping, and data that arrives before the payment. Includes the seed documents' example
  * bodies (SEED 004) and the spec's examples, read from ../shared at test time.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { OM_CATEGORIES } from '@betal/contract';
 import { orderDetailsSource } from '../../src/services/order-management.js';
-import { Api, DEV, DEV2, ref, startApi, webRedirect } from '../support/harness.js';
+import { openForFile } from '../support/fixture.js';
+import { DEV, DEV2, ref, startApi, webRedirect } from '../support/harness.js';
 import { png } from './images.js';
+import { expectOmError, UUID } from './om-support.js';
 import { jsonBlocks, readSeed, readSpec, sharedPresent, specValidator } from './spec.js';
 
-let api: Api;
-beforeAll(async () => {
-  api = await startApi();
-});
-afterAll(() => api.close());
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-function expectOmError(res: { status: number; body: any }, status: number, field?: string) {
-  expect(res.status).toBe(status);
-  expect(Object.keys(res.body).sort()).toEqual(['detail', 'instance', 'invalidParams', 'title', 'type']);
-  if (field !== undefined) expect(res.body.invalidParams.map((p: any) => p.name)).toContain(field);
-}
+const api = openForFile(startApi);
 
 async function uploadImage(imageId: string, merchant: typeof DEV | typeof DEV2 = DEV) {
   const res = await api.om(

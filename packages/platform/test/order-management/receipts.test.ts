@@ -4,23 +4,13 @@
  * isReturn, isShipping) and the bottom line; one order data with the receipt of ePayment create (contract
  * 3.14); the deprecated v1 receipts. Includes the spec's and SEED 003's receipt examples.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Api, DEV, DEV2, ref, startApi, webRedirect } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { openForFile } from '../support/fixture.js';
+import { DEV, DEV2, ref, startApi, webRedirect } from '../support/harness.js';
+import { expectOmError, UUID } from './om-support.js';
 import { jsonBlocks, readSeed, readSpec, sharedPresent, specValidator } from './spec.js';
 
-let api: Api;
-beforeAll(async () => {
-  api = await startApi();
-});
-afterAll(() => api.close());
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-function expectOmError(res: { status: number; body: any }, status: number, field?: string) {
-  expect(res.status).toBe(status);
-  expect(Object.keys(res.body).sort()).toEqual(['detail', 'instance', 'invalidParams', 'title', 'type']);
-  if (field !== undefined) expect(res.body.invalidParams.map((p: any) => p.name)).toContain(field);
-}
+const api = openForFile(startApi);
 
 /** A receipt of three lines, one of each kind: a 25 % line with unitInfo and discount, a return, shipping. */
 function receipt(currency = 'NOK') {

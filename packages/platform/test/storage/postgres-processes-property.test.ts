@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessToken, startCli, type Ready, type RunningCli } from '../../../cli/test/support.js';
-import { TEST_AMOUNTS } from '../../src/domain/test-amounts.js';
+import { AUTHORIZED, op, type Op } from './concurrent-ops.js';
 import { createTestDatabase, pgUnreachable, type TestDatabase } from './pg-support.js';
 
 /**
@@ -24,34 +24,6 @@ const cli = join(root, 'packages/cli/dist/main.js');
 const built = existsSync(cli);
 const unreachable = await pgUnreachable();
 const skipped = !built ? `the CLI is not built (${cli})` : unreachable;
-
-const AUTHORIZED = 10_000;
-/** Amounts with a test meaning (domain/test-amounts.ts) are left out: their refusals are tested elsewhere. */
-const SPECIAL = new Set(TEST_AMOUNTS.map((t) => t.amount));
-
-type Op =
-  | { op: 'capture' | 'refund'; value: number; to: 0 | 1; both: boolean }
-  | { op: 'cancel'; to: 0 | 1; both: boolean };
-
-const op: fc.Arbitrary<Op> = fc.oneof(
-  {
-    weight: 5,
-    arbitrary: fc.record({
-      op: fc.constantFrom('capture' as const, 'refund' as const),
-      value: fc.integer({ min: 1, max: 6_000 }).filter((v) => !SPECIAL.has(v)),
-      to: fc.constantFrom(0 as const, 1 as const),
-      both: fc.boolean(),
-    }),
-  },
-  {
-    weight: 1,
-    arbitrary: fc.record({
-      op: fc.constant('cancel' as const),
-      to: fc.constantFrom(0 as const, 1 as const),
-      both: fc.boolean(),
-    }),
-  },
-);
 
 interface Answer {
   status: number;
