@@ -6,7 +6,7 @@ import type { DestinationStream } from 'pino';
 import { accessTokenRoutes } from './api/accesstoken.js';
 import { resolveAdminToken } from './api/betal/admin-guard.js';
 import { betalApi } from './api/betal/index.js';
-import { registerEventStreamExemptions, timeoutOptions } from './api/connections.js';
+import { registerEventStreamExemptions, timeoutOptions } from './http/connections.js';
 import { registerFaultHooks } from './api/betal/faults.js';
 import { applySeed, type Seed, type SeedOutcome } from './services/seed.js';
 import { CrowdService } from './services/crowd.js';
@@ -15,16 +15,16 @@ import { webhookRoutes } from './api/webhooks.js';
 import { WebhookService, type WebhookServiceOptions } from './delivery/service.js';
 import { orderManagementRoutes } from './api/order-management.js';
 import { userinfoRoutes } from './api/userinfo.js';
-import { apiOfPath, sendApiError } from './api/http/apis.js';
+import { apiOfPath, sendApiError } from './http/apis.js';
 import { ApiError } from './kernel/errors.js';
-import { LINT_HEADER, lintHeaderValues } from './api/http/context.js';
-import { absoluteFormPath, answerClientError, pathSpellingNotice, strictNotices } from './api/http/wire.js';
-import { registerErrorHandling } from './api/http/errors.js';
+import { LINT_HEADER, lintHeaderValues } from './http/context.js';
+import { absoluteFormPath, answerClientError, pathSpellingNotice, strictNotices } from './http/wire.js';
+import { registerErrorHandling } from './http/errors.js';
 import { CustomerAccess } from './customer/access.js';
 import { LiveStreams } from './customer/live.js';
 import { customerRoutes } from './customer/routes.js';
 import type { OrderDetailsSource } from './customer/order-details.js';
-import { parseJsonBody } from './api/http/json-body.js';
+import { parseJsonBody } from './http/json-body.js';
 import { PlatformClock } from './clock.js';
 import type { PlatformConfig } from './config.js';
 import { DEV_SALES_UNITS, DEV_TEST_USERS } from './dev/seed.js';
@@ -149,7 +149,7 @@ export async function createPlatform(
   const app = Fastify({
     logger: { level: config.logLevel, ...(overrides.logStream ? { stream: overrides.logStream } : {}) },
     bodyLimit: 1024 * 1024,
-    // Slow and idle clients are cut (README "Configuration"); event streams are exempt (api/connections.ts).
+    // Slow and idle clients are cut (README "Configuration"); event streams are exempt (http/connections.ts).
     ...timeoutOptions(config.timeouts),
     // A repeated query parameter keeps its last value: no endpoint takes a list, and a handler must never get an
     // array where it reads a token or a limit.
@@ -256,7 +256,7 @@ export async function createPlatform(
     },
   });
   app.addHook('onRequest', (request, reply, done) => {
-    // In strict mode every lint notice is refused as it is raised (api/http/wire.ts).
+    // In strict mode every lint notice is refused as it is raised (http/wire.ts).
     request.lintNotices = config.strict ? strictNotices() : [];
     // HTTP/1.1 requires Host (RFC 9112 section 3.2). Node's own refusal is a bare 400, so the check is made here,
     // in the API's error shape; the socket is closed after it, as Node would.

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../clock.js';
 import { AuthError, type AuthService } from '../services/auth.js';
-import { headerValue as header } from './http/headers.js';
+import { headerValue as header } from '../http/headers.js';
 
 /**
  * `POST /accesstoken/get` (contract 2): credentials in the `client_id`, `client_secret` and

@@ -23,9 +23,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthService } from '../services/auth.js';
 import { ApiError } from '../kernel/errors.js';
 import type { OrderManagementService } from '../services/order-management.js';
-import { apiErrorHandler } from './http/errors.js';
-import { authHook, salesUnitOf } from './http/auth.js';
-import { readBodiesBySchema } from './http/body.js';
+import { apiErrorHandler } from '../http/errors.js';
+import { authHook, salesUnitOf } from '../http/auth.js';
+import { readBodiesBySchema } from '../http/body.js';
 
 interface Deps {
   auth: AuthService;

@@ -3,8 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../kernel/errors.js';
 import type { AuthService } from '../services/auth.js';
 import type { UserinfoService } from '../services/userinfo.js';
-import { authHook, salesUnitOf } from './http/auth.js';
-import { apiErrorHandler } from './http/errors.js';
+import { authHook, salesUnitOf } from '../http/auth.js';
+import { apiErrorHandler } from '../http/errors.js';
 
 interface Deps {
   auth: AuthService;

@@ -8,8 +8,8 @@ import {
 import type { FastifyInstance } from 'fastify';
 import type { WebhookService } from '../delivery/service.js';
 import type { AuthService } from '../services/auth.js';
-import { authHook, salesUnitOf } from './http/auth.js';
-import { readBodiesBySchema } from './http/body.js';
+import { authHook, salesUnitOf } from '../http/auth.js';
+import { readBodiesBySchema } from '../http/body.js';
 
 interface Deps {
   auth: AuthService;

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { readBodiesBySchema } from '../api/http/body.js';
+import { readBodiesBySchema } from '../http/body.js';
 import type { Clock } from '../clock.js';
 import type { CustomerService } from '../services/customer.js';
 import type { CustomerAccess } from './access.js';
@@ -34,7 +34,7 @@ export interface CustomerRouteDeps {
  * - the test users API: `GET /betal/users`, `GET/PATCH/DELETE /betal/users/{phoneNumber}`, `POST /betal/users`
  *   (`nin` and `customerToken` only for the admin; outside dev mode changes need the admin token): api/betal/users.ts (registered with the other /betal routes).
  *
- * The JSON APIs' bodies are read by their route's schema (api/http/body.ts: unknown fields refused, no body read
+ * The JSON APIs' bodies are read by their route's schema (http/body.ts: unknown fields refused, no body read
  * as `{}`), after the route's own preHandler (who may act) and before the handler; their refusals are ApiErrors.
  * The services come built from the composition root, which also closes them.
  */

@@ -157,7 +157,7 @@ export class PaymentService {
    * Creates a payment (POST /epayment/v1/payments): 201 `{reference, redirectUrl?}`, or the rule's problem.
    * A reused reference is 409 with 4150; the same key and body replays the first answer. Lint notices of the
    * request (http:// URLs in dev mode, ...) are pushed onto `notices` while the command decides, so that a
-   * strict-mode array that refuses them (api/http/wire.ts) rolls the command back. Contract 3.2, 3.3, 3.8.
+   * strict-mode array that refuses them (http/wire.ts) rolls the command back. Contract 3.2, 3.3, 3.8.
    */
   async create(
     unit: SalesUnit,

@@ -3,7 +3,7 @@ import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import type { PlatformConfig } from '../../config.js';
 import { ApiError } from '../../kernel/errors.js';
 import type { PlatformStore } from '../../storage/ports.js';
-import { ADMIN_COOKIE, carriesAdminToken, sameSecret } from '../http/credentials.js';
+import { ADMIN_COOKIE, carriesAdminToken, sameSecret } from '../../http/credentials.js';
 
 export { ADMIN_COOKIE };
 

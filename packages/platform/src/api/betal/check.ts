@@ -4,7 +4,7 @@ import type { Clock } from '../../clock.js';
 import { DestinationPolicy, type ResolveHost } from '../../delivery/destinations.js';
 import { ApiError } from '../../kernel/errors.js';
 import { checkWebhookReceiver, type WebhookCheckOptions } from '../../services/webhook-check.js';
-import { readBodiesBySchema } from '../http/body.js';
+import { readBodiesBySchema } from '../../http/body.js';
 
 const CheckWebhooksSchema = Type.Object(
   {

@@ -7,7 +7,7 @@ import type { PaymentService } from '../../services/payments.js';
 import type { NewSandbox, SandboxService } from '../../services/sandboxes.js';
 import type { StoreCause } from '../../storage/busy.js';
 import type { PlatformStore } from '../../storage/ports.js';
-import { readBodiesBySchema } from '../http/body.js';
+import { readBodiesBySchema } from '../../http/body.js';
 
 interface Deps {
   clock: PlatformClock;

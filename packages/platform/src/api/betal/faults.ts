@@ -9,8 +9,8 @@ import {
   type NewFaultRule,
   type RequestAction,
 } from '../../services/faults.js';
-import { apiOfPath, sendApiError } from '../http/apis.js';
-import { readBodiesBySchema } from '../http/body.js';
+import { apiOfPath, sendApiError } from '../../http/apis.js';
+import { readBodiesBySchema } from '../../http/body.js';
 
 const Delay = Type.Integer({ minimum: 0, maximum: MAX_DELAY_MS, description: 'Milliseconds (real time).' });
 

@@ -12,7 +12,7 @@ import type { PaymentService } from '../../services/payments.js';
 import type { SandboxService } from '../../services/sandboxes.js';
 import type { SnapshotService } from '../../services/snapshots.js';
 import type { PlatformStore } from '../../storage/ports.js';
-import { readBodiesBySchema } from '../http/body.js';
+import { readBodiesBySchema } from '../../http/body.js';
 import { adminGuard, betalSection } from './admin-guard.js';
 import { betalCheckRoutes } from './check.js';
 import { betalRoutes, betalSandboxRoutes } from './core.js';

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { SnapshotService } from '../../services/snapshots.js';
-import { readBodiesBySchema } from '../http/body.js';
+import { readBodiesBySchema } from '../../http/body.js';
 
 const NewSnapshotSchema = Type.Object(
   {

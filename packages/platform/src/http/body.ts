@@ -1,6 +1,6 @@
 import type { TSchema } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
-import { ApiError } from '../../kernel/errors.js';
+import { ApiError } from '../kernel/errors.js';
 import { readBody, type UnknownFields } from './validate.js';
 
 declare module 'fastify' {

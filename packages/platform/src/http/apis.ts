@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ExtraDetail } from '@betal/contract';
-import type { ApiError, FieldFault } from '../../kernel/errors.js';
-import { reasonPhrase, type ProblemTemplate } from '../../problem.js';
+import type { ApiError, FieldFault } from '../kernel/errors.js';
+import { reasonPhrase, type ProblemTemplate } from '../problem.js';
 
 export type { FieldFault };
 

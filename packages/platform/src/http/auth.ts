@@ -1,9 +1,9 @@
 import { HEADERS, MSN_PATTERN } from '@betal/contract';
 import type { FastifyRequest } from 'fastify';
 import { checkSystemHeaders } from './headers.js';
-import type { SalesUnit } from '../../domain/sales-unit.js';
-import { FieldError } from '../../domain/errors.js';
-import { AuthError, type AuthService } from '../../services/auth.js';
+import type { SalesUnit } from '../domain/sales-unit.js';
+import { FieldError } from '../domain/errors.js';
+import { AuthError, type AuthService } from '../services/auth.js';
 import { headerValue as header } from './headers.js';
 
 const MSN = new RegExp(MSN_PATTERN);

@@ -7,7 +7,7 @@ declare module 'fastify' {
     idempotencyKey?: string;
   }
 }
-import { FieldError } from '../../domain/errors.js';
+import { FieldError } from '../domain/errors.js';
 
 const IDEMPOTENCY_KEY = HEADERS.idempotencyKey;
 

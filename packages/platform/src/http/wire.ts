@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { ApiError } from '../../kernel/errors.js';
+import { ApiError } from '../kernel/errors.js';
 import { apiOfPath, phraseOf, renderApiError } from './apis.js';
 
 /**

@@ -1,9 +1,9 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { CustomerFlowError } from '../../domain/customer-flow.js';
-import { DomainError, FieldError } from '../../domain/errors.js';
-import { ApiError } from '../../kernel/errors.js';
-import { AuthError } from '../../services/auth.js';
-import { isStoreBusy, isStoreUnavailable } from '../../storage/busy.js';
+import { CustomerFlowError } from '../domain/customer-flow.js';
+import { DomainError, FieldError } from '../domain/errors.js';
+import { ApiError } from '../kernel/errors.js';
+import { AuthError } from '../services/auth.js';
+import { isStoreBusy, isStoreUnavailable } from '../storage/busy.js';
 import { apiOfPath, sendApiError, type ApiName } from './apis.js';
 import { JsonSyntaxError, JsonTooDeepError } from './json-body.js';
 import { StrictLintError } from './wire.js';

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { SalesUnit } from '../../domain/sales-unit.js';
-import type { ProblemTemplate } from '../../problem.js';
-import type { RenderedAnswer } from '../../storage/ports.js';
+import type { SalesUnit } from '../domain/sales-unit.js';
+import type { ProblemTemplate } from '../problem.js';
+import type { RenderedAnswer } from '../storage/ports.js';
 import { problemInstance } from './apis.js';
 
 declare module 'fastify' {

@@ -2,7 +2,7 @@ import type { ExtraDetail } from '@betal/contract';
 import type { TSchema } from '@sinclair/typebox';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { DomainError } from '../../domain/errors.js';
+import { DomainError } from '../domain/errors.js';
 import { isLosslessNumber } from './json-body.js';
 
 // ajv-formats is CommonJS; its default export arrives wrapped under ESM.
