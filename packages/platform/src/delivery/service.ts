@@ -11,7 +11,7 @@ import {
 import type { Clock } from '../clock.js';
 import { FieldError } from '../domain/errors.js';
 import { ApiError } from '../kernel/errors.js';
-import { webhookPayload } from '../services/representation.js';
+import { webhookPayload } from '../apis/epayment/wire.js';
 import {
   DEFAULT_TIMEOUT_MS,
   UNRESPONSIVE_DELETE_MS,

@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { checkSystemHeaders } from './headers.js';
 import type { SalesUnit } from '../domain/sales-unit.js';
 import { FieldError } from '../domain/errors.js';
-import { AuthError, type AuthService } from '../services/auth.js';
+import { AuthError, type AuthService } from '../apis/accesstoken/service.js';
 import { headerValue as header } from './headers.js';
 
 const MSN = new RegExp(MSN_PATTERN);

@@ -2,7 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { CustomerFlowError } from '../domain/customer-flow.js';
 import { DomainError, FieldError } from '../domain/errors.js';
 import { ApiError } from '../kernel/errors.js';
-import { AuthError } from '../services/auth.js';
+import { AuthError } from '../apis/accesstoken/service.js';
 import { isStoreBusy, isStoreUnavailable } from '../storage/busy.js';
 import { apiOfPath, sendApiError, type ApiName } from './apis.js';
 import { JsonSyntaxError, JsonTooDeepError } from './json-body.js';

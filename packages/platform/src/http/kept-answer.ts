@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { DomainError, FieldError } from '../domain/errors.js';
 import { ApiError } from '../kernel/errors.js';
-import type { AnswerKeeper } from '../services/payments.js';
+import type { AnswerKeeper } from '../apis/epayment/service.js';
 import { problemTemplate } from './apis.js';
 import { toApiError } from './errors.js';
 

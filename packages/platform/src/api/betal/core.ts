@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { PlatformClock } from '../../clock.js';
 import { ApiError } from '../../kernel/errors.js';
 import type { SalesUnitDirectory } from '../../services/directory.js';
-import type { PaymentService } from '../../services/payments.js';
+import type { PaymentService } from '../../apis/epayment/service.js';
 import type { NewSandbox, SandboxService } from '../../services/sandboxes.js';
 import type { StoreCause } from '../../storage/busy.js';
 import type { PlatformStore } from '../../storage/ports.js';

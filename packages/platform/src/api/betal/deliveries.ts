@@ -4,7 +4,7 @@ import type { Clock } from '../../clock.js';
 import { renderWebhooksDashboard } from '../../delivery/dashboard.js';
 import type { WebhookService } from '../../delivery/service.js';
 import { ApiError } from '../../kernel/errors.js';
-import { idParams } from '../webhooks.js';
+import { idParams } from '../../apis/webhooks/routes.js';
 
 /** The 404 refusal of a path's delivery id `raw` that names no delivery (rendered by the one error handler). */
 function noSuchDelivery(raw: string): ApiError {

@@ -20,12 +20,12 @@ import {
   type Receipt,
 } from '@betal/contract';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { AuthService } from '../services/auth.js';
-import { ApiError } from '../kernel/errors.js';
-import type { OrderManagementService } from '../services/order-management.js';
-import { apiErrorHandler } from '../http/errors.js';
-import { authHook, salesUnitOf } from '../http/auth.js';
-import { readBodiesBySchema } from '../http/body.js';
+import type { AuthService } from '../accesstoken/service.js';
+import { ApiError } from '../../kernel/errors.js';
+import type { OrderManagementService } from './service.js';
+import { apiErrorHandler } from '../../http/errors.js';
+import { authHook, salesUnitOf } from '../../http/auth.js';
+import { readBodiesBySchema } from '../../http/body.js';
 
 interface Deps {
   auth: AuthService;

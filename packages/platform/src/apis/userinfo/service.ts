@@ -4,10 +4,10 @@ import {
   type Userinfo,
   type UserinfoAddress,
 } from '@betal/contract';
-import type { Clock } from '../clock.js';
-import { ApiError } from '../kernel/errors.js';
-import type { TestUser } from '../domain/test-user.js';
-import type { PlatformStore } from '../storage/ports.js';
+import type { Clock } from '../../clock.js';
+import { ApiError } from '../../kernel/errors.js';
+import type { TestUser } from '../../domain/test-user.js';
+import type { PlatformStore } from '../../storage/ports.js';
 
 /** How long after the consent the claims can be fetched, in ms: 168 hours (contract 3.13). */
 export const USERINFO_RETENTION_MS = USERINFO_RETENTION_HOURS * 3600 * 1000;

@@ -1,9 +1,9 @@
 import { AccessTokenErrorSchema, AccessTokenResponseSchema, HEADERS } from '@betal/contract';
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import type { Clock } from '../clock.js';
-import { AuthError, type AuthService } from '../services/auth.js';
-import { headerValue as header } from '../http/headers.js';
+import type { Clock } from '../../clock.js';
+import { AuthError, type AuthService } from './service.js';
+import { headerValue as header } from '../../http/headers.js';
 
 /**
  * `POST /accesstoken/get` (contract 2): credentials in the `client_id`, `client_secret` and

@@ -5,8 +5,8 @@ import type {
   PaymentEvent,
   EPaymentWebhookPayload,
 } from '@betal/contract';
-import { captureGuaranteedUntil, type Payment } from '../domain/payment.js';
-import type { StoredPaymentEvent } from '../storage/ports.js';
+import { captureGuaranteedUntil, type Payment } from '../../domain/payment.js';
+import type { StoredPaymentEvent } from '../../storage/ports.js';
 
 /** The four aggregate amounts as the API shows them, each with the payment currency. Contract 3.4, 3.6. */
 export function aggregateOf(p: Payment): Aggregate {

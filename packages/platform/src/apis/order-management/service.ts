@@ -11,11 +11,11 @@ import {
   type OrderV2Response,
   type Receipt,
 } from '@betal/contract';
-import type { Clock } from '../clock.js';
-import { ApiError } from '../kernel/errors.js';
-import type { OrderDetailsSource } from '../customer/order-details.js';
-import type { IdSource } from '../ids.js';
-import type { CategoryRecord, OrderManagementPort, PlatformStore, StoredImage } from '../storage/ports.js';
+import type { Clock } from '../../clock.js';
+import { ApiError } from '../../kernel/errors.js';
+import type { OrderDetailsSource } from '../../customer/order-details.js';
+import type { IdSource } from '../../ids.js';
+import type { CategoryRecord, OrderManagementPort, PlatformStore, StoredImage } from '../../storage/ports.js';
 
 /** What the file header of an uploaded image says. */
 export interface ImageInfo {

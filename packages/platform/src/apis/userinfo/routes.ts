@@ -1,10 +1,10 @@
 import { UserinfoErrorSchema, UserinfoSchema } from '@betal/contract';
 import type { FastifyInstance } from 'fastify';
-import { ApiError } from '../kernel/errors.js';
-import type { AuthService } from '../services/auth.js';
-import type { UserinfoService } from '../services/userinfo.js';
-import { authHook, salesUnitOf } from '../http/auth.js';
-import { apiErrorHandler } from '../http/errors.js';
+import { ApiError } from '../../kernel/errors.js';
+import type { AuthService } from '../accesstoken/service.js';
+import type { UserinfoService } from './service.js';
+import { authHook, salesUnitOf } from '../../http/auth.js';
+import { apiErrorHandler } from '../../http/errors.js';
 
 interface Deps {
   auth: AuthService;

@@ -6,10 +6,10 @@ import {
   type RegisterWebhookRequest,
 } from '@betal/contract';
 import type { FastifyInstance } from 'fastify';
-import type { WebhookService } from '../delivery/service.js';
-import type { AuthService } from '../services/auth.js';
-import { authHook, salesUnitOf } from '../http/auth.js';
-import { readBodiesBySchema } from '../http/body.js';
+import type { WebhookService } from '../../delivery/service.js';
+import type { AuthService } from '../accesstoken/service.js';
+import { authHook, salesUnitOf } from '../../http/auth.js';
+import { readBodiesBySchema } from '../../http/body.js';
 
 interface Deps {
   auth: AuthService;

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { jwtVerify, SignJWT, errors as joseErrors } from 'jose';
 import type { AccessTokenResponse } from '@betal/contract';
-import type { Clock } from '../clock.js';
-import type { SalesUnit } from '../domain/sales-unit.js';
-import type { PlatformStore } from '../storage/ports.js';
-import type { SalesUnitDirectory } from './directory.js';
+import type { Clock } from '../../clock.js';
+import type { SalesUnit } from '../../domain/sales-unit.js';
+import type { PlatformStore } from '../../storage/ports.js';
+import type { SalesUnitDirectory } from '../../services/directory.js';
 
 /** Lifetime of an access token in the test environment (dev mode): 3600 s, 1 hour (contract 2). */
 export const TOKEN_LIFETIME_SECONDS = 3600;

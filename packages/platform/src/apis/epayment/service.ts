@@ -7,10 +7,10 @@ import type {
   ModificationRequest,
   PaymentEvent,
 } from '@betal/contract';
-import type { Clock } from '../clock.js';
-import { createPayment, redirectUrlFor } from '../domain/create.js';
-import { expiryAtCreation } from '../domain/customer-flow.js';
-import { DomainError, FieldError } from '../domain/errors.js';
+import type { Clock } from '../../clock.js';
+import { createPayment, redirectUrlFor } from '../../domain/create.js';
+import { expiryAtCreation } from '../../domain/customer-flow.js';
+import { DomainError, FieldError } from '../../domain/errors.js';
 import {
   abort,
   authorize,
@@ -21,21 +21,21 @@ import {
   refund,
   type Payment,
   type Transition,
-} from '../domain/payment.js';
-import { captureWindowDays, type SalesUnit } from '../domain/sales-unit.js';
-import { isEligible, phoneFromPersonalQr, userDetailsOf, type TestUser } from '../domain/test-user.js';
-import type { IdSource } from '../ids.js';
-import { ApiError } from '../kernel/errors.js';
+} from '../../domain/payment.js';
+import { captureWindowDays, type SalesUnit } from '../../domain/sales-unit.js';
+import { isEligible, phoneFromPersonalQr, userDetailsOf, type TestUser } from '../../domain/test-user.js';
+import type { IdSource } from '../../ids.js';
+import { ApiError } from '../../kernel/errors.js';
 import type {
   CommandOutcome,
   IdempotencyRecord,
   PaymentWrite,
   PlatformStore,
   RenderedAnswer,
-} from '../storage/ports.js';
-import { fingerprint } from './fingerprint.js';
-import { settleThenApply } from './settle.js';
-import { getPaymentResponse, modificationResponse, paymentEvent } from './representation.js';
+} from '../../storage/ports.js';
+import { fingerprint } from '../../services/fingerprint.js';
+import { settleThenApply } from '../../services/settle.js';
+import { getPaymentResponse, modificationResponse, paymentEvent } from './wire.js';
 
 /** What an idempotent operation decided: its value, or the refusal it raised. */
 export type Decision = { ok: true; value: unknown } | { ok: false; error: unknown };

@@ -14,16 +14,16 @@ import {
   type ModificationRequest,
 } from '@betal/contract';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError } from '../domain/errors.js';
-import type { AuthService } from '../services/auth.js';
-import type { PaymentService } from '../services/payments.js';
-import { RATE_LIMITS, type RateLimitKind, type RateLimiter } from '../services/rate-limits.js';
-import { authHook, salesUnitOf } from '../http/auth.js';
-import { sendResult } from '../http/context.js';
-import { checkSystemHeaders, headerValue, keyOf, requireIdempotencyKey } from '../http/headers.js';
-import { readBodiesBySchema } from '../http/body.js';
-import { keptAnswer } from '../http/kept-answer.js';
-import { ApiError } from '../kernel/errors.js';
+import { DomainError } from '../../domain/errors.js';
+import type { AuthService } from '../accesstoken/service.js';
+import type { PaymentService } from './service.js';
+import { RATE_LIMITS, type RateLimitKind, type RateLimiter } from '../../services/rate-limits.js';
+import { authHook, salesUnitOf } from '../../http/auth.js';
+import { sendResult } from '../../http/context.js';
+import { checkSystemHeaders, headerValue, keyOf, requireIdempotencyKey } from '../../http/headers.js';
+import { readBodiesBySchema } from '../../http/body.js';
+import { keptAnswer } from '../../http/kept-answer.js';
+import { ApiError } from '../../kernel/errors.js';
 
 interface Deps {
   auth: AuthService;
