@@ -4,10 +4,10 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyInstance, type RouteOptions } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { accessTokenRoutes } from './apis/accesstoken/routes.js';
-import { resolveAdminToken } from './api/betal/admin-guard.js';
-import { betalApi } from './api/betal/index.js';
+import { resolveAdminToken } from './internal/admin-guard.js';
+import { betalApi } from './internal/index.js';
 import { registerEventStreamExemptions, timeoutOptions } from './http/connections.js';
-import { registerFaultHooks } from './api/betal/faults.js';
+import { registerFaultHooks } from './internal/faults.js';
 import { applySeed, type Seed, type SeedOutcome } from './services/seed.js';
 import { CrowdService } from './services/crowd.js';
 import { epaymentRoutes } from './apis/epayment/routes.js';
@@ -417,7 +417,7 @@ export async function createPlatform(
   });
   const crowd = new CrowdService({ customer, clock });
   app.addHook('onClose', async () => crowd.close());
-  // Every /betal route, the admin ones behind the one guard (api/betal/index.ts).
+  // Every /betal route, the admin ones behind the one guard (internal/index.ts).
   await app.register(betalApi, {
     config,
     clock,

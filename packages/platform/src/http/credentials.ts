@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 
-/** The cookie that carries the admin token in a browser, once `?admin_token=` has been given (api/betal/admin-guard.ts). */
+/** The cookie that carries the admin token in a browser, once `?admin_token=` has been given (internal/admin-guard.ts). */
 export const ADMIN_COOKIE = 'betal_admin';
 
 /** The value of cookie `name` in the request's `Cookie` header, percent-decoded; undefined when absent or malformed. */

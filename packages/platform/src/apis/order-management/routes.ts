@@ -139,7 +139,7 @@ const IMAGE_BODY_LIMIT = 4 * 1024 * 1024;
 /**
  * The Order Management API (contract 6) at `/order-management`: v1 images, v2 categories, receipts and the order
  * view, v3 categories, the deprecated v1 orders and receipts (mapped onto ECOM); the customer's app loads the uploaded
- * images from `GET /betal/images/...` (api/betal/images.ts). Every error is in the OM shape (http/apis.ts), the
+ * images from `GET /betal/images/...` (internal/images.ts). Every error is in the OM shape (http/apis.ts), the
  * 401 and 403 of the credentials included (a bad subscription key's 401 also has the gateway's `statusCode` and
  * `message`).
  */

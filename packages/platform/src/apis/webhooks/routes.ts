@@ -27,7 +27,7 @@ export const idParams = {
 /**
  * The Webhooks API v1 at its real paths (contract 4.1): list, register (201 `{id, secret}`) and delete (204)
  * the registrations of the caller's MSN; the `Merchant-Serial-Number` header is optional. Betal's delivery log and
- * the webhooks dashboard are with the other `/betal` routes (api/betal/deliveries.ts).
+ * the webhooks dashboard are with the other `/betal` routes (internal/deliveries.ts).
  */
 export async function webhookRoutes(app: FastifyInstance, { auth, webhooks }: Deps): Promise<void> {
   const tags = ['Webhooks'];

@@ -1,18 +1,18 @@
 import type { FastifyInstance } from 'fastify';
-import type { PlatformClock } from '../../clock.js';
-import type { PlatformConfig } from '../../config.js';
-import type { CustomerAccess } from '../../customer/access.js';
-import type { WebhookService } from '../../delivery/service.js';
-import type { CrowdService } from '../../services/crowd.js';
-import type { CustomerService } from '../../services/customer.js';
-import type { SalesUnitDirectory } from '../../services/directory.js';
-import type { FaultService } from '../../services/faults.js';
-import type { OrderManagementService } from '../../apis/order-management/service.js';
-import type { PaymentService } from '../../apis/epayment/service.js';
-import type { SandboxService } from '../../services/sandboxes.js';
-import type { SnapshotService } from '../../services/snapshots.js';
-import type { PlatformStore } from '../../storage/ports.js';
-import { readBodiesBySchema } from '../../http/body.js';
+import type { PlatformClock } from '../clock.js';
+import type { PlatformConfig } from '../config.js';
+import type { CustomerAccess } from '../customer/access.js';
+import type { WebhookService } from '../delivery/service.js';
+import type { CrowdService } from '../services/crowd.js';
+import type { CustomerService } from '../services/customer.js';
+import type { SalesUnitDirectory } from '../services/directory.js';
+import type { FaultService } from '../services/faults.js';
+import type { OrderManagementService } from '../apis/order-management/service.js';
+import type { PaymentService } from '../apis/epayment/service.js';
+import type { SandboxService } from '../services/sandboxes.js';
+import type { SnapshotService } from '../services/snapshots.js';
+import type { PlatformStore } from '../storage/ports.js';
+import { readBodiesBySchema } from '../http/body.js';
 import { adminGuard, betalSection } from './admin-guard.js';
 import { betalCheckRoutes } from './check.js';
 import { betalRoutes, betalSandboxRoutes } from './core.js';
@@ -73,7 +73,7 @@ export interface BetalApiDeps {
  * - open: health, readiness, the clock and the Order Management images ({@link OPEN_BETAL_SECTIONS});
  * - admin: everything else (the dashboard, the delivery log, the test users, the sales units and reset,
  *   snapshots, faults, the webhook receiver check, the payment list, the crowd), registered inside one
- *   encapsulated context whose one `onRequest` hook is the admin guard (api/betal/admin-guard.ts): outside dev mode
+ *   encapsulated context whose one `onRequest` hook is the admin guard (internal/admin-guard.ts): outside dev mode
  *   401 Problem with `WWW-Authenticate: Bearer realm="betal-admin"` without the admin token. A new admin route is
  *   guarded by being registered there.
  *

@@ -1,14 +1,14 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { PlatformClock } from '../../clock.js';
-import type { Payment } from '../../domain/payment.js';
-import { brandOf } from '../../domain/sales-unit.js';
+import type { PlatformClock } from '../clock.js';
+import type { Payment } from '../domain/payment.js';
+import { brandOf } from '../domain/sales-unit.js';
 import { html, type Html } from '@betal/contract/html';
-import { ApiError } from '../../kernel/errors.js';
+import { ApiError } from '../kernel/errors.js';
 import { dashboardMoney, paymentPageBody, paymentPagePath, platformTime } from './dashboard-payment.js';
-import { FAVICON } from '../../customer/pages.js';
+import { FAVICON } from '../customer/pages.js';
 import { DASHBOARD_STYLESHEET, dashboardStyleRoute } from './dashboard-style.js';
-import type { SalesUnitDirectory } from '../../services/directory.js';
-import type { DeliveryWithAttempts, PlatformStore } from '../../storage/ports.js';
+import type { SalesUnitDirectory } from '../services/directory.js';
+import type { DeliveryWithAttempts, PlatformStore } from '../storage/ports.js';
 
 interface Deps {
   clock: PlatformClock;

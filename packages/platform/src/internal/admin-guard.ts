@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
-import type { PlatformConfig } from '../../config.js';
-import { ApiError } from '../../kernel/errors.js';
-import type { PlatformStore } from '../../storage/ports.js';
-import { ADMIN_COOKIE, carriesAdminToken, sameSecret } from '../../http/credentials.js';
+import type { PlatformConfig } from '../config.js';
+import { ApiError } from '../kernel/errors.js';
+import type { PlatformStore } from '../storage/ports.js';
+import { ADMIN_COOKIE, carriesAdminToken, sameSecret } from '../http/credentials.js';
 
 export { ADMIN_COOKIE };
 
@@ -57,7 +57,7 @@ function refusal(): ApiError {
 }
 
 /**
- * The admin guard as an `onRequest` hook, for the one encapsulated context of api/betal/index.ts that holds the
+ * The admin guard as an `onRequest` hook, for the one encapsulated context of internal/index.ts that holds the
  * admin routes (and for requests that matched no route under an admin section): outside dev mode a request
  * without the admin token gets 401 Problem with `WWW-Authenticate: Bearer realm="betal-admin"` (an ApiError,
  * rendered by the one error handler). A `GET` with a correct `?admin_token=` sets the token as an HttpOnly,

@@ -1,8 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { ApiError } from '../../kernel/errors.js';
-import { CrowdRuleError, type CrowdService } from '../../services/crowd.js';
-import { readBodiesBySchema } from '../../http/body.js';
+import { ApiError } from '../kernel/errors.js';
+import { CrowdRuleError, type CrowdService } from '../services/crowd.js';
+import { readBodiesBySchema } from '../http/body.js';
 
 const share = (action: string) =>
   Type.Optional(

@@ -1,10 +1,10 @@
 import { PAYMENT_STATES, type GetPaymentResponse } from '@betal/contract';
 import type { FastifyInstance } from 'fastify';
-import type { Payment } from '../../domain/payment.js';
-import { ApiError, type FieldFault } from '../../kernel/errors.js';
-import { getPaymentResponse } from '../../apis/epayment/wire.js';
-import type { PaymentSearch } from '../../storage/payment-search.js';
-import type { PlatformStore } from '../../storage/ports.js';
+import type { Payment } from '../domain/payment.js';
+import { ApiError, type FieldFault } from '../kernel/errors.js';
+import { getPaymentResponse } from '../apis/epayment/wire.js';
+import type { PaymentSearch } from '../storage/payment-search.js';
+import type { PlatformStore } from '../storage/ports.js';
 
 interface Deps {
   store: PlatformStore;

@@ -1,7 +1,7 @@
 import { formatMoney } from '@betal/contract';
 import { html, type Html } from '@betal/contract/html';
-import type { Payment } from '../../domain/payment.js';
-import type { DeliveryWithAttempts, StoredPaymentEvent } from '../../storage/ports.js';
+import type { Payment } from '../domain/payment.js';
+import type { DeliveryWithAttempts, StoredPaymentEvent } from '../storage/ports.js';
 
 /** The locale of the dashboard's amounts (the dashboard is in English): `NOK 1,000.50`. */
 export const DASHBOARD_LOCALE = 'en-GB';

@@ -10,7 +10,7 @@ export const DASHBOARD_STYLESHEET = '/betal/dashboard/dashboard.css';
  * `betal_admin` cookie with it).
  */
 export function dashboardStyleRoute(app: FastifyInstance): void {
-  const asset = loadWebAssets(new URL('../../web/', import.meta.url)).get('dashboard.css');
+  const asset = loadWebAssets(new URL('../web/', import.meta.url)).get('dashboard.css');
   if (!asset) throw new Error('The dashboard stylesheet is missing (run npm run build).');
   app.get(DASHBOARD_STYLESHEET, { schema: { hide: true } }, async (request, reply) => {
     const answer = webAssetResponse(asset, request.headers['if-none-match']);

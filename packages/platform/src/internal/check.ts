@@ -1,10 +1,10 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { Clock } from '../../clock.js';
-import { DestinationPolicy, type ResolveHost } from '../../delivery/destinations.js';
-import { ApiError } from '../../kernel/errors.js';
-import { checkWebhookReceiver, type WebhookCheckOptions } from '../../services/webhook-check.js';
-import { readBodiesBySchema } from '../../http/body.js';
+import type { Clock } from '../clock.js';
+import { DestinationPolicy, type ResolveHost } from '../delivery/destinations.js';
+import { ApiError } from '../kernel/errors.js';
+import { checkWebhookReceiver, type WebhookCheckOptions } from '../services/webhook-check.js';
+import { readBodiesBySchema } from '../http/body.js';
 
 const CheckWebhooksSchema = Type.Object(
   {

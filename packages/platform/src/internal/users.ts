@@ -1,14 +1,14 @@
 import { ProblemSchema } from '@betal/contract';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { json, phoneParams } from '../../customer/api-replies.js';
-import type { CustomerRouteDeps } from '../../customer/routes.js';
+import { json, phoneParams } from '../customer/api-replies.js';
+import type { CustomerRouteDeps } from '../customer/routes.js';
 import {
   NewTestUserSchema,
   TestUserChangesSchema,
   TestUserSchema,
   type NewTestUser,
   type TestUserChanges,
-} from '../../customer/test-users.js';
+} from '../customer/test-users.js';
 
 /**
  * The test users API: `GET /betal/users`, `GET/PATCH/DELETE /betal/users/{phoneNumber}`, `POST /betal/users`

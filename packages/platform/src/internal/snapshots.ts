@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { SnapshotService } from '../../services/snapshots.js';
-import { readBodiesBySchema } from '../../http/body.js';
+import type { SnapshotService } from '../services/snapshots.js';
+import { readBodiesBySchema } from '../http/body.js';
 
 const NewSnapshotSchema = Type.Object(
   {
@@ -21,7 +21,7 @@ const NewSnapshotSchema = Type.Object(
  * `/betal/snapshots` (issue #13 item 2): save the whole state under a name (201 with `{name, createdAt, bytes,
  * counts}`), list them (`{snapshots: [...]}`, oldest first), restore one (200 with it) and delete one (204).
  * Unknown names are 404 and bad names 400, in the `/betal` Problem shape. Outside dev mode the admin guard
- * (the admin part of api/betal/index.ts) lets only the admin token through.
+ * (the admin part of internal/index.ts) lets only the admin token through.
  */
 export async function betalSnapshotRoutes(
   app: FastifyInstance,

@@ -1,10 +1,10 @@
 import { DELIVERY_STATUSES, type DeliveryStatus } from '@betal/contract';
 import type { FastifyInstance } from 'fastify';
-import type { Clock } from '../../clock.js';
-import { renderWebhooksDashboard } from '../../delivery/dashboard.js';
-import type { WebhookService } from '../../delivery/service.js';
-import { ApiError } from '../../kernel/errors.js';
-import { idParams } from '../../apis/webhooks/routes.js';
+import type { Clock } from '../clock.js';
+import { renderWebhooksDashboard } from '../delivery/dashboard.js';
+import type { WebhookService } from '../delivery/service.js';
+import { ApiError } from '../kernel/errors.js';
+import { idParams } from '../apis/webhooks/routes.js';
 
 /** The 404 refusal of a path's delivery id `raw` that names no delivery (rendered by the one error handler). */
 function noSuchDelivery(raw: string): ApiError {
@@ -20,7 +20,7 @@ function deliveryId(raw: string): number | undefined {
  * `GET /betal/webhooks/{id}/deliveries?limit=&before=&status=` (newest first; limit 1-500, before a delivery id,
  * status one of DELIVERY_STATUSES; 400 otherwise, 404 for an unknown registration), `GET /betal/deliveries/{id}`
  * (404 for an unknown one), `POST /betal/deliveries/{id}/redeliver` (`?then=dashboard` redirects 303 to the page),
- * and the dashboard page `GET /betal/dashboard/webhooks`. Registered in the admin part of api/betal/index.ts.
+ * and the dashboard page `GET /betal/dashboard/webhooks`. Registered in the admin part of internal/index.ts.
  */
 export async function betalDeliveryRoutes(
   app: FastifyInstance,

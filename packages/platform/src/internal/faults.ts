@@ -1,16 +1,16 @@
 import type { Socket } from 'node:net';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { HttpTimeouts } from '../../config.js';
+import type { HttpTimeouts } from '../config.js';
 import {
   FaultService,
   MAX_DELAY_MS,
   operationOf,
   type NewFaultRule,
   type RequestAction,
-} from '../../services/faults.js';
-import { apiOfPath, sendApiError } from '../../http/apis.js';
-import { readBodiesBySchema } from '../../http/body.js';
+} from '../services/faults.js';
+import { apiOfPath, sendApiError } from '../http/apis.js';
+import { readBodiesBySchema } from '../http/body.js';
 
 const Delay = Type.Integer({ minimum: 0, maximum: MAX_DELAY_MS, description: 'Milliseconds (real time).' });
 

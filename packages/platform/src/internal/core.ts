@@ -1,13 +1,13 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { PlatformClock } from '../../clock.js';
-import { ApiError } from '../../kernel/errors.js';
-import type { SalesUnitDirectory } from '../../services/directory.js';
-import type { PaymentService } from '../../apis/epayment/service.js';
-import type { NewSandbox, SandboxService } from '../../services/sandboxes.js';
-import type { StoreCause } from '../../storage/busy.js';
-import type { PlatformStore } from '../../storage/ports.js';
-import { readBodiesBySchema } from '../../http/body.js';
+import type { PlatformClock } from '../clock.js';
+import { ApiError } from '../kernel/errors.js';
+import type { SalesUnitDirectory } from '../services/directory.js';
+import type { PaymentService } from '../apis/epayment/service.js';
+import type { NewSandbox, SandboxService } from '../services/sandboxes.js';
+import type { StoreCause } from '../storage/busy.js';
+import type { PlatformStore } from '../storage/ports.js';
+import { readBodiesBySchema } from '../http/body.js';
 
 interface Deps {
   clock: PlatformClock;
@@ -81,7 +81,7 @@ const ResetSchema = Type.Object(
 );
 
 /**
- * The open part of the platform's own endpoints (no admin token needed, api/betal/index.ts): `GET /betal/health`
+ * The open part of the platform's own endpoints (no admin token needed, internal/index.ts): `GET /betal/health`
  * (liveness), `GET /betal/ready` (200 ready or 503 degraded), `GET /betal/clock` (`{now, offsetSeconds, frozen}`)
  * and `POST /betal/clock/advance` `{seconds}` (403 outside dev mode).
  */
@@ -157,7 +157,7 @@ export async function betalRoutes(
 }
 
 /**
- * The sales units and reset (admin: registered in the guarded part of api/betal/index.ts): `GET /betal/merchants`
+ * The sales units and reset (admin: registered in the guarded part of internal/index.ts): `GET /betal/merchants`
  * (every unit with its credentials), `POST /betal/merchants` (201 with a new sandbox; 400 for a bad body),
  * `DELETE /betal/merchants/{msn}` (204), `POST /betal/reset` (204; with `{msn}` only that unit's data).
  */

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { ApiError } from '../../kernel/errors.js';
-import type { OrderManagementService } from '../../apis/order-management/service.js';
+import { ApiError } from '../kernel/errors.js';
+import type { OrderManagementService } from '../apis/order-management/service.js';
 
 /**
  * `GET /betal/images/{msn}/{imageId}`: an image uploaded over Order Management (contract 6), as the customer
