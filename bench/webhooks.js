@@ -93,7 +93,7 @@ const commits = new Map();
 platform.store.onCommit((c) => {
   for (const e of c.events) commits.set(`${c.payment.reference} ${e.name}`, now());
 });
-// Keeps a create's answer as the HTTP edge would (api/http/kept-answer.ts); the bench makes only valid payments.
+// Keeps a create's answer as the HTTP edge would (http/kept-answer.ts); the bench makes only valid payments.
 const keeper = {
   answer: (decision) => {
     if (!decision.ok) throw decision.error;

@@ -32,7 +32,7 @@ export interface PlatformConfig {
   /**
    * The admin token outside dev mode: the dashboard, the delivery log, redelivery and test-user management need
    * it as `Authorization: Bearer <token>` (or the cookie set by `?admin_token=`). Env `BETAL_ADMIN_TOKEN`; when
-   * unset, one is generated at first start, kept in the store's settings and printed (api/betal/admin-guard.ts).
+   * unset, one is generated at first start, kept in the store's settings and printed (internal/admin-guard.ts).
    */
   adminToken?: string;
   /**

@@ -1,6 +1,6 @@
 export { createPlatform, type Platform, type PlatformOverrides } from './server.js';
 export { configFromEnv, hostList, type PlatformConfig, type HttpTimeouts } from './config.js';
-export { isAdminRequest, isAdminPath } from './api/betal/index.js';
+export { isAdminRequest, isAdminPath } from './internal/index.js';
 export { PlatformClock, type Clock } from './clock.js';
 export { randomIds, type IdSource } from './ids.js';
 export { DEV_SALES_UNITS, DEV_TEST_USERS } from './dev/seed.js';

@@ -2,7 +2,7 @@ import type { ExtraDetail } from '@betal/contract';
 
 /**
  * A Problem body before the HTTP layer adds `instance` and `traceId` (contract 1, 3.9): what idempotency keeps
- * of an ePayment refusal (api/http/apis.ts problemTemplate), so a replay gets the same problem with a fresh
+ * of an ePayment refusal (http/apis.ts problemTemplate), so a replay gets the same problem with a fresh
  * trace id. Errors are ApiErrors everywhere else.
  */
 export interface ProblemTemplate {

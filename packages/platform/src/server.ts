@@ -3,43 +3,43 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyInstance, type RouteOptions } from 'fastify';
 import type { DestinationStream } from 'pino';
-import { accessTokenRoutes } from './api/accesstoken.js';
-import { resolveAdminToken } from './api/betal/admin-guard.js';
-import { betalApi } from './api/betal/index.js';
-import { registerEventStreamExemptions, timeoutOptions } from './api/connections.js';
-import { registerFaultHooks } from './api/betal/faults.js';
+import { accessTokenRoutes } from './apis/accesstoken/routes.js';
+import { resolveAdminToken } from './internal/admin-guard.js';
+import { betalApi } from './internal/index.js';
+import { registerEventStreamExemptions, timeoutOptions } from './http/connections.js';
+import { registerFaultHooks } from './internal/faults.js';
 import { applySeed, type Seed, type SeedOutcome } from './services/seed.js';
 import { CrowdService } from './services/crowd.js';
-import { epaymentRoutes } from './api/epayment.js';
-import { webhookRoutes } from './api/webhooks.js';
+import { epaymentRoutes } from './apis/epayment/routes.js';
+import { webhookRoutes } from './apis/webhooks/routes.js';
 import { WebhookService, type WebhookServiceOptions } from './delivery/service.js';
-import { orderManagementRoutes } from './api/order-management.js';
-import { userinfoRoutes } from './api/userinfo.js';
-import { apiOfPath, sendApiError } from './api/http/apis.js';
+import { orderManagementRoutes } from './apis/order-management/routes.js';
+import { userinfoRoutes } from './apis/userinfo/routes.js';
+import { apiOfPath, sendApiError } from './http/apis.js';
 import { ApiError } from './kernel/errors.js';
-import { LINT_HEADER, lintHeaderValues } from './api/http/context.js';
-import { absoluteFormPath, answerClientError, pathSpellingNotice, strictNotices } from './api/http/wire.js';
-import { registerErrorHandling } from './api/http/errors.js';
+import { LINT_HEADER, lintHeaderValues } from './http/context.js';
+import { absoluteFormPath, answerClientError, pathSpellingNotice, strictNotices } from './http/wire.js';
+import { registerErrorHandling } from './http/errors.js';
 import { CustomerAccess } from './customer/access.js';
 import { LiveStreams } from './customer/live.js';
 import { customerRoutes } from './customer/routes.js';
 import type { OrderDetailsSource } from './customer/order-details.js';
-import { parseJsonBody } from './api/http/json-body.js';
+import { parseJsonBody } from './http/json-body.js';
 import { PlatformClock } from './clock.js';
 import type { PlatformConfig } from './config.js';
 import { DEV_SALES_UNITS, DEV_TEST_USERS } from './dev/seed.js';
 import { randomIds, type IdSource } from './ids.js';
-import { AuthService } from './services/auth.js';
+import { AuthService } from './apis/accesstoken/service.js';
 import { CustomerService } from './services/customer.js';
 import { SalesUnitDirectory } from './services/directory.js';
-import { OrderManagementService, orderDetailsSource } from './services/order-management.js';
-import { PaymentService } from './services/payments.js';
+import { OrderManagementService, orderDetailsSource } from './apis/order-management/service.js';
+import { PaymentService } from './apis/epayment/service.js';
 import { ProcessSync } from './services/processes.js';
 import { RateLimiter } from './services/rate-limits.js';
 import { SandboxService } from './services/sandboxes.js';
 import { SnapshotService, type SnapshotView } from './services/snapshots.js';
 import { FaultService } from './services/faults.js';
-import { UserinfoService } from './services/userinfo.js';
+import { UserinfoService } from './apis/userinfo/service.js';
 import { completeOpenApi, swaggerUiConfig } from './openapi.js';
 import { openStorage } from './storage/open.js';
 import type { Storage } from './storage/ports.js';
@@ -156,7 +156,7 @@ export async function createPlatform(
   const app = Fastify({
     logger: { level: config.logLevel, ...(overrides.logStream ? { stream: overrides.logStream } : {}) },
     bodyLimit: 1024 * 1024,
-    // Slow and idle clients are cut (README "Configuration"); event streams are exempt (api/connections.ts).
+    // Slow and idle clients are cut (README "Configuration"); event streams are exempt (http/connections.ts).
     ...timeoutOptions(config.timeouts),
     // A repeated query parameter keeps its last value: no endpoint takes a list, and a handler must never get an
     // array where it reads a token or a limit.
@@ -263,7 +263,7 @@ export async function createPlatform(
     },
   });
   app.addHook('onRequest', (request, reply, done) => {
-    // In strict mode every lint notice is refused as it is raised (api/http/wire.ts).
+    // In strict mode every lint notice is refused as it is raised (http/wire.ts).
     request.lintNotices = config.strict ? strictNotices() : [];
     // HTTP/1.1 requires Host (RFC 9112 section 3.2). Node's own refusal is a bare 400, so the check is made here,
     // in the API's error shape; the socket is closed after it, as Node would.
@@ -425,7 +425,7 @@ export async function createPlatform(
   });
   const crowd = new CrowdService({ customer, clock });
   app.addHook('onClose', async () => crowd.close());
-  // Every /betal route, the admin ones behind the one guard (api/betal/index.ts).
+  // Every /betal route, the admin ones behind the one guard (internal/index.ts).
   await app.register(betalApi, {
     config,
     clock,

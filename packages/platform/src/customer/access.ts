@@ -1,7 +1,7 @@
 import { randomBytes, scryptSync } from 'node:crypto';
 import type { CustomerErrorReason } from '@betal/contract';
 import type { FastifyRequest } from 'fastify';
-import { bearerToken, carriesAdminToken, cookieValue, sameSecret } from '../api/http/credentials.js';
+import { bearerToken, carriesAdminToken, cookieValue, sameSecret } from '../http/credentials.js';
 import type { Clock } from '../clock.js';
 import { DEV_TEST_USERS } from '../dev/seed.js';
 import type { TestUser } from '../domain/test-user.js';

@@ -1,7 +1,7 @@
 /**
  * How the customer's JSON APIs (the app's, the test users') answer: JSON, or no body. Their bodies are read by
- * the route's schema (api/http/body.ts) and their refusals (AccessRefused, CustomerFlowError, a body that breaks
- * the schema) are ApiErrors, rendered as Problems by the one error handler (api/http/errors.ts).
+ * the route's schema (http/body.ts) and their refusals (AccessRefused, CustomerFlowError, a body that breaks
+ * the schema) are ApiErrors, rendered as Problems by the one error handler (http/errors.ts).
  */
 import { ProblemSchema } from '@betal/contract';
 import type { FastifyReply } from 'fastify';

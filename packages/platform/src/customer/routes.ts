@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { readBodiesBySchema } from '../api/http/body.js';
+import { readBodiesBySchema } from '../http/body.js';
 import type { Clock } from '../clock.js';
 import type { CustomerService } from '../services/customer.js';
 import type { CustomerAccess } from './access.js';
@@ -32,9 +32,9 @@ export interface CustomerRouteDeps {
  *   and sign-out: outside dev mode a user's calls need their session (see CustomerAccess): app-api.ts;
  * - their live updates, Server-Sent Events: live-routes.ts;
  * - the test users API: `GET /betal/users`, `GET/PATCH/DELETE /betal/users/{phoneNumber}`, `POST /betal/users`
- *   (`nin` and `customerToken` only for the admin; outside dev mode changes need the admin token): api/betal/users.ts (registered with the other /betal routes).
+ *   (`nin` and `customerToken` only for the admin; outside dev mode changes need the admin token): internal/users.ts (registered with the other /betal routes).
  *
- * The JSON APIs' bodies are read by their route's schema (api/http/body.ts: unknown fields refused, no body read
+ * The JSON APIs' bodies are read by their route's schema (http/body.ts: unknown fields refused, no body read
  * as `{}`), after the route's own preHandler (who may act) and before the handler; their refusals are ApiErrors.
  * The services come built from the composition root, which also closes them.
  */

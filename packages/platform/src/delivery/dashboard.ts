@@ -1,8 +1,8 @@
 import { formatMoney, type Delivery } from '@betal/contract';
 import { escapeHtml } from '@betal/contract/html';
-import { DASHBOARD_STYLESHEET } from '../api/betal/dashboard-style.js';
+import { DASHBOARD_STYLESHEET } from '../internal/dashboard-style.js';
 import { FAVICON } from '../customer/pages.js';
-import type { RegistrationSummary } from './service.js';
+import type { RegistrationSummary } from './log.js';
 
 function attemptLine(a: Delivery['attempts'][number]): string {
   const status = a.statusCode === null ? 'no answer' : `HTTP ${a.statusCode}`;

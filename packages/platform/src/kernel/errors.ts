@@ -26,7 +26,7 @@ export interface ApiErrorOptions {
  * The one error family of the platform (after stripe-node's `Error.ts` and LocalStack's `ServiceException`): a
  * refusal with its HTTP status, a sentence for people (`detail`; absent for a pure validation error, whose
  * renderer says "see the fields") and what the API's error shape reports beside it. Services and the HTTP edge
- * throw it; one error handler puts it in the wire shape of the API at hand (api/http/apis.ts).
+ * throw it; one error handler puts it in the wire shape of the API at hand (http/apis.ts).
  */
 export class ApiError extends Error {
   readonly title: string | undefined;

@@ -37,7 +37,7 @@ import type { IdSource } from '../ids.js';
 import { ApiError } from '../kernel/errors.js';
 import type { CustomerInboxPort, PlatformStore } from '../storage/ports.js';
 import type { SalesUnitDirectory } from './directory.js';
-import type { PaymentService } from './payments.js';
+import type { PaymentService } from '../apis/epayment/service.js';
 import { settleThenApply } from './settle.js';
 
 /** The merchant as the customer sees it: the sales unit's name and the brand of its market. */

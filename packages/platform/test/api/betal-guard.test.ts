@@ -1,6 +1,6 @@
 import type { RouteOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OPEN_BETAL_SECTIONS } from '../../src/api/betal/index.js';
+import { OPEN_BETAL_SECTIONS } from '../../src/internal/index.js';
 import { configFromEnv, createPlatform, isAdminPath, PlatformClock, type Platform } from '../../src/index.js';
 import { T0 } from '../support/harness.js';
 

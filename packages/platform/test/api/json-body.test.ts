@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { parse } from 'lossless-json';
 import { describe, expect, it } from 'vitest';
-import { isLosslessNumber, parseJsonBody } from '../../src/api/http/json-body.js';
+import { isLosslessNumber, parseJsonBody } from '../../src/http/json-body.js';
 
 /** What the lossless parser alone makes of a text: its value, or its error's message. */
 function lossless(text: string): { value: unknown } | { error: string } {

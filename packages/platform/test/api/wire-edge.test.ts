@@ -9,8 +9,8 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlatform } from '../../src/index.js';
-import { apiOfPath } from '../../src/api/http/apis.js';
-import { absoluteFormPath, answerClientError, pathSpellingNotice } from '../../src/api/http/wire.js';
+import { apiOfPath } from '../../src/http/apis.js';
+import { absoluteFormPath, answerClientError, pathSpellingNotice } from '../../src/http/wire.js';
 import { Api, DEV, T0, errorCode, ref, startApi, webRedirect } from '../support/harness.js';
 import { sharedPresent, specValidator } from '../order-management/spec.js';
 

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { OM_CATEGORIES } from '@betal/contract';
-import { orderDetailsSource } from '../../src/services/order-management.js';
+import { orderDetailsSource } from '../../src/apis/order-management/service.js';
 import { openForFile } from '../support/fixture.js';
 import { DEV, DEV2, ref, startApi, webRedirect } from '../support/harness.js';
 import { png } from './images.js';

@@ -4,7 +4,7 @@
  * the platform URL the app loads them from.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inspectImage } from '../../src/services/order-management.js';
+import { inspectImage } from '../../src/apis/order-management/service.js';
 import { Api, DEV, DEV2, startApi } from '../support/harness.js';
 import { jpegHeader, png } from './images.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkWebhookUrl } from '../../src/delivery/service.js';
+import { checkWebhookUrl } from '../../src/apis/webhooks/service.js';
 import { Api, DEV, DEV2 } from '../support/harness.js';
 import { ALL_EPAYMENT_EVENTS, startWebhookApi } from './support.js';
 
