@@ -26,7 +26,8 @@
     event.preventDefault();
     error.textContent = '';
     pin.removeAttribute('aria-invalid');
-    if (!/^\d{4,8}$/.test(pin.value)) {
+    // The input's pattern is the contract's PIN_PATTERN; the browser anchors it, as here.
+    if (!new RegExp('^(?:' + pin.pattern + ')$').test(pin.value)) {
       error.textContent = messages['signIn.invalidPin'];
       pin.setAttribute('aria-invalid', 'true');
       pin.focus();
