@@ -313,8 +313,7 @@ export function chooserPage(
   users: TestUser[],
   lang: Language,
   now: number,
-  openToken?: string,
-  manage = true,
+  { openToken, manage = true }: { openToken?: string; manage?: boolean } = {},
 ): string {
   const t = translator(lang);
   const both = brandAt('DK', now) === 'MOBILEPAY';
@@ -376,8 +375,7 @@ export function appPage(
   user: TestUser,
   lang: Language,
   now: number,
-  openToken?: string,
-  signedIn = false,
+  { openToken, signedIn = false }: { openToken?: string; signedIn?: boolean } = {},
 ): string {
   const t = translator(lang);
   const brand = marketBrand(user, now);
