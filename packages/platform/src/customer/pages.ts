@@ -273,6 +273,8 @@ export function landingPage(
       lang,
       langSource,
       languages: LANGUAGES,
+      // The script checks the full number against the contract's pattern, as the API will.
+      phoneNumberPattern: PHONE_NUMBER_PATTERN,
       messages: MESSAGES[lang],
     },
   });

@@ -17,7 +17,7 @@
    * The page's settings (the JSON of #betal-config): the payment's token, state and stage, its brand, the
    * language, where it came from, the languages on offer, and the messages in it.
    * @type {{ token?: string, state?: string, stage?: string, brand?: string, lang?: string, langSource?: string,
-   *   languages?: string[], messages?: Record<string, string> }}
+   *   languages?: string[], phoneNumberPattern?: string, messages?: Record<string, string> }}
    */
   var config = configElement ? JSON.parse(configElement.textContent || '{}') : {};
   var messages = config.messages || {};
@@ -94,6 +94,8 @@
     return undefined;
   }
 
+  /** A full number as the API takes it: the contract's PHONE_NUMBER_PATTERN, from the page's settings. */
+  var PHONE_NUMBER = config.phoneNumberPattern ? new RegExp(config.phoneNumberPattern) : null;
   /** The country codes of the picker; a number that starts with one of them (10 digits or more) is a full one. */
   var CODES = ['47', '45', '358', '46'];
   /**
@@ -128,7 +130,7 @@
         number = rule && rule.test(national) ? code + national : null;
       }
     }
-    return number && /^\d{10,15}$/.test(number) ? number : null;
+    return number && PHONE_NUMBER && PHONE_NUMBER.test(number) ? number : null;
   }
 
   /**
