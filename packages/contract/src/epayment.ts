@@ -43,7 +43,9 @@ export type QrFormat = (typeof QR_FORMATS)[number];
 export const PROFILE_SCOPES = ['name', 'address', 'email', 'phoneNumber', 'birthDate', 'nin'] as const;
 export type ProfileScope = (typeof PROFILE_SCOPES)[number];
 
+/** Whether the customer is at the point of sale (`customerInteraction` of create; contract 3.2). */
 export const CUSTOMER_INTERACTIONS = ['CUSTOMER_PRESENT', 'CUSTOMER_NOT_PRESENT'] as const;
+export type CustomerInteraction = (typeof CUSTOMER_INTERACTIONS)[number];
 
 /**
  * The customer: exactly one of `phoneNumber` (MSISDN, 10-15 digits), `personalQr` (5-255 characters) or

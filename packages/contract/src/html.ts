@@ -42,6 +42,14 @@ export function html(strings: TemplateStringsArray, ...values: unknown[]): Html 
   return new Html(out);
 }
 
+/**
+ * A contract pattern (a regular expression source anchored with `^…$`, e.g. PHONE_NUMBER_PATTERN) as the value of
+ * an `<input pattern>` attribute, which the browser anchors itself: `'^\\d{10,15}$'` gives `\d{10,15}`.
+ */
+export function inputPattern(pattern: string): string {
+  return pattern.replace(/^\^/, '').replace(/\$$/, '');
+}
+
 /** Trusted markup, put in as it is. */
 export function raw(markup: string): Html {
   return new Html(markup);

@@ -1,4 +1,4 @@
-import { CREATE_PAYMENT_EXAMPLE } from '@betal/contract';
+import { CREATE_PAYMENT_EXAMPLE, HEADERS, IDEMPOTENCY_KEY_MAX_LENGTH, SYSTEM_HEADERS } from '@betal/contract';
 import { DEV_SALES_UNITS } from './dev/seed.js';
 
 /*
@@ -22,19 +22,19 @@ export const SECURITY_SCHEMES = {
   subscriptionKey: {
     type: 'apiKey',
     in: 'header',
-    name: 'Ocp-Apim-Subscription-Key',
+    name: HEADERS.subscriptionKey,
     description: `The sales unit's subscription key (dev: \`${DEV.subscriptionKeys[0]}\`, filled in on this page).`,
   },
   clientId: {
     type: 'apiKey',
     in: 'header',
-    name: 'client_id',
+    name: HEADERS.clientId,
     description: `The sales unit's client_id, for the token request only (dev: \`${DEV.clientId}\`).`,
   },
   clientSecret: {
     type: 'apiKey',
     in: 'header',
-    name: 'client_secret',
+    name: HEADERS.clientSecret,
     description: `The sales unit's client_secret, for the token request only (dev: \`${DEV.clientSecret}\`).`,
   },
 } as const;
@@ -66,13 +66,13 @@ export const TAGS = [
   { name: 'Customer pages', description: 'HTML: landing page, QR, the customer app.' },
 ] as const;
 
-/** The optional `Vipps-System-*` headers, with the example values of the ePayment spec. */
-const SYSTEM_HEADERS: [string, string, string][] = [
-  ['Vipps-System-Name', 'WooCommerce', 'The name of the ecommerce solution.'],
-  ['Vipps-System-Version', '5.4.0', 'The version number of the ecommerce solution.'],
-  ['Vipps-System-Plugin-Name', 'woocommerce-payment', 'The name of the ecommerce plugin.'],
-  ['Vipps-System-Plugin-Version', '1.2.1', 'The version number of the ecommerce plugin.'],
-];
+/** The optional `Vipps-System-*` headers (the contract's SYSTEM_HEADERS), with the ePayment spec's examples. */
+const SYSTEM_HEADER_DOCS: Readonly<Record<(typeof SYSTEM_HEADERS)[number], [string, string]>> = {
+  'Vipps-System-Name': ['WooCommerce', 'The name of the ecommerce solution.'],
+  'Vipps-System-Version': ['5.4.0', 'The version number of the ecommerce solution.'],
+  'Vipps-System-Plugin-Name': ['woocommerce-payment', 'The name of the ecommerce plugin.'],
+  'Vipps-System-Plugin-Version': ['1.2.1', 'The version number of the ecommerce plugin.'],
+};
 
 /**
  * The value Swagger UI sends as `Idempotency-Key` unless it is changed: replaced by a fresh UUID in the page's
@@ -154,7 +154,7 @@ export function operationHeaders(
   if (!rule) return undefined;
   const parameters: Json[] = [
     headerParameter(
-      'Merchant-Serial-Number',
+      HEADERS.merchantSerialNumber,
       rule.msn === 'required',
       'The sales unit (MSN) the call is for.',
       DEV.msn,
@@ -163,16 +163,18 @@ export function operationHeaders(
   if (rule.idempotencyKey) {
     parameters.push(
       headerParameter(
-        'Idempotency-Key',
+        HEADERS.idempotencyKey,
         rule.idempotencyKey === 'required',
-        `A key of at most 50 characters; a retry with the same key and body replays the first answer. On this page the value \`${AUTO_IDEMPOTENCY_KEY}\` is replaced with a fresh UUID.`,
+        `A key of at most ${IDEMPOTENCY_KEY_MAX_LENGTH} characters; a retry with the same key and body replays the first answer. On this page the value \`${AUTO_IDEMPOTENCY_KEY}\` is replaced with a fresh UUID.`,
         AUTO_IDEMPOTENCY_KEY,
       ),
     );
   }
   if (rule.system)
-    for (const [name, example, description] of SYSTEM_HEADERS)
+    for (const name of SYSTEM_HEADERS) {
+      const [example, description] = SYSTEM_HEADER_DOCS[name];
       parameters.push(headerParameter(name, false, description, example));
+    }
   return { security: rule.security, parameters };
 }
 

@@ -123,13 +123,10 @@ export function customerPageRoutes(app: FastifyInstance, deps: CustomerRouteDeps
       return sendPage(
         reply,
         200,
-        chooserPage(
-          await customer.listUsers(),
-          lang,
-          deps.clock.now(),
-          request.query.open || undefined,
-          access.open || access.isAdmin(request),
-        ),
+        chooserPage(await customer.listUsers(), lang, deps.clock.now(), {
+          openToken: request.query.open || undefined,
+          manage: access.open || access.isAdmin(request),
+        }),
       );
     },
   );
@@ -149,13 +146,10 @@ export function customerPageRoutes(app: FastifyInstance, deps: CustomerRouteDeps
       return sendPage(
         reply,
         200,
-        appPage(
-          user,
-          lang,
-          deps.clock.now(),
-          request.query.open || undefined,
-          access.sessionUser(request) === user.phoneNumber,
-        ),
+        appPage(user, lang, deps.clock.now(), {
+          openToken: request.query.open || undefined,
+          signedIn: access.sessionUser(request) === user.phoneNumber,
+        }),
         {
           webView: true,
         },

@@ -2,7 +2,8 @@ import { brandAt } from '../domain/customer-flow.js';
 import type { Brand } from '../domain/sales-unit.js';
 import type { TestUser } from '../domain/test-user.js';
 import type { LandingView } from '../services/customer.js';
-import { html, jsonForScript, type Html } from '@betal/contract/html';
+import { PHONE_NUMBER_PATTERN, PIN_PATTERN } from '@betal/contract';
+import { html, inputPattern, jsonForScript, type Html } from '@betal/contract/html';
 import {
   APP_LANGUAGES,
   LANGUAGES,
@@ -272,6 +273,8 @@ export function landingPage(
       lang,
       langSource,
       languages: LANGUAGES,
+      // The script checks the full number against the contract's pattern, as the API will.
+      phoneNumberPattern: PHONE_NUMBER_PATTERN,
       messages: MESSAGES[lang],
     },
   });
@@ -312,8 +315,7 @@ export function chooserPage(
   users: TestUser[],
   lang: Language,
   now: number,
-  openToken?: string,
-  manage = true,
+  { openToken, manage = true }: { openToken?: string; manage?: boolean } = {},
 ): string {
   const t = translator(lang);
   const both = brandAt('DK', now) === 'MOBILEPAY';
@@ -375,8 +377,7 @@ export function appPage(
   user: TestUser,
   lang: Language,
   now: number,
-  openToken?: string,
-  signedIn = false,
+  { openToken, signedIn = false }: { openToken?: string; signedIn?: boolean } = {},
 ): string {
   const t = translator(lang);
   const brand = marketBrand(user, now);
@@ -495,7 +496,7 @@ export function signInPage(user: TestUser, lang: Language, now: number): string 
             type="password"
             inputmode="numeric"
             autocomplete="current-password"
-            pattern="[0-9]{4,8}"
+            pattern="${inputPattern(PIN_PATTERN)}"
             maxlength="8"
             required
             aria-describedby="pin-error"
@@ -561,7 +562,7 @@ export function userFormPage(lang: Language, now: number, user?: TestUser): stri
           type: 'tel',
           required: true,
           readonly: Boolean(user),
-          attrs: html`inputmode="numeric" pattern="[0-9]{10,15}"`,
+          attrs: html`inputmode="numeric" pattern="${inputPattern(PHONE_NUMBER_PATTERN)}"`,
         })}
         ${field('name', t('users.name'), v(user?.name), { required: true, attrs: html`autocomplete="name"` })}
         ${field('birthDate', t('users.birthDate'), v(user?.birthDate), { type: 'date', required: true })}

@@ -40,16 +40,29 @@ export const DEV_SALES_UNITS: readonly SalesUnit[] = [
   },
 ];
 
-function user(
-  phoneNumber: string,
-  givenName: string,
-  familyName: string,
-  market: TestUser['market'],
-  address: TestUser['address'],
-  birthDate: string,
-  nin: string,
-  extra: Partial<TestUser> = {},
-): TestUser {
+/** What sets one dev test user apart; {@link user} derives the rest. */
+type DevUser = Pick<
+  TestUser,
+  'phoneNumber' | 'givenName' | 'familyName' | 'market' | 'address' | 'birthDate' | 'nin'
+> & {
+  /** Fields to set otherwise than the defaults (e.g. `canPayBusinesses: false`). */
+  extra?: Partial<TestUser>;
+};
+
+/**
+ * A dev test user: its full name and e-mail address from the given and family names, a customer token from the
+ * number; may pay businesses and has the app installed unless `extra` says otherwise.
+ */
+function user({
+  phoneNumber,
+  givenName,
+  familyName,
+  market,
+  address,
+  birthDate,
+  nin,
+  extra = {},
+}: DevUser): TestUser {
   return {
     phoneNumber,
     name: `${givenName} ${familyName}`,
@@ -72,59 +85,59 @@ function user(
  * who may not pay businesses (for the refusal paths). Fictional people at fictional addresses.
  */
 export const DEV_TEST_USERS: readonly TestUser[] = [
-  user(
-    '4712345678',
-    'Kari',
-    'Nordmann',
-    'NO',
-    { streetAddress: 'Storgata 1', postalCode: '0155', city: 'Oslo', country: 'NO' },
-    '1985-04-12',
-    '12048512345',
-  ),
-  user(
-    '4791234567',
-    'Ola',
-    'Hansen',
-    'NO',
-    { streetAddress: 'Bryggen 7', postalCode: '5003', city: 'Bergen', country: 'NO' },
-    '1990-11-30',
-    '30119012345',
-  ),
-  user(
-    '4796574209',
-    'Ingrid',
-    'Berg',
-    'NO',
-    { streetAddress: 'Munkegata 12', postalCode: '7011', city: 'Trondheim', country: 'NO' },
-    '1978-02-03',
-    '03027812345',
-  ),
-  user(
-    '4512345678',
-    'Mette',
-    'Jensen',
-    'DK',
-    { streetAddress: 'Vesterbrogade 10', postalCode: '1620', city: 'København V', country: 'DK' },
-    '1988-07-21',
-    '21078812345',
-  ),
-  user(
-    '358401234567',
-    'Aino',
-    'Virtanen',
-    'FI',
-    { streetAddress: 'Mannerheimintie 5', postalCode: '00100', city: 'Helsinki', country: 'FI' },
-    '1995-09-15',
-    '15099512345',
-  ),
-  user(
-    '4790000013',
-    'Emil',
-    'Lund',
-    'NO',
-    { streetAddress: 'Skolegata 3', postalCode: '4006', city: 'Stavanger', country: 'NO' },
-    '2013-05-05',
-    '05051312345',
-    { canPayBusinesses: false },
-  ),
+  user({
+    phoneNumber: '4712345678',
+    givenName: 'Kari',
+    familyName: 'Nordmann',
+    market: 'NO',
+    address: { streetAddress: 'Storgata 1', postalCode: '0155', city: 'Oslo', country: 'NO' },
+    birthDate: '1985-04-12',
+    nin: '12048512345',
+  }),
+  user({
+    phoneNumber: '4791234567',
+    givenName: 'Ola',
+    familyName: 'Hansen',
+    market: 'NO',
+    address: { streetAddress: 'Bryggen 7', postalCode: '5003', city: 'Bergen', country: 'NO' },
+    birthDate: '1990-11-30',
+    nin: '30119012345',
+  }),
+  user({
+    phoneNumber: '4796574209',
+    givenName: 'Ingrid',
+    familyName: 'Berg',
+    market: 'NO',
+    address: { streetAddress: 'Munkegata 12', postalCode: '7011', city: 'Trondheim', country: 'NO' },
+    birthDate: '1978-02-03',
+    nin: '03027812345',
+  }),
+  user({
+    phoneNumber: '4512345678',
+    givenName: 'Mette',
+    familyName: 'Jensen',
+    market: 'DK',
+    address: { streetAddress: 'Vesterbrogade 10', postalCode: '1620', city: 'København V', country: 'DK' },
+    birthDate: '1988-07-21',
+    nin: '21078812345',
+  }),
+  user({
+    phoneNumber: '358401234567',
+    givenName: 'Aino',
+    familyName: 'Virtanen',
+    market: 'FI',
+    address: { streetAddress: 'Mannerheimintie 5', postalCode: '00100', city: 'Helsinki', country: 'FI' },
+    birthDate: '1995-09-15',
+    nin: '15099512345',
+  }),
+  user({
+    phoneNumber: '4790000013',
+    givenName: 'Emil',
+    familyName: 'Lund',
+    market: 'NO',
+    address: { streetAddress: 'Skolegata 3', postalCode: '4006', city: 'Stavanger', country: 'NO' },
+    birthDate: '2013-05-05',
+    nin: '05051312345',
+    extra: { canPayBusinesses: false },
+  }),
 ];

@@ -2,6 +2,7 @@ import type {
   Amount,
   Currency,
   Customer,
+  CustomerInteraction,
   MerchantLegalLinks,
   PaymentEventName,
   PaymentMethodType,
@@ -38,7 +39,7 @@ export interface PaymentDetails {
   qrFormat?: { format: QrFormat; size?: number };
   profileScope?: string[];
   minimumUserAge?: number;
-  customerInteraction: 'CUSTOMER_PRESENT' | 'CUSTOMER_NOT_PRESENT';
+  customerInteraction: CustomerInteraction;
   receipt?: Receipt;
   receiptUrl?: string;
   /**

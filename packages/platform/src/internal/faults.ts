@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import { HEADERS } from '@betal/contract';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { HttpTimeouts } from '../config.js';
@@ -148,7 +149,7 @@ export function registerFaultHooks(app: FastifyInstance, faults: FaultService, t
     const path = request.url.split('?')[0] ?? request.url;
     const api = apiOfPath(path);
     if (api === 'platform') return;
-    const header = request.headers['merchant-serial-number'];
+    const header = request.headers[HEADERS.merchantSerialNumber.toLowerCase()];
     const fired = faults.fireRequest({
       api,
       operation: operationOf(request.method, request.routeOptions.url),

@@ -2,7 +2,9 @@ import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import {
+  CURRENCIES,
   EPAYMENT_WEBHOOK_EVENTS,
+  MSN_PATTERN,
   StringEnum,
   WEBHOOK_EVENTS,
   webhookLimitFor,
@@ -43,9 +45,9 @@ const SeedMerchantSchema = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 100 }),
     market: StringEnum(['NO', 'SE', 'DK', 'FI'] as const),
-    currency: Type.Optional(StringEnum(['NOK', 'DKK', 'EUR'] as const)),
+    currency: Type.Optional(StringEnum(CURRENCIES)),
     msn: Type.Optional(
-      Type.String({ pattern: '^[0-9]{4,10}$', description: 'A fixed MSN; default a fresh one.' }),
+      Type.String({ pattern: MSN_PATTERN, description: 'A fixed MSN; default a fresh one.' }),
     ),
     clientId: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
     clientSecret: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
@@ -80,7 +82,7 @@ export const SeedSchema = Type.Object(
     webhooks: Type.Optional(
       Type.Array(
         Type.Object(
-          { msn: Type.String({ pattern: '^[0-9]{4,10}$' }), ...SeedWebhookFields },
+          { msn: Type.String({ pattern: MSN_PATTERN }), ...SeedWebhookFields },
           { additionalProperties: false },
         ),
       ),

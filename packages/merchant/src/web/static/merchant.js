@@ -51,16 +51,15 @@
   }
   setInterval(poll, 2000);
   document.addEventListener('submit', function (e) {
-    var form = /** @type {HTMLFormElement} */ (e.target);
+    var form = e.target;
+    if (!(form instanceof HTMLFormElement)) return;
     var message = form.getAttribute('data-confirm');
     if (message && !window.confirm(message)) {
       e.preventDefault();
       return;
     }
-    var button = /** @type {HTMLButtonElement | null} */ (
-      form.querySelector('button[type=submit], button:not([type])')
-    );
-    if (button)
+    const button = form.querySelector('button[type=submit], button:not([type])');
+    if (button instanceof HTMLButtonElement)
       setTimeout(function () {
         button.disabled = true;
       }, 0);

@@ -5,15 +5,49 @@
  * description, order lines and "See details" (an in-app web view of orderDetailsUrl); the consent card before the
  * payment screen; approve, reject and "I'll pay later". Contract 3.12, 3.13, 3.15.
  */
+
+/**
+ * A request as the app's JSON API answers it (contract AppRequest), with the order data the platform adds.
+ * @typedef {import('@betal/contract').AppRequest & {
+ *   receipt?: import('@betal/contract').Receipt,
+ *   orderDetails?: { orderDetailsUrl?: string, imageUrl?: string }
+ * }} View
+ */
+/** @typedef {'requests' | 'activities' | 'history'} Tab */
+/** @typedef {'paid' | 'later' | 'rejected' | 'consentRefused'} Outcome */
+/** @typedef {string | number | boolean | null | undefined | ((event: Event) => void)} AttrValue */
+
 (function () {
   'use strict';
   document.documentElement.classList.add('js');
-  var config = JSON.parse(document.getElementById('betal-config').textContent);
+
+  /**
+   * The page's element `id` of the given class. The app's page renders them with this script: a missing one is a
+   * broken page, and the script stops there with an error that names it.
+   * @template {HTMLElement} T
+   * @param {string} id
+   * @param {{ new (): T, prototype: T }} type
+   * @returns {T}
+   */
+  function byId(id, type) {
+    var node = document.getElementById(id);
+    if (!(node instanceof type)) throw new Error('The app page has no ' + type.name + ' #' + id + '.');
+    return node;
+  }
+
+  /**
+   * The page's settings (the JSON of #betal-config): the signed-in test user, the locale, the messages, and the
+   * request to open first (app switch, QR scan).
+   * @type {{ user: { phoneNumber: string, name?: string, email?: string, birthDate?: string, nin?: string,
+   *   address?: { streetAddress: string, postalCode: string, city: string } },
+   *   locale?: string, open?: string, messages?: Record<string, string> }}
+   */
+  var config = JSON.parse(byId('betal-config', HTMLElement).textContent || '{}');
   var messages = config.messages || {};
   var user = config.user;
   var api = '/app/api/users/' + encodeURIComponent(user.phoneNumber);
-  var signOut = /** @type {HTMLButtonElement | null} */ (document.querySelector('[data-sign-out]'));
-  if (signOut) {
+  const signOut = document.querySelector('[data-sign-out]');
+  if (signOut instanceof HTMLButtonElement) {
     signOut.addEventListener('click', function () {
       signOut.disabled = true;
       fetch('/app/api/sign-out', { method: 'POST' }).then(function () {
@@ -21,51 +55,84 @@
       });
     });
   }
-  var screen = document.getElementById('main');
-  var push = document.getElementById('push');
+  var screen = byId('main', HTMLElement);
+  var push = byId('push', HTMLElement);
+  /** @type {import('@betal/contract').AppRequestLists & Record<Tab, View[]>} */
   var lists = { requests: [], activities: [], history: [] };
+  /** @type {Record<string, boolean> | null} the ids waiting or in Activities at the last load */
   var known = null;
+  /** @type {Record<string, boolean>} */
   var consentGiven = {};
+  /** @type {Record<string, boolean>} */
   var termsAccepted = {};
+  /** @type {{ kind: Outcome, view: View } | null} */
   var outcome = null;
   var fetchedAt = Date.now();
+  /** @type {HTMLElement | null} */
   var lastFocus = null;
 
+  /**
+   * The message `key` in the user's language, with `{name}` placeholders filled from `values`.
+   * @param {string} key
+   * @param {Record<string, string | number | undefined>} [values]
+   */
   function t(key, values) {
     var message = messages[key] || key;
     return message.replace(/\{(\w+)\}/g, function (whole, name) {
       return values && values[name] !== undefined ? String(values[name]) : whole;
     });
   }
+  /**
+   * An amount in minor units as money in the user's locale.
+   * @param {string} currency
+   * @param {number} value
+   */
   function money(currency, value) {
     return new Intl.NumberFormat(config.locale, { style: 'currency', currency: currency }).format(
       value / 100,
     );
   }
+  /** @param {View} view */
   function amountOf(view) {
     return money(view.amount.currency, view.amount.value);
   }
+  /** @param {string} iso */
   function dateText(iso) {
     return new Intl.DateTimeFormat(config.locale, { dateStyle: 'medium', timeStyle: 'short' }).format(
       new Date(iso),
     );
   }
+  /**
+   * Seconds as the countdown shows them: m:ss, never below 0:00.
+   * @param {number} seconds
+   */
   function clockText(seconds) {
     var s = Math.max(0, Math.floor(seconds));
     var rest = s % 60;
     return Math.floor(s / 60) + ':' + (rest < 10 ? '0' : '') + rest;
   }
 
+  /**
+   * A new element: `attrs` are attributes (true: present, empty; null, undefined, false: absent), but `text` sets
+   * its text, `className` its class and `onclick` a click listener; `children` are nodes or text (falsy ones left out).
+   * @template {keyof HTMLElementTagNameMap} K
+   * @param {K} tag
+   * @param {Record<string, AttrValue>} [attrs]
+   * @param {(Node | string | null | undefined | false)[]} [children]
+   * @returns {HTMLElementTagNameMap[K]}
+   */
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
-    var keys = Object.keys(attrs || {});
+    var given = attrs || {};
+    var keys = Object.keys(given);
     for (var i = 0; i < keys.length; i++) {
       var key = keys[i];
-      var value = attrs[key];
+      var value = given[key];
       if (value === undefined || value === null || value === false) continue;
-      if (key === 'text') node.textContent = value;
-      else if (key === 'onclick') node.addEventListener('click', value);
-      else if (key === 'className') node.className = value;
+      if (typeof value === 'function') {
+        if (key === 'onclick') node.addEventListener('click', value);
+      } else if (key === 'text') node.textContent = String(value);
+      else if (key === 'className') node.className = String(value);
       else node.setAttribute(key, value === true ? '' : String(value));
     }
     (children || []).forEach(function (child) {
@@ -75,6 +142,13 @@
     return node;
   }
 
+  /**
+   * A request to this user's part of the app's JSON API (`/app/api/users/{phoneNumber}{path}`), JSON in and out.
+   * @param {'GET' | 'POST'} method
+   * @param {string} path
+   * @param {object} [body]
+   * @returns {Promise<{ status: number, body: any }>}
+   */
   function call(method, path, body) {
     return fetch(api + path, {
       method: method,
@@ -90,20 +164,30 @@
     });
   }
 
+  /**
+   * What the location's hash shows: a request (`#r/{id}`), the outcome (`#done`) or a tab.
+   * @returns {{ request?: string, done?: boolean, tab: Tab }}
+   */
   function route() {
     var hash = window.location.hash.replace(/^#/, '');
-    if (hash.indexOf('r/') === 0) return { request: decodeURIComponent(hash.slice(2)) };
-    if (hash === 'done') return { done: true };
+    if (hash.indexOf('r/') === 0) return { request: decodeURIComponent(hash.slice(2)), tab: 'requests' };
+    if (hash === 'done') return { done: true, tab: 'requests' };
     if (hash === 'activities' || hash === 'history') return { tab: hash };
     return { tab: 'requests' };
   }
 
+  /**
+   * The loaded request `id`, from any of the lists.
+   * @param {string} id
+   * @returns {View | undefined}
+   */
   function findView(id) {
     var all = lists.requests.concat(lists.activities, lists.history);
     for (var i = 0; i < all.length; i++) if (all[i].id === id) return all[i];
     return undefined;
   }
 
+  /** @param {Tab | ''} current the tab shown, '' for none */
   function updateTabs(current) {
     var tabs = document.querySelectorAll('.tabs a');
     for (var i = 0; i < tabs.length; i++) {
@@ -116,11 +200,16 @@
   function updateCounts() {
     var counts = document.querySelectorAll('[data-count]');
     for (var j = 0; j < counts.length; j++) {
-      var n = lists[counts[j].getAttribute('data-count')].length;
+      var n = lists[/** @type {Tab} */ (counts[j].getAttribute('data-count'))].length;
       counts[j].textContent = n > 0 ? String(n) : '';
     }
   }
 
+  /**
+   * Puts `nodes` (falsy ones left out) on the screen; with `focusHeading`, moves the focus to its heading.
+   * @param {(Node | null)[]} nodes
+   * @param {boolean} [focusHeading]
+   */
   function show(nodes, focusHeading) {
     screen.textContent = '';
     nodes.forEach(function (node) {
@@ -141,6 +230,7 @@
   /**
    * A payment's status in the customer's words (never the API's states): waiting, reserved, "Paid NOK 499.00 ·
    * refunded NOK 100.00", cancelled, rejected or expired.
+   * @param {View} view
    */
   function statusText(view) {
     if (view.endedBy === 'CONSENT_REFUSED') return t('state.CONSENT_REFUSED');
@@ -157,6 +247,7 @@
     return t(sums.cancelled > 0 ? 'state.CANCELLED' : 'state.AUTHORIZED');
   }
 
+  /** @param {View} view */
   function card(view) {
     var sub = view.description || view.reference;
     var extra;
@@ -190,6 +281,7 @@
     ]);
   }
 
+  /** @param {Tab} tab */
   function renderList(tab) {
     updateTabs(tab);
     var items = lists[tab];
@@ -207,6 +299,7 @@
     show([heading, el('ul', { className: 'cards', 'aria-label': t('app.' + tab) }, items.map(card))]);
   }
 
+  /** @param {View} view */
   function receiptTable(view) {
     var receipt = view.receipt;
     if (!receipt || !receipt.orderLines || !receipt.orderLines.length) return null;
@@ -242,6 +335,7 @@
     ]);
   }
 
+  /** @param {View} view */
   function payHead(view) {
     var logo =
       view.orderDetails && view.orderDetails.imageUrl
@@ -255,23 +349,33 @@
     ]);
   }
 
+  /** @param {View} view */
   function seeDetails(view) {
-    if (!view.orderDetails || !/^https?:\/\//i.test(view.orderDetails.orderDetailsUrl || '')) return null;
+    var url = view.orderDetails && view.orderDetails.orderDetailsUrl;
+    if (!url || !/^https?:\/\//i.test(url)) return null;
+    const detailsUrl = url;
     return el('button', {
       type: 'button',
       className: 'secondary',
       text: t('app.seeDetails'),
       'data-see-details': true,
       onclick: function (event) {
-        openWebView(view.orderDetails.orderDetailsUrl, view.merchant.name, event.currentTarget);
+        var opener = event.currentTarget instanceof HTMLElement ? event.currentTarget : null;
+        openWebView(detailsUrl, view.merchant.name, opener);
       },
     });
   }
 
+  /** @param {Tab} tab */
   function backLink(tab) {
     return el('p', { className: 'back-row' }, [el('a', { href: '#' + tab, text: '← ' + t('app.back') })]);
   }
 
+  /**
+   * A refusal in words: the Problem's detail or title, or the HTTP status.
+   * @param {{ status: number, body?: { detail?: string, title?: string,
+   *   extraDetails?: { name: string, reason: string }[] } }} result
+   */
   function errorText(result) {
     var body = result.body || {};
     var details = body.extraDetails || [];
@@ -282,6 +386,11 @@
     return body.detail || body.title || 'HTTP ' + result.status;
   }
 
+  /**
+   * After an action: back to the merchant (a payment opened by app switch), or the outcome screen.
+   * @param {Outcome} kind
+   * @param {View} view
+   */
   function finish(kind, view) {
     if (view.holder && view.holder.via === 'app' && view.returnUrl && kind !== 'later') {
       window.location.assign(view.returnUrl);
@@ -291,6 +400,15 @@
     window.location.hash = '#done';
   }
 
+  /**
+   * POSTs an action on a request (`/requests/{id}/{action}`) with its buttons disabled; on 200 finishes, else
+   * shows why in `errorBox`. Both reload the lists.
+   * @param {{ id: string, action: 'approve' | 'reject' | 'refuse-consent' | 'pay-later' }} path
+   * @param {import('@betal/contract').ApproveRequest} body
+   * @param {Outcome} kind
+   * @param {HTMLElement} errorBox
+   * @param {HTMLButtonElement[]} buttons
+   */
   function act(path, body, kind, errorBox, buttons) {
     buttons.forEach(function (b) {
       b.disabled = true;
@@ -310,7 +428,13 @@
     );
   }
 
-  function renderConsent(view) {
+  /**
+   * The consent card: the profile scopes the payment asks for and the user has not shared yet.
+   * @param {View} view
+   * @param {string[]} missing
+   */
+  function renderConsent(view, missing) {
+    /** @type {Record<string, string | undefined>} */
     var values = {
       name: user.name,
       email: user.email,
@@ -346,7 +470,7 @@
             el(
               'ul',
               { className: 'scopes' },
-              view.consent.missing.map(function (scope) {
+              missing.map(function (scope) {
                 return el('li', {}, [
                   el('span', { className: 'what', text: t('scope.' + scope) }),
                   el('span', { className: 'value', text: values[scope] || '' }),
@@ -363,12 +487,21 @@
     );
   }
 
+  /**
+   * @param {string | undefined} url
+   * @param {string} label
+   */
   function legalLink(url, label) {
     if (!/^https?:\/\//i.test(url || '')) return el('span', { text: label });
     return el('a', { href: url, target: '_blank', rel: 'noopener noreferrer', text: label });
   }
 
-  function renderTerms(view) {
+  /**
+   * The merchant's terms to accept before the payment screen.
+   * @param {View} view
+   * @param {import('@betal/contract').MerchantLegalLinks} links
+   */
+  function renderTerms(view, links) {
     var errorBox = el('div', { className: 'error', role: 'alert' });
     var box = el('input', { type: 'checkbox', id: 'accept-terms' });
     var accept = el('button', {
@@ -407,8 +540,8 @@
             el('h1', { id: 'terms-title', text: t('terms.title', { merchant: view.merchant.name }) }),
             el('p', { text: t('terms.text', { merchant: view.merchant.name }) }),
             el('ul', { className: 'legal-links' }, [
-              el('li', {}, [legalLink(view.legalLinks.termsOfSaleUrl, t('terms.termsOfSale'))]),
-              el('li', {}, [legalLink(view.legalLinks.privacyPolicyUrl, t('terms.privacyPolicy'))]),
+              el('li', {}, [legalLink(links.termsOfSaleUrl, t('terms.termsOfSale'))]),
+              el('li', {}, [legalLink(links.privacyPolicyUrl, t('terms.privacyPolicy'))]),
             ]),
             el('label', { className: 'check' }, [box, ' ' + t('terms.accept')]),
             errorBox,
@@ -420,37 +553,34 @@
     );
   }
 
+  /** @param {View} view */
   function renderEnded(view) {
     show(
       [
         backLink('history'),
         payHead(view),
-        el(
-          'section',
-          { className: 'sheet' },
-          [
-            el('p', { className: 'badge', 'data-status': true, text: statusText(view) }),
-            el('p', { className: 'hint', text: dateText(view.updatedAt) + ' · ' + view.reference }),
-          ].concat([
-            receiptTable(view),
-            view.receiptUrl
-              ? el('p', {}, [
-                  el('a', {
-                    href: view.receiptUrl,
-                    target: '_blank',
-                    rel: 'noopener noreferrer',
-                    text: view.receiptUrl,
-                  }),
-                ])
-              : null,
-            seeDetails(view),
-          ]),
-        ),
+        el('section', { className: 'sheet' }, [
+          el('p', { className: 'badge', 'data-status': true, text: statusText(view) }),
+          el('p', { className: 'hint', text: dateText(view.updatedAt) + ' · ' + view.reference }),
+          receiptTable(view),
+          view.receiptUrl
+            ? el('p', {}, [
+                el('a', {
+                  href: view.receiptUrl,
+                  target: '_blank',
+                  rel: 'noopener noreferrer',
+                  text: view.receiptUrl,
+                }),
+              ])
+            : null,
+          seeDetails(view),
+        ]),
       ],
       true,
     );
   }
 
+  /** @param {View} view */
   function renderPayment(view) {
     var errorBox = el('div', { className: 'error', role: 'alert' });
     var pay = el('button', {
@@ -471,11 +601,13 @@
     }
     pay.addEventListener('click', function () {
       var needConsent = view.consent && view.consent.missing.length > 0;
+      /** @type {import('@betal/contract').ApproveRequest} */
       var approval = needConsent ? { consent: consentGiven[view.id] === true } : {};
       if (view.legalLinks) approval.acceptTerms = termsAccepted[view.id] === true;
       act({ id: view.id, action: 'approve' }, approval, 'paid', errorBox, buttons);
     });
     var actions = [pay];
+    /** @type {HTMLElement | null} */
     var sheet = null;
     if (view.longLiving) {
       var later = el('button', {
@@ -498,7 +630,7 @@
         'aria-expanded': 'false',
         'aria-controls': 'cancel-sheet',
       });
-      sheet = el(
+      const cancelSheet = el(
         'section',
         { className: 'sheet', id: 'cancel-sheet', hidden: true, 'aria-labelledby': 'cancel-title' },
         [
@@ -506,15 +638,16 @@
           el('div', { className: 'actions' }, [later, reject, keep]),
         ],
       );
+      sheet = cancelSheet;
       cancel.addEventListener('click', function () {
-        sheet.hidden = false;
+        cancelSheet.hidden = false;
         actionRow.hidden = true;
         cancel.setAttribute('aria-expanded', 'true');
-        sheet.scrollIntoView({ block: 'nearest' });
+        cancelSheet.scrollIntoView({ block: 'nearest' });
         later.focus();
       });
       keep.addEventListener('click', function () {
-        sheet.hidden = true;
+        cancelSheet.hidden = true;
         actionRow.hidden = false;
         cancel.setAttribute('aria-expanded', 'false');
         cancel.focus();
@@ -607,6 +740,12 @@
     );
   }
 
+  /**
+   * Shows request `id`: its outcome when it has ended, else the consent card, the terms, or the payment screen.
+   * Fetches it when it is in none of the lists.
+   * @param {string} id
+   * @param {boolean} focus
+   */
   function renderRequest(id, focus) {
     updateTabs('');
     var view = findView(id);
@@ -632,11 +771,13 @@
       return;
     }
     if (view.state !== 'CREATED') renderEnded(view);
-    else if (view.consent && view.consent.missing.length > 0 && !consentGiven[view.id]) renderConsent(view);
-    else if (view.legalLinks && !termsAccepted[view.id]) renderTerms(view);
+    else if (view.consent && view.consent.missing.length > 0 && !consentGiven[view.id])
+      renderConsent(view, view.consent.missing);
+    else if (view.legalLinks && !termsAccepted[view.id]) renderTerms(view, view.legalLinks);
     else renderPayment(view);
   }
 
+  /** @param {boolean} focus */
   function render(focus) {
     var r = route();
     if (r.request) renderRequest(r.request, focus);
@@ -644,6 +785,7 @@
     else renderList(r.tab);
   }
 
+  /** @param {View} view */
   function announce(view) {
     push.textContent = '';
     push.appendChild(el('span', { text: t('app.newRequest', { merchant: view.merchant.name }) }));
@@ -659,6 +801,12 @@
     );
   }
 
+  /**
+   * Loads the lists, announces a new request, and renders the screen again (not a request's screen that is still
+   * open, with `keepScreen`).
+   * @param {boolean} [keepScreen]
+   * @returns {Promise<void>}
+   */
   function load(keepScreen) {
     return call('GET', '/requests').then(function (result) {
       if (result.status !== 200) {
@@ -667,13 +815,15 @@
       }
       lists = result.body;
       fetchedAt = Date.now();
+      /** @type {Record<string, boolean>} */
       var ids = {};
       lists.requests.concat(lists.activities).forEach(function (v) {
         ids[v.id] = true;
       });
-      if (known) {
+      const before = known;
+      if (before) {
         var fresh = lists.requests.filter(function (v) {
-          return !known[v.id];
+          return !before[v.id];
         });
         var current = route().request;
         if (fresh.length && fresh[0].id !== current) announce(fresh[0]);
@@ -702,23 +852,34 @@
     }
   }
 
-  var webview = document.getElementById('webview');
-  var frame = /** @type {HTMLIFrameElement} */ (document.getElementById('webview-frame'));
+  var webview = byId('webview', HTMLElement);
+  var frame = byId('webview-frame', HTMLIFrameElement);
+  var webviewTitle = byId('webview-title', HTMLElement);
+  var webviewOpen = byId('webview-open', HTMLAnchorElement);
+  var closeButton = webview.querySelector('[data-close-webview]');
+  if (!(closeButton instanceof HTMLElement)) throw new Error('The app page has no [data-close-webview].');
+  const close = closeButton;
+  /**
+   * Opens `url` in the in-app web view titled `title`; closing it gives the focus back to `opener`.
+   * @param {string} url
+   * @param {string} title
+   * @param {HTMLElement | null} opener
+   */
   function openWebView(url, title, opener) {
     lastFocus = opener;
     frame.src = url;
     frame.title = title;
-    document.getElementById('webview-title').textContent = title;
-    /** @type {HTMLAnchorElement} */ (document.getElementById('webview-open')).href = url;
+    webviewTitle.textContent = title;
+    webviewOpen.href = url;
     webview.hidden = false;
-    /** @type {HTMLElement} */ (webview.querySelector('[data-close-webview]')).focus();
+    close.focus();
   }
   function closeWebView() {
     webview.hidden = true;
     frame.src = 'about:blank';
     if (lastFocus) lastFocus.focus();
   }
-  webview.querySelector('[data-close-webview]').addEventListener('click', closeWebView);
+  close.addEventListener('click', closeWebView);
   document.addEventListener('keydown', function (event) {
     if (event.key === 'Escape' && !webview.hidden) closeWebView();
   });

@@ -7,9 +7,10 @@
   'use strict';
   document.documentElement.classList.add('js');
   var select = /** @type {HTMLSelectElement | null} */ (document.querySelector('select[data-autosubmit]'));
-  if (select) {
+  const languageForm = select && select.form;
+  if (select && languageForm) {
     select.addEventListener('change', function () {
-      select.form.submit();
+      languageForm.submit();
     });
   }
 })();

@@ -13,11 +13,22 @@
   'use strict';
   document.documentElement.classList.add('js');
   var configElement = document.getElementById('betal-config');
-  var config = configElement ? JSON.parse(configElement.textContent) : {};
+  /**
+   * The page's settings (the JSON of #betal-config): the payment's token, state and stage, its brand, the
+   * language, where it came from, the languages on offer, and the messages in it.
+   * @type {{ token?: string, state?: string, stage?: string, brand?: string, lang?: string, langSource?: string,
+   *   languages?: string[], phoneNumberPattern?: string, messages?: Record<string, string> }}
+   */
+  var config = configElement ? JSON.parse(configElement.textContent || '{}') : {};
   var messages = config.messages || {};
-  var token = config.token;
+  var token = config.token || '';
   var REMEMBER_KEY = 'betal.landing.phoneNumber';
 
+  /**
+   * The message `key` in the page's language, with `{name}` placeholders filled from `values`.
+   * @param {string} key
+   * @param {Record<string, string | number | undefined>} [values]
+   */
   function text(key, values) {
     var message = messages[key] || key;
     return message.replace(/\{(\w+)\}/g, function (whole, name) {
@@ -45,12 +56,19 @@
   }
 
   var select = /** @type {HTMLSelectElement | null} */ (document.querySelector('select[data-autosubmit]'));
-  if (select) {
+  const languageForm = select && select.form;
+  if (select && languageForm) {
     select.addEventListener('change', function () {
-      select.form.submit();
+      languageForm.submit();
     });
   }
 
+  /**
+   * POSTs JSON to the landing API of this payment (`/app/api/landing/{token}{path}`).
+   * @param {'/confirm' | '/cancel'} path
+   * @param {import('@betal/contract').ConfirmLandingRequest} [body]
+   * @returns {Promise<{ status: number, body: any }>}
+   */
   function post(path, body) {
     return fetch('/app/api/landing/' + encodeURIComponent(token) + path, {
       method: 'POST',
@@ -63,6 +81,11 @@
     });
   }
 
+  /**
+   * The ePayment `ErrorCode` or the `CustomerError` reason of a refusal's Problem JSON.
+   * @param {{ extraDetails?: { name: string, reason: string }[] } | undefined} body
+   * @returns {string | undefined}
+   */
   function codeOf(body) {
     var details = (body && body.extraDetails) || [];
     for (var i = 0; i < details.length; i++) {
@@ -71,9 +94,14 @@
     return undefined;
   }
 
+  /** A full number as the API takes it: the contract's PHONE_NUMBER_PATTERN, from the page's settings. */
+  var PHONE_NUMBER = config.phoneNumberPattern ? new RegExp(config.phoneNumberPattern) : null;
   /** The country codes of the picker; a number that starts with one of them (10 digits or more) is a full one. */
   var CODES = ['47', '45', '358', '46'];
-  /** National numbers' lengths per country code (without a leading trunk 0). */
+  /**
+   * National numbers' lengths per country code (without a leading trunk 0).
+   * @type {Record<string, RegExp>}
+   */
   var NATIONAL = { 47: /^\d{8}$/, 45: /^\d{8}$/, 46: /^\d{7,9}$/, 358: /^\d{5,10}$/ };
 
   /**
@@ -102,7 +130,7 @@
         number = rule && rule.test(national) ? code + national : null;
       }
     }
-    return number && /^\d{10,15}$/.test(number) ? number : null;
+    return number && PHONE_NUMBER && PHONE_NUMBER.test(number) ? number : null;
   }
 
   /**
@@ -120,27 +148,35 @@
   // before the answer has been read (and the number remembered): the answer reloads it. Two reloads at once abort
   // each other's navigation.
   var acting = false;
-  var form = document.getElementById('phone-form');
-  if (form) {
-    var input = /** @type {HTMLInputElement} */ (document.getElementById('phone'));
-    var remember = /** @type {HTMLInputElement} */ (document.getElementById('remember'));
-    var error = document.getElementById('phone-error');
+  const form = document.getElementById('phone-form');
+  const input = document.getElementById('phone');
+  const remember = document.getElementById('remember');
+  const error = document.getElementById('phone-error');
+  const country = document.getElementById('country');
+  const full = document.getElementById('phone-full');
+  // The phone step (its form renders all of these together), when the page is at it.
+  if (
+    form &&
+    input instanceof HTMLInputElement &&
+    remember instanceof HTMLInputElement &&
+    error &&
+    country instanceof HTMLSelectElement &&
+    full
+  ) {
     var saved = null;
     try {
       saved = window.localStorage.getItem(REMEMBER_KEY);
     } catch {
       saved = null;
     }
-    var country = /** @type {HTMLSelectElement} */ (document.getElementById('country'));
-    var full = document.getElementById('phone-full');
     if (saved) {
       remember.checked = true;
       if (!input.value) input.value = saved;
     }
-    function showFull() {
+    var showFull = function () {
       var number = fullNumber(input.value, country.value);
       full.textContent = number ? text('landing.fullNumber', { phone: shownNumber(number) }) : '';
-    }
+    };
     input.addEventListener('input', function () {
       error.textContent = '';
       input.removeAttribute('aria-invalid');
@@ -148,21 +184,23 @@
     });
     country.addEventListener('change', showFull);
     showFull();
-    function showError(message) {
+    /** @param {string} message */
+    var showError = function (message) {
       error.textContent = message;
       input.setAttribute('aria-invalid', 'true');
       input.focus();
-    }
+    };
     form.addEventListener('submit', function (event) {
       event.preventDefault();
-      var phoneNumber = fullNumber(input.value, country.value);
+      const phoneNumber = fullNumber(input.value, country.value);
       error.textContent = '';
       input.removeAttribute('aria-invalid');
       if (!phoneNumber) {
         showError(text('landing.invalidPhone'));
         return;
       }
-      var button = /** @type {HTMLButtonElement} */ (form.querySelector('button[type="submit"]'));
+      const button = form.querySelector('button[type="submit"]');
+      if (!(button instanceof HTMLButtonElement)) return;
       button.disabled = true;
       acting = true;
       post('/confirm', { phoneNumber: phoneNumber }).then(
@@ -194,8 +232,8 @@
     });
   }
 
-  var cancel = /** @type {HTMLButtonElement | null} */ (document.querySelector('[data-cancel]'));
-  if (cancel) {
+  const cancel = document.querySelector('[data-cancel]');
+  if (cancel instanceof HTMLButtonElement) {
     cancel.addEventListener('click', function () {
       cancel.disabled = true;
       acting = true;
@@ -243,9 +281,13 @@
     });
   }
 
-  var timer = document.querySelector('[data-seconds-left]');
+  const timer = document.querySelector('[data-seconds-left]');
   var startedAt = Date.now();
   var secondsLeft = timer ? Number(timer.getAttribute('data-seconds-left')) : 0;
+  /**
+   * Seconds as the countdown shows them: m:ss, never below 0:00.
+   * @param {number} seconds
+   */
   function clockText(seconds) {
     var s = Math.max(0, Math.floor(seconds));
     var rest = s % 60;
@@ -258,22 +300,24 @@
     }, 1000);
   }
 
+  /** @type {EventSource | null} */
   var source = null;
   if (config.state === 'CREATED' && typeof window.EventSource === 'function') {
-    source = new EventSource('/app/api/landing/' + encodeURIComponent(token) + '/events');
-    source.addEventListener('change', function (event) {
+    const events = new EventSource('/app/api/landing/' + encodeURIComponent(token) + '/events');
+    source = events;
+    events.addEventListener('change', function (event) {
       var data = JSON.parse(event.data);
       if (acting) return;
       if (data.state !== config.state || data.stage !== config.stage) {
-        source.close();
+        events.close();
         window.location.reload();
       }
     });
-    source.addEventListener('clock', function (event) {
+    events.addEventListener('clock', function (event) {
       var data = JSON.parse(event.data);
       if (acting) return;
       if (data.state !== config.state || data.stage !== config.stage) {
-        source.close();
+        events.close();
         window.location.reload();
         return;
       }

@@ -6,28 +6,35 @@
 (function () {
   'use strict';
   document.documentElement.classList.add('js');
-  var config = JSON.parse(document.getElementById('betal-config').textContent);
+  const configElement = document.getElementById('betal-config');
+  const form = document.getElementById('sign-in-form');
+  const pin = document.getElementById('pin');
+  const error = document.getElementById('pin-error');
+  // The page renders these with the script; without them there is nothing to do.
+  if (!configElement || !form || !(pin instanceof HTMLInputElement) || !error) return;
+  /** @type {{ phoneNumber: string, messages?: Record<string, string> }} */
+  var config = JSON.parse(configElement.textContent || '{}');
   var messages = config.messages || {};
-  var form = document.getElementById('sign-in-form');
-  var pin = /** @type {HTMLInputElement} */ (document.getElementById('pin'));
-  var error = document.getElementById('pin-error');
   var select = /** @type {HTMLSelectElement | null} */ (document.querySelector('select[data-autosubmit]'));
-  if (select) {
+  const languageForm = select && select.form;
+  if (select && languageForm) {
     select.addEventListener('change', function () {
-      select.form.submit();
+      languageForm.submit();
     });
   }
   form.addEventListener('submit', function (event) {
     event.preventDefault();
     error.textContent = '';
     pin.removeAttribute('aria-invalid');
-    if (!/^\d{4,8}$/.test(pin.value)) {
+    // The input's pattern is the contract's PIN_PATTERN; the browser anchors it, as here.
+    if (!new RegExp('^(?:' + pin.pattern + ')$').test(pin.value)) {
       error.textContent = messages['signIn.invalidPin'];
       pin.setAttribute('aria-invalid', 'true');
       pin.focus();
       return;
     }
-    var button = /** @type {HTMLButtonElement} */ (form.querySelector('button[type="submit"]'));
+    const button = form.querySelector('button[type="submit"]');
+    if (!(button instanceof HTMLButtonElement)) return;
     button.disabled = true;
     fetch('/app/api/sign-in', {
       method: 'POST',

@@ -6,16 +6,36 @@
 (function () {
   'use strict';
   document.documentElement.classList.add('js');
-  var config = JSON.parse(document.getElementById('betal-config').textContent);
-  var form = document.getElementById('user-form');
-  var formError = document.getElementById('form-error');
+  const configElement = document.getElementById('betal-config');
+  const form = document.getElementById('user-form');
+  const formError = document.getElementById('form-error');
+  // The page renders these with the script; without them there is nothing to do.
+  if (!configElement || !form || !formError) return;
+  /** @type {{ phoneNumber?: string }} */
+  var config = JSON.parse(configElement.textContent || '{}');
   var editing = form.getAttribute('data-mode') === 'edit';
 
+  /**
+   * The trimmed value of the form's input `id` ('' when the page has no such input).
+   * @param {string} id
+   */
   function value(id) {
-    return /** @type {HTMLInputElement} */ (document.getElementById(id)).value.trim();
+    var input = document.getElementById(id);
+    return input instanceof HTMLInputElement || input instanceof HTMLSelectElement ? input.value.trim() : '';
   }
 
+  /**
+   * Whether the form's checkbox `id` is checked.
+   * @param {string} id
+   */
+  function checked(id) {
+    var input = document.getElementById(id);
+    return input instanceof HTMLInputElement && input.checked;
+  }
+
+  /** The body of `POST /betal/users` or `PATCH /betal/users/{phoneNumber}` from the form. */
   function body() {
+    /** @type {Record<string, unknown>} */
     var out = {};
     if (!editing) out.phoneNumber = value('phoneNumber');
     out.name = value('name');
@@ -31,14 +51,13 @@
     }
     if (value('nin')) out.nin = value('nin');
     if (value('market')) out.market = value('market');
-    out.canPayBusinesses = /** @type {HTMLInputElement} */ (
-      document.getElementById('canPayBusinesses')
-    ).checked;
-    out.appInstalled = /** @type {HTMLInputElement} */ (document.getElementById('appInstalled')).checked;
+    out.canPayBusinesses = checked('canPayBusinesses');
+    out.appInstalled = checked('appInstalled');
     return out;
   }
 
-  function clearErrors() {
+  /** @param {HTMLElement} form @param {HTMLElement} formError */
+  function clearErrors(form, formError) {
     formError.textContent = '';
     var errors = form.querySelectorAll('.field .error');
     for (var i = 0; i < errors.length; i++) errors[i].textContent = '';
@@ -46,11 +65,17 @@
     for (var j = 0; j < inputs.length; j++) inputs[j].removeAttribute('aria-invalid');
   }
 
-  function showErrors(problem) {
+  /**
+   * Shows a refusal: each field the Problem's `extraDetails` names next to its input, else its detail or title.
+   * @param {{ detail?: string, title?: string, extraDetails?: { name: string, reason: string }[] } | undefined} problem
+   * @param {HTMLElement} formError
+   */
+  function showErrors(problem, formError) {
     var details = (problem && problem.extraDetails) || [];
+    /** @type {HTMLElement | null} */
     var first = null;
     details.forEach(function (d) {
-      var id = d.name.split('.').pop();
+      var id = d.name.split('.').pop() || '';
       var input = document.getElementById(id);
       var box = document.getElementById(id + '-error');
       if (input && box) {
@@ -60,10 +85,16 @@
       }
     });
     if (!first) formError.textContent = (problem && (problem.detail || problem.title)) || 'Error';
-    var target = first || formError;
-    if (target.focus) target.focus();
+    (first || formError).focus();
   }
 
+  /**
+   * Sends a JSON request to the users API and reads the answer's status and JSON body.
+   * @param {'POST' | 'PATCH' | 'DELETE'} method
+   * @param {string} url
+   * @param {unknown} [payload]
+   * @returns {Promise<{ status: number, body: any }>}
+   */
   function send(method, url, payload) {
     return fetch(url, {
       method: method,
@@ -78,29 +109,36 @@
 
   form.addEventListener('submit', function (event) {
     event.preventDefault();
-    clearErrors();
-    var url = editing ? '/betal/users/' + encodeURIComponent(config.phoneNumber) : '/betal/users';
+    clearErrors(form, formError);
+    var url = editing ? '/betal/users/' + encodeURIComponent(config.phoneNumber || '') : '/betal/users';
     send(editing ? 'PATCH' : 'POST', url, body()).then(function (result) {
       if (result.status === 200 || result.status === 201) window.location.assign('/app');
-      else showErrors(result.body);
+      else showErrors(result.body, formError);
     });
   });
 
-  var del = /** @type {HTMLButtonElement | null} */ (document.querySelector('[data-delete]'));
-  if (del) {
-    var confirmBox = /** @type {HTMLElement} */ (document.querySelector('[data-confirm]'));
+  const del = document.querySelector('[data-delete]');
+  const confirmBox = document.querySelector('[data-confirm]');
+  const keep = confirmBox && confirmBox.querySelector('[data-keep]');
+  const yes = confirmBox && confirmBox.querySelector('[data-yes]');
+  if (
+    del instanceof HTMLButtonElement &&
+    confirmBox instanceof HTMLElement &&
+    keep instanceof HTMLElement &&
+    yes instanceof HTMLElement
+  ) {
     del.addEventListener('click', function () {
       confirmBox.hidden = false;
-      /** @type {HTMLElement} */ (confirmBox.querySelector('[data-keep]')).focus();
+      keep.focus();
     });
-    confirmBox.querySelector('[data-keep]').addEventListener('click', function () {
+    keep.addEventListener('click', function () {
       confirmBox.hidden = true;
       del.focus();
     });
-    confirmBox.querySelector('[data-yes]').addEventListener('click', function () {
-      send('DELETE', '/betal/users/' + encodeURIComponent(config.phoneNumber)).then(function (result) {
+    yes.addEventListener('click', function () {
+      send('DELETE', '/betal/users/' + encodeURIComponent(config.phoneNumber || '')).then(function (result) {
         if (result.status === 204) window.location.assign('/app');
-        else showErrors(result.body);
+        else showErrors(result.body, formError);
       });
     });
   }
