@@ -14,18 +14,11 @@ import type {
   Storage,
   StoredPaymentEvent,
 } from '../ports.js';
-import {
-  LOCK,
-  LOCK_CLASS,
-  createPool,
-  inTransaction,
-  isRetryable,
-  migrate,
-  type PoolOptions,
-} from './connection.js';
+import { createPool, inTransaction, isRetryable, migrate, type PoolOptions } from './connection.js';
 import { PostgresInbox } from './inbox.js';
 import { MODULES } from './migrations.js';
 import { PostgresOrderManagementStore } from './order-management.js';
+import { OutboxSequencer, type OutboxEntry } from './outbox.js';
 import { PostgresSnapshots } from './snapshots.js';
 import {
   DATA_TABLES,
@@ -86,14 +79,6 @@ function toConsent(row: ConsentRow): Consent {
   };
 }
 
-/** A committed change waiting for the changes with lower outbox positions to be announced first. */
-interface Announcement {
-  seq: number;
-  commit?: CommittedChange;
-  done: boolean;
-  fire: () => void;
-}
-
 /** The deletes of one MSN's data ({@link PostgresStore.deleteMerchant}), children before parents. */
 const MERCHANT_DATA_DELETES: readonly string[] = merchantDataDeletes('$1');
 
@@ -136,8 +121,8 @@ export class PostgresStore implements Storage {
   readonly snapshots: PostgresSnapshots;
   readonly shared: PostgresShared;
   private readonly commitListeners = new Set<(commit: CommittedChange) => void>();
-  /** Changes with events of this process between taking their positions and being announced, by position. */
-  private readonly announcing: Announcement[] = [];
+  /** Gives committed events their outbox positions and announces this process's changes in position order. */
+  private readonly outbox: OutboxSequencer;
   private readonly lockWaitMs: number;
   /** The last error that said the database cannot be reached, cleared by the next query that works. */
   private unavailable: Error | undefined;
@@ -153,6 +138,7 @@ export class PostgresStore implements Storage {
     this.snapshots = new PostgresSnapshots(pool);
     this.shared = new PostgresShared(pool, options.schema);
     this.lockWaitMs = Math.max(1, Math.round(options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS));
+    this.outbox = new OutboxSequencer(pool, this.lockWaitMs, (commit) => this.announce(commit));
     pool.on('error', (error) => {
       this.unavailable = error;
     });
@@ -202,7 +188,7 @@ export class PostgresStore implements Storage {
   private async attempt<R>(command: PaymentCommand<R>): Promise<R> {
     const { msn, reference, idempotencyKey, operation } = command;
     const client = await this.connect();
-    let announcement: Announcement | undefined;
+    let entry: OutboxEntry | undefined;
     let write: PaymentWrite | undefined;
     let result: R;
     let broken: Error | undefined;
@@ -267,23 +253,24 @@ export class PostgresStore implements Storage {
           ],
         );
       }
-      if (write && write.events.length > 0) {
-        // The outbox lock: from here to COMMIT, no other transaction takes positions (see the class).
+      if (write) {
         // The other processes hear of the change at COMMIT (the change feed, PostgresShared).
-        await client.query(
-          "SELECT pg_advisory_xact_lock($1, hashtext(COALESCE(current_schema(), ''))), pg_notify($2, $3)",
-          [LOCK_CLASS + LOCK.outbox, this.shared.channel, this.shared.paymentNote(msn, reference)],
-        );
+        await client.query('SELECT pg_notify($1, $2)', [
+          this.shared.channel,
+          this.shared.paymentNote(msn, reference),
+        ]);
+      }
+      if (write && write.events.length > 0) {
+        // No position yet: the sequencer gives them theirs once this transaction has committed (see the class).
         const e = write.events;
-        const inserted = await client.query<{ seq: number }>(
-          `INSERT INTO payment_events (seq, msn, reference, psp_reference, name, currency, amount, timestamp,
+        const inserted = await client.query<{ id: number }>(
+          `INSERT INTO payment_events (msn, reference, psp_reference, name, currency, amount, timestamp,
              idempotency_key, success)
-           SELECT nextval('payment_events_seq'), $1, $2, t.psp_reference, t.name, $3, t.amount, t.timestamp,
-             t.idempotency_key, t.success
+           SELECT $1, $2, t.psp_reference, t.name, $3, t.amount, t.timestamp, t.idempotency_key, t.success
            FROM unnest($4::text[], $5::text[], $6::bigint[], $7::bigint[], $8::text[], $9::boolean[])
              WITH ORDINALITY AS t(psp_reference, name, amount, timestamp, idempotency_key, success, n)
            ORDER BY t.n
-           RETURNING seq`,
+           RETURNING id`,
           [
             msn,
             reference,
@@ -296,20 +283,12 @@ export class PostgresStore implements Storage {
             e.map((x) => x.success),
           ],
         );
-        const seq = Math.min(...inserted.rows.map((r) => r.seq));
-        announcement = { seq, done: false, fire: () => undefined };
-        this.enqueue(announcement);
-      }
-      if (write && write.events.length === 0) {
-        await client.query('SELECT pg_notify($1, $2)', [
-          this.shared.channel,
-          this.shared.paymentNote(msn, reference),
-        ]);
+        entry = this.outbox.register(inserted.rows.map((r) => r.id));
       }
       if (this.options.beforeCommit) await this.options.beforeCommit();
       await client.query('COMMIT');
     } catch (error) {
-      if (announcement) this.drop(announcement);
+      if (entry) this.outbox.drop(entry);
       try {
         await client.query('ROLLBACK');
       } catch (rollbackError) {
@@ -319,41 +298,11 @@ export class PostgresStore implements Storage {
     } finally {
       client.release(broken);
     }
-    const commit: CommittedChange | undefined = write && { payment: write.payment, events: write.events };
-    if (!announcement) {
-      if (commit) this.announce(commit);
-      return result;
-    }
-    const waiting = announcement;
-    waiting.commit = commit;
-    await new Promise<void>((resolve) => {
-      waiting.fire = resolve;
-      waiting.done = true;
-      this.flushAnnouncements();
-    });
+    if (!write) return result;
+    const commit: CommittedChange = { payment: write.payment, events: write.events };
+    if (entry) await this.outbox.committed(entry, commit);
+    else this.announce(commit);
     return result;
-  }
-
-  /** Inserts an announcement in position order. */
-  private enqueue(a: Announcement): void {
-    let i = this.announcing.length;
-    while (i > 0 && (this.announcing[i - 1] as Announcement).seq > a.seq) i--;
-    this.announcing.splice(i, 0, a);
-  }
-
-  private drop(a: Announcement): void {
-    const i = this.announcing.indexOf(a);
-    if (i >= 0) this.announcing.splice(i, 1);
-    this.flushAnnouncements();
-  }
-
-  /** Announces the committed changes at the head of the queue, in position order. */
-  private flushAnnouncements(): void {
-    while (this.announcing[0]?.done) {
-      const head = this.announcing.shift() as Announcement;
-      if (head.commit) this.announce(head.commit);
-      head.fire();
-    }
   }
 
   private announce(commit: CommittedChange): void {
@@ -412,11 +361,21 @@ export class PostgresStore implements Storage {
     return row && paymentOfRow(row);
   }
 
+  /**
+   * The payment's events in position order. An event committed without a position yet (its command's sequencer
+   * run has not ended, or its process died first) makes this run the sequencer and read again.
+   */
   async listEvents(msn: string, reference: string): Promise<StoredPaymentEvent[]> {
-    const rows = await this.query<EventRow>(
-      'SELECT * FROM payment_events WHERE msn = $1 AND reference = $2 ORDER BY seq',
-      [msn, reference],
-    );
+    const read = () =>
+      this.query<EventRow>(
+        'SELECT * FROM payment_events WHERE msn = $1 AND reference = $2 ORDER BY seq, id',
+        [msn, reference],
+      );
+    let rows = await read();
+    if (rows.some((r) => r.seq === null)) {
+      await this.outbox.sequence();
+      rows = await read();
+    }
     return rows.map(eventOfRow);
   }
 
@@ -440,12 +399,16 @@ export class PostgresStore implements Storage {
     return searchPostgresPayments(this.query.bind(this), query);
   }
 
+  /** Runs the sequencer first: every event committed before the call is at or below the answer. */
   async latestEventSeq(): Promise<number> {
+    await this.outbox.sequence();
     const [row] = await this.query<{ seq: number | null }>('SELECT max(seq) AS seq FROM payment_events');
     return row?.seq ?? 0;
   }
 
+  /** Runs the sequencer first, so events committed before the call (of any process, living or not) are read. */
   async eventsAfter(seq: number, limit: number): Promise<StoredPaymentEvent[]> {
+    await this.outbox.sequence();
     const rows = await this.query<EventRow>(
       'SELECT * FROM payment_events WHERE seq > $1 ORDER BY seq LIMIT $2',
       [seq, limit],
