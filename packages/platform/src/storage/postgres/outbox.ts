@@ -27,13 +27,15 @@ export interface OutboxEntry {
   commit?: CommittedChange;
   /** Resolves the command's `execute` once the change has been announced. */
   fire?: () => void;
+  /** For a change without events: the committed entries it is announced after (they committed before it). */
+  after?: ReadonlySet<OutboxEntry>;
 }
 
 /**
  * The outbox's sequencer and this process's announcements (see `PostgresStore`, "The outbox").
  *
  * **Positions.** A command's transaction inserts its events with no position. {@link OutboxSequencer.sequence}
- * runs one short transaction that takes the outbox lock ({@link LOCK}.outbox, transaction level, per schema), gives
+ * runs one short transaction that takes the outbox lock (`LOCK.outbox`, transaction level, per schema), gives
  * every committed event without a position the next positions in row-id order (`ASSIGN_POSITIONS`) and commits.
  * Only sequencers take that lock, never a command's transaction, and one run serves every event committed before
  * it, so the lock is held once per batch instead of once per command. Runs of one process are coalesced: a call
@@ -83,6 +85,22 @@ export class OutboxSequencer {
   }
 
   /**
+   * Resolves once `commit`, a committed change without events, has been announced: at once, or after the changes
+   * of this process that committed before it and are still waiting for their positions.
+   */
+  committedWithoutEvents(commit: CommittedChange): Promise<void> {
+    const after = new Set([...this.entries].filter((e) => e.commit));
+    if (after.size === 0) {
+      this.announce(commit);
+      return Promise.resolve();
+    }
+    const entry: OutboxEntry = { ids: [], commit, after };
+    const announced = new Promise<void>((resolve) => (entry.fire = resolve));
+    this.entries.add(entry);
+    return announced;
+  }
+
+  /**
    * Gives every event committed before the call a position: resolves once a run that started after the call has
    * committed. Rejects with the database's error when the run failed (after announcing what was waiting).
    */
@@ -108,7 +126,9 @@ export class OutboxSequencer {
     let broken: Error | undefined;
     try {
       for (;;) {
-        const waiting = [...this.entries].filter((e) => e.seq === undefined).flatMap((e) => e.ids);
+        const waiting = [...this.entries]
+          .filter((e) => e.seq === undefined && !e.after)
+          .flatMap((e) => e.ids);
         // One round trip, one implicit transaction: the lock is released when the last statement is done.
         const results = (await client.query(
           `SELECT set_config('lock_timeout', '${this.lockWaitMs}ms', true);
@@ -142,13 +162,19 @@ export class OutboxSequencer {
     this.flush();
   }
 
-  /** Announces, in position order, the entries with positions whose lower-positioned entries are all announced. */
+  /**
+   * Announces, in position order, the entries with positions whose lower-positioned entries are all announced;
+   * then the changes without events whose predecessors are all announced.
+   */
   private flush(): void {
     const known = [...this.entries].filter((e) => e.seq !== undefined);
     known.sort((x, y) => (x.seq as number) - (y.seq as number));
     for (const entry of known) {
-      if (!entry.commit) return;
+      if (!entry.commit) break;
       this.fire(entry);
+    }
+    for (const entry of this.entries) {
+      if (entry.after && ![...entry.after].some((e) => this.entries.has(e))) this.fire(entry);
     }
   }
 

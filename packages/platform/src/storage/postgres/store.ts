@@ -41,14 +41,15 @@ const DEFAULT_LOCK_WAIT_MS = 250;
 /** Options of {@link PostgresStore.open}. */
 export interface PostgresStoreOptions extends PoolOptions {
   /**
-   * How long a command waits for a lock another transaction holds (the payment's row, the outbox lock), in ms of
-   * real time, before it is refused with StoreBusyError, nothing written (PostgreSQL's `lock_timeout`; default
-   * 250, as SQLite's write lock wait). The same wait bounds getting a connection from a full pool (at least 1 s).
+   * How long a command waits for a lock another transaction holds (the payment's row), in ms of real time, before
+   * it is refused with StoreBusyError, nothing written (PostgreSQL's `lock_timeout`; default 250, as SQLite's write
+   * lock wait). A sequencer run waits as long for the outbox lock. The same wait bounds getting a connection from
+   * a full pool (at least 1 s).
    */
   lockWaitMs?: number;
   /**
-   * Called inside a command's transaction after its events are written and before COMMIT, while the outbox lock
-   * is held; for tests that hold a transaction open at that point. Never set in production.
+   * Called inside a command's transaction after its events are written (without positions) and before COMMIT;
+   * for tests that hold a transaction open at that point. Never set in production.
    */
   beforeCommit?: () => Promise<void>;
 }
@@ -101,18 +102,29 @@ const STAMP_SALES_UNITS = `INSERT INTO settings (key, value) VALUES ('sales_unit
  *
  * **The outbox** (contract in `OutboxPort`). A sequence alone would not do: its values are handed out when taken,
  * not when their transactions commit, so a reader could see position 8 committed while 7 is still in flight and
- * move its cursor past 7 for good. Here a command takes the outbox positions of its events from the sequence only
- * while holding a transaction-level advisory lock (`pg_advisory_xact_lock`, {@link LOCK}.outbox per schema), taken
- * as the last thing before its event inserts and COMMIT and released by PostgreSQL only after the commit is
- * visible. So the transaction that takes positions after another one's also commits after it: positions become
- * visible in commit order (1), a payment's events are taken in order under its row lock (2), and reads never
- * consume (3). The price: commands of every payment serialize on that lock for the short tail of event inserts
- * and commit (the payment row lock, `decide` and the payment write run concurrently before it). Rolled-back
- * transactions leave gaps in the positions, which the contract allows. Everything that could wait on another
- * transaction (the row lock, unique keys) comes before the outbox lock, so it cannot be part of a deadlock.
+ * move its cursor past 7 for good. So a command inserts its events with no position (`seq` NULL; the row id `id`
+ * keeps their insertion order) and takes no outbox lock at all. Positions are given after commit by the
+ * sequencer ({@link OutboxSequencer}, `./outbox.ts`): one short transaction that takes a transaction-level
+ * advisory lock (`LOCK.outbox` of `./connection.ts`, per schema), numbers every committed event without a
+ * position from the sequence in row-id order (one `UPDATE … FROM`; rows of transactions in flight are invisible
+ * to it), and commits; PostgreSQL releases the lock only after that commit is visible. Every position is so handed out by a
+ * sequencer run, runs hold the lock one at a time through their commit, and a later run hands out higher
+ * positions: positions become visible in the order the runs committed, and a reader that sees position `p` sees
+ * every position below it (1). The events of one payment are inserted in order under its row lock, so their ids
+ * increase, and a run that sees a later one sees the earlier ones too (they committed first): positions keep
+ * each payment's order (2). Reads never consume (3). A command's `execute` resolves once its events have their
+ * positions and it has been announced; runs of one process are batched (one run numbers everything committed
+ * before it), so the lock is held per batch and never by a command's transaction. Readers of the outbox
+ * ({@link PostgresStore.eventsAfter}, {@link PostgresStore.latestEventSeq}) run the sequencer first, which also
+ * numbers the events of a process that died between its commit and its run. Rolled-back transactions leave no
+ * rows and so no gaps; a failed run leaves gaps, which the contract allows.
  *
- * **Listeners** ({@link PostgresStore.onCommit}) hear changes of this process in commit order: a change with
- * events is announced once every change of this process at a lower position has been announced.
+ * **Listeners** ({@link PostgresStore.onCommit}) hear changes of this process in position order (the order the
+ * outbox shows them in): a change with events is announced once its events have positions and every change of
+ * this process at a lower position has been announced. The changes of one payment are always heard in the order
+ * they committed. Across payments, a change whose events another process's sequencer numbered before this
+ * process learnt its row ids can be heard after one of this process with a higher position. A change without
+ * events is announced after the changes of this process that committed before it.
  */
 export class PostgresStore implements Storage {
   readonly webhooks: PostgresWebhookStore;
@@ -301,7 +313,7 @@ export class PostgresStore implements Storage {
     if (!write) return result;
     const commit: CommittedChange = { payment: write.payment, events: write.events };
     if (entry) await this.outbox.committed(entry, commit);
-    else this.announce(commit);
+    else await this.outbox.committedWithoutEvents(commit);
     return result;
   }
 
