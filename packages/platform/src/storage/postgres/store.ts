@@ -107,9 +107,9 @@ const STAMP_SALES_UNITS = `INSERT INTO settings (key, value) VALUES ('sales_unit
  * sequencer ({@link OutboxSequencer}, `./outbox.ts`): one short transaction that takes a transaction-level
  * advisory lock (`LOCK.outbox` of `./connection.ts`, per schema), numbers every committed event without a
  * position from the sequence in row-id order (one `UPDATE … FROM`; rows of transactions in flight are invisible
- * to it), and commits; PostgreSQL releases the lock only after that commit is visible. Every position is so handed out by a
- * sequencer run, runs hold the lock one at a time through their commit, and a later run hands out higher
- * positions: positions become visible in the order the runs committed, and a reader that sees position `p` sees
+ * to it), and commits; PostgreSQL releases the lock only after that commit is visible. Every position is so
+ * handed out by a sequencer run, runs hold the lock one at a time through their commit, and a later run hands out
+ * higher positions: positions become visible in the order the runs committed, and a reader that sees position `p` sees
  * every position below it (1). The events of one payment are inserted in order under its row lock, so their ids
  * increase, and a run that sees a later one sees the earlier ones too (they committed first): positions keep
  * each payment's order (2). Reads never consume (3). A command's `execute` resolves once its events have their
@@ -385,7 +385,7 @@ export class PostgresStore implements Storage {
       );
     let rows = await read();
     if (rows.some((r) => r.seq === null)) {
-      await this.outbox.sequence();
+      await this.sequenced();
       rows = await read();
     }
     return rows.map(eventOfRow);
@@ -411,16 +411,24 @@ export class PostgresStore implements Storage {
     return searchPostgresPayments(this.query.bind(this), query);
   }
 
-  /** Runs the sequencer first: every event committed before the call is at or below the answer. */
+  /**
+   * Runs the sequencer (see the class). A run that fails (the lock wait ran out behind a restore, the database
+   * is gone) does not fail the read that asked for it: what is visible is still in commit order.
+   */
+  private async sequenced(): Promise<void> {
+    await this.outbox.sequence().catch(() => undefined);
+  }
+
+  /** Runs the sequencer first: every event committed before the call is at or below the answer (unless it failed). */
   async latestEventSeq(): Promise<number> {
-    await this.outbox.sequence();
+    await this.sequenced();
     const [row] = await this.query<{ seq: number | null }>('SELECT max(seq) AS seq FROM payment_events');
     return row?.seq ?? 0;
   }
 
   /** Runs the sequencer first, so events committed before the call (of any process, living or not) are read. */
   async eventsAfter(seq: number, limit: number): Promise<StoredPaymentEvent[]> {
-    await this.outbox.sequence();
+    await this.sequenced();
     const rows = await this.query<EventRow>(
       'SELECT * FROM payment_events WHERE seq > $1 ORDER BY seq LIMIT $2',
       [seq, limit],
