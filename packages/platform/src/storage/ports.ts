@@ -154,8 +154,9 @@ export interface PaymentsPort {
  *    `p` is visible, no event at a position below `p` can become visible later. A cursor at `p` therefore never
  *    skips an event. (SQLite gets this from its single writer assigning `seq` inside the transaction; a store
  *    with concurrent writers must assign the position at commit, e.g. under a commit-time lock, or hold back
- *    positions above the oldest transaction still in flight. PostgreSQL takes positions under an advisory lock
- *    held until commit: `PostgresStore` in `postgres/store.ts`.)
+ *    positions above the oldest transaction still in flight. PostgreSQL inserts events without a position and
+ *    numbers them after commit in a sequencer transaction, the only holder of an advisory lock held until its
+ *    commit: `PostgresStore` in `postgres/store.ts`.)
  * 2. *Per-payment order.* The events of one payment have increasing positions in the order they happened.
  * 3. *At least once.* Reading does not consume: `eventsAfter(cursor)` answers the same events until the cursor
  *    is moved past them, and the cursor moves only together with the deliveries made from them (the ack,

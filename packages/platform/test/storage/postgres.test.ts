@@ -1,7 +1,9 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StoreBusyError } from '../../src/storage/busy.js';
+import { createPool, migrate } from '../../src/storage/postgres/connection.js';
 import { MODULES } from '../../src/storage/postgres/migrations.js';
+import { PostgresSnapshots } from '../../src/storage/postgres/snapshots.js';
 import { PostgresStore } from '../../src/storage/postgres/store.js';
 import type { PaymentCommand } from '../../src/storage/ports.js';
 import { createdPayment } from '../domain/fixtures.js';
@@ -76,12 +78,54 @@ if (unreachable) {
       await Promise.all([a.close(), b.close(), c.close()]);
     });
 
-    it('holds back positions until commit: a later command waits for the outbox lock of one in flight', async () => {
+    it('upgrades a database of the design with positions at insert: positions and old snapshots are kept', async () => {
+      const schema = `s${++schemas}`;
+      // The schema as it was before events were numbered after commit (core migration 3, snapshots migration 2).
+      const before = MODULES.map(({ module, migrations }) => ({
+        module,
+        migrations:
+          module === 'core'
+            ? migrations.slice(0, 2)
+            : module === 'snapshots'
+              ? migrations.slice(0, 1)
+              : migrations,
+      }));
+      const old = createPool(db.url, { schema });
+      await migrate(old, before, schema);
+      await old.query(
+        `INSERT INTO payment_events (seq, msn, reference, psp_reference, name, currency, amount, timestamp, success)
+         SELECT nextval('payment_events_seq'), '123456', 'old', 'psp', n, 'NOK', 100, 1, true
+         FROM unnest(ARRAY['CREATED', 'AUTHORIZED']) AS n`,
+      );
+      await new PostgresSnapshots(old).save('old', 1, null);
+      await old.end();
+      const store = await PostgresStore.open(db.url, { schema });
+      const kept = await store.listEvents('123456', 'old');
+      expect(kept.map((e) => [e.name, e.seq])).toEqual([
+        ['CREATED', 1],
+        ['AUTHORIZED', 2],
+      ]);
+      await store.execute(create('new'));
+      expect((await store.eventsAfter(2, 10)).map((e) => [e.reference, e.seq])).toEqual([['new', 3]]);
+      await store.snapshots.restore('old', { keepSettings: [] });
+      expect(await store.listEvents('123456', 'old')).toEqual(kept);
+      // Positions are not handed out again after the restore.
+      await store.execute(create('newer'));
+      expect((await store.eventsAfter(2, 10)).map((e) => [e.reference, e.seq])).toEqual([['newer', 4]]);
+      await store.close();
+    });
+
+    it('never lets a reader skip an event of a transaction that commits after a later one', async () => {
+      // `a` inserts its event first and commits last; `b` commits while `a` is still open. A reader (of another
+      // store on the schema, as another process) that has seen `b`'s position must still see `a` after it: a
+      // position handed out at insert time would put `a` below the cursor and lose it for good.
       let release!: () => void;
       let paused!: () => void;
       const isPaused = new Promise<void>((resolve) => (paused = resolve));
       let first = true;
-      const store = await fresh({
+      const schema = `s${++schemas}`;
+      const store = await PostgresStore.open(db.url, {
+        schema,
         beforeCommit: async () => {
           if (!first) return;
           first = false;
@@ -89,32 +133,45 @@ if (unreachable) {
           await new Promise<void>((resolve) => (release = resolve));
         },
       });
+      const reader = await PostgresStore.open(db.url, { schema });
       const heard: string[] = [];
       store.onCommit(({ payment }) => heard.push(payment.reference));
       const a = store.execute(create('a'));
       await isPaused;
-      // `a` holds its positions, uncommitted; `b` must wait for the outbox lock before taking any.
-      const b = store.execute(create('b'));
-      const probe = new pg.Client({ connectionString: db.url });
-      await probe.connect();
-      for (let i = 0; i < 200; i++) {
-        const waiting = await probe.query(
-          "SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
-        );
-        if (waiting.rows.length > 0) break;
-        await new Promise((r) => setTimeout(r, 10));
-      }
-      const waiting = await probe.query("SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted");
-      await probe.end();
-      expect(waiting.rows.length).toBe(1);
-      // Nothing is visible yet: a cursor reader sees neither position.
-      expect(await store.eventsAfter(0, 10)).toEqual([]);
+      // No command waits for another one's commit: `b` goes through while `a` is open, and is visible.
+      await store.execute(create('b'));
+      const seen = await reader.eventsAfter(0, 10);
+      expect(seen.map((e) => e.reference)).toEqual(['b']);
+      expect(await reader.latestEventSeq()).toBe(seen[0]!.seq);
+      const cursor = seen[0]!.seq;
       release();
-      await Promise.all([a, b]);
-      const events = await store.eventsAfter(0, 10);
-      expect(events.map((e) => e.reference)).toEqual(['a', 'b']);
-      expect(events[0]!.seq).toBeLessThan(events[1]!.seq);
-      expect(heard).toEqual(['a', 'b']);
+      await a;
+      const after = await reader.eventsAfter(cursor, 10);
+      expect(after.map((e) => e.reference)).toEqual(['a']);
+      expect(after[0]!.seq).toBeGreaterThan(cursor);
+      // Listeners hear the changes in the order of their positions, which is the order they committed in.
+      expect(heard).toEqual(['b', 'a']);
+      expect((await store.listEvents('123456', 'a')).map((e) => e.seq)).toEqual([after[0]!.seq]);
+      await Promise.all([store.close(), reader.close()]);
+    });
+
+    it('numbers the events of a process that died after committing: the next reader gives them positions', async () => {
+      const schema = `s${++schemas}`;
+      const store = await PostgresStore.open(db.url, { schema });
+      await store.execute(create('before'));
+      // A command that committed its events and was gone before its sequencer ran (the process was killed).
+      await store.pool.query(
+        `INSERT INTO payment_events (msn, reference, psp_reference, name, currency, amount, timestamp, success)
+         VALUES ('123456', 'orphan', 'psp', 'CREATED', 'NOK', 100, 1, true)`,
+      );
+      const [orphan] = await store.listEvents('123456', 'orphan');
+      expect(orphan!.seq).toBeGreaterThan(0);
+      const all = await store.eventsAfter(0, 10);
+      expect(all.map((e) => [e.reference, e.seq])).toEqual([
+        ['before', all[0]!.seq],
+        ['orphan', orphan!.seq],
+      ]);
+      expect(await store.latestEventSeq()).toBe(orphan!.seq);
       await store.close();
     });
 

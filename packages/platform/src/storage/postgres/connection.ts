@@ -7,8 +7,9 @@ export const LOCK = {
   /** Held (session level) while migrating, so two processes starting together migrate one after the other. */
   migrate: 1,
   /**
-   * Held (transaction level) from assigning a command's outbox positions until it commits: positions are handed
-   * out in commit order (see `PostgresStore`).
+   * Held (transaction level) by the outbox's sequencer while it gives committed events their positions, until it
+   * commits: positions are handed out in commit order (see `PostgresStore`, `OutboxSequencer`). Never taken by a
+   * command's transaction.
    */
   outbox: 2,
   /** Held (transaction level) while registering a webhook, per MSN: the limit is counted and kept. */

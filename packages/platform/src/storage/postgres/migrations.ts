@@ -86,6 +86,21 @@ export const CORE: readonly string[] = [
   // the platform clock.
   `CREATE TABLE rate_limits (id TEXT PRIMARY KEY, start BIGINT NOT NULL, count INTEGER NOT NULL);
    CREATE INDEX rate_limits_start ON rate_limits (start);`,
+  // 3: events are inserted without a position and numbered after commit by the outbox's sequencer (issue #15,
+  // PostgresStore). `id` is the insertion order the sequencer numbers by; rows that have a position keep it, and
+  // get it as their id too, with new ids starting above every position ever handed out.
+  `ALTER TABLE payment_events ADD COLUMN id BIGINT;
+   UPDATE payment_events SET id = seq;
+   ALTER TABLE payment_events DROP CONSTRAINT payment_events_pkey,
+     ALTER COLUMN seq DROP NOT NULL,
+     ALTER COLUMN id SET NOT NULL,
+     ADD PRIMARY KEY (id);
+   DO $$ BEGIN
+     EXECUTE format('ALTER TABLE payment_events ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (START WITH %s)',
+       (SELECT last_value + 1 FROM payment_events_seq));
+   END $$;
+   CREATE UNIQUE INDEX payment_events_position ON payment_events (seq);
+   CREATE INDEX payment_events_unsequenced ON payment_events (id) WHERE seq IS NULL;`,
 ];
 
 /** Module `webhooks`: registrations, the outbox cursor, deliveries with their attempt log. */

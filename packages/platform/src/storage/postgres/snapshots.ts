@@ -13,6 +13,12 @@ export const SNAPSHOTS: readonly string[] = [
      meta JSONB NOT NULL,
      data JSONB NOT NULL
    );`,
+  // 2: snapshots taken before events had an `id` (core migration 3) get the one that migration gave the rows:
+  // their position.
+  `UPDATE snapshots SET data = jsonb_set(data, '{payment_events}', (
+     SELECT coalesce(jsonb_agg(e || jsonb_build_object('id', e -> 'seq')), '[]'::jsonb)
+     FROM jsonb_array_elements(data -> 'payment_events') AS e))
+   WHERE jsonb_typeof(data -> 'payment_events') = 'array';`,
 ];
 
 /** Tables that are not state: the migrations' bookkeeping and the snapshots themselves. */

@@ -14,18 +14,11 @@ import type {
   Storage,
   StoredPaymentEvent,
 } from '../ports.js';
-import {
-  LOCK,
-  LOCK_CLASS,
-  createPool,
-  inTransaction,
-  isRetryable,
-  migrate,
-  type PoolOptions,
-} from './connection.js';
+import { createPool, inTransaction, isRetryable, migrate, type PoolOptions } from './connection.js';
 import { PostgresInbox } from './inbox.js';
 import { MODULES } from './migrations.js';
 import { PostgresOrderManagementStore } from './order-management.js';
+import { OutboxSequencer, type OutboxEntry } from './outbox.js';
 import { PostgresSnapshots } from './snapshots.js';
 import {
   DATA_TABLES,
@@ -48,14 +41,15 @@ const DEFAULT_LOCK_WAIT_MS = 250;
 /** Options of {@link PostgresStore.open}. */
 export interface PostgresStoreOptions extends PoolOptions {
   /**
-   * How long a command waits for a lock another transaction holds (the payment's row, the outbox lock), in ms of
-   * real time, before it is refused with StoreBusyError, nothing written (PostgreSQL's `lock_timeout`; default
-   * 250, as SQLite's write lock wait). The same wait bounds getting a connection from a full pool (at least 1 s).
+   * How long a command waits for a lock another transaction holds (the payment's row), in ms of real time, before
+   * it is refused with StoreBusyError, nothing written (PostgreSQL's `lock_timeout`; default 250, as SQLite's write
+   * lock wait). A sequencer run waits as long for the outbox lock. The same wait bounds getting a connection from
+   * a full pool (at least 1 s).
    */
   lockWaitMs?: number;
   /**
-   * Called inside a command's transaction after its events are written and before COMMIT, while the outbox lock
-   * is held; for tests that hold a transaction open at that point. Never set in production.
+   * Called inside a command's transaction after its events are written (without positions) and before COMMIT;
+   * for tests that hold a transaction open at that point. Never set in production.
    */
   beforeCommit?: () => Promise<void>;
 }
@@ -86,14 +80,6 @@ function toConsent(row: ConsentRow): Consent {
   };
 }
 
-/** A committed change waiting for the changes with lower outbox positions to be announced first. */
-interface Announcement {
-  seq: number;
-  commit?: CommittedChange;
-  done: boolean;
-  fire: () => void;
-}
-
 /** The deletes of one MSN's data ({@link PostgresStore.deleteMerchant}), children before parents. */
 const MERCHANT_DATA_DELETES: readonly string[] = merchantDataDeletes('$1');
 
@@ -116,18 +102,29 @@ const STAMP_SALES_UNITS = `INSERT INTO settings (key, value) VALUES ('sales_unit
  *
  * **The outbox** (contract in `OutboxPort`). A sequence alone would not do: its values are handed out when taken,
  * not when their transactions commit, so a reader could see position 8 committed while 7 is still in flight and
- * move its cursor past 7 for good. Here a command takes the outbox positions of its events from the sequence only
- * while holding a transaction-level advisory lock (`pg_advisory_xact_lock`, {@link LOCK}.outbox per schema), taken
- * as the last thing before its event inserts and COMMIT and released by PostgreSQL only after the commit is
- * visible. So the transaction that takes positions after another one's also commits after it: positions become
- * visible in commit order (1), a payment's events are taken in order under its row lock (2), and reads never
- * consume (3). The price: commands of every payment serialize on that lock for the short tail of event inserts
- * and commit (the payment row lock, `decide` and the payment write run concurrently before it). Rolled-back
- * transactions leave gaps in the positions, which the contract allows. Everything that could wait on another
- * transaction (the row lock, unique keys) comes before the outbox lock, so it cannot be part of a deadlock.
+ * move its cursor past 7 for good. So a command inserts its events with no position (`seq` NULL; the row id `id`
+ * keeps their insertion order) and takes no outbox lock at all. Positions are given after commit by the
+ * sequencer ({@link OutboxSequencer}, `./outbox.ts`): one short transaction that takes a transaction-level
+ * advisory lock (`LOCK.outbox` of `./connection.ts`, per schema), numbers every committed event without a
+ * position from the sequence in row-id order (one `UPDATE … FROM`; rows of transactions in flight are invisible
+ * to it), and commits; PostgreSQL releases the lock only after that commit is visible. Every position is so
+ * handed out by a sequencer run, runs hold the lock one at a time through their commit, and a later run hands out
+ * higher positions: positions become visible in the order the runs committed, and a reader that sees position `p` sees
+ * every position below it (1). The events of one payment are inserted in order under its row lock, so their ids
+ * increase, and a run that sees a later one sees the earlier ones too (they committed first): positions keep
+ * each payment's order (2). Reads never consume (3). A command's `execute` resolves once its events have their
+ * positions and it has been announced; runs of one process are batched (one run numbers everything committed
+ * before it), so the lock is held per batch and never by a command's transaction. Readers of the outbox
+ * ({@link PostgresStore.eventsAfter}, {@link PostgresStore.latestEventSeq}) run the sequencer first, which also
+ * numbers the events of a process that died between its commit and its run. Rolled-back transactions leave no
+ * rows and so no gaps; a failed run leaves gaps, which the contract allows.
  *
- * **Listeners** ({@link PostgresStore.onCommit}) hear changes of this process in commit order: a change with
- * events is announced once every change of this process at a lower position has been announced.
+ * **Listeners** ({@link PostgresStore.onCommit}) hear changes of this process in position order (the order the
+ * outbox shows them in): a change with events is announced once its events have positions and every change of
+ * this process at a lower position has been announced. The changes of one payment are always heard in the order
+ * they committed. Across payments, a change whose events another process's sequencer numbered before this
+ * process learnt its row ids can be heard after one of this process with a higher position. A change without
+ * events is announced after the changes of this process that committed before it.
  */
 export class PostgresStore implements Storage {
   readonly webhooks: PostgresWebhookStore;
@@ -136,8 +133,8 @@ export class PostgresStore implements Storage {
   readonly snapshots: PostgresSnapshots;
   readonly shared: PostgresShared;
   private readonly commitListeners = new Set<(commit: CommittedChange) => void>();
-  /** Changes with events of this process between taking their positions and being announced, by position. */
-  private readonly announcing: Announcement[] = [];
+  /** Gives committed events their outbox positions and announces this process's changes in position order. */
+  private readonly outbox: OutboxSequencer;
   private readonly lockWaitMs: number;
   /** The last error that said the database cannot be reached, cleared by the next query that works. */
   private unavailable: Error | undefined;
@@ -153,6 +150,7 @@ export class PostgresStore implements Storage {
     this.snapshots = new PostgresSnapshots(pool);
     this.shared = new PostgresShared(pool, options.schema);
     this.lockWaitMs = Math.max(1, Math.round(options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS));
+    this.outbox = new OutboxSequencer(pool, this.lockWaitMs, (commit) => this.announce(commit));
     pool.on('error', (error) => {
       this.unavailable = error;
     });
@@ -202,7 +200,7 @@ export class PostgresStore implements Storage {
   private async attempt<R>(command: PaymentCommand<R>): Promise<R> {
     const { msn, reference, idempotencyKey, operation } = command;
     const client = await this.connect();
-    let announcement: Announcement | undefined;
+    let entry: OutboxEntry | undefined;
     let write: PaymentWrite | undefined;
     let result: R;
     let broken: Error | undefined;
@@ -267,23 +265,24 @@ export class PostgresStore implements Storage {
           ],
         );
       }
-      if (write && write.events.length > 0) {
-        // The outbox lock: from here to COMMIT, no other transaction takes positions (see the class).
+      if (write) {
         // The other processes hear of the change at COMMIT (the change feed, PostgresShared).
-        await client.query(
-          "SELECT pg_advisory_xact_lock($1, hashtext(COALESCE(current_schema(), ''))), pg_notify($2, $3)",
-          [LOCK_CLASS + LOCK.outbox, this.shared.channel, this.shared.paymentNote(msn, reference)],
-        );
+        await client.query('SELECT pg_notify($1, $2)', [
+          this.shared.channel,
+          this.shared.paymentNote(msn, reference),
+        ]);
+      }
+      if (write && write.events.length > 0) {
+        // No position yet: the sequencer gives them theirs once this transaction has committed (see the class).
         const e = write.events;
-        const inserted = await client.query<{ seq: number }>(
-          `INSERT INTO payment_events (seq, msn, reference, psp_reference, name, currency, amount, timestamp,
+        const inserted = await client.query<{ id: number }>(
+          `INSERT INTO payment_events (msn, reference, psp_reference, name, currency, amount, timestamp,
              idempotency_key, success)
-           SELECT nextval('payment_events_seq'), $1, $2, t.psp_reference, t.name, $3, t.amount, t.timestamp,
-             t.idempotency_key, t.success
+           SELECT $1, $2, t.psp_reference, t.name, $3, t.amount, t.timestamp, t.idempotency_key, t.success
            FROM unnest($4::text[], $5::text[], $6::bigint[], $7::bigint[], $8::text[], $9::boolean[])
              WITH ORDINALITY AS t(psp_reference, name, amount, timestamp, idempotency_key, success, n)
            ORDER BY t.n
-           RETURNING seq`,
+           RETURNING id`,
           [
             msn,
             reference,
@@ -296,20 +295,12 @@ export class PostgresStore implements Storage {
             e.map((x) => x.success),
           ],
         );
-        const seq = Math.min(...inserted.rows.map((r) => r.seq));
-        announcement = { seq, done: false, fire: () => undefined };
-        this.enqueue(announcement);
-      }
-      if (write && write.events.length === 0) {
-        await client.query('SELECT pg_notify($1, $2)', [
-          this.shared.channel,
-          this.shared.paymentNote(msn, reference),
-        ]);
+        entry = this.outbox.register(inserted.rows.map((r) => r.id));
       }
       if (this.options.beforeCommit) await this.options.beforeCommit();
       await client.query('COMMIT');
     } catch (error) {
-      if (announcement) this.drop(announcement);
+      if (entry) this.outbox.drop(entry);
       try {
         await client.query('ROLLBACK');
       } catch (rollbackError) {
@@ -319,41 +310,11 @@ export class PostgresStore implements Storage {
     } finally {
       client.release(broken);
     }
-    const commit: CommittedChange | undefined = write && { payment: write.payment, events: write.events };
-    if (!announcement) {
-      if (commit) this.announce(commit);
-      return result;
-    }
-    const waiting = announcement;
-    waiting.commit = commit;
-    await new Promise<void>((resolve) => {
-      waiting.fire = resolve;
-      waiting.done = true;
-      this.flushAnnouncements();
-    });
+    if (!write) return result;
+    const commit: CommittedChange = { payment: write.payment, events: write.events };
+    if (entry) await this.outbox.committed(entry, commit);
+    else await this.outbox.committedWithoutEvents(commit);
     return result;
-  }
-
-  /** Inserts an announcement in position order. */
-  private enqueue(a: Announcement): void {
-    let i = this.announcing.length;
-    while (i > 0 && (this.announcing[i - 1] as Announcement).seq > a.seq) i--;
-    this.announcing.splice(i, 0, a);
-  }
-
-  private drop(a: Announcement): void {
-    const i = this.announcing.indexOf(a);
-    if (i >= 0) this.announcing.splice(i, 1);
-    this.flushAnnouncements();
-  }
-
-  /** Announces the committed changes at the head of the queue, in position order. */
-  private flushAnnouncements(): void {
-    while (this.announcing[0]?.done) {
-      const head = this.announcing.shift() as Announcement;
-      if (head.commit) this.announce(head.commit);
-      head.fire();
-    }
   }
 
   private announce(commit: CommittedChange): void {
@@ -412,11 +373,21 @@ export class PostgresStore implements Storage {
     return row && paymentOfRow(row);
   }
 
+  /**
+   * The payment's events in position order. An event committed without a position yet (its command's sequencer
+   * run has not ended, or its process died first) makes this run the sequencer and read again.
+   */
   async listEvents(msn: string, reference: string): Promise<StoredPaymentEvent[]> {
-    const rows = await this.query<EventRow>(
-      'SELECT * FROM payment_events WHERE msn = $1 AND reference = $2 ORDER BY seq',
-      [msn, reference],
-    );
+    const read = () =>
+      this.query<EventRow>(
+        'SELECT * FROM payment_events WHERE msn = $1 AND reference = $2 ORDER BY seq, id',
+        [msn, reference],
+      );
+    let rows = await read();
+    if (rows.some((r) => r.seq === null)) {
+      await this.sequenced();
+      rows = await read();
+    }
     return rows.map(eventOfRow);
   }
 
@@ -440,12 +411,24 @@ export class PostgresStore implements Storage {
     return searchPostgresPayments(this.query.bind(this), query);
   }
 
+  /**
+   * Runs the sequencer (see the class). A run that fails (the lock wait ran out behind a restore, the database
+   * is gone) does not fail the read that asked for it: what is visible is still in commit order.
+   */
+  private async sequenced(): Promise<void> {
+    await this.outbox.sequence().catch(() => undefined);
+  }
+
+  /** Runs the sequencer first: every event committed before the call is at or below the answer (unless it failed). */
   async latestEventSeq(): Promise<number> {
+    await this.sequenced();
     const [row] = await this.query<{ seq: number | null }>('SELECT max(seq) AS seq FROM payment_events');
     return row?.seq ?? 0;
   }
 
+  /** Runs the sequencer first, so events committed before the call (of any process, living or not) are read. */
   async eventsAfter(seq: number, limit: number): Promise<StoredPaymentEvent[]> {
+    await this.sequenced();
     const rows = await this.query<EventRow>(
       'SELECT * FROM payment_events WHERE seq > $1 ORDER BY seq LIMIT $2',
       [seq, limit],
