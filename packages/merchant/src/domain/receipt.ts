@@ -55,14 +55,22 @@ export function receiptOf(lines: readonly Line[], currency: string, receiptNumbe
   };
 }
 
+/** The one line of {@link singleLineReceipt}: what is asked for and how much. */
+export interface SingleLine {
+  /** The line's id (the payment link's id, or the request's reference). */
+  id: string;
+  /** The line's name, e.g. the payment link's description. */
+  description: string;
+  /** The amount in minor units (VAT included). */
+  amount: number;
+  /** ISO 4217, e.g. `NOK`. */
+  currency: string;
+  /** The receipt number on the bottom line, if any. */
+  receiptNumber?: string;
+}
+
 /** A receipt of one line for a payment request of `amount` minor units and a description (25 % VAT). */
-export function singleLineReceipt(
-  id: string,
-  description: string,
-  amount: number,
-  currency: string,
-  receiptNumber?: string,
-): Receipt {
+export function singleLineReceipt({ id, description, amount, currency, receiptNumber }: SingleLine): Receipt {
   return receiptOf(
     [{ id, name: description, quantity: 1, unitPrice: amount, taxRate: 2500 }],
     currency,

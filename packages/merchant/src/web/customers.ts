@@ -164,7 +164,12 @@ export async function customerRoutes(app: FastifyInstance, ctx: WebContext): Pro
           description: description.value,
           userFlow: 'PUSH_MESSAGE',
           phoneNumber: customer.phoneNumber,
-          receipt: singleLineReceipt(reference, description.value, amount.value, currency),
+          receipt: singleLineReceipt({
+            id: reference,
+            description: description.value,
+            amount: amount.value,
+            currency,
+          }),
           receiptInCreate: false,
         },
         'push',

@@ -287,7 +287,7 @@ export async function linkRoutes(app: FastifyInstance, ctx: WebContext): Promise
           description: link.description,
           userFlow: 'WEB_REDIRECT',
           ...(link.sharePhone ? { scope: 'phoneNumber' } : {}),
-          receipt: singleLineReceipt(link.id, link.description, link.amount, link.currency),
+          receipt: singleLineReceipt(link),
           receiptInCreate: false,
           returnUrl: `${ctx.publicUrl}/pay/${link.id}/done?reference=${reference}`,
         },

@@ -618,17 +618,29 @@ export function knownLanguage(
 }
 
 /**
+ * What a request says about its language, strongest first (see {@link chooseLanguage}). Every field is optional;
+ * a missing one is skipped.
+ */
+export interface LanguageHints {
+  /** The `?lang=` query parameter, e.g. `da`. */
+  query?: string | undefined;
+  /** The `betal_lang` cookie: a choice made on a page. */
+  cookie?: string | undefined;
+  /** The Accept-Language header, e.g. `de-DE, da;q=0.8`. */
+  acceptLanguage?: string | undefined;
+  /** The merchant's market (`NO`, `SE`, `DK`, `FI`). */
+  market?: string | undefined;
+  /** The languages the page speaks; all of {@link LANGUAGES} by default. */
+  allowed?: readonly Language[];
+}
+
+/**
  * The language of a request and where it came from: `?lang=` first, then the `betal_lang` cookie (a choice made
  * on a page), then the first known language of Accept-Language (the browser's settings), then the language of the
  * merchant's market (NO Norwegian, DK Danish, FI Finnish), else English. Only `allowed` languages are chosen.
  */
-export function chooseLanguage(
-  query: string | undefined,
-  cookie: string | undefined,
-  acceptLanguage: string | undefined,
-  market?: string,
-  allowed: readonly Language[] = LANGUAGES,
-): { language: Language; source: LanguageSource } {
+export function chooseLanguage(hints: LanguageHints): { language: Language; source: LanguageSource } {
+  const { query, cookie, acceptLanguage, market, allowed = LANGUAGES } = hints;
   const chosen = knownLanguage(query, allowed) ?? knownLanguage(cookie, allowed);
   if (chosen) return { language: chosen, source: 'choice' };
   for (const part of (acceptLanguage ?? '').split(',')) {
@@ -638,17 +650,6 @@ export function chooseLanguage(
   const ofMarket = market ? MARKET_LANGUAGE[market] : undefined;
   if (ofMarket && allowed.includes(ofMarket)) return { language: ofMarket, source: 'market' };
   return { language: 'en', source: 'default' };
-}
-
-/** The language of a request (see {@link chooseLanguage}), without where it came from. */
-export function pickLanguage(
-  query: string | undefined,
-  cookie: string | undefined,
-  acceptLanguage: string | undefined,
-  market?: string,
-  allowed: readonly Language[] = LANGUAGES,
-): Language {
-  return chooseLanguage(query, cookie, acceptLanguage, market, allowed).language;
 }
 
 /**

@@ -8,6 +8,16 @@ import type { CustomerRouteDeps } from './routes.js';
  * The live updates of the customer's pages, Server-Sent Events: a user's app (`/app/api/users/{phoneNumber}/events`)
  * and the landing page of one payment (`/app/api/landing/{id}/events`). See LiveStreams.
  */
+/** One live stream: what must exist, which payment changes it reports and what each heartbeat says. */
+interface LiveStream {
+  /** Resolves when the user or payment exists; throws its refusal (AccessRefused, not found) otherwise. */
+  exists: () => Promise<unknown>;
+  /** Whether a changed payment concerns this stream (a `change` event is sent). */
+  matches: (payment: Payment) => boolean | Promise<boolean>;
+  /** The data of each heartbeat event. */
+  heartbeat: () => Promise<unknown>;
+}
+
 export function liveRoutes(app: FastifyInstance, deps: CustomerRouteDeps & { live: LiveStreams }): void {
   const { customer, access, live } = deps;
   const apiTags = ['Customer app API'];
@@ -19,9 +29,7 @@ export function liveRoutes(app: FastifyInstance, deps: CustomerRouteDeps & { liv
   async function events(
     request: FastifyRequest,
     reply: FastifyReply,
-    exists: () => Promise<unknown>,
-    matches: (payment: Payment) => boolean | Promise<boolean>,
-    heartbeat: () => Promise<unknown>,
+    { exists, matches, heartbeat }: LiveStream,
   ): Promise<FastifyReply> {
     // A refusal (AccessRefused, an unknown user or payment) is thrown to the one error handler.
     await exists();
@@ -40,16 +48,14 @@ export function liveRoutes(app: FastifyInstance, deps: CustomerRouteDeps & { liv
     },
     async (request, reply) => {
       const phone = request.params.phoneNumber;
-      return events(
-        request,
-        reply,
-        async () => {
+      return events(request, reply, {
+        exists: async () => {
           access.requireApp(request, phone);
           return customer.user(phone);
         },
-        (payment) => customer.reached(phone, payment),
-        async () => ({ now: new Date(deps.clock.now()).toISOString() }),
-      );
+        matches: (payment) => customer.reached(phone, payment),
+        heartbeat: async () => ({ now: new Date(deps.clock.now()).toISOString() }),
+      });
     },
   );
 
@@ -65,16 +71,14 @@ export function liveRoutes(app: FastifyInstance, deps: CustomerRouteDeps & { liv
     },
     async (request, reply) => {
       const id = request.params.id;
-      return events(
-        request,
-        reply,
-        () => customer.paymentByToken(id),
-        (payment) => payment.token === id,
-        async () => {
+      return events(request, reply, {
+        exists: () => customer.paymentByToken(id),
+        matches: (payment) => payment.token === id,
+        heartbeat: async () => {
           const view = await customer.landing(id);
           return { now: view.now, state: view.state, stage: view.stage, secondsLeft: view.secondsLeft };
         },
-      );
+      });
     },
   );
 }

@@ -32,13 +32,13 @@ export function languageAndSource(
   allowed: readonly Language[] = APP_LANGUAGES,
 ): { language: Language; source: LanguageSource } {
   const query = request.query as { lang?: string; auto?: string };
-  const chosen = chooseLanguage(
-    query.lang,
-    cookies(request)[LANGUAGE_COOKIE],
-    request.headers['accept-language'],
+  const chosen = chooseLanguage({
+    query: query.lang,
+    cookie: cookies(request)[LANGUAGE_COOKIE],
+    acceptLanguage: request.headers['accept-language'],
     market,
     allowed,
-  );
+  });
   if (query.lang === chosen.language && query.auto !== '1') {
     reply.header(
       'set-cookie',

@@ -332,13 +332,13 @@ export class WebhookDispatcher {
       let queue = this.ready.get(reg.id) ?? [];
       if (queue.length === 0 && (all || this.dirty.has(reg.id))) {
         this.dirty.delete(reg.id);
-        queue = await this.hooks.claimDueHeads(
-          reg.id,
-          this.clock.now(),
-          READ_AHEAD,
-          new Set(this.inflight.keys()),
-          this.options.claimLeaseMs ?? DEFAULT_CLAIM_LEASE_MS,
-        );
+        queue = await this.hooks.claimDueHeads({
+          registrationId: reg.id,
+          now: this.clock.now(),
+          limit: READ_AHEAD,
+          exclude: new Set(this.inflight.keys()),
+          leaseMs: this.options.claimLeaseMs ?? DEFAULT_CLAIM_LEASE_MS,
+        });
         // A full read-ahead may have left more behind: look again once this one is sent.
         if (queue.length === READ_AHEAD) this.dirty.add(reg.id);
       }

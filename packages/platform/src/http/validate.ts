@@ -29,6 +29,16 @@ export type Checked<T> = { ok: true; value: T } | { ok: false; details: ExtraDet
 
 const AMOUNT_VALUE = /(^|\.)(amount|modificationAmount)\.value$/;
 
+/** Where {@link normalize} is in the body and what it collects there. */
+export interface NormalizeAt {
+  /** The dotted path of the value in the body, e.g. `amount.value` or `items[0]`; `''` for the root. */
+  path: string;
+  /** The lint notices so far; each leniency pushes one. */
+  notices: string[];
+  /** What to do with a field the schema does not know (see {@link UnknownFields}); `refuse` by default. */
+  unknownFields?: UnknownFields;
+}
+
 /**
  * Brings a parsed body to the types its schema asks for, noting every leniency: a JSON number where a string is
  * expected is taken by its exact digits; an enum value in another case is taken as the canonical value; a
@@ -37,17 +47,12 @@ const AMOUNT_VALUE = /(^|\.)(amount|modificationAmount)\.value$/;
  * notice naming the field. A fractional amount is refused with 4040 (other fractional integers fail the schema).
  * Source: contract 8 (open questions 1 and 2), 1 (Amounts).
  */
-export function normalize(
-  schema: JsonSchema,
-  value: unknown,
-  path: string,
-  notices: string[],
-  unknownFields: UnknownFields = 'refuse',
-): unknown {
+export function normalize(schema: JsonSchema, value: unknown, at: NormalizeAt): unknown {
+  const { path, notices, unknownFields = 'refuse' } = at;
   if (schema.anyOf) {
     if (value === null) return null;
     const branch = schema.anyOf.find((s) => s.type !== 'null');
-    return branch ? normalize(branch, value, path, notices, unknownFields) : value;
+    return branch ? normalize(branch, value, at) : value;
   }
   if (isLosslessNumber(value)) {
     const text = value.value;
@@ -87,7 +92,7 @@ export function normalize(
   }
   if (Array.isArray(value)) {
     return schema.items
-      ? value.map((v, i) => normalize(schema.items as JsonSchema, v, `${path}[${i}]`, notices, unknownFields))
+      ? value.map((v, i) => normalize(schema.items as JsonSchema, v, { ...at, path: `${path}[${i}]` }))
       : value;
   }
   if (value !== null && typeof value === 'object') {
@@ -112,7 +117,7 @@ export function normalize(
       }
       // defineProperty, not assignment: a key such as `__proto__` must stay an ordinary key.
       Object.defineProperty(out, key, {
-        value: sub ? normalize(sub, v, path ? `${path}.${key}` : key, notices, unknownFields) : plain(v),
+        value: sub ? normalize(sub, v, { ...at, path: path ? `${path}.${key}` : key }) : plain(v),
         enumerable: true,
         writable: true,
         configurable: true,
@@ -249,7 +254,7 @@ export function readBody<T>(
   unknownFields: UnknownFields = 'refuse',
 ): Checked<T> {
   if (raw === undefined) return check<T>(schema, undefined);
-  return check<T>(schema, normalize(schema as JsonSchema, raw, '', notices, unknownFields));
+  return check<T>(schema, normalize(schema as JsonSchema, raw, { path: '', notices, unknownFields }));
 }
 
 /**

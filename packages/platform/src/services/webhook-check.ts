@@ -92,14 +92,32 @@ interface Sent {
   error: string | null;
 }
 
+/** One POST of the check: where, with which headers and body, and how long to wait. */
+interface Post {
+  url: URL;
+  /** Every header sent, Host included. */
+  headers: Record<string, string>;
+  body: string;
+  /** How long to wait for an answer, in milliseconds. */
+  timeoutMs: number;
+  /** A DNS lookup to use instead of the system's (tests). */
+  lookup: LookupFunction | undefined;
+}
+
+/** One case of the check as judged: its id and words, the deliveries sent and how the last answer is judged. */
+interface CaseResult {
+  id: WebhookCheckCaseId;
+  title: string;
+  /** What the receiver should answer, in words, e.g. `2xx within 10 s`. */
+  expected: string;
+  /** The deliveries sent, each as [event name, what came back]. */
+  sent: Array<[string, Sent]>;
+  /** Judges the last answer; a delivery that got no answer fails the case before it. */
+  verdict: (last: Sent) => { pass: boolean; reason: string };
+}
+
 /** One POST with the exact body and headers given (Host included), answered or timed out; never throws. */
-function post(
-  url: URL,
-  headers: Record<string, string>,
-  body: string,
-  timeoutMs: number,
-  lookup: LookupFunction | undefined,
-): Promise<Sent> {
+function post({ url, headers, body, timeoutMs, lookup }: Post): Promise<Sent> {
   const started = performance.now();
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve) => {
@@ -197,9 +215,9 @@ export async function checkWebhookReceiver(
       body,
       date: httpDate(change.date ?? wallNow()),
     });
-    return post(
-      target,
-      {
+    return post({
+      url: target,
+      headers: {
         'content-type': 'application/json',
         'x-ms-date': signed['x-ms-date'],
         'x-ms-content-sha256': signed['x-ms-content-sha256'],
@@ -207,20 +225,14 @@ export async function checkWebhookReceiver(
         host: signed.host,
         'user-agent': 'betal-webhook-check',
       },
-      change.sendBody ?? body,
+      body: change.sendBody ?? body,
       timeoutMs,
-      options.lookup,
-    );
+      lookup: options.lookup,
+    });
   };
 
   const cases: WebhookCheckCase[] = [];
-  const record = (
-    id: WebhookCheckCaseId,
-    title: string,
-    expected: string,
-    sent: Array<[string, Sent]>,
-    verdict: (last: Sent) => { pass: boolean; reason: string },
-  ) => {
+  const record = ({ id, title, expected, sent, verdict }: CaseResult) => {
     const last = sent[sent.length - 1]![1];
     const late = sent.find(([, s]) => s.status === null);
     const judged = late
@@ -259,34 +271,34 @@ export async function checkWebhookReceiver(
         };
 
   const valid = event('AUTHORIZED');
-  record(
-    'valid',
-    'a signed AUTHORIZED event',
-    '2xx within 10 s',
-    [['AUTHORIZED', await deliver(valid)]],
-    accepted,
-  );
+  record({
+    id: 'valid',
+    title: 'a signed AUTHORIZED event',
+    expected: '2xx within 10 s',
+    sent: [['AUTHORIZED', await deliver(valid)]],
+    verdict: accepted,
+  });
 
   const again = await deliver(valid);
-  record(
-    'duplicate',
-    'the same AUTHORIZED event again',
-    '2xx (receivers must be idempotent)',
-    [['AUTHORIZED', again]],
-    accepted,
-  );
+  record({
+    id: 'duplicate',
+    title: 'the same AUTHORIZED event again',
+    expected: '2xx (receivers must be idempotent)',
+    sent: [['AUTHORIZED', again]],
+    verdict: accepted,
+  });
 
   const refundedFirst = await deliver(event('REFUNDED'));
   const capturedAfter = await deliver(event('CAPTURED'));
-  record(
-    'out-of-order',
-    'REFUNDED, then CAPTURED, of the same payment',
-    '2xx for both',
-    [
+  record({
+    id: 'out-of-order',
+    title: 'REFUNDED, then CAPTURED, of the same payment',
+    expected: '2xx for both',
+    sent: [
       ['REFUNDED', refundedFirst],
       ['CAPTURED', capturedAfter],
     ],
-    () => {
+    verdict: () => {
       const bad = [refundedFirst, capturedAfter].find((s) => !is2xx(s.status));
       return bad
         ? {
@@ -295,53 +307,53 @@ export async function checkWebhookReceiver(
           }
         : { pass: true, reason: `answered ${refundedFirst.status} and ${capturedAfter.status}` };
     },
-  );
+  });
 
   const staleBody = event('CANCELLED');
-  record(
-    'stale-date',
-    `a valid signature over an x-ms-date ${STALE_SECONDS / 60} minutes old`,
-    '4xx (a replay)',
-    [['CANCELLED', await deliver(staleBody, { date: wallNow() - STALE_SECONDS * 1000 })]],
-    refused('a delivery signed 15 minutes ago: the receiver does not check x-ms-date'),
-  );
+  record({
+    id: 'stale-date',
+    title: `a valid signature over an x-ms-date ${STALE_SECONDS / 60} minutes old`,
+    expected: '4xx (a replay)',
+    sent: [['CANCELLED', await deliver(staleBody, { date: wallNow() - STALE_SECONDS * 1000 })]],
+    verdict: refused('a delivery signed 15 minutes ago: the receiver does not check x-ms-date'),
+  });
 
-  record(
-    'bad-signature',
-    'signed with another secret',
-    '4xx',
-    [['CANCELLED', await deliver(staleBody, { secret: `not-${input.secret}` })]],
-    refused('a signature made with another secret: the receiver does not verify the signature'),
-  );
+  record({
+    id: 'bad-signature',
+    title: 'signed with another secret',
+    expected: '4xx',
+    sent: [['CANCELLED', await deliver(staleBody, { secret: `not-${input.secret}` })]],
+    verdict: refused('a signature made with another secret: the receiver does not verify the signature'),
+  });
 
   const tampered = staleBody.replace(`"value":${amount.value}`, `"value":${amount.value + 1}`);
-  record(
-    'tampered-body',
-    'the signed event with its amount changed after signing',
-    '4xx',
-    [['CANCELLED', await deliver(staleBody, { sendBody: tampered })]],
-    refused('a body changed after signing: the receiver does not check x-ms-content-sha256'),
-  );
+  record({
+    id: 'tampered-body',
+    title: 'the signed event with its amount changed after signing',
+    expected: '4xx',
+    sent: [['CANCELLED', await deliver(staleBody, { sendBody: tampered })]],
+    verdict: refused('a body changed after signing: the receiver does not check x-ms-content-sha256'),
+  });
 
   const elsewhere = new URL(target.href);
   elsewhere.hostname = WRONG_HOST;
-  record(
-    'wrong-host',
-    `signed for and sent with Host: ${elsewhere.host}`,
-    '4xx',
-    [['CANCELLED', await deliver(staleBody, { signUrl: elsewhere.href })]],
-    refused(
+  record({
+    id: 'wrong-host',
+    title: `signed for and sent with Host: ${elsewhere.host}`,
+    expected: '4xx',
+    sent: [['CANCELLED', await deliver(staleBody, { signUrl: elsewhere.href })]],
+    verdict: refused(
       'a delivery signed for another host: verify against the authority of the URL you registered, not the Host header',
     ),
-  );
+  });
 
   const unknown = await deliver(event('AUTHORIZED', `betal-check-unknown-${tag}`));
-  record(
-    'unknown-payment',
-    'a signed event of a payment the receiver cannot know',
-    '2xx (acknowledge and ignore) or 4xx',
-    [['AUTHORIZED', unknown]],
-    (last) =>
+  record({
+    id: 'unknown-payment',
+    title: 'a signed event of a payment the receiver cannot know',
+    expected: '2xx (acknowledge and ignore) or 4xx',
+    sent: [['AUTHORIZED', unknown]],
+    verdict: (last) =>
       is2xx(last.status)
         ? { pass: true, reason: `answered ${last.status}: acknowledged` }
         : is4xx(last.status)
@@ -350,7 +362,7 @@ export async function checkWebhookReceiver(
               reason: `answered ${last.status}: allowed, but the platform retries it for up to 7 days; a 2xx stops that`,
             }
           : { pass: false, reason: `answered ${answered(last)}: a 5xx is an error on the receiver's side` },
-  );
+  });
 
   return { url: target.href, msn, reference, passed: cases.every((c) => c.pass), cases };
 }

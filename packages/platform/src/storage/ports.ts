@@ -366,6 +366,19 @@ export interface DeliveryWithAttempts extends StoredDelivery {
 /** The outcome of registering: the registration, or the event whose limit is reached. */
 export type RegisterOutcome = { ok: true } | { ok: false; event: string; limit: number };
 
+/** What {@link WebhooksPort.claimDueHeads} claims: the arguments of `dueHeads`, and how long the claim lasts. */
+export interface DueClaim {
+  registrationId: string;
+  /** The platform clock's now (epoch ms): deliveries whose next attempt is at or before it are due. */
+  now: number;
+  /** At most this many deliveries. */
+  limit: number;
+  /** Delivery ids to leave out (in flight in this process). */
+  exclude: ReadonlySet<number>;
+  /** How long the claim lasts, in real ms. */
+  leaseMs: number;
+}
+
 /**
  * Webhook registrations, the outbox cursor, deliveries and their attempts. Every method that writes is one
  * transaction. Registrations and deliveries are found by id (a random UUID, and a number the store assigns);
@@ -425,13 +438,7 @@ export interface WebhooksPort {
    * delivery at the same time, and a claim whose process died is taken again once its lease is over (delivery
    * stays at least once). A store that only one process can open may return the same as `dueHeads`.
    */
-  claimDueHeads(
-    registrationId: string,
-    now: number,
-    limit: number,
-    exclude: ReadonlySet<number>,
-    leaseMs: number,
-  ): Promise<StoredDelivery[]>;
+  claimDueHeads(claim: DueClaim): Promise<StoredDelivery[]>;
   /** The earliest next attempt after `now` among pending deliveries (ms), or undefined. */
   nextDueAfter(now: number): Promise<number | undefined>;
   /** Records attempts and their outcomes in one transaction; outcomes of deleted deliveries are ignored. */

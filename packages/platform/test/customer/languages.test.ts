@@ -10,26 +10,40 @@ afterAll(() => api.close());
 
 describe('the landing page speaks English, Norwegian, Danish and Finnish (contract 3.15)', () => {
   it('chooses: an explicit choice, then the browser, then the market, else English', () => {
-    expect(chooseLanguage('fi', 'da', 'nb-NO', 'DK')).toEqual({ language: 'fi', source: 'choice' });
-    expect(chooseLanguage(undefined, 'da', 'nb-NO', 'NO')).toEqual({ language: 'da', source: 'choice' });
-    expect(chooseLanguage(undefined, undefined, 'de-DE, da;q=0.8, en;q=0.5', 'NO')).toEqual({
+    expect(chooseLanguage({ query: 'fi', cookie: 'da', acceptLanguage: 'nb-NO', market: 'DK' })).toEqual({
+      language: 'fi',
+      source: 'choice',
+    });
+    expect(chooseLanguage({ cookie: 'da', acceptLanguage: 'nb-NO', market: 'NO' })).toEqual({
+      language: 'da',
+      source: 'choice',
+    });
+    expect(chooseLanguage({ acceptLanguage: 'de-DE, da;q=0.8, en;q=0.5', market: 'NO' })).toEqual({
       language: 'da',
       source: 'browser',
     });
-    expect(chooseLanguage(undefined, undefined, 'fi-FI', 'DK').language).toBe('fi');
-    expect(chooseLanguage(undefined, undefined, 'nn', undefined).language).toBe('nb');
-    expect(chooseLanguage(undefined, undefined, 'de-DE', 'DK')).toEqual({ language: 'da', source: 'market' });
-    expect(chooseLanguage(undefined, undefined, 'de-DE', 'FI')).toEqual({ language: 'fi', source: 'market' });
-    expect(chooseLanguage(undefined, undefined, undefined, 'SE')).toEqual({
+    expect(chooseLanguage({ acceptLanguage: 'fi-FI', market: 'DK' }).language).toBe('fi');
+    expect(chooseLanguage({ acceptLanguage: 'nn' }).language).toBe('nb');
+    expect(chooseLanguage({ acceptLanguage: 'de-DE', market: 'DK' })).toEqual({
+      language: 'da',
+      source: 'market',
+    });
+    expect(chooseLanguage({ acceptLanguage: 'de-DE', market: 'FI' })).toEqual({
+      language: 'fi',
+      source: 'market',
+    });
+    expect(chooseLanguage({ market: 'SE' })).toEqual({
       language: 'en',
       source: 'default',
     });
-    expect(chooseLanguage('xx', undefined, undefined, undefined)).toEqual({
+    expect(chooseLanguage({ query: 'xx' })).toEqual({
       language: 'en',
       source: 'default',
     });
     // A page that speaks only some languages: Danish falls to the next source.
-    expect(chooseLanguage('da', undefined, 'nb', 'DK', ['en', 'nb'])).toEqual({
+    expect(
+      chooseLanguage({ query: 'da', acceptLanguage: 'nb', market: 'DK', allowed: ['en', 'nb'] }),
+    ).toEqual({
       language: 'nb',
       source: 'browser',
     });

@@ -117,9 +117,23 @@ describe.skipIf(unreachable !== undefined)('several processes on one PostgreSQL 
       ).toBe(true);
       const none = new Set<number>();
       // A claims both heads (p1's first, p2's); B finds nothing: p1's second waits behind the claimed first.
-      const claimed = await a.webhooks.claimDueHeads('claim-r1', 10, 10, none, 60_000);
+      const claimed = await a.webhooks.claimDueHeads({
+        registrationId: 'claim-r1',
+        now: 10,
+        limit: 10,
+        exclude: none,
+        leaseMs: 60_000,
+      });
       expect(claimed.map((d) => d.seq)).toEqual([from + 1, from + 3]);
-      expect(await b.webhooks.claimDueHeads('claim-r1', 10, 10, none, 60_000)).toEqual([]);
+      expect(
+        await b.webhooks.claimDueHeads({
+          registrationId: 'claim-r1',
+          now: 10,
+          limit: 10,
+          exclude: none,
+          leaseMs: 60_000,
+        }),
+      ).toEqual([]);
       // Recording p1's first frees its successor for whoever claims next.
       await a.webhooks.record([
         {
@@ -136,13 +150,29 @@ describe.skipIf(unreachable !== undefined)('several processes on one PostgreSQL 
           counts: true,
         },
       ]);
-      expect((await b.webhooks.claimDueHeads('claim-r1', 10, 10, none, 0)).map((d) => d.seq)).toEqual([
-        from + 2,
-      ]);
+      expect(
+        (
+          await b.webhooks.claimDueHeads({
+            registrationId: 'claim-r1',
+            now: 10,
+            limit: 10,
+            exclude: none,
+            leaseMs: 0,
+          })
+        ).map((d) => d.seq),
+      ).toEqual([from + 2]);
       // B's lease was 0 ms: it is over at once, so A takes that delivery again (at least once).
-      expect((await a.webhooks.claimDueHeads('claim-r1', 10, 10, none, 60_000)).map((d) => d.seq)).toEqual([
-        from + 2,
-      ]);
+      expect(
+        (
+          await a.webhooks.claimDueHeads({
+            registrationId: 'claim-r1',
+            now: 10,
+            limit: 10,
+            exclude: none,
+            leaseMs: 60_000,
+          })
+        ).map((d) => d.seq),
+      ).toEqual([from + 2]);
     } finally {
       await a.close();
       await b.close();

@@ -98,13 +98,13 @@ export async function epaymentRoutes(
     async (request, reply) => {
       const unit = salesUnitOf(request);
       withoutEmptyCustomer(request.body, request.lintNotices);
-      const result = await payments.create(
+      const result = await payments.create({
         unit,
-        request.body,
-        keyOf(request),
-        request.lintNotices,
-        keptAnswer(request, 201),
-      );
+        request: request.body,
+        idempotencyKey: keyOf(request),
+        notices: request.lintNotices,
+        keeper: keptAnswer(request, 201),
+      });
       if (result.replayed) reply.header('idempotent-replayed', 'true');
       return sendResult(request, reply, result);
     },
@@ -159,13 +159,13 @@ export async function epaymentRoutes(
     },
     async (request, reply) => {
       const unit = salesUnitOf(request);
-      const result = await payments.cancel(
+      const result = await payments.cancel({
         unit,
-        request.params.reference,
-        request.body,
-        request.idempotencyKey,
-        keptAnswer(request, 200),
-      );
+        reference: request.params.reference,
+        request: request.body,
+        idempotencyKey: request.idempotencyKey,
+        keeper: keptAnswer(request, 200),
+      });
       if (result.replayed) reply.header('idempotent-replayed', 'true');
       return sendResult(request, reply, result);
     },
@@ -186,13 +186,13 @@ export async function epaymentRoutes(
       },
       async (request, reply) => {
         const unit = salesUnitOf(request);
-        const result = await payments[operation](
+        const result = await payments[operation]({
           unit,
-          request.params.reference,
-          request.body,
-          keyOf(request),
-          keptAnswer(request, 200),
-        );
+          reference: request.params.reference,
+          request: request.body,
+          idempotencyKey: keyOf(request),
+          keeper: keptAnswer(request, 200),
+        });
         if (result.replayed) reply.header('idempotent-replayed', 'true');
         return sendResult(request, reply, result);
       },

@@ -77,6 +77,53 @@ export interface PaymentServiceOptions {
 
 type Operation = 'create' | 'capture' | 'refund' | 'cancel';
 
+/**
+ * One create request as the HTTP edge hands it to `PaymentService.create` (contract 3.2, 3.8): who asks, the
+ * validated body, its key, where lint notices go and how the answer is kept.
+ */
+export interface CreateCommand {
+  /** The sales unit of the access token. */
+  unit: SalesUnit;
+  /** The validated body of POST /epayment/v1/payments. */
+  request: CreatePaymentRequest;
+  /** The Idempotency-Key header (required on create). */
+  idempotencyKey: string;
+  /** The request's lint notices so far; the command pushes its own onto the same array. */
+  notices: string[];
+  /** Renders the decision into the answer a retry replays, and says whether it is kept. */
+  keeper: AnswerKeeper;
+}
+
+/**
+ * One modification request (capture, refund, cancel) as the HTTP edge hands it to the service (contract 3.6,
+ * 3.8). `Body` is the validated body; `Key` is `string` where the Idempotency-Key is required and
+ * `string | undefined` where it is optional (cancel).
+ */
+export interface ModificationCommand<Body, Key extends string | undefined = string> {
+  /** The sales unit of the access token. */
+  unit: SalesUnit;
+  /** The merchant's reference of the payment (path parameter). */
+  reference: string;
+  /** The validated body. */
+  request: Body;
+  /** The Idempotency-Key header. */
+  idempotencyKey: Key;
+  /** Renders the decision into the answer a retry replays, and says whether it is kept. */
+  keeper: AnswerKeeper;
+}
+
+/** What `PaymentService.idempotent` needs to recognize a replay and keep a first answer (contract 3.8). */
+interface IdempotencyScope {
+  operation: Operation;
+  /** The Idempotency-Key, if the request had one. */
+  key: string | undefined;
+  /** The fingerprint of the request body (services/fingerprint.ts). */
+  print: string;
+  /** Set to true when the kept answer is replayed. */
+  replayed: { value: boolean };
+  keeper: AnswerKeeper;
+}
+
 /** The title of "same key, another body" per operation, where it differs from the code's usual title. */
 const CONFLICT_TITLE: Partial<Record<Operation, string>> = {
   capture: 'Capture idempotency conflict',
@@ -124,11 +171,7 @@ export class PaymentService {
    * operation (the store looks them up so), so the same key on another operation or payment is a new request.
    */
   private idempotent(
-    operation: Operation,
-    key: string | undefined,
-    print: string,
-    replayed: { value: boolean },
-    keeper: AnswerKeeper,
+    { operation, key, print, replayed, keeper }: IdempotencyScope,
     decide: (current: Payment | undefined) => Decided,
   ) {
     return (current: Payment | undefined, existing: IdempotencyRecord | undefined): CommandOutcome => {
@@ -159,13 +202,8 @@ export class PaymentService {
    * request (http:// URLs in dev mode, ...) are pushed onto `notices` while the command decides, so that a
    * strict-mode array that refuses them (http/wire.ts) rolls the command back. Contract 3.2, 3.3, 3.8.
    */
-  async create(
-    unit: SalesUnit,
-    req: CreatePaymentRequest,
-    idempotencyKey: string,
-    notices: string[],
-    keeper: AnswerKeeper,
-  ): Promise<ServiceResponse> {
+  async create(command: CreateCommand): Promise<ServiceResponse> {
+    const { unit, request: req, idempotencyKey, notices, keeper } = command;
     const now = this.clock.now();
     let resolvedUser: TestUser | undefined;
     const customer = req.customer;
@@ -183,53 +221,56 @@ export class PaymentService {
       reference: req.reference,
       idempotencyKey,
       operation: 'create',
-      decide: this.idempotent('create', idempotencyKey, print, replayed, keeper, (current) => {
-        if (current) {
-          return refused(
-            new DomainError(4150, `Idempotency error: Reference ${req.reference} already exists.`),
-          );
-        }
-        try {
-          const created = createPayment(req, {
-            salesUnit: unit,
-            now,
-            pspReference: this.ids.uuid(),
-            token: this.ids.token(),
-            allowInsecureUrls: this.options.devMode,
-            ...(customer?.phoneNumber !== undefined && req.userFlow === 'PUSH_MESSAGE'
-              ? { customerEligible: isEligible(resolvedUser, req.minimumUserAge ?? undefined, now) }
-              : {}),
-            ...(resolvedUser && customer?.phoneNumber === undefined
-              ? { resolvedPhoneNumber: resolvedUser.phoneNumber }
-              : {}),
-          });
-          if (customer && customer.phoneNumber === undefined && req.userFlow === 'PUSH_MESSAGE') {
-            if (!isEligible(resolvedUser, req.minimumUserAge ?? undefined, now)) {
-              throw new DomainError(7010, 'Customer not found.');
-            }
+      decide: this.idempotent(
+        { operation: 'create', key: idempotencyKey, print, replayed, keeper },
+        (current) => {
+          if (current) {
+            return refused(
+              new DomainError(4150, `Idempotency error: Reference ${req.reference} already exists.`),
+            );
           }
-          notices.push(...created.notices);
-          const redirectUrl = redirectUrlFor(this.options.publicBaseUrl, created.payment);
-          const payment: Payment = {
-            ...created.payment,
-            // 5 minutes for the landing step, then 5 in the app (contract 3.11; domain/customer-flow.ts).
-            expiresAt: expiryAtCreation(created.payment),
-            ...(redirectUrl ? { redirectUrl } : {}),
-            ...(resolvedUser
-              ? { details: { ...created.payment.details, customerPhoneNumber: resolvedUser.phoneNumber } }
-              : {}),
-          };
-          return {
-            write: { payment, insert: true, events: [{ ...created.event, idempotencyKey }] },
-            decision: {
-              ok: true,
-              value: { ...(redirectUrl ? { redirectUrl } : {}), reference: req.reference },
-            },
-          };
-        } catch (error) {
-          return refused(error);
-        }
-      }),
+          try {
+            const created = createPayment(req, {
+              salesUnit: unit,
+              now,
+              pspReference: this.ids.uuid(),
+              token: this.ids.token(),
+              allowInsecureUrls: this.options.devMode,
+              ...(customer?.phoneNumber !== undefined && req.userFlow === 'PUSH_MESSAGE'
+                ? { customerEligible: isEligible(resolvedUser, req.minimumUserAge ?? undefined, now) }
+                : {}),
+              ...(resolvedUser && customer?.phoneNumber === undefined
+                ? { resolvedPhoneNumber: resolvedUser.phoneNumber }
+                : {}),
+            });
+            if (customer && customer.phoneNumber === undefined && req.userFlow === 'PUSH_MESSAGE') {
+              if (!isEligible(resolvedUser, req.minimumUserAge ?? undefined, now)) {
+                throw new DomainError(7010, 'Customer not found.');
+              }
+            }
+            notices.push(...created.notices);
+            const redirectUrl = redirectUrlFor(this.options.publicBaseUrl, created.payment);
+            const payment: Payment = {
+              ...created.payment,
+              // 5 minutes for the landing step, then 5 in the app (contract 3.11; domain/customer-flow.ts).
+              expiresAt: expiryAtCreation(created.payment),
+              ...(redirectUrl ? { redirectUrl } : {}),
+              ...(resolvedUser
+                ? { details: { ...created.payment.details, customerPhoneNumber: resolvedUser.phoneNumber } }
+                : {}),
+            };
+            return {
+              write: { payment, insert: true, events: [{ ...created.event, idempotencyKey }] },
+              decision: {
+                ok: true,
+                value: { ...(redirectUrl ? { redirectUrl } : {}), reference: req.reference },
+              },
+            };
+          } catch (error) {
+            return refused(error);
+          }
+        },
+      ),
     });
     return { ...response, replayed: replayed.value, notices };
   }
@@ -257,15 +298,16 @@ export class PaymentService {
     return this.store.findPayment(msn, reference);
   }
 
+  /**
+   * Runs one modification as an idempotent store command: the overdue payment is expired first, then `apply`
+   * decides (contract 3.6, 3.8, 3.11). `command.request` is the body the fingerprint is taken of.
+   */
   private modification(
     operation: Exclude<Operation, 'create'>,
-    unit: SalesUnit,
-    reference: string,
-    idempotencyKey: string | undefined,
-    body: unknown,
-    keeper: AnswerKeeper,
+    command: ModificationCommand<unknown, string | undefined>,
     apply: (payment: Payment, now: number) => Transition & { failure?: DomainError },
   ): Promise<ServiceResponse> {
+    const { unit, reference, idempotencyKey, request: body, keeper } = command;
     const now = this.clock.now();
     const replayed = { value: false };
     const print = fingerprint(operation, reference, body ?? null);
@@ -274,7 +316,7 @@ export class PaymentService {
         msn: unit.msn,
         reference,
         ...(idempotencyKey !== undefined ? { idempotencyKey, operation } : {}),
-        decide: this.idempotent(operation, idempotencyKey, print, replayed, keeper, (current) => {
+        decide: this.idempotent({ operation, key: idempotencyKey, print, replayed, keeper }, (current) => {
           if (!current) return refused(noSuchPayment(reference));
           const settled = settleThenApply(current, now, this.ids, apply);
           if (!settled.ok)
@@ -290,14 +332,9 @@ export class PaymentService {
   }
 
   /** POST .../capture: captures `modificationAmount` (contract 3.6). */
-  capture(
-    unit: SalesUnit,
-    reference: string,
-    req: ModificationRequest,
-    key: string,
-    keeper: AnswerKeeper,
-  ): Promise<ServiceResponse> {
-    return this.modification('capture', unit, reference, key, req, keeper, (p, now) =>
+  capture(command: ModificationCommand<ModificationRequest>): Promise<ServiceResponse> {
+    const { unit, request: req, idempotencyKey: key } = command;
+    return this.modification('capture', command, (p, now) =>
       capture(p, {
         amount: req.modificationAmount,
         now,
@@ -310,29 +347,21 @@ export class PaymentService {
   }
 
   /** POST .../refund: refunds `modificationAmount` of what was captured (contract 3.6, 3.10). */
-  refund(
-    unit: SalesUnit,
-    reference: string,
-    req: ModificationRequest,
-    key: string,
-    keeper: AnswerKeeper,
-  ): Promise<ServiceResponse> {
-    return this.modification('refund', unit, reference, key, req, keeper, (p, now) =>
+  refund(command: ModificationCommand<ModificationRequest>): Promise<ServiceResponse> {
+    const { request: req, idempotencyKey: key } = command;
+    return this.modification('refund', command, (p, now) =>
       refund(p, { amount: req.modificationAmount, now, ids: this.ids, idempotencyKey: key }),
     );
   }
 
   /** POST .../cancel: terminates a CREATED payment or releases the uncaptured remainder (contract 3.6). */
   cancel(
-    unit: SalesUnit,
-    reference: string,
-    req: { cancelTransactionOnly?: boolean } | undefined,
-    key: string | undefined,
-    keeper: AnswerKeeper,
+    command: ModificationCommand<{ cancelTransactionOnly?: boolean } | undefined, string | undefined>,
   ): Promise<ServiceResponse> {
+    const { unit, request: req, idempotencyKey: key } = command;
     // No body and `{}` mean the same cancel, so a retry with either replays (contract 3.8).
     const body = { cancelTransactionOnly: req?.cancelTransactionOnly ?? false };
-    return this.modification('cancel', unit, reference, key, body, keeper, (p, now) =>
+    return this.modification('cancel', { ...command, request: body }, (p, now) =>
       cancel(p, {
         now,
         ids: this.ids,

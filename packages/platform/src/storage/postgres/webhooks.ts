@@ -7,6 +7,7 @@ import type {
   NewDelivery,
   RegisterOutcome,
   StoredDelivery,
+  DueClaim,
   WebhookRegistration,
   WebhooksPort,
 } from '../ports.js';
@@ -198,13 +199,7 @@ export class PostgresWebhookStore implements WebhooksPort {
    * delivery another claim just stamped again after the lock (READ COMMITTED re-checks the row), and leaves it.
    * Later deliveries of a claimed payment stay out: the claimed one is still pending before them.
    */
-  async claimDueHeads(
-    registrationId: string,
-    now: number,
-    limit: number,
-    exclude: ReadonlySet<number>,
-    leaseMs: number,
-  ): Promise<StoredDelivery[]> {
+  async claimDueHeads({ registrationId, now, limit, exclude, leaseMs }: DueClaim): Promise<StoredDelivery[]> {
     const rows = await this.rows<DeliveryRow>(
       `WITH wall AS (SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint AS ms),
        due AS (

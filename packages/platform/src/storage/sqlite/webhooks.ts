@@ -8,6 +8,7 @@ import type {
   NewDelivery,
   RegisterOutcome,
   StoredDelivery,
+  DueClaim,
   WebhookRegistration,
   WebhooksPort,
 } from '../ports.js';
@@ -263,12 +264,7 @@ export class SqliteWebhookStore implements WebhooksPort {
   }
 
   /** The same as `dueHeads`: the store lock lets one process open the file, and one dispatcher runs in it. */
-  claimDueHeads(
-    registrationId: string,
-    now: number,
-    limit: number,
-    exclude: ReadonlySet<number>,
-  ): Promise<StoredDelivery[]> {
+  claimDueHeads({ registrationId, now, limit, exclude }: DueClaim): Promise<StoredDelivery[]> {
     return this.dueHeads(registrationId, now, limit, exclude);
   }
 
