@@ -33,4 +33,3 @@ export const AccessTokenErrorSchema = Type.Object(
   },
   {},
 );
-export type AccessTokenError = Static<typeof AccessTokenErrorSchema>;

@@ -1,10 +1,17 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { StringEnum } from './schema-helpers.js';
 
+/**
+ * The markets of the two brands: Vipps in Norway and Sweden, MobilePay in Denmark and Finland (ISO 3166-1
+ * alpha-2). A sales unit and a test user each belong to one; the currency must match it (contract 3.2, 5040).
+ */
+export const MARKETS = ['NO', 'SE', 'DK', 'FI'] as const;
+export type Market = (typeof MARKETS)[number];
+
 /** ISO 4217 currencies the ePayment API accepts. Source: contract 3.2 (`amount.currency`). */
 export const CURRENCIES = ['NOK', 'DKK', 'EUR'] as const;
 export type Currency = (typeof CURRENCIES)[number];
-export const CurrencySchema = StringEnum(CURRENCIES, {
+const CurrencySchema = StringEnum(CURRENCIES, {
   description: 'ISO 4217 currency code.',
   examples: ['NOK'],
 });
@@ -29,7 +36,7 @@ export const AmountSchema = Type.Object(
 export type Amount = Static<typeof AmountSchema>;
 
 /** One `{name, reason}` pair of a Problem's `extraDetails`. Source: contract 3.9. */
-export const ExtraDetailSchema = Type.Object({ name: Type.String(), reason: Type.String() });
+const ExtraDetailSchema = Type.Object({ name: Type.String(), reason: Type.String() });
 export type ExtraDetail = Static<typeof ExtraDetailSchema>;
 
 /**

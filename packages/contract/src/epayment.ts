@@ -41,7 +41,6 @@ export const QR_FORMATS = ['TEXT/TARGETURL', 'IMAGE/SVG+XML', 'IMAGE/PNG'] as co
 export type QrFormat = (typeof QR_FORMATS)[number];
 
 export const PROFILE_SCOPES = ['name', 'address', 'email', 'phoneNumber', 'birthDate', 'nin'] as const;
-export type ProfileScope = (typeof PROFILE_SCOPES)[number];
 
 /** Whether the customer is at the point of sale (`customerInteraction` of create; contract 3.2). */
 export const CUSTOMER_INTERACTIONS = ['CUSTOMER_PRESENT', 'CUSTOMER_NOT_PRESENT'] as const;
@@ -51,7 +50,7 @@ export type CustomerInteraction = (typeof CUSTOMER_INTERACTIONS)[number];
  * The customer: exactly one of `phoneNumber` (MSISDN, 10-15 digits), `personalQr` (5-255 characters) or
  * `customerToken`. The spec's `oneOf` matches any object, so "exactly one" is checked as a rule. Contract 3.2.
  */
-export const CustomerSchema = Type.Object(
+const CustomerSchema = Type.Object(
   {
     phoneNumber: Type.Optional(PhoneNumberSchema),
     personalQr: Type.Optional(Type.String({ minLength: 5, maxLength: 255 })),
@@ -61,7 +60,7 @@ export const CustomerSchema = Type.Object(
 );
 export type Customer = Static<typeof CustomerSchema>;
 
-export const PaymentMethodSchema = Type.Object(
+const PaymentMethodSchema = Type.Object(
   {
     type: StringEnum(PAYMENT_METHOD_TYPES),
     blockedSources: Type.Optional(Type.Array(StringEnum(['COMMERCIAL_CARDS'] as const))),
@@ -69,10 +68,10 @@ export const PaymentMethodSchema = Type.Object(
   { additionalProperties: false },
 );
 
-export const EXPIRES_AT_PATTERN =
+const EXPIRES_AT_PATTERN =
   '^((?:(\\d{4}-\\d{2}-\\d{2})(T|t)(\\d{2}:\\d{2}:\\d{2}(?:\\.\\d+)?))(Z|z|([+-](?:2[0-3]|[01][0-9]):[0-5][0-9])))$';
 
-export const AirlineDataSchema = Type.Object(
+const AirlineDataSchema = Type.Object(
   {
     agencyInvoiceNumber: Type.String({ minLength: 1, maxLength: 6 }),
     airlineCode: Type.String({ minLength: 3, maxLength: 3 }),
@@ -87,7 +86,7 @@ export const AirlineDataSchema = Type.Object(
  * Metadata: string to string, at most 5 pairs, key ≤ 100 and value ≤ 500 characters. The limits are checked as
  * domain rules (codes 4100-4130), not by the schema, so that they get their own codes.
  */
-export const MetadataSchema = Type.Record(Type.String(), Type.String());
+const MetadataSchema = Type.Record(Type.String(), Type.String());
 
 /**
  * The merchant's legal links (October 2026, "Merchant terms"; not in `specs/epayment.v1.yaml`): the URLs of the
@@ -167,7 +166,7 @@ export const CreatePaymentResponseSchema = Type.Object(
 export type CreatePaymentResponse = Static<typeof CreatePaymentResponseSchema>;
 
 /** The four running sums of a payment, each in the payment's currency. Contract 3.6. */
-export const AggregateSchema = Type.Object(
+const AggregateSchema = Type.Object(
   {
     authorizedAmount: AmountSchema,
     cancelledAmount: AmountSchema,
@@ -178,7 +177,7 @@ export const AggregateSchema = Type.Object(
 );
 export type Aggregate = Static<typeof AggregateSchema>;
 
-export const PaymentStateSchema = StringEnum(PAYMENT_STATES);
+const PaymentStateSchema = StringEnum(PAYMENT_STATES);
 export const PaymentEventNameSchema = StringEnum(PAYMENT_EVENT_NAMES);
 
 /**
@@ -186,7 +185,7 @@ export const PaymentEventNameSchema = StringEnum(PAYMENT_EVENT_NAMES);
  * post code, the city and the ISO 3166-1 alpha-2 country. Not in the 1.7.0 spec; the names follow the address
  * of the Express `shippingDetails`.
  */
-export const UserDetailsAddressSchema = Type.Object(
+const UserDetailsAddressSchema = Type.Object(
   {
     addressLine1: Type.String(),
     addressLine2: Type.Optional(Nullable(Type.String())),
@@ -250,7 +249,7 @@ export const GetPaymentResponseSchema = Type.Object(
 export type GetPaymentResponse = Static<typeof GetPaymentResponseSchema>;
 
 /** One entry of the event log; every event has its own pspReference. Contract 3.7. */
-export const PaymentEventSchema = Type.Object(
+const PaymentEventSchema = Type.Object(
   {
     reference: ReferenceSchema,
     pspReference: Type.String(),

@@ -28,18 +28,18 @@ export const CREATE_PAYMENT_EXAMPLE: CreatePaymentRequest = {
 };
 
 /** Capture or refund of the whole example payment. */
-export const MODIFICATION_EXAMPLE: ModificationRequest = {
+const MODIFICATION_EXAMPLE: ModificationRequest = {
   modificationAmount: { currency: 'NOK', value: 49900 },
 };
 
 /** Force approve as the test user the example payment names. */
-export const FORCE_APPROVE_EXAMPLE: ForceApproveRequest = { customer: { phoneNumber: '4712345678' } };
+const FORCE_APPROVE_EXAMPLE: ForceApproveRequest = { customer: { phoneNumber: '4712345678' } };
 
 /** Cancel of the example payment (the whole payment, not only the authorization). */
-export const CANCEL_EXAMPLE = { cancelTransactionOnly: false };
+const CANCEL_EXAMPLE = { cancelTransactionOnly: false };
 
 /** The receipt of the example payment: one pair of socks at 499.00 NOK, 25 % VAT (the spec's order line). */
-export const RECEIPT_EXAMPLE: Receipt = {
+const RECEIPT_EXAMPLE: Receipt = {
   orderLines: [
     {
       name: 'socks',
@@ -56,7 +56,7 @@ export const RECEIPT_EXAMPLE: Receipt = {
 };
 
 /** A webhook for the events a shop acts on. */
-export const REGISTER_WEBHOOK_EXAMPLE: RegisterWebhookRequest = {
+const REGISTER_WEBHOOK_EXAMPLE: RegisterWebhookRequest = {
   url: 'https://example.com/webhooks/vipps',
   events: ['epayments.payment.authorized.v1', 'epayments.payment.captured.v1'],
 };

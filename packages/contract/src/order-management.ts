@@ -13,7 +13,7 @@ export const OM_ID_PATTERN = '^[0-9A-Za-z-_\\.]+$';
 /** The `{paymentType}` path segment: ECOM (ePayment, eCom) or RECURRING. Contract 6. */
 export const OM_PAYMENT_TYPES = ['ECOM', 'RECURRING'] as const;
 export type OmPaymentType = (typeof OM_PAYMENT_TYPES)[number];
-export const OmPaymentTypeSchema = StringEnum(OM_PAYMENT_TYPES, {
+const OmPaymentTypeSchema = StringEnum(OM_PAYMENT_TYPES, {
   description: 'ECOM for ePayment and eCom payments, RECURRING for Recurring API charges.',
 });
 
@@ -27,20 +27,20 @@ export const OM_CATEGORIES = [
   'BOOKING',
 ] as const;
 export type OmCategoryType = (typeof OM_CATEGORIES)[number];
-export const OmCategoryTypeSchema = StringEnum(OM_CATEGORIES);
+const OmCategoryTypeSchema = StringEnum(OM_CATEGORIES);
 
 /** The merchant's order id: letters, digits, `-`, `_` and `.`. Contract 6. */
-export const OrderIdSchema = Type.String({ minLength: 1, pattern: OM_ID_PATTERN });
+const OrderIdSchema = Type.String({ minLength: 1, pattern: OM_ID_PATTERN });
 
 /** Largest image, in bytes of the decoded file (2 MB). Contract 6 (`POST /v1/images`). */
 export const OM_IMAGE_MAX_BYTES = 2 * 1024 * 1024;
 /** Smallest image height, in pixels. Contract 6. */
 export const OM_IMAGE_MIN_HEIGHT = 167;
 /** Longest `imageId`, in characters. Contract 6. */
-export const OM_IMAGE_ID_MAX_LENGTH = 128;
+const OM_IMAGE_ID_MAX_LENGTH = 128;
 
 /** The id of an uploaded image: 1-128 characters of {@link OM_ID_PATTERN}, unique per MSN. Contract 6. */
-export const ImageIdSchema = Type.String({
+const ImageIdSchema = Type.String({
   minLength: 1,
   maxLength: OM_IMAGE_ID_MAX_LENGTH,
   pattern: OM_ID_PATTERN,
@@ -127,7 +127,7 @@ export const OrderV2ResponseSchema = Type.Object(
 export type OrderV2Response = Static<typeof OrderV2ResponseSchema>;
 
 /** One field at fault in an Order Management error. Contract 6 (Semantics). */
-export const InvalidParamSchema = Type.Object({ name: Type.String(), reason: Type.String() });
+const InvalidParamSchema = Type.Object({ name: Type.String(), reason: Type.String() });
 export type InvalidParam = Static<typeof InvalidParamSchema>;
 
 /**
@@ -145,10 +145,9 @@ export const OmProblemSchema = Type.Object(
   },
   {},
 );
-export type OmProblem = Static<typeof OmProblemSchema>;
 
 /** One image of the deprecated v1 order view. */
-export const OrderV1ImageSchema = Type.Object({ id: Type.String(), sortOrder: Type.Integer() }, {});
+const OrderV1ImageSchema = Type.Object({ id: Type.String(), sortOrder: Type.Integer() }, {});
 
 /** Body of the deprecated `GET /order-management/v1/orders/{transactionId}`. Contract 6 (deprecated v1). */
 export const OrderV1ResponseSchema = Type.Object(
@@ -159,4 +158,3 @@ export const OrderV1ResponseSchema = Type.Object(
   },
   {},
 );
-export type OrderV1Response = Static<typeof OrderV1ResponseSchema>;

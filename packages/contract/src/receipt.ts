@@ -6,7 +6,7 @@ import { MinorUnits, Nullable, StringEnum } from './schema-helpers.js';
 export const QUANTITY_UNITS = ['PCS', 'KG', 'KM', 'MINUTE', 'LITRE', 'KWH'] as const;
 
 /** `unitInfo` of an order line: price per unit (minor units) and quantity as a decimal string. */
-export const UnitInfoSchema = Type.Object(
+const UnitInfoSchema = Type.Object(
   {
     unitPrice: Nullable(MinorUnits({ minimum: 0 })),
     quantity: Type.String({ maxLength: 10, pattern: '^\\d+([\\.]\\d{1,8})?$' }),
@@ -20,7 +20,7 @@ export const UnitInfoSchema = Type.Object(
  * Exactly one of `taxRate` (0-10000, 2500 = 25 %) or the deprecated `taxPercentage` (0-100) must be set: that
  * rule is checked outside the schema. Source: contract 6 (OrderLine).
  */
-export const OrderLineSchema = Type.Object(
+const OrderLineSchema = Type.Object(
   {
     name: Type.String(),
     id: Type.String(),
@@ -43,7 +43,7 @@ const NullableInt = () => Type.Optional(Nullable(Type.Integer({ format: 'int64' 
 const NullableNonNegative = () => Type.Optional(Nullable(MinorUnits({ minimum: 0 })));
 
 /** Summary of a receipt: currency (required) and optional tip, POS id, payment sources, barcode. */
-export const BottomLineSchema = Type.Object(
+const BottomLineSchema = Type.Object(
   {
     currency: StringEnum(CURRENCIES),
     tipAmount: NullableNonNegative(),

@@ -22,7 +22,7 @@ export const USERINFO_RETENTION_HOURS = 168;
  * A postal address claim: street, postal code, region (city), 2-letter country, the address formatted as
  * `street\npostcode city`, its kind (`home`, `work` or `other`) and whether it is the default. Contract 5.
  */
-export const UserinfoAddressSchema = Type.Object(
+const UserinfoAddressSchema = Type.Object(
   {
     street_address: Type.String(),
     postal_code: Type.String(),

@@ -68,7 +68,7 @@ export function epaymentEventType(name: PaymentEventName): EPaymentWebhookEvent 
   return `epayments.payment.${name.toLowerCase()}.v1` as EPaymentWebhookEvent;
 }
 
-export const WebhookEventSchema = StringEnum(WEBHOOK_EVENTS, {
+const WebhookEventSchema = StringEnum(WEBHOOK_EVENTS, {
   description: 'An event type (contract 4.2).',
 });
 
@@ -96,7 +96,7 @@ export const RegisterWebhookResponseSchema = Type.Object({
 export type RegisterWebhookResponse = Static<typeof RegisterWebhookResponseSchema>;
 
 /** One registration as `GET /webhooks/v1/webhooks` lists it (no secret). Contract 4.1. */
-export const WebhookSchema = Type.Object({
+const WebhookSchema = Type.Object({
   id: Type.String({ format: 'uuid' }),
   url: Type.String({ format: 'uri' }),
   events: Type.Array(Type.String()),
@@ -139,7 +139,7 @@ export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
  * status code (null when none came), the latency in ms (real time), the error (null on a 2xx), and whether it
  * was a redelivery by hand.
  */
-export const DeliveryAttemptSchema = Type.Object({
+const DeliveryAttemptSchema = Type.Object({
   attempt: Type.Integer({ minimum: 1 }),
   at: Type.String({ format: 'date-time' }),
   statusCode: Nullable(Type.Integer()),
@@ -147,7 +147,6 @@ export const DeliveryAttemptSchema = Type.Object({
   error: Nullable(Type.String()),
   manual: Type.Boolean(),
 });
-export type DeliveryAttempt = Static<typeof DeliveryAttemptSchema>;
 
 /** One event for one registration in Betal's delivery log, with its attempts (Betal's own API). */
 export const DeliverySchema = Type.Object({

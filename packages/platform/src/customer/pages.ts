@@ -2,7 +2,7 @@ import { brandAt } from '../domain/customer-flow.js';
 import type { Brand } from '../domain/sales-unit.js';
 import type { TestUser } from '../domain/test-user.js';
 import type { LandingView } from '../services/customer.js';
-import { PHONE_NUMBER_PATTERN, PIN_PATTERN } from '@betal/contract';
+import { MARKETS, PHONE_NUMBER_PATTERN, PIN_PATTERN } from '@betal/contract';
 import { html, inputPattern, jsonForScript, type Html } from '@betal/contract/html';
 import {
   APP_LANGUAGES,
@@ -579,7 +579,7 @@ export function userFormPage(lang: Language, now: number, user?: TestUser): stri
           <label for="market">${t('users.market')}</label>
           <select id="market" name="market">
             ${user ? '' : html`<option value="">${optional}</option>`}
-            ${(['NO', 'SE', 'DK', 'FI'] as const).map(
+            ${MARKETS.map(
               (m) => html`<option value="${m}" ${user?.market === m ? 'selected' : ''}>${m}</option>`,
             )}
           </select>

@@ -1,10 +1,8 @@
-import { PHONE_NUMBER_PATTERN, PIN_PATTERN, StringEnum } from '@betal/contract';
+import { MARKETS, PHONE_NUMBER_PATTERN, PIN_PATTERN, StringEnum } from '@betal/contract';
 import { Type, type Static } from '@sinclair/typebox';
 import { FieldError } from '../domain/errors.js';
 import type { Market } from '../domain/sales-unit.js';
 import type { TestUser } from '../domain/test-user.js';
-
-const MARKETS = ['NO', 'SE', 'DK', 'FI'] as const;
 
 /** A phone number as the API takes it: MSISDN, country code and number, 10-15 digits (contract 1). */
 export const PhoneNumberSchema = Type.String({

@@ -1,7 +1,7 @@
-import type { Currency } from '@betal/contract';
+import type { Currency, Market } from '@betal/contract';
 
-/** Markets of the two brands: Vipps in Norway and Sweden, MobilePay in Denmark and Finland. */
-export type Market = 'NO' | 'SE' | 'DK' | 'FI';
+/** Markets of the two brands (the contract's `MARKETS`): Vipps in NO and SE, MobilePay in DK and FI. */
+export type { Market };
 /** The brand a customer sees (see {@link brandOf}, and domain/customer-flow.ts `brandAt` for the 2027 switch). */
 export type Brand = 'VIPPS' | 'MOBILEPAY';
 

@@ -4,6 +4,7 @@ import { extname } from 'node:path';
 import {
   CURRENCIES,
   EPAYMENT_WEBHOOK_EVENTS,
+  MARKETS,
   MSN_PATTERN,
   StringEnum,
   WEBHOOK_EVENTS,
@@ -44,7 +45,7 @@ const SeedWebhookFields = {
 const SeedMerchantSchema = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 100 }),
-    market: StringEnum(['NO', 'SE', 'DK', 'FI'] as const),
+    market: StringEnum(MARKETS),
     currency: Type.Optional(StringEnum(CURRENCIES)),
     msn: Type.Optional(
       Type.String({ pattern: MSN_PATTERN, description: 'A fixed MSN; default a fresh one.' }),
