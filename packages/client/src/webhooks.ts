@@ -6,18 +6,26 @@ function contentHashOf(body: string | Uint8Array): string {
   return createHash('sha256').update(body).digest('base64');
 }
 
+/** What the signature of contract 4.4 covers: the request line's method and path, and the three signed headers. */
+interface SignedParts {
+  /** The HTTP method, e.g. `POST` (upper-cased before signing). */
+  method: string;
+  /** The path and query of the registered URL, e.g. `/webhooks/vipps?shop=1`. */
+  pathAndQuery: string;
+  /** The `x-ms-date` header (RFC 1123). */
+  date: string;
+  /** The authority the request is meant for (`host`, with a non-default port). */
+  host: string;
+  /** The `x-ms-content-sha256` header: base64(SHA-256(body)). */
+  contentHash: string;
+}
+
 /**
  * base64(HMAC-SHA256(key = UTF-8 bytes of the secret, `<METHOD>\n<path+query>\n<date>;<host>;<content hash>`)),
  * the `Signature` of contract 4.4. `secret` may be a KeyObject made from the secret's UTF-8 bytes.
  */
-function signatureOf(
-  secret: string | KeyObject,
-  method: string,
-  pathAndQuery: string,
-  date: string,
-  host: string,
-  contentHash: string,
-): string {
+function signatureOf(secret: string | KeyObject, signed: SignedParts): string {
+  const { method, pathAndQuery, date, host, contentHash } = signed;
   const key = typeof secret === 'string' ? Buffer.from(secret, 'utf8') : secret;
   return createHmac('sha256', key)
     .update(`${method.toUpperCase()}\n${pathAndQuery}\n${date};${host};${contentHash}`, 'utf8')
@@ -102,7 +110,7 @@ export function signRequest(
   method = 'POST',
 ): SignedHeaders {
   const contentHash = contentHashOf(body);
-  const signature = signatureOf(secret, method, pathAndQuery, date, host, contentHash);
+  const signature = signatureOf(secret, { method, pathAndQuery, date, host, contentHash });
   return {
     'x-ms-date': date,
     'x-ms-content-sha256': contentHash,
@@ -271,7 +279,13 @@ export function verifyWebhook(
   const method = request.method ?? 'POST';
   const valid = secrets.some((s) =>
     sameBase64(
-      signatureOf(s, method, request.pathAndQuery, date as string, host as string, contentHash as string),
+      signatureOf(s, {
+        method,
+        pathAndQuery: request.pathAndQuery,
+        date: date as string,
+        host: host as string,
+        contentHash: contentHash as string,
+      }),
       signature,
     ),
   );

@@ -384,7 +384,7 @@ export class WebhookDispatcher {
       .then((result) => {
         freeSlot();
         if (result.interrupted) return undefined;
-        const outcome = this.outcomeOf(reg.id, d, result, at, manual);
+        const outcome = this.outcomeOf(d, result, { registrationId: reg.id, at, manual });
         // A delivery a fault kept from the receiver says so in the delivery log (and counts as delivered).
         const kept = this.faultNotes.get(d.id);
         if (kept !== undefined) {
@@ -470,12 +470,14 @@ export class WebhookDispatcher {
     }
   }
 
+  /**
+   * What one attempt of delivery `d` made for registration `registrationId` at `at` (platform clock, ms) leads
+   * to: delivered, the next attempt on the retry schedule, failed for good, or (a manual redelivery) unchanged.
+   */
   private outcomeOf(
-    registrationId: string,
     d: StoredDelivery,
     result: SendResult,
-    at: number,
-    manual: boolean,
+    { registrationId, at, manual }: { registrationId: string; at: number; manual: boolean },
   ): AttemptOutcome {
     const attempt = {
       deliveryId: d.id,

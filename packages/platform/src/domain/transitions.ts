@@ -360,13 +360,15 @@ export function decide(op: Operation, a: Attempt): Decision {
   return { kind: 'move', move: outcome, amount };
 }
 
-function event(
-  name: PaymentEventName,
-  amount: number,
-  a: Attempt,
-  ids: PspReferenceSource,
-  success: boolean,
-): NewPaymentEvent {
+/** The event an attempt logs: its name, amount (minor units) and whether it succeeded (contract 3.7). */
+interface Logged {
+  name: PaymentEventName;
+  amount: number;
+  success: boolean;
+}
+
+/** The new event of attempt `a`, with a fresh pspReference from `ids` and the attempt's time and key. */
+function event(a: Attempt, ids: PspReferenceSource, { name, amount, success }: Logged): NewPaymentEvent {
   return {
     name,
     pspReference: ids.next(),
@@ -405,7 +407,7 @@ export function step(op: Operation, a: Attempt, ids: PspReferenceSource): Step {
       payment: remember
         ? { ...p, details: { ...p.details, retryableCaptureKeys: [...keys, a.idempotencyKey!] } }
         : p,
-      events: [event(d.move.event, a.value, a, ids, false)],
+      events: [event(a, ids, { name: d.move.event, amount: a.value, success: false })],
       failure,
     };
   }
@@ -416,6 +418,6 @@ export function step(op: Operation, a: Attempt, ids: PspReferenceSource): Step {
       state: stateOf(to),
       aggregate: adds ? { ...p.aggregate, [adds]: p.aggregate[adds] + d.amount } : p.aggregate,
     },
-    events: [event(d.move.event, d.amount, a, ids, true)],
+    events: [event(a, ids, { name: d.move.event, amount: d.amount, success: true })],
   };
 }
