@@ -26,6 +26,7 @@ import {
   wantsPhone,
   type PaymentRecord,
   type MerchantStore,
+  type MerchantUserFlow,
   type Purpose,
 } from '../store/store.js';
 
@@ -62,7 +63,7 @@ export interface NewPayment {
   amount: number;
   /** 3-100 characters: `paymentDescription` of create (contract 3.2). */
   description: string;
-  userFlow: 'WEB_REDIRECT' | 'PUSH_MESSAGE';
+  userFlow: MerchantUserFlow;
   /** `customer.phoneNumber`: required for PUSH_MESSAGE, pre-fills the landing page for WEB_REDIRECT. */
   phoneNumber?: string;
   /** `profile.scope`, e.g. `phoneNumber` (contract 3.13). */

@@ -1,4 +1,7 @@
-import type { Receipt } from '@betal/contract';
+import type { Receipt, UserFlow } from '@betal/contract';
+
+/** The user flows of the contract's `USER_FLOWS` (contract 3.2 `userFlow`) that the merchant's flows use. */
+export type MerchantUserFlow = Extract<UserFlow, 'WEB_REDIRECT' | 'PUSH_MESSAGE'>;
 import { derive, type PaymentStatus, type PaymentView } from '../domain/order-status.js';
 import type { Line } from '../domain/receipt.js';
 
@@ -28,7 +31,7 @@ export interface PaymentRecord {
   amount: number;
   currency: string;
   description: string;
-  userFlow: 'WEB_REDIRECT' | 'PUSH_MESSAGE';
+  userFlow: MerchantUserFlow;
   /** `customer.phoneNumber` sent with create, if any. */
   phoneNumber?: string;
   /** `profile.scope` asked for, if any (e.g. `phoneNumber`). */
