@@ -116,24 +116,19 @@ describe.skipIf(unreachable !== undefined)('several processes on one PostgreSQL 
         ]),
       ).toBe(true);
       const none = new Set<number>();
-      // A claims both heads (p1's first, p2's); B finds nothing: p1's second waits behind the claimed first.
-      const claimed = await a.webhooks.claimDueHeads({
-        registrationId: 'claim-r1',
-        now: 10,
-        limit: 10,
-        exclude: none,
-        leaseMs: 60_000,
-      });
-      expect(claimed.map((d) => d.seq)).toEqual([from + 1, from + 3]);
-      expect(
-        await b.webhooks.claimDueHeads({
+      /** Claims the due heads of registration claim-r1 at 10 ms on `store` for `leaseMs`. */
+      const claim = (store: typeof a, leaseMs: number) =>
+        store.webhooks.claimDueHeads({
           registrationId: 'claim-r1',
           now: 10,
           limit: 10,
           exclude: none,
-          leaseMs: 60_000,
-        }),
-      ).toEqual([]);
+          leaseMs,
+        });
+      // A claims both heads (p1's first, p2's); B finds nothing: p1's second waits behind the claimed first.
+      const claimed = await claim(a, 60_000);
+      expect(claimed.map((d) => d.seq)).toEqual([from + 1, from + 3]);
+      expect(await claim(b, 60_000)).toEqual([]);
       // Recording p1's first frees its successor for whoever claims next.
       await a.webhooks.record([
         {
@@ -150,29 +145,9 @@ describe.skipIf(unreachable !== undefined)('several processes on one PostgreSQL 
           counts: true,
         },
       ]);
-      expect(
-        (
-          await b.webhooks.claimDueHeads({
-            registrationId: 'claim-r1',
-            now: 10,
-            limit: 10,
-            exclude: none,
-            leaseMs: 0,
-          })
-        ).map((d) => d.seq),
-      ).toEqual([from + 2]);
+      expect((await claim(b, 0)).map((d) => d.seq)).toEqual([from + 2]);
       // B's lease was 0 ms: it is over at once, so A takes that delivery again (at least once).
-      expect(
-        (
-          await a.webhooks.claimDueHeads({
-            registrationId: 'claim-r1',
-            now: 10,
-            limit: 10,
-            exclude: none,
-            leaseMs: 60_000,
-          })
-        ).map((d) => d.seq),
-      ).toEqual([from + 2]);
+      expect((await claim(a, 60_000)).map((d) => d.seq)).toEqual([from + 2]);
     } finally {
       await a.close();
       await b.close();
