@@ -253,21 +253,19 @@ export class WebhookDispatcher {
     // would fan events out (or move the cursor past them) for a stale list.
     this.live = undefined;
     for (;;) {
-      const from = this.cursorSeq ?? (await this.hooks.cursor());
-      if ((await this.liveRegistrations()).length === 0) {
-        // Nobody to deliver to: move the cursor past everything without reading the events.
-        const latest = await this.store.latestEventSeq();
-        this.cursorSeq =
-          latest > from && !(await this.hooks.fanOut(from, latest, [])) ? undefined : Math.max(from, latest);
-        return;
-      }
+      const registrations = await this.liveRegistrations();
+      // Nobody to deliver to: nothing is read or written (no cursor upkeep after every commit). The cursor moves
+      // once a registration exists: no event at or before the oldest live registration's `fromSeq` is delivered,
+      // so the scan starts there, never at events committed while nobody was registered.
+      if (registrations.length === 0) return;
+      const stored = this.cursorSeq ?? (await this.hooks.cursor());
+      const from = Math.max(stored, Math.min(...registrations.map((r) => r.fromSeq)));
       const events = await this.store.eventsAfter(from, this.fanOutBatch);
       const last = events[events.length - 1];
       if (!last) {
-        this.cursorSeq = from;
+        this.cursorSeq = from > stored && !(await this.hooks.fanOut(stored, from, [])) ? undefined : from;
         return;
       }
-      const registrations = await this.liveRegistrations();
       const deliveries: NewDelivery[] = [];
       const now = this.clock.now();
       for (const event of events) {
@@ -291,7 +289,7 @@ export class WebhookDispatcher {
           });
         }
       }
-      const moved = await this.hooks.fanOut(from, last.seq, deliveries);
+      const moved = await this.hooks.fanOut(stored, last.seq, deliveries);
       this.cursorSeq = moved ? last.seq : undefined;
       for (const d of deliveries) this.dirty.add(d.registrationId);
       if (events.length < this.fanOutBatch && moved) return;

@@ -28,6 +28,20 @@ describe('openStorage', () => {
     expect(redactDatabase('./data/platform.sqlite')).toBe('./data/platform.sqlite');
   });
 
+  it('opens every :memory: database empty and migrated, apart from the others (copies of one template)', async () => {
+    const first = await openStorage({ database: ':memory:' });
+    await first.setSetting('clock_offset_ms', '600000');
+    await first.inbox.add('4712345678', '123456', 'order-1', 1);
+    const second = await openStorage({ database: ':memory:' });
+    expect(await second.getSetting('clock_offset_ms')).toBeUndefined();
+    expect(await second.inbox.has('4712345678', '123456', 'order-1')).toBe(false);
+    expect(await second.latestEventSeq()).toBe(0);
+    await second.setSetting('clock_offset_ms', '5');
+    expect(await first.getSetting('clock_offset_ms')).toBe('600000');
+    await first.close();
+    await second.close();
+  });
+
   it('keeps what a SQLite file holds across a reopen', async () => {
     const database = join(dir, 'reopen.sqlite');
     const first = await openStorage({ database });

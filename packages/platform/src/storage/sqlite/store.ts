@@ -207,6 +207,12 @@ function quickCheck(db: Database.Database): string[] {
 }
 
 /**
+ * The first `:memory:` database of this process, freshly migrated (every module's tables, no data), as
+ * serialized by better-sqlite3; later `:memory:` stores are opened from it.
+ */
+let memoryTemplate: Buffer | undefined;
+
+/**
  * What a feature's tables need of the SQLite file: the connection, and {@link SqliteStore.migrate} to create and
  * upgrade them under their own module name.
  */
@@ -246,8 +252,11 @@ export class SqliteStore implements Storage, SqliteConnection {
    */
   constructor(path: string, options: SqliteStoreOptions = {}) {
     this.lockWaitMs = options.lockWaitMs ?? 250;
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path);
+    const inMemory = path === ':memory:';
+    if (!inMemory) mkdirSync(dirname(path), { recursive: true });
+    // A `:memory:` database starts as a copy of the first one this process migrated: its migrations are then
+    // found applied, so a later in-process start skips them (issue #15).
+    this.db = inMemory && memoryTemplate ? new Database(memoryTemplate) : new Database(path);
     // Set first: even switching to WAL must not block the event loop for long on a file another process locks.
     this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     this.db.pragma('journal_mode = WAL');
@@ -353,6 +362,7 @@ export class SqliteStore implements Storage, SqliteConnection {
     this.webhooks = new SqliteWebhookStore(this);
     this.inbox = new SqliteInbox(this);
     this.snapshots = new SqliteSnapshots(this);
+    if (inMemory) memoryTemplate ??= this.db.serialize();
   }
 
   /**
