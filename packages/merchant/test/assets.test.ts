@@ -1,12 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPair, type Pair } from './support/setup.js';
+import { describe, expect, it } from 'vitest';
+import { usePair } from './support/setup.js';
 
 describe("the merchant pages' stylesheet and script at /assets", () => {
-  let pair: Pair;
-  beforeAll(async () => {
-    pair = await startPair();
-  });
-  afterAll(() => pair.close());
+  const pair = usePair();
 
   it('serves each with its type, an ETag and no-cache, and answers 304 to that ETag', async () => {
     for (const [file, type] of [

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { VippsClient } from '@betal/client';
 import { derive } from '../src/domain/order-status.js';
 import { startMerchant } from '../src/testing.js';
@@ -7,14 +7,13 @@ import {
   linkPayment,
   postForm,
   postSignedWebhook,
-  startPair,
+  usePair,
   statusOf,
   submitted,
   sumsOf,
   T0,
   tokenOf,
   until,
-  type Pair,
 } from './support/setup.js';
 import { STORE_BACKENDS } from './support/stores.js';
 
@@ -28,17 +27,13 @@ for (const backend of STORE_BACKENDS) {
      * failed platform calls are shown, never a 5xx for bad input.
      */
     describe('merchant with an in-process platform', () => {
-      let pair: Pair;
+      const pair = usePair({}, backend);
       let base: string;
       const approve = (reference: string, phoneNumber = '4791234567') =>
         pair.merchant.merchant.client.epayment.forceApprove(reference, { customer: { phoneNumber } });
 
-      beforeAll(async () => {
-        pair = await startPair({}, backend);
+      beforeAll(() => {
         base = pair.merchant.url;
-      });
-      afterAll(async () => {
-        await pair?.close();
       });
 
       it('registers its webhook for every ePayment event at start, and keeps it across a restart of the registrar', async () => {
@@ -314,14 +309,10 @@ for (const backend of STORE_BACKENDS) {
     });
 
     describe('bad input and failed platform calls are shown, never a 5xx for bad input', () => {
-      let pair: Pair;
+      const pair = usePair({}, backend);
       let base: string;
-      beforeAll(async () => {
-        pair = await startPair({}, backend);
+      beforeAll(() => {
         base = pair.merchant.url;
-      });
-      afterAll(async () => {
-        await pair?.close();
       });
 
       it.each([
@@ -460,14 +451,10 @@ for (const backend of STORE_BACKENDS) {
     });
 
     describe('webhook receiver', () => {
-      let pair: Pair;
+      const pair = usePair({}, backend);
       let base: string;
-      beforeAll(async () => {
-        pair = await startPair({}, backend);
+      beforeAll(() => {
         base = pair.merchant.url;
-      });
-      afterAll(async () => {
-        await pair?.close();
       });
 
       const deliver = (payload: unknown, key?: string) => postSignedWebhook(pair.merchant, payload, key);
@@ -557,13 +544,7 @@ for (const backend of STORE_BACKENDS) {
     });
 
     describe('reconciliation without webhooks', () => {
-      let pair: Pair;
-      beforeAll(async () => {
-        pair = await startPair({ config: { registerWebhook: false } }, backend);
-      });
-      afterAll(async () => {
-        await pair?.close();
-      });
+      const pair = usePair({ config: { registerWebhook: false } }, backend);
 
       it('a payment approved while no webhook came is found by reconciliation after the quiet time, and agrees with the platform', async () => {
         const reference = await linkPayment(pair.merchant, { amount: '80', description: 'No webhook' });
@@ -603,14 +584,10 @@ for (const backend of STORE_BACKENDS) {
     });
 
     describe('capture in parts and cancel from the payment page', () => {
-      let pair: Pair;
+      const pair = usePair({}, backend);
       let base: string;
-      beforeAll(async () => {
-        pair = await startPair({}, backend);
+      beforeAll(() => {
         base = pair.merchant.url;
-      });
-      afterAll(async () => {
-        await pair?.close();
       });
 
       const pendingLinkPayment = (amount: string) =>

@@ -1,15 +1,9 @@
 import { checkWebhookReceiver } from '@betal/platform';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postForm, startPair, type Pair } from './support/setup.js';
+import { describe, expect, it } from 'vitest';
+import { postForm, usePair } from './support/setup.js';
 
 describe("the reference merchant's webhook receiver", () => {
-  let pair: Pair;
-  beforeAll(async () => {
-    pair = await startPair();
-  });
-  afterAll(async () => {
-    await pair?.close();
-  });
+  const pair = usePair();
 
   it('passes the webhook receiver check (betal check webhooks), every case', async () => {
     const status = pair.merchant.merchant.registrar.status;

@@ -5,9 +5,9 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Api, DEV, ref, startApi, webRedirect, type ApiResponse } from './support/harness.js';
+import { DEV, ref, usePlatformApi, webRedirect, type ApiResponse } from './support/harness.js';
 
-let api: Api;
+const api = usePlatformApi({ transport: 'socket' });
 /** A payment authorized and partly captured before the onslaught, and how it looked then. */
 let witness: { reference: string; payment: Record<string, any>; events: unknown[] };
 let keyCounter = 0;
@@ -62,7 +62,6 @@ const post = (path: string, body: unknown, headers?: Record<string, string>) =>
   raw('POST', path, JSON.stringify(body), headers);
 
 beforeAll(async () => {
-  api = await startApi();
   const reference = ref('witness');
   expect((await api.create(webRedirect(reference, 10_000))).status).toBe(201);
   expect((await api.approve(reference)).status).toBe(200);
@@ -81,7 +80,6 @@ afterAll(async () => {
   expect(await health.json()).toEqual({ status: 'ok' });
   expect((await api.get(witness.reference)).body).toEqual(witness.payment);
   expect((await api.events(witness.reference)).body).toEqual(witness.events);
-  await api.close();
 });
 
 describe('malformed JSON: 400 saying the body is not valid JSON', () => {

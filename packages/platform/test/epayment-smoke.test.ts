@@ -1,11 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Api, ref, startApi, webRedirect } from './support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { ref, webRedirect, usePlatformApi } from './support/harness.js';
 
-let api: Api;
-beforeAll(async () => {
-  api = await startApi();
-});
-afterAll(() => api.close());
+const api = usePlatformApi();
 
 describe('ePayment happy path', () => {
   it('creates, approves, captures part, refunds part and cancels the rest', async () => {

@@ -6,6 +6,7 @@ import type { PaymentRecord } from '../../src/store/store.js';
 import { listedStatus } from '../../src/store/store.js';
 import { derive } from '../../src/domain/order-status.js';
 import type { StoreBackend } from './stores.js';
+import { openForFile } from '../../../platform/test/support/fixture.js';
 
 /** A fixed platform time for deterministic tests: 2026-11-22T12:00:00Z. */
 export const T0 = Date.UTC(2026, 10, 22, 12, 0, 0);
@@ -38,6 +39,18 @@ export async function startPair(options: StartMerchantOptions = {}, backend?: St
       await opened?.drop();
     },
   };
+}
+
+/**
+ * The pair of this test file (or `describe`): a `beforeAll` registered where this is called starts it
+ * ({@link startPair}: a platform frozen at T0 and a merchant on its clock, both in-process on real sockets, the
+ * merchant's webhook registered unless `options.config.registerWebhook` is false, its store of `backend`'s kind
+ * or in memory) and an `afterAll` closes it (merchant, platform, then the store). Use the answer inside hooks and
+ * tests; before the `beforeAll` has run it throws. `const pair = usePair();` replaces `let pair; beforeAll(...);
+ * afterAll(...)`.
+ */
+export function usePair(options: StartMerchantOptions = {}, backend?: StoreBackend): Pair {
+  return openForFile(() => startPair(options, backend));
 }
 
 /** An answer of the merchant: status, Location of a redirect, and the body text. */

@@ -1,13 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Api, DEV, DEV2, startApi, T0 } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { DEV, DEV2, usePlatformApi, T0 } from '../support/harness.js';
 
 /** Access Token API (contract 2) and the APIM subscription-key check in front of it (contract 1). */
 
-let api: Api;
-beforeAll(async () => {
-  api = await startApi();
-});
-afterAll(() => api.close());
+const api = usePlatformApi({ transport: 'socket' });
 
 async function getToken(headers: Record<string, string>, init: RequestInit = {}) {
   const res = await fetch(`${api.url}/accesstoken/get`, { method: 'POST', headers, ...init });

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Api, DEV, DEV2, ref, startApi, webRedirect, type ApiResponse } from '../support/harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DEV, DEV2, ref, usePlatformApi, webRedirect, type ApiResponse } from '../support/harness.js';
 
 /**
  * Every ePayment endpoint checks the caller as APIM and the API do (contract 1, 3.9): the bearer token (401 when
@@ -7,16 +7,12 @@ import { Api, DEV, DEV2, ref, startApi, webRedirect, type ApiResponse } from '..
  * another sales unit's, 400 when missing).
  */
 
-let api: Api;
-let other: Api;
+const api = usePlatformApi();
+const other = usePlatformApi();
 let reference: string;
 beforeAll(async () => {
-  [api, other] = await Promise.all([startApi(), startApi()]);
   reference = ref('auth');
   expect((await api.create(webRedirect(reference))).status).toBe(201);
-});
-afterAll(async () => {
-  await Promise.all([api.close(), other.close()]);
 });
 
 /** Every ePayment operation, each with a body that would be accepted. */

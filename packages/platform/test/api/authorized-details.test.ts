@@ -1,16 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Api, errorCode, ref, startApi, T0, webRedirect } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { errorCode, ref, usePlatformApi, T0, webRedirect } from '../support/harness.js';
 
 /**
  * What an AUTHORIZED payment shows today beyond ePayment 1.7.0: `userDetails` with profile sharing (v1.8.1) and
  * `captureGuaranteedUntil` (August 2026), and the capture failures 6260 and 6280 (August 2026) with their test
  * amounts 126 and 128.
  */
-let api: Api;
-beforeAll(async () => {
-  api = await startApi();
-});
-afterAll(() => api.close());
+const api = usePlatformApi();
 
 const DAY = 86_400_000;
 

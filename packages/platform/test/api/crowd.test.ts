@@ -1,12 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPlatform } from '../../src/index.js';
-import { Api, T0, webRedirect } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { usePlatformApi, webRedirect } from '../support/harness.js';
 
-let api: Api;
-beforeAll(async () => {
-  api = new Api(await startPlatform({ frozenAt: T0 }));
-});
-afterAll(() => api.close());
+const api = usePlatformApi();
 
 let n = 0;
 /** A PUSH_MESSAGE payment: it reaches the user's app at once. */

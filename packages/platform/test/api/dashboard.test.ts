@@ -1,11 +1,7 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { Api, ref, startApi, webRedirect } from '../support/harness.js';
+import { expect, it } from 'vitest';
+import { ref, usePlatformApi, webRedirect } from '../support/harness.js';
 
-let api: Api;
-beforeAll(async () => {
-  api = await startApi();
-});
-afterAll(() => api.close());
+const api = usePlatformApi({ transport: 'socket' });
 
 it('lists each sales unit with its latest payments, their state and aggregate', async () => {
   const reference = ref('dash');

@@ -1,8 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { PlatformClock } from '../../src/clock.js';
 import { FaultService, operationOf, seededRandom } from '../../src/services/faults.js';
 import { startPlatform } from '../../src/testing.js';
-import { Api, DEV, T0, ref, webRedirect } from '../support/harness.js';
+import { DEV, T0, ref, usePlatformApi, webRedirect } from '../support/harness.js';
 
 /** Issue #13 item 3: fault rules on requests over `/betal/faults`. */
 
@@ -14,11 +14,7 @@ interface Rule {
   fired: Array<{ at: string; target: string; msn?: string; reference?: string }>;
 }
 
-let api: Api;
-beforeAll(async () => {
-  api = new Api(await startPlatform({ frozenAt: T0 }));
-});
-afterAll(() => api.close());
+const api = usePlatformApi({ transport: 'socket' });
 afterEach(async () => {
   await fetch(`${api.url}/betal/faults`, { method: 'DELETE' });
 });

@@ -1,13 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Api, errorCode, ref, startApi, tokenOf, webRedirect, type ApiResponse } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import {
+  errorCode,
+  ref,
+  usePlatformApi,
+  tokenOf,
+  webRedirect,
+  type ApiResponse,
+} from '../support/harness.js';
 
 /** Force approve (contract 3.10), who may pay (3.9 7010, 3.14), and the test amounts of 3.10. */
 
-let api: Api;
-beforeAll(async () => {
-  api = await startApi();
-});
-afterAll(() => api.close());
+const api = usePlatformApi();
 
 async function created(value = 10_000, extra: Record<string, unknown> = {}) {
   const reference = ref('fa');

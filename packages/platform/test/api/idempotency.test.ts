@@ -1,22 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  Api,
   DEV,
   DEV2,
   errorCode,
   ref,
-  startApi,
+  usePlatformApi,
   webRedirect,
   type ApiResponse,
 } from '../support/harness.js';
 
 /** Idempotency (contract 3.8) and the aggregate bounds under concurrent requests (contract 3.6). */
 
-let api: Api;
-beforeAll(async () => {
-  api = await startApi();
-});
-afterAll(() => api.close());
+const api = usePlatformApi();
 
 /** A new AUTHORIZED payment of `value` øre. */
 async function authorized(value = 10_000): Promise<string> {

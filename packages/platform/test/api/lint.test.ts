@@ -1,16 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Api, DEV, ref, startApi, webRedirect } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { DEV, ref, usePlatformApi, webRedirect } from '../support/harness.js';
 
 /**
  * Deviations from the spec that the platform accepts, each reported as an `x-betal-lint` notice (README,
  * "Behaviour where the contract is uncertain"; contract 8, open questions 1, 2 and 5).
  */
 
-let api: Api;
-beforeAll(async () => {
-  api = await startApi();
-});
-afterAll(() => api.close());
+const api = usePlatformApi();
 
 async function createRaw(raw: string, key: string) {
   return api.call<{ reference: string; redirectUrl?: string }>('POST', '/epayment/v1/payments', {

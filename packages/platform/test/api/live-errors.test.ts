@@ -1,16 +1,12 @@
 import { EPAYMENT_ERRORS } from '@betal/contract';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Api, errorCode, ref, startApi, webRedirect } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { errorCode, ref, usePlatformApi, webRedirect } from '../support/harness.js';
 
 /**
  * Error answers as the live ePayment API gives them today (issue #9): Express refused clearly, and the statuses,
  * titles and details of ePayment v1.6.0.
  */
-let api: Api;
-beforeAll(async () => {
-  api = await startApi();
-});
-afterAll(() => api.close());
+const api = usePlatformApi();
 
 interface Problem {
   status: number;

@@ -1,15 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Api, errorCode, ref, startApi, tokenOf, webRedirect } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { errorCode, ref, usePlatformApi, tokenOf, webRedirect } from '../support/harness.js';
 
 /**
  * `merchantLegalLinks` on create (ePayment, October 2026 "Merchant terms"): the terms of sale and privacy policy
  * URLs are validated, kept with the payment, answered by GET payment and readable by the customer side.
  */
-let api: Api;
-beforeAll(async () => {
-  api = await startApi();
-});
-afterAll(() => api.close());
+const api = usePlatformApi();
 
 const LINKS = {
   termsOfSaleUrl: 'https://shop.example/terms',

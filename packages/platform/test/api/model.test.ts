@@ -1,8 +1,8 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TEST_AMOUNTS, testAmountOf } from '../../src/domain/test-amounts.js';
 import { PAYMENT_MACHINE, stateOf, type Phase } from '../../src/domain/transitions.js';
-import { Api, errorCode, ref, startApi, webRedirect, type ApiResponse } from '../support/harness.js';
+import { errorCode, ref, usePlatformApi, webRedirect, type ApiResponse } from '../support/harness.js';
 
 /**
  * Model-based property test through HTTP: random sequences of approve, capture, refund, cancel and retries of an
@@ -11,11 +11,7 @@ import { Api, errorCode, ref, startApi, webRedirect, type ApiResponse } from '..
  * changes nothing, a retry replays its first answer with no effect (contract 3.8).
  */
 
-let api: Api;
-beforeAll(async () => {
-  api = await startApi();
-});
-afterAll(() => api.close());
+const api = usePlatformApi();
 
 /** The capture and refund test amounts (domain/test-amounts.ts), so random runs meet them. */
 const MODIFICATION_TEST_AMOUNTS = TEST_AMOUNTS.filter((t) => t.operation !== 'authorize').map(

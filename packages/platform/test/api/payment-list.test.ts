@@ -1,10 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { startPlatform } from '../../src/index.js';
-import { Api, DEV2, T0, webRedirect } from '../support/harness.js';
+import { DEV2, T0, usePlatformApi, webRedirect } from '../support/harness.js';
 
-let api: Api;
+const api = usePlatformApi();
 beforeAll(async () => {
-  api = new Api(await startPlatform({ frozenAt: T0 }));
   // Four payments a minute apart: list-a1 (authorized), list-a2, list-b3 (MSN 654321, DKK), list-a4.
   await api.create(webRedirect('list-a1-0000', 1000));
   await api.approve('list-a1-0000');
@@ -19,7 +18,6 @@ beforeAll(async () => {
   api.started.clock.advance(60_000);
   await api.create(webRedirect('list-a4-0000', 4000));
 });
-afterAll(() => api.close());
 
 const list = (query = '') => api.call<any>('GET', `/betal/payments${query}`);
 const refs = (body: any): string[] => body.payments.map((p: { reference: string }) => p.reference);

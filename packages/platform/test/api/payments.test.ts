@@ -1,11 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  Api,
   DEV,
   DEV2,
   errorCode,
   ref,
-  startApi,
+  usePlatformApi,
   T0,
   tokenOf,
   webRedirect,
@@ -14,11 +13,7 @@ import {
 
 /** Create for each userFlow (contract 3.2, 3.3), GET and the event log (3.4, 3.7), and unknown references (3.9). */
 
-let api: Api;
-beforeAll(async () => {
-  api = await startApi();
-});
-afterAll(() => api.close());
+const api = usePlatformApi();
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

@@ -1,28 +1,21 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  configFromEnv,
-  createPlatform,
-  DEV_SALES_UNITS,
-  DEV_TEST_USERS,
-  startPlatform,
-} from '../../src/index.js';
-import { Api, ref, T0, webRedirect } from '../support/harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { configFromEnv, createPlatform, DEV_SALES_UNITS, DEV_TEST_USERS } from '../../src/index.js';
+import { ref, T0, usePlatformApi, webRedirect } from '../support/harness.js';
 
 const TOKEN = 'team-admin-token-0123456789';
 
-let api: Api;
+const api = usePlatformApi({
+  config: { devMode: false, adminToken: TOKEN, host: '127.0.0.1' },
+  transport: 'socket',
+});
 beforeAll(async () => {
-  api = new Api(
-    await startPlatform({ frozenAt: T0, config: { devMode: false, adminToken: TOKEN, host: '127.0.0.1' } }),
-  );
   // Outside dev mode nothing is seeded: the test brings its own sales unit and test user.
   await api.started.platform.directory.save(DEV_SALES_UNITS[0]!);
   await api.started.platform.store.saveUser(DEV_TEST_USERS[0]!);
 });
-afterAll(() => api.close());
 
 const bearer = { authorization: `Bearer ${TOKEN}` };
 const newUser = { phoneNumber: '4798765432', name: 'Ola Admin', birthDate: '1990-01-01' };

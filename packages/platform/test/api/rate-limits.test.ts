@@ -3,9 +3,8 @@
  * minute per reference and subscription key. Enforced (429 with Retry-After) with BETAL_RATE_LIMITS=enforce; by
  * default a lint notice says where the real API would refuse.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPlatform } from '../../src/index.js';
-import { Api, T0, ref, startApi, webRedirect } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { type Api, ref, usePlatformApi, webRedirect } from '../support/harness.js';
 
 async function authorizedPayment(api: Api): Promise<string> {
   const reference = ref('rl');
@@ -15,11 +14,7 @@ async function authorizedPayment(api: Api): Promise<string> {
 }
 
 describe('enforced', () => {
-  let api: Api;
-  beforeAll(async () => {
-    api = new Api(await startPlatform({ frozenAt: T0, config: { rateLimits: 'enforce' } }));
-  });
-  afterAll(() => api.close());
+  const api = usePlatformApi({ config: { rateLimits: 'enforce' } });
 
   it('answers the sixth change of a payment within a minute with 429 and Retry-After, and counts per payment', async () => {
     const reference = await authorizedPayment(api);
@@ -49,11 +44,7 @@ describe('enforced', () => {
 });
 
 describe('warn (the default)', () => {
-  let api: Api;
-  beforeAll(async () => {
-    api = await startApi();
-  });
-  afterAll(() => api.close());
+  const api = usePlatformApi();
 
   it('lets the sixth change through with a lint notice', async () => {
     const reference = await authorizedPayment(api);

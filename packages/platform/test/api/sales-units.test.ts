@@ -1,11 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  Api,
   DEV,
   DEV2,
   errorCode,
   ref,
-  startApi,
+  usePlatformApi,
   webRedirect,
   type ApiResponse,
 } from '../support/harness.js';
@@ -15,11 +14,7 @@ import {
  * long-living payments and no nin scope; MSN 123456 (NOK) has them all but cannot block sources (DK/FI only).
  */
 
-let api: Api;
-beforeAll(async () => {
-  api = await startApi();
-});
-afterAll(() => api.close());
+const api = usePlatformApi();
 
 function dkk(reference: string, extra: Record<string, unknown> = {}) {
   return { ...webRedirect(reference), amount: { currency: 'DKK', value: 10_000 }, ...extra };

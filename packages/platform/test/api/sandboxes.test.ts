@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startPlatform, type StartedPlatform } from '../../src/testing.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { usePlatform } from '../support/harness.js';
 
 /** Issue #13 items 1 and 2: sandboxes over `/betal/merchants`, and reset (over HTTP and in-process). */
 
@@ -14,11 +14,7 @@ interface Sandbox {
   capabilities: Record<string, unknown>;
 }
 
-let started: StartedPlatform;
-beforeAll(async () => {
-  started = await startPlatform();
-});
-afterAll(() => started.close());
+const started = usePlatform();
 
 function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
   return fetch(`${started.url}${path}`, {
@@ -177,11 +173,7 @@ describe('reset: POST /betal/reset and platform.reset()', () => {
 
 describe('outside dev mode', () => {
   const TOKEN = 'sandbox-admin-token-0123456789';
-  let prod: StartedPlatform;
-  beforeAll(async () => {
-    prod = await startPlatform({ config: { devMode: false, adminToken: TOKEN } });
-  });
-  afterAll(() => prod.close());
+  const prod = usePlatform({ config: { devMode: false, adminToken: TOKEN } });
 
   it('/betal/merchants and /betal/reset need the admin token', async () => {
     const at = (path: string, method = 'GET', body?: unknown, auth?: string) =>

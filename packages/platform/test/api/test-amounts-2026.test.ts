@@ -1,18 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Customer, pushMessage, reasonOf } from '../customer/support.js';
-import { Api, DEV2, errorCode, ref, startApi, webRedirect } from '../support/harness.js';
+import { DEV2, errorCode, ref, usePlatformApi, webRedirect } from '../support/harness.js';
 
 /**
  * The test environment's amounts 201 ("unknown result for 1 hour") and 202 ("strong customer authentication
  * required", Norway only), through force approve and the app's JSON API, on the platform clock.
  */
-let api: Api;
+const api = usePlatformApi({ transport: 'socket' });
 let customer: Customer;
-beforeAll(async () => {
-  api = await startApi();
+beforeAll(() => {
   customer = new Customer(api.url);
 });
-afterAll(() => api.close());
 
 const OLA = '4791234567';
 const HOUR = 3600;

@@ -1,26 +1,24 @@
 import { request as httpRequest } from 'node:http';
 import { connect, type Socket } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPlatform, type StartedPlatform } from '../../src/index.js';
-import { Api, ref, T0, webRedirect } from '../support/harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { startPlatform } from '../../src/index.js';
+import { Api, ref, T0, usePlatform, webRedirect } from '../support/harness.js';
 
 /** Short timeouts so that the real socket waits of these tests stay short. */
 const TIMEOUT_MS = 300;
 /** A cut must come by then: the timeout, Node's check interval (a quarter of it) and slack for a busy machine. */
 const CUT_BY_MS = 1_500;
 
-let started: StartedPlatform;
+const started = usePlatform({
+  frozenAt: T0,
+  config: {
+    timeouts: { requestMs: TIMEOUT_MS, headersMs: TIMEOUT_MS, keepAliveMs: TIMEOUT_MS, idleMs: TIMEOUT_MS },
+  },
+});
 let port: number;
-beforeAll(async () => {
-  started = await startPlatform({
-    frozenAt: T0,
-    config: {
-      timeouts: { requestMs: TIMEOUT_MS, headersMs: TIMEOUT_MS, keepAliveMs: TIMEOUT_MS, idleMs: TIMEOUT_MS },
-    },
-  });
+beforeAll(() => {
   port = Number(new URL(started.url).port);
 });
-afterAll(() => started.close());
 
 /** Opens a raw TCP connection to the platform; `closed` resolves with the ms from open to close and what came. */
 async function open(): Promise<{ socket: Socket; closed: Promise<{ ms: number; received: string }> }> {

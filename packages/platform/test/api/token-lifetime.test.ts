@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DEV_SALES_UNITS } from '../../src/dev/seed.js';
-import { startPlatform, type StartedPlatform } from '../../src/testing.js';
-import { DEV, ref, T0, webRedirect } from '../support/harness.js';
+import type { StartedPlatform } from '../../src/testing.js';
+import { DEV, ref, T0, usePlatform, webRedirect } from '../support/harness.js';
 
 /**
  * Access tokens live 1 hour in the test environment (dev mode) and 24 hours in production (outside dev mode):
@@ -51,11 +51,7 @@ function expectLifetime(body: Record<string, string>, seconds: number): void {
 }
 
 describe('in dev mode (the test environment): 1 hour', () => {
-  let p: StartedPlatform;
-  beforeAll(async () => {
-    p = await startPlatform({ frozenAt: T0 });
-  });
-  afterAll(() => p.close());
+  const p = usePlatform({ frozenAt: T0 });
 
   it('says 3600 s everywhere and is refused from expires_on on', async () => {
     const body = await issue(p);
@@ -68,13 +64,11 @@ describe('in dev mode (the test environment): 1 hour', () => {
 });
 
 describe('outside dev mode (production): 24 hours', () => {
-  let p: StartedPlatform;
+  const p = usePlatform({ frozenAt: T0, config: { devMode: false } });
   beforeAll(async () => {
-    p = await startPlatform({ frozenAt: T0, config: { devMode: false } });
     // Outside dev mode nothing is seeded: register the first dev sales unit by hand.
     await p.platform.directory.save(DEV_SALES_UNITS[0]!);
   });
-  afterAll(() => p.close());
 
   it('says 86400 s everywhere, still works after 1 hour and is refused from expires_on on', async () => {
     const body = await issue(p);

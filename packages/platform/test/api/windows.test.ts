@@ -1,12 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Api, DEV2, errorCode as code, ref, startApi, webRedirect } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { DEV2, errorCode as code, ref, usePlatformApi, webRedirect } from '../support/harness.js';
 
 const DAY = 24 * 60 * 60 * 1000;
-let api: Api;
-beforeAll(async () => {
-  api = await startApi();
-});
-afterAll(() => api.close());
+const api = usePlatformApi();
 
 async function authorized(value = 10_000): Promise<string> {
   const reference = ref('win');

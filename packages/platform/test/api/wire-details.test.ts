@@ -1,12 +1,8 @@
 /** Small wire details found in review: each was a deviation from the contract or a 5xx. */
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { Api, errorCode, ref, startApi, tokenOf, webRedirect } from '../support/harness.js';
+import { expect, it } from 'vitest';
+import { errorCode, ref, usePlatformApi, tokenOf, webRedirect } from '../support/harness.js';
 
-let api: Api;
-beforeAll(async () => {
-  api = await startApi();
-});
-afterAll(() => api.close());
+const api = usePlatformApi({ transport: 'socket' });
 
 it('a repeated query parameter is never a 5xx (the landing page takes the last token)', async () => {
   const reference = ref('dup-q');

@@ -7,23 +7,14 @@
  * percent-encoding, 414, 431, a bad request line), which say `Connection: close` when the socket is closed.
  */
 import net from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPlatform } from '../../src/index.js';
+import { describe, expect, it } from 'vitest';
 import { apiOfPath } from '../../src/http/apis.js';
 import { absoluteFormPath, answerClientError, pathSpellingNotice } from '../../src/http/wire.js';
-import { Api, DEV, T0, errorCode, ref, startApi, webRedirect } from '../support/harness.js';
+import { Api, DEV, errorCode, ref, usePlatformApi, webRedirect } from '../support/harness.js';
 import { sharedPresent, specValidator } from '../order-management/spec.js';
 
-let api: Api;
-let strict: Api;
-beforeAll(async () => {
-  api = await startApi();
-  strict = new Api(await startPlatform({ frozenAt: T0, config: { strict: true } }));
-});
-afterAll(async () => {
-  await api.close();
-  await strict.close();
-});
+const api = usePlatformApi({ transport: 'socket' });
+const strict = usePlatformApi({ config: { strict: true }, transport: 'socket' });
 
 const PROBLEM_KEYS = ['detail', 'extraDetails', 'instance', 'status', 'title', 'traceId', 'type'];
 const OM_KEYS = ['detail', 'instance', 'invalidParams', 'title', 'type'];

@@ -12,15 +12,11 @@
  */
 import { createHash } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Api, DEV, T0, ref, startApi, tokenOf } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { DEV, T0, ref, tokenOf, usePlatformApi } from '../support/harness.js';
 import { png } from '../order-management/images.js';
 
-let api: Api;
-beforeAll(async () => {
-  api = await startApi();
-});
-afterAll(() => api.close());
+const api = usePlatformApi({ transport: 'socket' });
 
 interface WireAnswer {
   status: number;

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import jsQRModule from 'jsqr';
 import { PNG } from 'pngjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { startPlatform } from '../../src/index.js';
-import { Api, DEV2, ref, startApi, T0, webRedirect } from '../support/harness.js';
+import { Api, DEV2, ref, T0, usePlatformApi, webRedirect } from '../support/harness.js';
 import { Customer, idOf, pushMessage, reasonOf, receipt } from './support.js';
 
 // jsqr is CommonJS; under NodeNext its callable default export is typed as the module namespace.
@@ -16,10 +16,9 @@ const OLA = '4791234567';
 const EMIL_13 = '4790000013';
 const MINUTE = 60;
 
-let api: Api;
+const api = usePlatformApi({ transport: 'socket' });
 let customer: Customer;
 beforeAll(async () => {
-  api = await startApi();
   customer = new Customer(api.url);
   // A 16-year-old who may pay businesses, for minimumUserAge (T0 is 2026-11-22).
   const created = await customer.createUser({
@@ -29,7 +28,6 @@ beforeAll(async () => {
   });
   expect(created.status).toBe(201);
 });
-afterAll(() => api.close());
 
 async function state(reference: string, merchant = api): Promise<string> {
   return (await merchant.get(reference)).body.state as string;

@@ -1,12 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { chooseLanguage } from '../../src/customer/i18n.js';
-import { Api, DEV2, ref, startApi, webRedirect } from '../support/harness.js';
+import { DEV2, ref, webRedirect, usePlatformApi } from '../support/harness.js';
 
-let api: Api;
-beforeAll(async () => {
-  api = await startApi();
-});
-afterAll(() => api.close());
+const api = usePlatformApi({ transport: 'socket' });
 
 describe('the landing page speaks English, Norwegian, Danish and Finnish (contract 3.15)', () => {
   it('chooses: an explicit choice, then the browser, then the market, else English', () => {

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Api, ref, startApi } from '../support/harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ref, usePlatformApi } from '../support/harness.js';
 import { Customer, pushMessage, reasonOf } from './support.js';
 
 const OLA = '4791234567';
@@ -8,13 +8,11 @@ const LINKS = {
   privacyPolicyUrl: 'https://shop.example/privacy',
 };
 
-let api: Api;
+const api = usePlatformApi({ transport: 'socket' });
 let customer: Customer;
-beforeAll(async () => {
-  api = await startApi();
+beforeAll(() => {
   customer = new Customer(api.url);
 });
-afterAll(() => api.close());
 
 describe("merchantLegalLinks: the customer accepts the merchant's terms before paying", () => {
   it('shows the links in the app and refuses approve without acceptTerms: true (TERMS_NOT_ACCEPTED)', async () => {

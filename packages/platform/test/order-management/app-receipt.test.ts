@@ -2,14 +2,10 @@
  * The app shows the receipt of an order whatever way it came (contract 6: the receipt of ePayment create and one
  * sent through Order Management are one order data): here a receipt POSTed after a PUSH_MESSAGE payment.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { Api, ref, startApi } from '../support/harness.js';
+import { expect, it } from 'vitest';
+import { ref, usePlatformApi } from '../support/harness.js';
 
-let api: Api;
-beforeAll(async () => {
-  api = await startApi();
-});
-afterAll(() => api.close());
+const api = usePlatformApi();
 
 const RECEIPT = {
   orderLines: [

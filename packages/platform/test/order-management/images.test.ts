@@ -3,16 +3,12 @@
  * at least 167 px high read from the header, at most 2 MB, the imageId rules, no overwrite, MSN scoping, and
  * the platform URL the app loads them from.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { inspectImage } from '../../src/apis/order-management/service.js';
-import { Api, DEV, DEV2, startApi } from '../support/harness.js';
+import { DEV, DEV2, usePlatformApi } from '../support/harness.js';
 import { jpegHeader, png } from './images.js';
 
-let api: Api;
-beforeAll(async () => {
-  api = await startApi();
-});
-afterAll(() => api.close());
+const api = usePlatformApi({ transport: 'socket' });
 
 let n = 0;
 const id = (prefix = 'img') => `${prefix}-${++n}`;

@@ -1,4 +1,5 @@
-import { startPlatform, type StartedPlatform } from '../../src/index.js';
+import { startPlatform, type StartPlatformOptions, type StartedPlatform } from '../../src/index.js';
+import { openForFile } from './fixture.js';
 
 /** The dev sales unit with every capability (MSN 123456, NOK). */
 export const DEV = {
@@ -38,12 +39,72 @@ export const ALL_EPAYMENT_EVENTS = [
 ].map((e) => `epayments.payment.${e}.v1`);
 
 /**
+ * How an {@link Api} reaches its platform: `socket` is a real HTTP request to `started.url` (fetch: the wire as an
+ * integrator's code sees it); `inject` hands the request to the platform's Fastify app (`app.inject()`: the same
+ * routes, hooks, parsers and answers without a TCP connection, so faster). Both give the same {@link ApiResponse}.
+ */
+export type Transport = 'socket' | 'inject';
+
+/** One request as the {@link Api} sends it: `body` is the exact text (no body when undefined). */
+interface Sent {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+/** What a transport answers: status, headers and the body text (empty when none). */
+interface Received {
+  status: number;
+  headers: Headers;
+  text: string;
+}
+
+async function overSocket(url: string, sent: Sent): Promise<Received> {
+  const res = await fetch(`${url}${sent.path}`, {
+    method: sent.method,
+    headers: sent.headers,
+    ...(sent.body !== undefined ? { body: sent.body } : {}),
+  });
+  return { status: res.status, headers: res.headers, text: await res.text() };
+}
+
+async function byInject(started: StartedPlatform, sent: Sent): Promise<Received> {
+  const headers = { ...sent.headers };
+  // fetch labels a text body it was given without a Content-Type; inject would send none, so do as fetch does.
+  if (sent.body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
+    headers['content-type'] = 'text/plain;charset=UTF-8';
+  }
+  const res = await started.platform.app.inject({
+    method: sent.method as 'GET',
+    url: sent.path,
+    headers,
+    ...(sent.body !== undefined ? { payload: sent.body } : {}),
+  });
+  const answered = new Headers();
+  for (const [name, value] of Object.entries(res.headers)) {
+    if (value === undefined) continue;
+    for (const one of [value].flat()) answered.append(name, String(one));
+  }
+  return { status: res.statusCode, headers: answered, text: res.body };
+}
+
+/**
  * A test's view of a running platform: raw HTTP calls with a merchant's credentials, so that tests exercise the
- * wire format exactly as an integrator's code does.
+ * wire format exactly as an integrator's code does. `transport` says how the calls travel ({@link Transport};
+ * default `socket`); `url` is the platform's listening address either way.
  */
 export class Api {
   private tokens = new Map<string, { token: string; expiresOn: number }>();
-  constructor(readonly started: StartedPlatform) {}
+  constructor(
+    readonly started: StartedPlatform,
+    readonly transport: Transport = 'socket',
+  ) {}
+
+  /** Sends one request by this Api's transport. */
+  private send(sent: Sent): Promise<Received> {
+    return this.transport === 'inject' ? byInject(this.started, sent) : overSocket(this.url, sent);
+  }
 
   get url(): string {
     return this.started.url;
@@ -55,15 +116,16 @@ export class Api {
     const cached = this.tokens.get(merchant.clientId);
     // A cached token is reused while the platform clock says it is valid (tests move that clock forward).
     if (cached && this.started.clock.now() < cached.expiresOn * 1000) return cached.token;
-    const res = await fetch(`${this.url}/accesstoken/get`, {
+    const res = await this.send({
       method: 'POST',
+      path: '/accesstoken/get',
       headers: {
         client_id: merchant.clientId,
         client_secret: merchant.clientSecret,
         'Ocp-Apim-Subscription-Key': merchant.subscriptionKey,
       },
     });
-    const body = (await res.json()) as { access_token: string; expires_on: string };
+    const body = JSON.parse(res.text) as { access_token: string; expires_on: string };
     this.tokens.set(merchant.clientId, { token: body.access_token, expiresOn: Number(body.expires_on) });
     return body.access_token;
   }
@@ -92,17 +154,18 @@ export class Api {
     } = {},
   ): Promise<ApiResponse<T>> {
     const headers = options.headers ?? (await this.headers(options.merchant));
-    const res = await fetch(`${this.url}${path}`, {
+    const body = options.raw ?? (options.body !== undefined ? JSON.stringify(options.body) : undefined);
+    const {
+      status,
+      headers: answered,
+      text,
+    } = await this.send({
       method,
+      path,
       headers,
-      ...(options.raw !== undefined
-        ? { body: options.raw }
-        : options.body !== undefined
-          ? { body: JSON.stringify(options.body) }
-          : {}),
+      ...(body !== undefined ? { body } : {}),
     });
-    const text = await res.text();
-    return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : undefined) as T };
+    return { status, headers: answered, body: (text ? JSON.parse(text) : undefined) as T };
   }
 
   /** POST /epayment/v1/payments with an Idempotency-Key (default derived from the reference). */
@@ -256,7 +319,43 @@ export function webRedirect(reference: string, value = 10_000, extra: Record<str
   };
 }
 
-/** Starts a platform with a frozen clock at T0 and gives its Api. */
-export async function startApi(): Promise<Api> {
-  return new Api(await startPlatform({ frozenAt: T0 }));
+/**
+ * Starts a platform (in memory, dev mode, listening on a free port of 127.0.0.1; the clock frozen at T0 unless
+ * `options.frozenAt` says otherwise) and gives its Api, whose calls travel by `transport` (default `socket`).
+ * The caller closes it (`api.close()`).
+ */
+export async function startApi(
+  options: StartPlatformOptions = {},
+  transport: Transport = 'socket',
+): Promise<Api> {
+  return new Api(await startPlatform({ frozenAt: T0, ...options }), transport);
+}
+
+/** Options of {@link usePlatformApi}: how to start the platform, and how the Api's calls travel. */
+export interface PlatformApiOptions extends StartPlatformOptions {
+  /**
+   * `inject` (the default) for files that only speak the HTTP API through the Api; `socket` for wire-level
+   * tests (timeouts, connections, parser errors, SSE, webhook deliveries, fetch with the URL, browsers).
+   */
+  transport?: Transport;
+}
+
+/**
+ * The platform of this test file, as an {@link Api}: a `beforeAll` registered where this is called starts it
+ * ({@link startApi}: in memory, dev mode, frozen at T0 unless `frozenAt` is given) and an `afterAll` closes it.
+ * Call it at the top of the file or of a `describe`; use the answer inside hooks and tests (before the
+ * `beforeAll` has run it throws). `const api = usePlatformApi();` replaces `let api; beforeAll(...); afterAll(...)`.
+ */
+export function usePlatformApi(options: PlatformApiOptions = {}): Api {
+  const { transport = 'inject', ...start } = options;
+  return openForFile(() => startApi(start, transport));
+}
+
+/**
+ * The platform of this test file, as started ({@link startPlatform}: in memory, dev mode, a running clock unless
+ * `frozenAt` is given; nothing added): opened in a `beforeAll` where this is called, closed in an `afterAll`. For
+ * files that speak to `url` with their own fetch or client rather than through an {@link Api}.
+ */
+export function usePlatform(options: StartPlatformOptions = {}): StartedPlatform {
+  return openForFile(() => startPlatform(options));
 }

@@ -6,15 +6,11 @@
  * platform clock, bad credentials. Includes SEED 004's profile-sharing create body; bodies are validated against
  * ../shared/specs/userinfo.yaml when present.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Api, DEV, DEV2, ref, startApi, webRedirect } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { DEV, DEV2, ref, startApi, webRedirect, usePlatformApi } from '../support/harness.js';
 import { jsonBlocks, readSeed, sharedPresent, specValidator } from '../order-management/spec.js';
 
-let api: Api;
-beforeAll(async () => {
-  api = await startApi();
-});
-afterAll(() => api.close());
+const api = usePlatformApi();
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const OLA = '4791234567';
