@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPlatform } from '../../src/index.js';
+import { startPlatform } from '../../src/internal-entry.js';
 import { Api, DEV2, T0, webRedirect } from '../support/harness.js';
 
 let api: Api;

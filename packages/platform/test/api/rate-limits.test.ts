@@ -4,7 +4,7 @@
  * default a lint notice says where the real API would refuse.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPlatform } from '../../src/index.js';
+import { startPlatform } from '../../src/internal-entry.js';
 import { Api, T0, ref, startApi, webRedirect } from '../support/harness.js';
 
 async function authorizedPayment(api: Api): Promise<string> {

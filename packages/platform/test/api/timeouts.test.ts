@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPlatform, type StartedPlatform } from '../../src/index.js';
+import { startPlatform, type StartedPlatform } from '../../src/internal-entry.js';
 import { Api, ref, T0, webRedirect } from '../support/harness.js';
 
 /** Short timeouts so that the real socket waits of these tests stay short. */

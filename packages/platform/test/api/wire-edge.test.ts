@@ -8,7 +8,7 @@
  */
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPlatform } from '../../src/index.js';
+import { startPlatform } from '../../src/internal-entry.js';
 import { apiOfPath } from '../../src/http/apis.js';
 import { absoluteFormPath, answerClientError, pathSpellingNotice } from '../../src/http/wire.js';
 import { Api, DEV, T0, errorCode, ref, startApi, webRedirect } from '../support/harness.js';
