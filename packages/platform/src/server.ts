@@ -351,6 +351,8 @@ export async function composePlatform(
     done(null, payload);
   });
   registerErrorHandling(app);
+  // Here, not in a plugin: Fastify gives a route only the hooks added before its plugin loaded, so the fault
+  // hooks must be on the root before any API's routes are registered.
   registerFaultHooks(app, faults, config.timeouts);
   registerEventStreamExemptions(app, config.timeouts);
 
