@@ -11,6 +11,7 @@ export default defineConfig({
       '@betal/contract/html': file('contract/src/html.ts'),
       '@betal/contract/web-assets': file('contract/src/web-assets.ts'),
       '@betal/contract': src('contract'),
+      '@betal/platform/internal': file('platform/src/internal-entry.ts'),
       '@betal/platform': src('platform'),
       '@betal/client': src('client'),
       '@betal/merchant': src('merchant'),

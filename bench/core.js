@@ -29,6 +29,7 @@ const NOISE_LIMIT = 0.25;
 const cli = new URL('../packages/cli/dist/main.js', import.meta.url).pathname;
 const ceilingScript = new URL('./ceiling-server.js', import.meta.url).pathname;
 const platformDist = new URL('../packages/platform/dist/index.js', import.meta.url).href;
+const platformInternal = new URL('../packages/platform/dist/internal-entry.js', import.meta.url).href;
 
 async function ceiling() {
   const port = await freePort();
@@ -187,7 +188,7 @@ async function createUnderDev(dir) {
  * events and its two idempotency keys. A million take some tens of seconds.
  */
 async function seed(dbFile, template, from, total) {
-  const { SqliteStore } = await import(platformDist);
+  const { SqliteStore } = await import(platformInternal);
   const store = new SqliteStore(dbFile);
   const db = store.db;
   const chunk = 50_000;

@@ -35,11 +35,11 @@ try {
   const restores = [];
   for (let i = 0; i < rounds; i++) {
     let t = performance.now();
-    await started.platform.snapshot('bench');
+    await started.admin.snapshot('bench');
     saves.push(performance.now() - t);
     await payments(headers);
     t = performance.now();
-    await started.platform.restore('bench');
+    await started.admin.restore('bench');
     restores.push(performance.now() - t);
   }
   console.log(

@@ -8,7 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
-import { configFromEnv, createPlatform } from '../packages/platform/dist/index.js';
+import { configFromEnv } from '../packages/platform/dist/index.js';
+import { composePlatform } from '../packages/platform/dist/internal-entry.js';
 import { fmt } from './lib.js';
 
 const EVENTS = Number(process.env.BENCH_WEBHOOK_EVENTS ?? 20_000);
@@ -68,7 +69,7 @@ function startReceiver() {
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'betal-bench-webhooks-'));
-const platform = await createPlatform({
+const platform = await composePlatform({
   ...configFromEnv({}),
   host: '127.0.0.1',
   port: 0,

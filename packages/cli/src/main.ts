@@ -17,26 +17,13 @@ import { registerSnapshot } from './commands/snapshot.js';
 import { registerTrigger } from './commands/trigger.js';
 import { registerWebhooks } from './commands/webhooks.js';
 import { orSeedRefusal, seededLines, seedOrExit, type SeedOverride } from './commands/seed-file.js';
-import {
-  configFromEnv,
-  createPlatform,
-  DEV_PIN,
-  hostList,
-  redactDatabase,
-  type Platform,
-  type PlatformConfig,
-} from '@betal/platform';
-import {
-  credentialLines,
-  logStream,
-  outputOptions,
-  readyLine,
-  type DevCredentials,
-  type OutputOptions,
-} from './output.js';
+import { DEV_PIN, hostList, type PlatformConfig } from '@betal/platform';
+import { composePlatform, redactDatabase, type ComposedPlatform } from '@betal/platform/internal';
+import { outputOrExit, serveConfig, withServeOptions, type ServeOptions } from './commands/serve-options.js';
+import { credentialLines, logStream, readyLine, type DevCredentials, type OutputOptions } from './output.js';
 
 /** The dev sales units of a platform in dev mode, with the credentials a client needs (none outside dev mode). */
-function devCredentials(platform: Platform): DevCredentials[] {
+function devCredentials(platform: ComposedPlatform): DevCredentials[] {
   if (!platform.config.devMode) return [];
   return platform.directory.list().map((u) => ({
     msn: u.msn,
@@ -49,26 +36,12 @@ function devCredentials(platform: Platform): DevCredentials[] {
   }));
 }
 
-/** Reads the output flags (`--log-format`, `--json`) from a command's options, or exits with status 2 and the reason. */
-function outputOrExit(command: string, options: object): OutputOptions {
-  const opts = options as { logFormat?: string; json?: boolean };
-  const output = outputOptions({
-    ...(opts.logFormat !== undefined ? { logFormat: opts.logFormat } : {}),
-    ...(opts.json !== undefined ? { json: opts.json } : {}),
-  });
-  if (typeof output === 'string') {
-    console.error(`betal ${command}: ${output}.`);
-    process.exit(2);
-  }
-  return output;
-}
-
 /** The platform's URLs of the ready line. */
 function platformUrls(url: string) {
   return { url, docs: `${url}/docs`, health: `${url}/betal/health`, ready: `${url}/betal/ready` };
 }
 
-function banner(platform: Platform, url: string): string {
+function banner(platform: ComposedPlatform, url: string): string {
   const lines = [
     '',
     `Betal platform ready at ${url}  (startup ${Math.round(performance.now())} ms)`,
@@ -83,15 +56,9 @@ function banner(platform: Platform, url: string): string {
   return lines.join('\n');
 }
 
-interface StartOptions {
-  port?: number;
-  host?: string;
-  db?: string;
+interface StartOptions extends ServeOptions {
   publicUrl?: string;
   dev: boolean;
-  strict?: boolean;
-  logFormat?: string;
-  json?: boolean;
   adminToken?: string;
   allowWebhookHost?: string;
   storeLockMs?: number;
@@ -100,7 +67,6 @@ interface StartOptions {
   keepAliveTimeoutMs?: number;
   idleTimeoutMs?: number;
   workers?: number;
-  seed?: string;
 }
 
 /**
@@ -124,7 +90,7 @@ async function startPrimary(
     process.exit(2);
   }
   const setup = await orSeedRefusal('start', () =>
-    createPlatform(config, { logStream: logStream(output, 'platform'), ...seed }),
+    composePlatform(config, { logStream: logStream(output, 'platform'), ...seed }),
   );
   const generated = setup.adminTokenGenerated ? setup.config.adminToken : undefined;
   await setup.close();
@@ -196,15 +162,18 @@ const program = new Command()
     'Betal: an offline, deterministic Vipps MobilePay platform for development, CI and load tests',
   );
 
-program
-  .command('start', { isDefault: true })
-  .description('start the platform (dev mode, embedded SQLite store)')
-  .option('-p, --port <port>', 'port to listen on (env PORT)', (v) => Number(v))
-  .option('--host <host>', 'interface to listen on (env HOST)')
-  .option('--db <path>', 'SQLite file, :memory:, or a postgres:// URL (env BETAL_DB)')
+withServeOptions(
+  program
+    .command('start', { isDefault: true })
+    .description('start the platform (dev mode, embedded SQLite store)'),
+  {
+    port: 'port to listen on (env PORT)',
+    host: 'interface to listen on (env HOST)',
+    db: 'SQLite file, :memory:, or a postgres:// URL (env BETAL_DB)',
+  },
+)
   .option('--public-url <url>', 'base of the URLs handed out, e.g. redirectUrl (env BETAL_PUBLIC_URL)')
   .option('--no-dev', 'production-like: no dev data, https URLs only, admin token, no test doors')
-  .option('--strict', 'refuse every deviation from the spec (each lint notice) with 400 (env BETAL_STRICT=1)')
   .option(
     '--admin-token <token>',
     'admin token outside dev mode (env BETAL_ADMIN_TOKEN; default generated once)',
@@ -230,14 +199,8 @@ program
     Number,
   )
   .option('--idle-timeout-ms <ms>', 'silent connections close after (env BETAL_IDLE_TIMEOUT_MS)', Number)
-  .option('--log-format <format>', 'json or pretty (default: pretty on a terminal, json otherwise)')
-  .option('--json', 'print one JSON line with the URLs and credentials when ready, and log to stderr')
   .option('--workers <n>', 'run N processes on one port (node:cluster); needs a postgres:// --db', (v) =>
     Number(v),
-  )
-  .option(
-    '--seed <file>',
-    'create a known world at start and after a reset: merchants, test users, webhooks (JSON or YAML)',
   )
   .action(async (opts: StartOptions) => {
     const output = outputOrExit('start', opts);
@@ -246,13 +209,9 @@ program
       console.error('betal start: --workers must be a whole number from 1 to 64.');
       process.exit(2);
     }
-    const config = configFromEnv();
-    if (opts.port !== undefined) config.port = opts.port;
-    if (opts.host) config.host = opts.host;
-    if (opts.db) config.database = opts.db;
+    const config = serveConfig(opts);
     if (opts.publicUrl) config.publicBaseUrl = opts.publicUrl.replace(/\/$/, '');
     if (!opts.dev) config.devMode = false;
-    if (opts.strict) config.strict = true;
     applySafetyOptions(config, opts);
     // With --workers the primary applies the seed once; the workers start on the seeded store.
     const seed = cluster.worker ? {} : await seedOrExit('start', opts.seed);
@@ -261,7 +220,7 @@ program
       return;
     }
     const platform = await orSeedRefusal('start', () =>
-      createPlatform(config, {
+      composePlatform(config, {
         logStream: logStream(output, 'platform'),
         ...webhookOverridesFromEnv(),
         ...seed,
@@ -322,129 +281,110 @@ program
     process.once('SIGTERM', stop);
   });
 
-program
-  .command('dev')
-  .description(
-    'start the platform and the reference merchant together (embedded SQLite stores) and print where the five flows start',
-  )
-  .option('-p, --port <port>', 'platform port (env PORT, default 8080)', (v) => Number(v))
+withServeOptions(
+  program
+    .command('dev')
+    .description(
+      'start the platform and the reference merchant together (embedded SQLite stores) and print where the five flows start',
+    ),
+  {
+    port: 'platform port (env PORT, default 8080)',
+    host: 'interface both listen on (env HOST, default 127.0.0.1)',
+    db: 'platform SQLite file, :memory:, or a postgres:// URL (env BETAL_DB)',
+  },
+)
   .option('--merchant-port <port>', 'merchant port (env MERCHANT_PORT, default 3000)', (v) => Number(v))
-  .option('--host <host>', 'interface both listen on (env HOST, default 127.0.0.1)')
-  .option('--db <path>', 'platform SQLite file, :memory:, or a postgres:// URL (env BETAL_DB)')
   .option(
     '--merchant-db <path|url>',
     'merchant store: a SQLite file, :memory:, or a postgres:// URL (env MERCHANT_DB)',
   )
-  .option('--log-format <format>', 'json or pretty (default: pretty on a terminal, json otherwise)')
-  .option('--json', 'print one JSON line with the URLs and credentials when ready, and log to stderr')
-  .option('--strict', 'refuse every deviation from the spec (each lint notice) with 400 (env BETAL_STRICT=1)')
-  .option(
-    '--seed <file>',
-    'create a known world at start and after a reset: merchants, test users, webhooks (JSON or YAML)',
-  )
-  .action(
-    async (opts: {
-      seed?: string;
-      port?: number;
-      merchantPort?: number;
-      host?: string;
-      db?: string;
-      merchantDb?: string;
-      strict?: boolean;
-      logFormat?: string;
-      json?: boolean;
-    }) => {
-      const output = outputOrExit('dev', opts);
-      for (const [flag, value] of [
-        ['--port', opts.port],
-        ['--merchant-port', opts.merchantPort],
-      ] as const) {
-        if (value !== undefined && !(Number.isInteger(value) && value >= 0 && value <= 65535)) {
-          console.error(`betal dev: ${flag} must be a port number from 0 to 65535.`);
-          process.exit(2);
-        }
+  .action(async (opts: ServeOptions & { merchantPort?: number; merchantDb?: string }) => {
+    const output = outputOrExit('dev', opts);
+    for (const [flag, value] of [
+      ['--port', opts.port],
+      ['--merchant-port', opts.merchantPort],
+    ] as const) {
+      if (value !== undefined && !(Number.isInteger(value) && value >= 0 && value <= 65535)) {
+        console.error(`betal dev: ${flag} must be a port number from 0 to 65535.`);
+        process.exit(2);
       }
-      const config = configFromEnv();
-      if (opts.port !== undefined) config.port = opts.port;
-      if (opts.host) config.host = opts.host;
-      if (opts.db) config.database = opts.db;
-      if (opts.strict) config.strict = true;
-      config.devMode = true;
-      const seed = await seedOrExit('dev', opts.seed);
-      const platform = await orSeedRefusal('dev', () =>
-        createPlatform(config, { logStream: logStream(output, 'platform'), ...seed }),
-      );
-      const platformUrl = await platform.listen();
+    }
+    const config = serveConfig(opts);
+    config.devMode = true;
+    const seed = await seedOrExit('dev', opts.seed);
+    const platform = await orSeedRefusal('dev', () =>
+      composePlatform(config, { logStream: logStream(output, 'platform'), ...seed }),
+    );
+    const platformUrl = await platform.listen();
 
-      // Loaded here, not at the top: `betal start` and the other commands never load the merchant.
-      const { merchantConfigFromEnv } = await import('@betal/merchant');
-      const { publishClockOffset, startMerchantThread } = await import('./merchant-worker.js');
-      const merchantConfig = merchantConfigFromEnv();
-      if (opts.merchantPort !== undefined) merchantConfig.port = opts.merchantPort;
-      if (opts.host) merchantConfig.host = opts.host;
-      if (opts.merchantDb) merchantConfig.database = opts.merchantDb;
-      // The merchant talks to this platform, over HTTP, with the dev credentials of MSN 123456 (unless the env
-      // names others), and keeps time with the platform's clock so that POST /betal/clock/advance moves both.
-      merchantConfig.vipps.baseUrl = platformUrl;
-      // The merchant runs in a worker thread of its own, so that its work never delays the platform's answers.
-      const clockOffset = new SharedArrayBuffer(8);
-      publishClockOffset(platform.clock, clockOffset);
-      const tty = (output.json ? process.stderr : process.stdout).isTTY === true;
-      let merchant;
-      try {
-        merchant = await startMerchantThread(merchantConfig, output, tty, clockOffset);
-      } catch (error) {
-        await platform.close();
-        throw error;
-      }
-      const merchantUrl = merchant.url;
-      const users = await platform.store.listUsers();
-      const webhook = merchant.webhook;
-      const lines = [
-        '',
-        `Betal is running: the platform and a reference merchant (startup ${Math.round(performance.now())} ms)`,
-        '',
-        `  Shop (online payments)     ${merchantUrl}/shop`,
-        `  Merchant's pages           ${merchantUrl}/merchant`,
-        `  The five flows, explained  ${merchantUrl}/`,
-        `  Customer's app             ${platformUrl}/app`,
-        `  Platform dashboard         ${platformUrl}/betal/dashboard  (webhooks: /betal/dashboard/webhooks)`,
-        `  Platform API, OpenAPI      ${platformUrl}  ${platformUrl}/docs`,
-        '',
-        `  Stores                     ${redactDatabase(platform.config.database)}  ${redactDatabase(merchantConfig.database)}`,
-        `  Merchant                   MSN ${merchantConfig.vipps.msn}, webhook ${
-          webhook?.ok
-            ? `registered at ${webhook.url}`
-            : `NOT registered: ${webhook?.ok === false ? webhook.error : 'off'}`
-        }`,
-        ...credentialLines(devCredentials(platform)),
-        '',
-        `Test users (pick one in the customer's app; phone numbers for the landing page; PIN ${DEV_PIN} outside dev mode):`,
-        ...users.map((u) => `  ${u.phoneNumber}  ${u.name} (${u.market})`),
-        ...seededLines(platform.seeded),
-      ];
-      if (output.json) {
-        process.stdout.write(
-          readyLine({
-            ready: true,
-            command: 'dev',
-            platform: platformUrls(platformUrl),
-            merchant: { url: merchantUrl, shop: `${merchantUrl}/shop` },
-            salesUnits: devCredentials(platform),
-            testUsers: users.map((u) => u.phoneNumber),
-            ...(platform.seeded ? { seeded: platform.seeded } : {}),
-          }),
-        );
-      } else console.log(`${lines.join('\n')}\n`);
-      const stop = async () => {
-        await merchant.close();
-        await platform.close();
-        process.exit(0);
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-    },
-  );
+    // Loaded here, not at the top: `betal start` and the other commands never load the merchant.
+    const { merchantConfigFromEnv } = await import('@betal/merchant');
+    const { publishClockOffset, startMerchantThread } = await import('./merchant-worker.js');
+    const merchantConfig = merchantConfigFromEnv();
+    if (opts.merchantPort !== undefined) merchantConfig.port = opts.merchantPort;
+    if (opts.host) merchantConfig.host = opts.host;
+    if (opts.merchantDb) merchantConfig.database = opts.merchantDb;
+    // The merchant talks to this platform, over HTTP, with the dev credentials of MSN 123456 (unless the env
+    // names others), and keeps time with the platform's clock so that POST /betal/clock/advance moves both.
+    merchantConfig.vipps.baseUrl = platformUrl;
+    // The merchant runs in a worker thread of its own, so that its work never delays the platform's answers.
+    const clockOffset = new SharedArrayBuffer(8);
+    publishClockOffset(platform.clock, clockOffset);
+    const tty = (output.json ? process.stderr : process.stdout).isTTY === true;
+    let merchant;
+    try {
+      merchant = await startMerchantThread(merchantConfig, output, tty, clockOffset);
+    } catch (error) {
+      await platform.close();
+      throw error;
+    }
+    const merchantUrl = merchant.url;
+    const users = await platform.store.listUsers();
+    const webhook = merchant.webhook;
+    const lines = [
+      '',
+      `Betal is running: the platform and a reference merchant (startup ${Math.round(performance.now())} ms)`,
+      '',
+      `  Shop (online payments)     ${merchantUrl}/shop`,
+      `  Merchant's pages           ${merchantUrl}/merchant`,
+      `  The five flows, explained  ${merchantUrl}/`,
+      `  Customer's app             ${platformUrl}/app`,
+      `  Platform dashboard         ${platformUrl}/betal/dashboard  (webhooks: /betal/dashboard/webhooks)`,
+      `  Platform API, OpenAPI      ${platformUrl}  ${platformUrl}/docs`,
+      '',
+      `  Stores                     ${redactDatabase(platform.config.database)}  ${redactDatabase(merchantConfig.database)}`,
+      `  Merchant                   MSN ${merchantConfig.vipps.msn}, webhook ${
+        webhook?.ok
+          ? `registered at ${webhook.url}`
+          : `NOT registered: ${webhook?.ok === false ? webhook.error : 'off'}`
+      }`,
+      ...credentialLines(devCredentials(platform)),
+      '',
+      `Test users (pick one in the customer's app; phone numbers for the landing page; PIN ${DEV_PIN} outside dev mode):`,
+      ...users.map((u) => `  ${u.phoneNumber}  ${u.name} (${u.market})`),
+      ...seededLines(platform.seeded),
+    ];
+    if (output.json) {
+      process.stdout.write(
+        readyLine({
+          ready: true,
+          command: 'dev',
+          platform: platformUrls(platformUrl),
+          merchant: { url: merchantUrl, shop: `${merchantUrl}/shop` },
+          salesUnits: devCredentials(platform),
+          testUsers: users.map((u) => u.phoneNumber),
+          ...(platform.seeded ? { seeded: platform.seeded } : {}),
+        }),
+      );
+    } else console.log(`${lines.join('\n')}\n`);
+    const stop = async () => {
+      await merchant.close();
+      await platform.close();
+      process.exit(0);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
 
 registerPayments(program);
 registerApprove(program);

@@ -1,4 +1,4 @@
-import { startPlatform, type StartedPlatform } from '@betal/platform';
+import { startPlatform, type StartedPlatform } from '@betal/platform/internal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseThink } from '../src/commands/crowd.js';
 import { betalAt } from './support.js';

@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startPlatform, type StartedPlatform } from '@betal/platform';
+import { startPlatform, type StartedPlatform } from '@betal/platform/internal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { faultBody } from '../src/commands/faults.js';
 import { betalAt } from './support.js';

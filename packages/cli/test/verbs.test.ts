@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startPlatform, type StartedPlatform } from '@betal/platform';
+import { startPlatform, type StartedPlatform } from '@betal/platform/internal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatDuration, parseDuration } from '../src/commands/duration.js';
 import { resolveGlobalOptions } from '../src/commands/options.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPlatform, type StartedPlatform } from '@betal/platform';
+import { startPlatform, type StartedPlatform } from '@betal/platform/internal';
 import {
   AppRequestListsSchema,
   AppRequestSchema,

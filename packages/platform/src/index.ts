@@ -1,19 +1,31 @@
-export { createPlatform, type Platform, type PlatformOverrides } from './server.js';
+/**
+ * The public API of `@betal/platform`: start a platform (in-process or from a configuration), its test controls,
+ * the dev credentials, the webhook signing and receiver check, and seeds. What the CLI, the benchmarks and the
+ * platform's own tests use besides is in `@betal/platform/internal` (internal-entry.ts), not here.
+ */
+export { createPlatform, type Platform, type PlatformOptions } from './server.js';
+export { startPlatform, type StartedPlatform } from './start.js';
+export type { StartPlatformOptions } from './testing.js';
+export type { PlatformAdmin } from './admin.js';
 export { configFromEnv, hostList, type PlatformConfig, type HttpTimeouts } from './config.js';
-export { isAdminRequest, isAdminPath } from './internal/index.js';
 export { PlatformClock, type Clock } from './clock.js';
 export { randomIds, type IdSource } from './ids.js';
 export { DEV_SALES_UNITS, DEV_TEST_USERS } from './dev/seed.js';
 export { DEV_PIN } from './customer/access.js';
-export { startPlatform, type StartedPlatform, type StartPlatformOptions } from './testing.js';
-export type { PlatformStore, Storage } from './storage/ports.js';
-export { openStorage, redactDatabase, StorageNotSupportedError, type StorageConfig } from './storage/open.js';
-export { SqliteStore } from './storage/sqlite/store.js';
 export type { SalesUnit, Capabilities, Market } from './domain/sales-unit.js';
 export type { TestUser } from './domain/test-user.js';
-export { WebhookService, type WebhookServiceOptions } from './delivery/service.js';
+export type { NewSandbox, SandboxCapabilities } from './services/sandboxes.js';
+export type { SnapshotView } from './services/snapshots.js';
+export type {
+  NewFaultRule,
+  FaultRuleView,
+  RequestMatch,
+  RequestAction,
+  WebhookMatch,
+  WebhookAction,
+} from './services/faults.js';
+export type { CrowdRule, CrowdRuleInput, CrowdView, CrowdStats } from './services/crowd.js';
 export { signWebhook, httpDate, type SignInput, type SignedHeaders } from './delivery/signing.js';
-export { retryDelayMs, nextAttemptAt, RETRY_WINDOW_MS } from './delivery/schedule.js';
 export type { OrderDetails, OrderDetailsSource } from './customer/order-details.js';
 export {
   checkWebhookReceiver,
@@ -26,7 +38,6 @@ export {
 } from './services/webhook-check.js';
 export { EPAYMENT_WEBHOOK_EVENTS } from '@betal/contract';
 export {
-  applySeed,
   parseSeed,
   readSeedFile,
   validateSeed,

@@ -27,7 +27,8 @@ import type { OrderDetailsSource } from './customer/order-details.js';
 import { parseJsonBody } from './http/json-body.js';
 import { PlatformClock } from './clock.js';
 import type { PlatformConfig } from './config.js';
-import { DEV_SALES_UNITS, DEV_TEST_USERS } from './dev/seed.js';
+import { seedDevData } from './dev/seed.js';
+import { platformAdmin, type PlatformAdmin } from './admin.js';
 import { randomIds, type IdSource } from './ids.js';
 import { AuthService } from './apis/accesstoken/service.js';
 import { CustomerService } from './services/customer.js';
@@ -51,29 +52,56 @@ import type { Storage } from './storage/ports.js';
  */
 const SECRET_SETTINGS: readonly string[] = ['token_signing_key', 'subject_key', 'admin_token'];
 
-/** What the composition root can be given besides the configuration: test doubles for time and ids. */
-export interface PlatformOverrides {
+/**
+ * What {@link createPlatform} can be given besides the configuration: test doubles for time and ids, where order
+ * details and the log come from, and a seed.
+ */
+export interface PlatformOptions {
+  /** The platform clock (default: a running clock at the offset kept in the store). */
   clock?: PlatformClock;
+  /** Where ids come from (default: random ones). */
   ids?: IdSource;
-  /** The storage to use instead of opening `config.database` (it is closed with the platform). */
-  store?: Storage;
-  /** Webhook delivery settings (a short HTTP timeout in tests, ...). */
-  webhooks?: Partial<Omit<WebhookServiceOptions, 'devMode'>>;
-  /** Where the customer's app finds order details ("See details"); default: none (customer/order-details.ts). */
+  /** Where the customer's app finds order details ("See details"); default: the platform's Order Management API. */
   orderDetails?: OrderDetailsSource;
   /** Where the log goes (default: stdout, one JSON line per event); the CLI passes a pretty printer or stderr. */
   logStream?: DestinationStream;
   /** A seed (`--seed FILE`, services/seed.ts) applied at start and again after a reset of everything. */
   seed?: { seed: Seed; file: string };
+}
+
+/** The composition root's options for the CLI and the tests (internal): {@link PlatformOptions} and the seams. */
+export interface PlatformOverrides extends PlatformOptions {
+  /** The storage to use instead of opening `config.database` (it is closed with the platform). */
+  store?: Storage;
+  /** Webhook delivery settings (a short HTTP timeout in tests, ...). */
+  webhooks?: Partial<Omit<WebhookServiceOptions, 'devMode'>>;
   /** Told of every route as it is registered (tests: every `/betal` route but the open ones is guarded). */
   onRoute?: (route: RouteOptions) => void;
 }
 
-/** A composed platform: its HTTP app, services and store. `listen` starts serving; `close` stops everything. */
+/**
+ * A platform as a user of `@betal/platform` holds it: where it listens, its clock, the test controls and its
+ * life cycle. `listen` starts serving; `close` stops everything and lets the store go.
+ */
 export interface Platform {
+  /** The public base URL, e.g. `http://127.0.0.1:41234` (known once listening when the port is 0). */
+  readonly baseUrl: string;
+  /** The platform clock: read it (`now()`); in tests freeze or advance it (`admin.advanceClock` also expires). */
+  clock: PlatformClock;
+  /** The test controls (README "Testing against Betal"): sandboxes, reset, snapshots, faults, the crowd, ... */
+  admin: PlatformAdmin;
+  /** Starts serving on the configured host and port; resolves with the base URL. */
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+/**
+ * A composed platform with its parts (internal: the CLI and the tests reach it through
+ * `@betal/platform/internal`): its HTTP app, configuration, store and services, and the public {@link Platform}.
+ */
+export interface ComposedPlatform extends Platform {
   app: FastifyInstance;
   config: PlatformConfig;
-  clock: PlatformClock;
   store: Storage;
   directory: SalesUnitDirectory;
   auth: AuthService;
@@ -84,24 +112,15 @@ export interface Platform {
   orders: OrderManagementService;
   /** Sandboxes and reset: sales units created and deleted over `/betal/merchants`, `POST /betal/reset`. */
   sandboxes: SandboxService;
-  /**
-   * Deletes data in one transaction: with `msn` that sales unit's (the unit kept), else everything, back to the dev
-   * seed in dev mode. The clock is not moved back (it only moves forward).
-   */
+  /** {@link PlatformAdmin.reset}. */
   reset(options?: { msn?: string }): Promise<void>;
   /** Fault rules (`/betal/faults`): refusals, delays, resets, lost answers and webhook faults on purpose. */
   faults: FaultService;
   /** Snapshots of the whole state (`/betal/snapshots`): save, list, restore, delete. */
   snapshots: SnapshotService;
-  /**
-   * Saves the whole state (every stored thing and the clock) under `name`, replacing a snapshot of that name.
-   * Rejects with ApiError 400 for a bad name (1 to 64 of letters, digits, `.`, `_`, `-`).
-   */
+  /** {@link PlatformAdmin.snapshot}. */
   snapshot(name: string): Promise<SnapshotView>;
-  /**
-   * Puts back the state saved under `name` exactly, the clock included; customer sessions and rate-limit windows
-   * are forgotten. Rejects with ApiError 404 when there is no such snapshot, 400 for a bad name.
-   */
+  /** {@link PlatformAdmin.restore}. */
   restore(name: string): Promise<SnapshotView>;
   /** True when the admin token was generated at this start (and should be shown to the person starting it). */
   adminTokenGenerated: boolean;
@@ -109,29 +128,42 @@ export interface Platform {
   crowd: CrowdService;
   /** What the seed (overrides.seed) made at start; undefined without one. */
   seeded: SeedOutcome | undefined;
-  /** The public base URL (known once listening when the port is 0). */
-  readonly baseUrl: string;
-  listen(): Promise<string>;
-  close(): Promise<void>;
 }
 
-async function seedDevData(store: Storage, directory: SalesUnitDirectory): Promise<boolean> {
-  if (await store.getSetting('dev_seeded')) return false;
-  for (const unit of DEV_SALES_UNITS) if (!directory.byMsn(unit.msn)) await directory.save(unit);
-  for (const user of DEV_TEST_USERS)
-    if (!(await store.findUser(user.phoneNumber))) await store.saveUser(user);
-  await store.setSetting('dev_seeded', new Date().toISOString());
-  return true;
+/** The public view of a composed platform: only the members of {@link Platform}. */
+export function publicPlatform(composed: ComposedPlatform): Platform {
+  return {
+    get baseUrl() {
+      return composed.baseUrl;
+    },
+    clock: composed.clock,
+    admin: composed.admin,
+    listen: () => composed.listen(),
+    close: () => composed.close(),
+  };
 }
 
 /**
- * Composition root: config → storage → services → HTTP. Opens the storage (storage/open.ts), creates the dev data on first start in
- * dev mode, and wires the Access Token, ePayment and `/betal` routes and the OpenAPI document at `/docs`.
+ * Creates a platform from its configuration (config.ts, `configFromEnv`): opens the storage, creates the dev data
+ * on first start in dev mode and applies `options.seed`; call `listen()` to serve. Rejects with the storage's
+ * error (StorageNotSupportedError for an unknown database URL) or SeedError for a seed that cannot be applied.
  */
 export async function createPlatform(
+  config: PlatformConfig,
+  options: PlatformOptions = {},
+): Promise<Platform> {
+  return publicPlatform(await composePlatform(config, options));
+}
+
+/**
+ * Composition root: config → storage → services → workers → HTTP. Opens the storage (storage/open.ts), creates the
+ * dev data on first start in dev mode, and wires the Access Token, ePayment and `/betal` routes and the OpenAPI
+ * document at `/docs`. Internal (`@betal/platform/internal`): the public entry is {@link createPlatform}.
+ */
+export async function composePlatform(
   givenConfig: PlatformConfig,
   overrides: PlatformOverrides = {},
-): Promise<Platform> {
+): Promise<ComposedPlatform> {
   const store = overrides.store ?? (await openStorage(givenConfig));
   // Outside dev mode the admin endpoints need a token: the configured one, or one kept in the store.
   const admin = givenConfig.devMode
@@ -319,6 +351,8 @@ export async function createPlatform(
     done(null, payload);
   });
   registerErrorHandling(app);
+  // Here, not in a plugin: Fastify gives a route only the hooks added before its plugin loaded, so the fault
+  // hooks must be on the root before any API's routes are registered.
   registerFaultHooks(app, faults, config.timeouts);
   registerEventStreamExemptions(app, config.timeouts);
 
@@ -425,6 +459,8 @@ export async function createPlatform(
   });
   const crowd = new CrowdService({ customer, clock });
   app.addHook('onClose', async () => crowd.close());
+  const advanceClock = (ms: number) =>
+    processes.advanceTestClock(ms, (offset) => store.setSetting('clock_offset_ms', String(offset)));
   // Every /betal route, the admin ones behind the one guard (internal/index.ts).
   await app.register(betalApi, {
     config,
@@ -440,13 +476,11 @@ export async function createPlatform(
     customer,
     access: customerAccess,
     crowd,
-    onAdvance: () => webhooks.wake(),
-    advanceClock: (ms) =>
-      processes.advanceClock(ms, (offset) => store.setSetting('clock_offset_ms', String(offset))),
+    advanceClock,
   });
 
   let sweeper: NodeJS.Timeout | undefined;
-  const platform: Platform = {
+  const platform: ComposedPlatform = {
     app,
     config,
     clock,
@@ -465,6 +499,17 @@ export async function createPlatform(
     adminTokenGenerated: admin.generated,
     crowd,
     seeded: seeded || undefined,
+    admin: platformAdmin({
+      devMode: config.devMode,
+      directory,
+      payments,
+      sandboxes,
+      snapshots,
+      faults,
+      crowd,
+      advanceClock,
+      seeded: seeded || undefined,
+    }),
     get baseUrl() {
       return baseUrl;
     },

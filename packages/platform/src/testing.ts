@@ -1,8 +1,9 @@
 import { PlatformClock } from './clock.js';
+import type { StartedPlatform as PublicStartedPlatform } from './start.js';
 import { configFromEnv, type PlatformConfig } from './config.js';
 import type { OrderDetailsSource } from './customer/order-details.js';
 import type { IdSource } from './ids.js';
-import { createPlatform, type Platform } from './server.js';
+import { composePlatform, type ComposedPlatform } from './server.js';
 import type { Seed } from './services/seed.js';
 
 /** Options of {@link startPlatform}; everything has a test-friendly default. */
@@ -23,23 +24,18 @@ export interface StartPlatformOptions {
   seed?: { seed: Seed; file: string };
 }
 
-/** A platform started in-process for a test suite. */
-export interface StartedPlatform {
-  /** Base URL, e.g. `http://127.0.0.1:41234`: pass it to `usePlatform(url)` or your own client. */
-  url: string;
-  platform: Platform;
-  clock: PlatformClock;
-  /**
-   * Resets the platform's data: `reset()` everything (back to the dev merchants and test users), `reset({msn})`
-   * one sales unit's data (the unit and its credentials kept). Fast enough to run before every test.
-   */
-  reset(options?: { msn?: string }): Promise<void>;
-  close(): Promise<void>;
+/**
+ * A platform started in-process for a test suite, with its composed parts (internal: the platform's own tests
+ * and `@betal/platform/internal`; users get the public one of start.ts).
+ */
+export interface StartedPlatform extends Omit<PublicStartedPlatform, 'platform' | 'admin'> {
+  platform: ComposedPlatform;
 }
 
 /**
  * Starts a platform in-process on a free port of 127.0.0.1 with an in-memory store, in dev mode (the dev
- * merchants and test users exist). For test suites: `const { url, close } = await startPlatform();`.
+ * merchants and test users exist), and answers it with its composed parts (internal; the public
+ * `startPlatform` of start.ts answers the narrow view). Rejects as `createPlatform` does.
  */
 export async function startPlatform(options: StartPlatformOptions = {}): Promise<StartedPlatform> {
   const config: PlatformConfig = {
@@ -53,12 +49,18 @@ export async function startPlatform(options: StartPlatformOptions = {}): Promise
     ...options.config,
   };
   const clock = new PlatformClock(options.frozenAt !== undefined ? { frozenAt: options.frozenAt } : {});
-  const platform = await createPlatform(config, {
+  const platform = await composePlatform(config, {
     clock,
     ...(options.ids ? { ids: options.ids } : {}),
     ...(options.orderDetails ? { orderDetails: options.orderDetails } : {}),
     ...(options.seed ? { seed: options.seed } : {}),
   });
   const url = await platform.listen();
-  return { url, platform, clock, reset: (o) => platform.reset(o), close: () => platform.close() };
+  return {
+    url,
+    platform,
+    clock,
+    reset: (o) => platform.reset(o),
+    close: () => platform.close(),
+  };
 }

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPlatform } from '../src/index.js';
+import { startPlatform } from '../src/internal-entry.js';
 import { Api, T0, webRedirect } from './support/harness.js';
 import { Receiver } from './webhooks/support.js';
 import { desktop, HAS_CHROMIUM, launch, shot } from './customer/support-browser.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SqliteStore, startPlatform } from '../src/index.js';
+import { SqliteStore, startPlatform } from '../src/internal-entry.js';
 import { Api, ref, T0, webRedirect } from './support/harness.js';
 
 const PLATFORM_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');

@@ -1,5 +1,7 @@
 import type { SalesUnit } from '../domain/sales-unit.js';
 import type { TestUser } from '../domain/test-user.js';
+import type { SalesUnitDirectory } from '../services/directory.js';
+import type { PlatformStore } from '../storage/ports.js';
 
 /**
  * The dev merchants created on first start in dev mode. MSN 123456 (NOK, Vipps) has every capability; MSN
@@ -141,3 +143,16 @@ export const DEV_TEST_USERS: readonly TestUser[] = [
     extra: { canPayBusinesses: false },
   }),
 ];
+
+/**
+ * Creates the dev merchants and test users unless the store says it did before (the `dev_seeded` setting), leaving
+ * a unit or user that exists already as it is. Resolves true when it created them now (a first start).
+ */
+export async function seedDevData(store: PlatformStore, directory: SalesUnitDirectory): Promise<boolean> {
+  if (await store.getSetting('dev_seeded')) return false;
+  for (const unit of DEV_SALES_UNITS) if (!directory.byMsn(unit.msn)) await directory.save(unit);
+  for (const user of DEV_TEST_USERS)
+    if (!(await store.findUser(user.phoneNumber))) await store.saveUser(user);
+  await store.setSetting('dev_seeded', new Date().toISOString());
+  return true;
+}

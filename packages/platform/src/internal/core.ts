@@ -16,13 +16,16 @@ interface Deps {
   directory: SalesUnitDirectory;
   sandboxes: SandboxService;
   devMode: boolean;
-  /** Called after the test clock moved (webhook retries that became due are sent). */
-  onAdvance?: () => void;
   /**
-   * Moves the test clock forward by `ms` and keeps its offset (`ProcessSync.advanceClock`: atomically in a store
-   * several processes share). Default: the clock in memory, then the `clock_offset_ms` setting.
+   * Moves the test clock forward by `ms`, keeps its offset, expires what became overdue and wakes the webhook
+   * dispatcher (`ProcessSync.advanceTestClock`); resolves with how many payments expired.
    */
-  advanceClock?: (ms: number) => Promise<unknown>;
+  advanceClock: (ms: number) => Promise<number>;
+}
+
+/** Refuses the test clock's advance outside dev mode: ApiError 403 (the route and `admin.advanceClock`). */
+export function requireTestClock(devMode: boolean): void {
+  if (!devMode) throw new ApiError(403, 'The test clock is only available in dev mode.');
 }
 
 const AdvanceSchema = Type.Object(
@@ -133,9 +136,7 @@ export async function betalRoutes(
   app.post<{ Body: { seconds: number } }>(
     '/betal/clock/advance',
     {
-      preHandler: async () => {
-        if (!deps.devMode) throw new ApiError(403, 'The test clock is only available in dev mode.');
-      },
+      preHandler: async () => requireTestClock(deps.devMode),
       schema: {
         tags,
         summary: 'Move the platform clock forward and expire what is due',
@@ -143,14 +144,7 @@ export async function betalRoutes(
       },
     },
     async (request) => {
-      const ms = request.body.seconds * 1000;
-      if (deps.advanceClock) await deps.advanceClock(ms);
-      else {
-        deps.clock.advance(ms);
-        await deps.store.setSetting('clock_offset_ms', String(deps.clock.offset));
-      }
-      const expired = await deps.payments.expireOverdue();
-      deps.onAdvance?.();
+      const expired = await deps.advanceClock(request.body.seconds * 1000);
       return { ...clockView(), expired };
     },
   );

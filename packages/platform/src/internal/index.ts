@@ -61,10 +61,8 @@ export interface BetalApiDeps {
   customer: CustomerService;
   access: CustomerAccess;
   crowd: CrowdService;
-  /** Called after the test clock moved (webhook retries that became due are sent). */
-  onAdvance?: () => void;
-  /** Moves the test clock forward by `ms` and keeps its offset (`ProcessSync.advanceClock`). */
-  advanceClock?: (ms: number) => Promise<unknown>;
+  /** The test clock's advance, with the expiry sweep and the dispatcher woken (`ProcessSync.advanceTestClock`). */
+  advanceClock: (ms: number) => Promise<number>;
 }
 
 /**

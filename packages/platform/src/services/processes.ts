@@ -13,8 +13,8 @@ export interface ProcessSyncDeps {
   directory: SalesUnitDirectory;
   /** The webhook dispatcher: woken when another process committed events or moved the clock. */
   wake: () => void;
-  /** The expiry sweep: run when another process moved the clock. */
-  sweep: () => Promise<unknown>;
+  /** The expiry sweep: run when another process moved the clock; resolves with how many payments expired. */
+  sweep: () => Promise<number | void>;
   /** Where failures of work started by a notification are reported. */
   onError: (error: unknown) => void;
 }
@@ -82,6 +82,18 @@ export class ProcessSync {
     clock.advance(ms);
     await persist(clock.offset);
     return clock.offset;
+  }
+
+  /**
+   * The test clock's advance (`POST /betal/clock/advance`, `admin.advanceClock`): {@link ProcessSync.advanceClock},
+   * then the expiry sweep, then the webhook dispatcher woken (retries may have become due). Resolves with how many
+   * payments expired; RangeError for a negative or non-finite `ms`.
+   */
+  async advanceTestClock(ms: number, persist: (offsetMs: number) => Promise<void>): Promise<number> {
+    await this.advanceClock(ms, persist);
+    const expired = (await this.deps.sweep()) ?? 0;
+    this.deps.wake();
+    return expired;
   }
 
   /**

@@ -1,7 +1,13 @@
 import type { RouteOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPEN_BETAL_SECTIONS } from '../../src/internal/index.js';
-import { configFromEnv, createPlatform, isAdminPath, PlatformClock, type Platform } from '../../src/index.js';
+import {
+  configFromEnv,
+  composePlatform,
+  isAdminPath,
+  PlatformClock,
+  type ComposedPlatform,
+} from '../../src/internal-entry.js';
 import { T0 } from '../support/harness.js';
 
 const TOKEN = 'guard-admin-token-0123456789';
@@ -12,12 +18,14 @@ interface Route {
 }
 
 /** A platform built in this process with `devMode`, and every route it registered (method by method). */
-async function platformWithRoutes(devMode: boolean): Promise<{ platform: Platform; routes: Route[] }> {
+async function platformWithRoutes(
+  devMode: boolean,
+): Promise<{ platform: ComposedPlatform; routes: Route[] }> {
   const routes: Route[] = [];
   const collect = (route: RouteOptions): void => {
     for (const method of [route.method].flat()) routes.push({ method, url: route.url });
   };
-  const platform = await createPlatform(
+  const platform = await composePlatform(
     { ...configFromEnv({}), database: ':memory:', devMode, adminToken: TOKEN, logLevel: 'silent', port: 0 },
     { clock: new PlatformClock({ frozenAt: T0 }), onRoute: collect },
   );
@@ -29,7 +37,7 @@ const section = (url: string): string => url.split('/')[2] ?? '';
 /** A concrete path for a route pattern: each `:param` and `*` filled in. */
 const concrete = (url: string): string => url.replace(/:[A-Za-z]+/g, 'x').replace(/\*$/, 'x');
 
-let prod: { platform: Platform; routes: Route[] };
+let prod: { platform: ComposedPlatform; routes: Route[] };
 let betal: Route[];
 let admin: Route[];
 beforeAll(async () => {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startPlatform } from '../../src/index.js';
+import { startPlatform } from '../../src/internal-entry.js';
 import { Api, T0, ref, webRedirect } from '../support/harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'betal-idem-'));

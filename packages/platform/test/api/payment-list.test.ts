@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { startPlatform } from '../../src/index.js';
+import { startPlatform } from '../../src/internal-entry.js';
 import { DEV2, T0, usePlatformApi, webRedirect } from '../support/harness.js';
 
 const api = usePlatformApi();

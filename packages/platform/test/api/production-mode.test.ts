@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { configFromEnv, createPlatform, DEV_SALES_UNITS, DEV_TEST_USERS } from '../../src/index.js';
+import { configFromEnv, composePlatform, DEV_SALES_UNITS, DEV_TEST_USERS } from '../../src/internal-entry.js';
 import { ref, T0, usePlatformApi, webRedirect } from '../support/harness.js';
 
 const TOKEN = 'team-admin-token-0123456789';
@@ -158,16 +158,16 @@ describe('the admin token when none is configured', () => {
         devMode: false,
         logLevel: 'silent',
       };
-      const first = await createPlatform(config);
+      const first = await composePlatform(config);
       const token = first.config.adminToken;
       expect(first.adminTokenGenerated).toBe(true);
       expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
       await first.close();
-      const second = await createPlatform(config);
+      const second = await composePlatform(config);
       expect(second.adminTokenGenerated).toBe(false);
       expect(second.config.adminToken).toBe(token);
       await second.close();
-      const configured = await createPlatform({ ...config, adminToken: 'from-env' });
+      const configured = await composePlatform({ ...config, adminToken: 'from-env' });
       expect(configured.config.adminToken).toBe('from-env');
       await configured.close();
     } finally {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { configFromEnv } from '../../src/index.js';
+import { configFromEnv } from '../../src/internal-entry.js';
 
 describe('the settings of issue #10 from the environment', () => {
   it('has safe defaults', () => {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseSeed, readSeedFile, SeedError, startPlatform, type Seed } from '../../src/index.js';
+import { parseSeed, readSeedFile, SeedError, startPlatform, type Seed } from '../../src/internal-entry.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'betal-seed-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

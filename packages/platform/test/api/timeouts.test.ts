@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { startPlatform } from '../../src/index.js';
+import { startPlatform } from '../../src/internal-entry.js';
 import { Api, ref, T0, usePlatform, webRedirect } from '../support/harness.js';
 
 /** Short timeouts so that the real socket waits of these tests stay short. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import jsQRModule from 'jsqr';
 import { PNG } from 'pngjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { startPlatform } from '../../src/index.js';
+import { startPlatform } from '../../src/internal-entry.js';
 import { Api, DEV2, ref, T0, usePlatformApi, webRedirect } from '../support/harness.js';
 import { Customer, idOf, pushMessage, reasonOf, receipt } from './support.js';
 

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPlatform } from '../../src/index.js';
+import { startPlatform } from '../../src/internal-entry.js';
 import { Api, DEV2, ref, T0 } from '../support/harness.js';
 import { idOf } from './support.js';
 import { desktop, HAS_CHROMIUM, launch, phone, shot } from './support-browser.js';

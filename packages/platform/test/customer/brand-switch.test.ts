@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { brandAt, VIPPS_FROM } from '../../src/domain/customer-flow.js';
-import { startPlatform } from '../../src/index.js';
+import { startPlatform } from '../../src/internal-entry.js';
 import { Api, ref, T0 } from '../support/harness.js';
 
 describe('brandAt: MobilePay becomes Vipps in Denmark and Finland on 12 January 2027', () => {

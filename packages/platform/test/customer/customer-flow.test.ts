@@ -15,7 +15,7 @@ import {
 } from '../../src/domain/customer-flow.js';
 import type { Payment } from '../../src/domain/payment.js';
 import type { TestUser } from '../../src/domain/test-user.js';
-import { DEV_TEST_USERS } from '../../src/index.js';
+import { DEV_TEST_USERS } from '../../src/internal-entry.js';
 
 const NOW = Date.UTC(2026, 10, 22, 12, 0, 0);
 const TEN_MINUTES = 10 * 60 * 1000;

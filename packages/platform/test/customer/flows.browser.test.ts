@@ -1,5 +1,5 @@
 import type { Page, Route } from 'playwright-core';
-import { startPlatform } from '../../src/index.js';
+import { startPlatform } from '../../src/internal-entry.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Api, DEV2, ref, T0 } from '../support/harness.js';
 import { Customer, idOf, pushMessage, receipt } from './support.js';

@@ -2,7 +2,7 @@ import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlatformConfig } from '../../src/config.js';
 import { DEV_SALES_UNITS, DEV_TEST_USERS } from '../../src/dev/seed.js';
-import { startPlatform, type StartedPlatform } from '../../src/index.js';
+import { startPlatform, type StartedPlatform } from '../../src/internal-entry.js';
 import { Api, ref, T0 } from '../support/harness.js';
 import { pushMessage } from './support.js';
 import { HAS_CHROMIUM, launch, phone, shot } from './support-browser.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlatformConfig } from '../../src/config.js';
 import { DEV_SALES_UNITS, DEV_TEST_USERS } from '../../src/dev/seed.js';
-import { startPlatform, type StartedPlatform } from '../../src/index.js';
+import { startPlatform, type StartedPlatform } from '../../src/internal-entry.js';
 import { Api, ref, T0 } from '../support/harness.js';
 import { pushMessage, reasonOf } from './support.js';
 

@@ -8,7 +8,7 @@ import {
   launchChromium,
   saveScreenshot,
 } from '../../../../test-support/browser.js';
-import { startPlatform } from '../../src/index.js';
+import { startPlatform } from '../../src/internal-entry.js';
 import { openForFile } from '../support/fixture.js';
 import { Api, T0, webRedirect } from '../support/harness.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PlatformClock } from '../../src/clock.js';
 import { configFromEnv, type PlatformConfig } from '../../src/config.js';
-import { createPlatform } from '../../src/server.js';
+import { composePlatform } from '../../src/server.js';
 import { openStorage } from '../../src/storage/open.js';
 import type { Storage } from '../../src/storage/ports.js';
 import { Api, T0, ref, webRedirect } from '../support/harness.js';
@@ -57,7 +57,7 @@ describe('the platform on the storage ports', () => {
       },
     };
     // The configured database is never opened when a storage is given.
-    const platform = await createPlatform(config('postgres://unused.example/betal'), { clock, store });
+    const platform = await composePlatform(config('postgres://unused.example/betal'), { clock, store });
     const url = await platform.listen();
     api = new Api({ url, platform, clock, reset: (o) => platform.reset(o), close: () => platform.close() });
   });
@@ -85,7 +85,7 @@ describe('the platform on the storage ports', () => {
   });
 
   it('refuses to start on a database URL it has no storage for', async () => {
-    await expect(createPlatform(config('mysql://db.example/betal'))).rejects.toThrow(
+    await expect(composePlatform(config('mysql://db.example/betal'))).rejects.toThrow(
       /No storage for database/,
     );
   });

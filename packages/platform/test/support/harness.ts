@@ -1,4 +1,4 @@
-import { startPlatform, type StartPlatformOptions, type StartedPlatform } from '../../src/index.js';
+import { startPlatform, type StartPlatformOptions, type StartedPlatform } from '../../src/internal-entry.js';
 import { openForFile } from './fixture.js';
 
 /** The dev sales unit with every capability (MSN 123456, NOK). */

@@ -8,7 +8,7 @@ import {
   WEBHOOK_CHECK_CASES,
   type StartedPlatform,
   type WebhookCheckReport,
-} from '../../src/index.js';
+} from '../../src/internal-entry.js';
 
 const SECRET = 'check-secret-0123456789';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PlatformClock, type StartedPlatform } from '../../src/index.js';
+import { PlatformClock, type StartedPlatform } from '../../src/internal-entry.js';
 import { Api, ref, webRedirect } from '../support/harness.js';
 import { expectInOrder, Receiver, type Received } from './support.js';
 

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DestinationPolicy, refusedAddress } from '../../src/delivery/destinations.js';
 import { checkWebhookUrl } from '../../src/apis/webhooks/service.js';
-import { DEV_SALES_UNITS } from '../../src/index.js';
+import { DEV_SALES_UNITS } from '../../src/internal-entry.js';
 import type { Api } from '../support/harness.js';
 import { ref, webRedirect } from '../support/harness.js';
 import { startWebhookApi } from './support.js';

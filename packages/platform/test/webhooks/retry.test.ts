@@ -1,7 +1,7 @@
 import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { retryDelayMs } from '../../src/index.js';
+import { retryDelayMs } from '../../src/internal-entry.js';
 import { Api, ref, T0, webRedirect } from '../support/harness.js';
 import { Receiver, startWebhookApi, verify } from './support.js';
 

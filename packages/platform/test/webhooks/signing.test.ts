@@ -2,7 +2,13 @@ import { createHash, createHmac } from 'node:crypto';
 import { verifyWebhook } from '@betal/client';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { httpDate, nextAttemptAt, RETRY_WINDOW_MS, retryDelayMs, signWebhook } from '../../src/index.js';
+import {
+  httpDate,
+  nextAttemptAt,
+  RETRY_WINDOW_MS,
+  retryDelayMs,
+  signWebhook,
+} from '../../src/internal-entry.js';
 import { HAS_CONTRACT, readSigningVector } from './vector.js';
 
 describe.skipIf(!HAS_CONTRACT)('webhook signer: the test vector of contract 4.4', () => {

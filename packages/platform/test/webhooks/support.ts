@@ -2,7 +2,12 @@ import { createServer, type IncomingHttpHeaders, type Server, type ServerRespons
 import type { AddressInfo } from 'node:net';
 import { verifyWebhook } from '@betal/client';
 import { expect } from 'vitest';
-import { configFromEnv, createPlatform, PlatformClock, type WebhookServiceOptions } from '../../src/index.js';
+import {
+  configFromEnv,
+  composePlatform,
+  PlatformClock,
+  type WebhookServiceOptions,
+} from '../../src/internal-entry.js';
 import { ALL_EPAYMENT_EVENTS, Api, T0 } from '../support/harness.js';
 
 /** One request a receiver got. `body` is the raw text; `json` its parse. */
@@ -149,7 +154,7 @@ export async function startWebhookApi(
   } = {},
 ): Promise<Api> {
   const clock = options.running ? new PlatformClock() : new PlatformClock({ frozenAt: T0 });
-  const platform = await createPlatform(
+  const platform = await composePlatform(
     {
       ...configFromEnv({}),
       host: '127.0.0.1',

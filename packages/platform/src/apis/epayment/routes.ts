@@ -14,9 +14,8 @@ import {
   type ModificationRequest,
 } from '@betal/contract';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError } from '../../domain/errors.js';
 import type { AuthService } from '../accesstoken/service.js';
-import type { PaymentService } from './service.js';
+import { requireForceApprove, type PaymentService } from './service.js';
 import { RATE_LIMITS, type RateLimitKind, type RateLimiter } from '../../services/rate-limits.js';
 import { authHook, salesUnitOf } from '../../http/auth.js';
 import { sendResult } from '../../http/context.js';
@@ -203,11 +202,7 @@ export async function epaymentRoutes(
     '/epayment/v1/test/payments/:reference/approve',
     {
       config: { bodyOptional: true },
-      preHandler: async () => {
-        // Production refuses force approve with 10020 (contract 3.10): outside dev mode nothing is approved here.
-        if (!devMode)
-          throw new DomainError(10020, 'Force approve is only available in the test environment.');
-      },
+      preHandler: async () => requireForceApprove(devMode),
       schema: {
         tags,
         summary: 'Force approve a payment (test only)',

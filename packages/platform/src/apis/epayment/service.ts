@@ -147,6 +147,14 @@ function noSuchPayment(reference: string): ApiError {
 }
 
 /**
+ * Refuses force approve outside dev mode: production answers it with DomainError 10020 (contract 3.10), so nothing
+ * is approved there (the route and `admin.approve`).
+ */
+export function requireForceApprove(devMode: boolean): void {
+  if (!devMode) throw new DomainError(10020, 'Force approve is only available in the test environment.');
+}
+
+/**
  * The ePayment operations of contract 3: create, get, events, capture, refund, cancel, force approve, and the
  * customer's approve and reject. Each change runs as one store command, so it is atomic, serialized per payment
  * and idempotent per key. Overdue payments are expired before anything else touches them (contract 3.11).
