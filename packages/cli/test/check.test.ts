@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { verifyWebhook } from '@betal/client';
-import { startPlatform, type StartedPlatform } from '@betal/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { usePlatform } from '../../platform/test/support/harness.js';
 import { betalInProcess } from './support.js';
 
 const SECRET = 'cli-check-secret';
@@ -24,7 +24,7 @@ async function receiver(handler: Handler): Promise<{ url: string; server: Server
 describe('betal check webhooks', () => {
   let good: { url: string; server: Server };
   let lax: { url: string; server: Server };
-  let started: StartedPlatform;
+  const started = usePlatform();
   beforeAll(async () => {
     good = await receiver((req, body, res) => {
       const host = `127.0.0.1:${(good.server.address() as AddressInfo).port}`;
@@ -32,11 +32,9 @@ describe('betal check webhooks', () => {
       res.writeHead(ok ? 200 : 401).end();
     });
     lax = await receiver((_req, _body, res) => res.writeHead(200).end());
-    started = await startPlatform();
   });
   afterAll(async () => {
     for (const r of [good, lax]) await new Promise((resolve) => r?.server.close(resolve));
-    await started?.close();
   });
 
   it('prints a table of the cases and exits 0 when every case passes', async () => {

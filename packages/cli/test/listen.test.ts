@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { verifyWebhook } from '@betal/client';
-import { startPlatform, type StartedPlatform } from '@betal/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { usePlatform } from '../../platform/test/support/harness.js';
 import type { Io } from '../src/commands/io.js';
 import { run } from '../src/commands/run.js';
 
@@ -36,7 +36,7 @@ async function once(url: string, args: string[]) {
 }
 
 describe('betal listen', () => {
-  let started: StartedPlatform;
+  const started = usePlatform();
   let target: Server;
   let targetUrl: string;
   let status = 200;
@@ -44,7 +44,6 @@ describe('betal listen', () => {
   let secret = '';
 
   beforeAll(async () => {
-    started = await startPlatform();
     target = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
@@ -64,7 +63,6 @@ describe('betal listen', () => {
   });
   afterAll(async () => {
     await new Promise((resolve) => target?.close(resolve));
-    await started?.close();
   });
 
   const registrations = async () => {

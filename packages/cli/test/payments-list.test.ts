@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startPlatform, type StartedPlatform } from '@betal/platform';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { usePlatform } from '../../platform/test/support/harness.js';
 import { betalAt } from './support.js';
 
 const T0 = Date.UTC(2026, 0, 1, 12);
@@ -9,11 +9,10 @@ const T0 = Date.UTC(2026, 0, 1, 12);
 const betal = (url: string, args: string[], env: NodeJS.ProcessEnv = {}) => betalAt(url, args, { env });
 
 describe('betal payments list', () => {
-  let started: StartedPlatform;
+  const started = usePlatform({ frozenAt: T0 });
   let url: string;
   const made: string[] = [];
   beforeAll(async () => {
-    started = await startPlatform({ frozenAt: T0 });
     url = started.url;
     for (const [event, msn] of [
       ['authorized', '123456'],
@@ -26,7 +25,6 @@ describe('betal payments list', () => {
       started.clock.advance(60_000);
     }
   });
-  afterAll(() => started?.close());
 
   it('prints every sales unit’s payments newest first as a table', async () => {
     const r = await betal(url, ['payments', 'list']);

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startPlatform, type StartedPlatform } from '@betal/platform/internal';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { usePlatform } from '../../platform/test/support/harness.js';
 import { faultBody } from '../src/commands/faults.js';
 import { betalAt } from './support.js';
 
@@ -44,64 +44,59 @@ describe('faultBody', () => {
 });
 
 describe('the toolkit verbs against a running platform', () => {
-  let started: StartedPlatform;
-  let url: string;
-  beforeAll(async () => {
-    started = await startPlatform({ frozenAt: Date.UTC(2026, 0, 1, 12) });
-    url = started.url;
-  });
-  afterAll(() => started.close());
+  const started = usePlatform({ frozenAt: Date.UTC(2026, 0, 1, 12) });
 
   it('snapshot save, list, restore and delete, as tables and as JSON', async () => {
-    const before = await betal(url, ['trigger', 'authorized', '--json']);
+    const before = await betal(started.url, ['trigger', 'authorized', '--json']);
     expect(before.code, before.err).toBe(0);
     const kept = before.json().reference as string;
 
-    const saved = await betal(url, ['snapshot', 'save', 'cli-seeded']);
+    const saved = await betal(started.url, ['snapshot', 'save', 'cli-seeded']);
     expect(saved.code, saved.err).toBe(0);
     expect(saved.out).toMatch(/snapshot\s+cli-seeded saved/);
     expect(saved.out).toMatch(/payments\s+1/);
 
-    const later = (await betal(url, ['trigger', 'created', '--json'])).json().reference as string;
-    const listed = await betal(url, ['snapshot', 'list']);
+    const later = (await betal(started.url, ['trigger', 'created', '--json'])).json().reference as string;
+    const listed = await betal(started.url, ['snapshot', 'list']);
     expect(listed.out.split('\n')[0]).toMatch(/^NAME\s+CREATED\s+SIZE\s+PAYMENTS/);
     expect(listed.out).toMatch(/cli-seeded\s+2026-01-01T12:00:00.000Z\s+\S+ k?B\s+1/);
-    const listedJson = await betal(url, ['snapshots', 'list', '--json']);
+    const listedJson = await betal(started.url, ['snapshots', 'list', '--json']);
     expect(listedJson.json().snapshots[0]).toMatchObject({ name: 'cli-seeded', counts: { payments: 1 } });
 
-    const restored = await betal(url, ['snapshot', 'restore', 'cli-seeded', '--json']);
+    const restored = await betal(started.url, ['snapshot', 'restore', 'cli-seeded', '--json']);
     expect(restored.code, restored.err).toBe(0);
     expect(restored.json()).toMatchObject({ name: 'cli-seeded' });
     expect(await started.platform.store.findPayment(MSN, kept)).toBeDefined();
     expect(await started.platform.store.findPayment(MSN, later)).toBeUndefined();
 
-    expect((await betal(url, ['snapshot', 'delete', 'cli-seeded'])).code).toBe(0);
-    const gone = await betal(url, ['snapshot', 'restore', 'cli-seeded']);
+    expect((await betal(started.url, ['snapshot', 'delete', 'cli-seeded'])).code).toBe(0);
+    const gone = await betal(started.url, ['snapshot', 'restore', 'cli-seeded']);
     expect(gone.code).toBe(1);
     expect(gone.err).toMatch(/^betal snapshot restore: .*answered 404.*cli-seeded/);
     expect(gone.err.trim().split('\n')).toHaveLength(1);
-    const bad = await betal(url, ['snapshot', 'save', 'has space', '--json']);
+    const bad = await betal(started.url, ['snapshot', 'save', 'has space', '--json']);
     expect(bad.code).toBe(1);
     expect(bad.json().error.status).toBe(400);
   });
 
   it('reset deletes everything, or with --msn one sales unit’s data', async () => {
-    const first = (await betal(url, ['trigger', 'created', '--json'])).json().reference as string;
-    const one = await betal(url, ['reset', '--msn', MSN]);
+    const first = (await betal(started.url, ['trigger', 'created', '--json'])).json().reference as string;
+    const one = await betal(started.url, ['reset', '--msn', MSN]);
     expect(one.code, one.err).toBe(0);
     expect(one.out).toContain(`sales unit ${MSN}`);
     expect(await started.platform.store.findPayment(MSN, first)).toBeUndefined();
-    const second = (await betal(url, ['trigger', 'created', '--json'])).json().reference as string;
-    const all = await betal(url, ['reset', '--json']);
+    const second = (await betal(started.url, ['trigger', 'created', '--json'])).json().reference as string;
+    const all = await betal(started.url, ['reset', '--json']);
     expect(all.json()).toEqual({ reset: 'everything' });
     expect(await started.platform.store.findPayment(MSN, second)).toBeUndefined();
     // The dev merchants are back after a reset of everything.
-    expect((await betal(url, ['merchants', 'list'])).out).toContain(MSN);
+    expect((await betal(started.url, ['merchants', 'list'])).out).toContain(MSN);
   });
 
   it('faults add, list and clear; a capture refused by a 6160 rule says so', async () => {
-    const reference = (await betal(url, ['trigger', 'authorized', '--json'])).json().reference as string;
-    const added = await betal(url, [
+    const reference = (await betal(started.url, ['trigger', 'authorized', '--json'])).json()
+      .reference as string;
+    const added = await betal(started.url, [
       'faults',
       'add',
       '--operation',
@@ -116,23 +111,25 @@ describe('the toolkit verbs against a running platform', () => {
     ]);
     expect(added.code, added.err).toBe(0);
     const id = added.json().id as string;
-    const refused = await betal(url, ['capture', reference]);
+    const refused = await betal(started.url, ['capture', reference]);
     expect(refused.code).toBe(1);
     expect(refused.err).toMatch(/answered 423: Order processing.*\(code 6160\)/);
-    const listed = await betal(url, ['faults', 'list']);
+    const listed = await betal(started.url, ['faults', 'list']);
     expect(listed.out.split('\n')[0]).toMatch(/^ID\s+ON\s+MATCH\s+ACTION\s+FIRED/);
     expect(listed.out).toMatch(new RegExp(`${id}\\s+request\\s+.*status code 6160\\s+1\\s+1\\s+1\\s+no`));
-    expect((await betal(url, ['capture', reference])).code).toBe(0);
+    expect((await betal(started.url, ['capture', reference])).code).toBe(0);
 
-    const noAction = await betal(url, ['faults', 'add', '--operation', 'get']);
+    const noAction = await betal(started.url, ['faults', 'add', '--operation', 'get']);
     expect(noAction.code).toBe(2);
     expect(noAction.err).toContain('exactly one action');
 
-    expect((await betal(url, ['faults', 'add', '--webhook', '--drop', '--event', 'captured'])).code).toBe(0);
-    expect((await betal(url, ['faults', 'clear', id])).out).toContain(`${id} removed`);
-    expect((await betal(url, ['faults', 'list', '--json'])).json().faults).toHaveLength(1);
-    expect((await betal(url, ['faults', 'clear'])).code).toBe(0);
-    expect((await betal(url, ['faults', 'list'])).out).toContain('No fault rules');
+    expect(
+      (await betal(started.url, ['faults', 'add', '--webhook', '--drop', '--event', 'captured'])).code,
+    ).toBe(0);
+    expect((await betal(started.url, ['faults', 'clear', id])).out).toContain(`${id} removed`);
+    expect((await betal(started.url, ['faults', 'list', '--json'])).json().faults).toHaveLength(1);
+    expect((await betal(started.url, ['faults', 'clear'])).code).toBe(0);
+    expect((await betal(started.url, ['faults', 'list'])).out).toContain('No fault rules');
   });
   // Every verb's --help (these included) is checked in verbs.test.ts.
 });

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startPlatform, type StartedPlatform } from '@betal/platform/internal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { usePlatform } from '../../platform/test/support/harness.js';
 import { formatDuration, parseDuration } from '../src/commands/duration.js';
 import { resolveGlobalOptions } from '../src/commands/options.js';
 import { run } from '../src/commands/run.js';
@@ -93,7 +93,7 @@ describe('global options', () => {
 });
 
 describe('betal verbs against a running platform', () => {
-  let started: StartedPlatform;
+  const started = usePlatform({ frozenAt: Date.UTC(2026, 0, 1, 12) });
   let url: string;
   let receiver: Server;
   let received = 0;
@@ -105,7 +105,6 @@ describe('betal verbs against a running platform', () => {
   };
 
   beforeAll(async () => {
-    started = await startPlatform({ frozenAt: Date.UTC(2026, 0, 1, 12) });
     url = started.url;
     receiver = createServer((req, res) => {
       req.resume();
@@ -117,7 +116,6 @@ describe('betal verbs against a running platform', () => {
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   });
   afterAll(async () => {
-    await started?.close();
     await new Promise((resolve) => receiver?.close(resolve));
   });
 
@@ -432,11 +430,7 @@ describe('betal verbs against a running platform', () => {
 });
 
 describe('outside dev mode', () => {
-  let started: StartedPlatform;
-  beforeAll(async () => {
-    started = await startPlatform({ config: { devMode: false, adminToken: 'team-secret' } });
-  });
-  afterAll(() => started?.close());
+  const started = usePlatform({ config: { devMode: false, adminToken: 'team-secret' } });
 
   it('the admin endpoints need --admin-token (or BETAL_ADMIN_TOKEN); force approve says 10020', async () => {
     const without = await betal(started.url, ['webhooks', 'resend', '1']);

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPlatform, type StartedPlatform } from '@betal/platform';
+import { describe, expect, it } from 'vitest';
+import { usePlatform } from '../../platform/test/support/harness.js';
 import { deriveIdempotencyKey, VippsApiError, VippsClient } from '../src/index.js';
 
 const credentials = {
@@ -20,11 +20,7 @@ function counting(inner: typeof fetch) {
 }
 
 describe('VippsClient against a platform', () => {
-  let started: StartedPlatform;
-  beforeAll(async () => {
-    started = await startPlatform({ frozenAt: T0 });
-  });
-  afterAll(() => started.close());
+  const started = usePlatform({ frozenAt: T0 });
 
   it('runs create, force approve, capture, refund, events and cancel, caching the token', async () => {
     const { f, calls } = counting(globalThis.fetch);

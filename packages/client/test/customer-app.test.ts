@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPlatform, type StartedPlatform } from '@betal/platform/internal';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { usePlatform } from '../../platform/test/support/harness.js';
 import {
   AppRequestListsSchema,
   AppRequestSchema,
@@ -50,15 +50,13 @@ const web = {
 } as const;
 
 describe('CustomerApp against a platform', () => {
-  let started: StartedPlatform;
+  const started = usePlatform({ frozenAt: T0 });
   let client: VippsClient;
   let app: CustomerApp;
-  beforeAll(async () => {
-    started = await startPlatform({ frozenAt: T0 });
+  beforeAll(() => {
     client = new VippsClient({ ...credentials, baseUrl: started.url, now: () => started.clock.now() });
     app = new CustomerApp(`${started.url}/`);
   });
-  afterAll(() => started.close());
 
   it('confirms a number on the landing page and approves in the app: AUTHORIZED', async () => {
     const { reference, token } = await create(client, web);
@@ -141,14 +139,12 @@ describe('CustomerApp against a platform', () => {
 });
 
 describe('CustomerApp sign-in outside dev mode', () => {
-  let started: StartedPlatform;
+  const started = usePlatform({ frozenAt: T0, config: { devMode: false, adminToken: 'a'.repeat(32) } });
   beforeAll(async () => {
-    started = await startPlatform({ frozenAt: T0, config: { devMode: false, adminToken: 'a'.repeat(32) } });
     const { DEV_SALES_UNITS, DEV_TEST_USERS } = await import('../../platform/src/dev/seed.js');
     await started.platform.directory.save(DEV_SALES_UNITS[0]!);
     for (const user of DEV_TEST_USERS) await started.platform.store.saveUser(user);
   });
-  afterAll(() => started.close());
 
   it('needs a session for a user, acts with it after signIn, and not after signOut', async () => {
     const app = new CustomerApp(started.url);

@@ -6,19 +6,17 @@
  */
 import { Script } from 'node:vm';
 import { Ajv } from 'ajv';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPlatform, type StartedPlatform } from '../src/testing.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { usePlatform } from './support/harness.js';
 import { addFormats, readSpec, sharedPresent, translateNullable } from './order-management/spec.js';
 
 type Json = Record<string, any>;
 
-let started: StartedPlatform;
+const started = usePlatform();
 let doc: Json;
 beforeAll(async () => {
-  started = await startPlatform();
   doc = (await (await fetch(`${started.url}/docs/json`)).json()) as Json;
 });
-afterAll(() => started?.close());
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
 

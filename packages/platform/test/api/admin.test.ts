@@ -1,14 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startPlatform } from '../../src/index.js';
-import { DEV, ref, startApi, T0, webRedirect, type Api } from '../support/harness.js';
+import { DEV, ref, T0, usePlatformApi, webRedirect } from '../support/harness.js';
 
 /** The public surface (issue #11 item 9): what `@betal/platform` users get, and the admin facade doing its work. */
 describe('the public platform and its admin facade', () => {
-  let api: Api;
-  beforeAll(async () => {
-    api = await startApi();
-  });
-  afterAll(() => api.started.close());
+  const api = usePlatformApi({ transport: 'socket' });
   const admin = () => api.started.platform.admin;
   const state = async (reference: string) =>
     (await api.call<{ state: string }>('GET', `/epayment/v1/payments/${reference}`)).body.state;

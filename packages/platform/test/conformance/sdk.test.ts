@@ -8,13 +8,12 @@
 import { Client } from '@vippsmobilepay/sdk';
 import { usePlatform } from '../../../client/src/testing.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPlatform, type StartedPlatform } from '../../src/testing.js';
-import { DEV, DEV2, T0 } from '../support/harness.js';
+import { DEV, DEV2, T0, usePlatform as usePlatformForFile } from '../support/harness.js';
 
 type SdkClient = ReturnType<typeof Client>;
 type Result = { ok: true; data: any } | { ok: false; error: any };
 
-let started: StartedPlatform;
+const started = usePlatformForFile({ frozenAt: T0 });
 let restore: () => void;
 let savedFetch: typeof fetch;
 const statuses: Array<{ url: string; status: number }> = [];
@@ -84,7 +83,6 @@ async function authorized(value = 10_000): Promise<string> {
 }
 
 beforeAll(async () => {
-  started = await startPlatform({ frozenAt: T0 });
   savedFetch = globalThis.fetch;
   // Record every response the platform gives (this sits under the redirect, so it sees platform URLs).
   globalThis.fetch = async (input, init) => {
@@ -101,7 +99,6 @@ beforeAll(async () => {
 afterAll(async () => {
   restore?.();
   if (savedFetch) globalThis.fetch = savedFetch;
-  await started?.close();
 });
 
 describe('official SDK against the platform', () => {

@@ -5,9 +5,18 @@
  * speak the spec's language. Skipped when ../shared (relative to the repository root) is absent.
  */
 import { Ajv, type ValidateFunction } from 'ajv';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { startPlatform } from '../../src/testing.js';
-import { Api, DEV, DEV2, ref, T0, webRedirect, type ApiResponse } from '../support/harness.js';
+import {
+  Api,
+  DEV,
+  DEV2,
+  ref,
+  T0,
+  usePlatformApi,
+  webRedirect,
+  type ApiResponse,
+} from '../support/harness.js';
 import { addFormats, readSpec, sharedPresent, translateNullable } from '../order-management/spec.js';
 
 const present = sharedPresent('specs/epayment.v1.yaml', 'specs/access-token.yaml');
@@ -170,7 +179,7 @@ class SpecValidator {
 }
 
 describe.skipIf(!present)('responses validate against the official specs', () => {
-  let api: Api;
+  const api = usePlatformApi({ transport: 'socket' });
   let epayment: SpecValidator;
   let accessToken: SpecValidator;
   const failures: string[] = [];
@@ -238,13 +247,11 @@ describe.skipIf(!present)('responses validate against the official specs', () =>
     bottomLine: { currency: 'NOK' },
   };
 
-  beforeAll(async () => {
-    api = new Api(await startPlatform({ frozenAt: T0 }));
+  beforeAll(() => {
     const ajv = makeAjv();
     epayment = new SpecValidator(ajv, 'epayment', loadSpec('epayment.v1.yaml'), wireToSpec);
     accessToken = new SpecValidator(ajv, 'access-token', loadSpec('access-token.yaml'), (w) => w);
   });
-  afterAll(() => api?.close());
 
   it('loaded the 1.7.0 ePayment spec and the 2.0.0 Access Token spec', () => {
     expect((epayment as any).doc.info.version).toBe('1.7.0');

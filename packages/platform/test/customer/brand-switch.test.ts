@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { brandAt, VIPPS_FROM } from '../../src/domain/customer-flow.js';
-import { startPlatform } from '../../src/internal-entry.js';
-import { Api, ref, T0 } from '../support/harness.js';
+import { ref, usePlatformApi } from '../support/harness.js';
 
 describe('brandAt: MobilePay becomes Vipps in Denmark and Finland on 12 January 2027', () => {
   it('switches at local midnight: 00:00 CET in Denmark, 00:00 EET in Finland', () => {
@@ -31,11 +30,7 @@ describe('brandAt: MobilePay becomes Vipps in Denmark and Finland on 12 January 
  * 12 January 2027 in Helsinki and Vipps from it, as `POST /betal/clock/advance` moves the platform clock.
  */
 describe('a Finnish sales unit on the platform clock (landing page and QR, over HTTP)', () => {
-  let api: Api;
-  beforeAll(async () => {
-    api = new Api(await startPlatform({ frozenAt: T0 }));
-  });
-  afterAll(() => api.close());
+  const api = usePlatformApi({ transport: 'socket' });
 
   it('says MobilePay before the date and Vipps from it', async () => {
     const made = await api.call<{

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { PlatformConfig } from '../../src/config.js';
 import { DEV_SALES_UNITS, DEV_TEST_USERS } from '../../src/dev/seed.js';
-import { startPlatform, type StartedPlatform } from '../../src/internal-entry.js';
-import { Api, ref, T0 } from '../support/harness.js';
+import { startPlatform } from '../../src/internal-entry.js';
+import { Api, ref, T0, usePlatform } from '../support/harness.js';
 import { pushMessage, reasonOf } from './support.js';
 
 const ADMIN = 'test-admin-token-0123456789';
@@ -10,7 +10,10 @@ const KARI = '4712345678';
 const OLA = '4791234567';
 const NEW_USER = '4790000099';
 
-let started: StartedPlatform;
+const started = usePlatform({
+  frozenAt: T0,
+  config: { devMode: false, adminToken: ADMIN } as Partial<PlatformConfig>,
+});
 let api: Api;
 
 /** A raw call with optional headers (a session's bearer token, a cookie, the admin token). */
@@ -36,14 +39,11 @@ async function signIn(phoneNumber: string, pin: string) {
 }
 
 beforeAll(async () => {
-  const config = { devMode: false, adminToken: ADMIN } as Partial<PlatformConfig>;
-  started = await startPlatform({ frozenAt: T0, config });
   // A store seeded in dev mode once, now run production-like: the dev sales unit and the dev test users.
   await started.platform.directory.save(DEV_SALES_UNITS[0]!);
   for (const user of DEV_TEST_USERS) await started.platform.store.saveUser(user);
   api = new Api(started);
 });
-afterAll(() => started?.close());
 
 async function pushTo(phoneNumber: string) {
   const reference = ref('prod');

@@ -1,13 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { checkWebhookUrl } from '../../src/apis/webhooks/service.js';
-import { Api, DEV, DEV2 } from '../support/harness.js';
-import { ALL_EPAYMENT_EVENTS, startWebhookApi } from './support.js';
+import { DEV, DEV2 } from '../support/harness.js';
+import { ALL_EPAYMENT_EVENTS, useWebhookApi } from './support.js';
 
-let api: Api;
-beforeAll(async () => {
-  api = await startWebhookApi();
-});
-afterAll(() => api.close());
+const api = useWebhookApi();
 
 const reasons = (body: any): string[] => (body?.extraDetails ?? []).map((d: any) => `${d.name}: ${d.reason}`);
 

@@ -1,14 +1,14 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { verifyWebhook } from '@betal/client';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import {
   checkWebhookReceiver,
   startPlatform,
   WEBHOOK_CHECK_CASES,
-  type StartedPlatform,
   type WebhookCheckReport,
 } from '../../src/internal-entry.js';
+import { usePlatform } from '../support/harness.js';
 
 const SECRET = 'check-secret-0123456789';
 
@@ -170,11 +170,7 @@ describe('the webhook receiver check', () => {
 });
 
 describe('POST /betal/check/webhooks', () => {
-  let started: StartedPlatform;
-  beforeAll(async () => {
-    started = await startPlatform({ frozenAt: Date.UTC(2026, 0, 1, 12) });
-  });
-  afterAll(() => started?.close());
+  const started = usePlatform({ frozenAt: Date.UTC(2026, 0, 1, 12) });
 
   const post = (body: unknown, base = started.url, headers: Record<string, string> = {}) =>
     fetch(`${base}/betal/check/webhooks`, {

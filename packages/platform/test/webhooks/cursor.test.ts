@@ -1,16 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Api, ref, webRedirect } from '../support/harness.js';
-import { ALL_EPAYMENT_EVENTS, Receiver, startWebhookApi } from './support.js';
+import { ref, webRedirect } from '../support/harness.js';
+import { ALL_EPAYMENT_EVENTS, Receiver, useWebhookApi } from './support.js';
 
-let api: Api;
+const api = useWebhookApi();
 let receiver: Receiver;
 
 beforeAll(async () => {
-  api = await startWebhookApi();
   receiver = await new Receiver().start('/hooks');
 });
 afterAll(async () => {
-  await api.close();
   await receiver.close();
 });
 

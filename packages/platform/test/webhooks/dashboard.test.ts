@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Api, ref, webRedirect } from '../support/harness.js';
-import { Receiver, startWebhookApi } from './support.js';
+import { ref, webRedirect } from '../support/harness.js';
+import { Receiver, useWebhookApi } from './support.js';
 import {
   artifactsFolder,
   HAS_CHROMIUM,
@@ -9,12 +9,11 @@ import {
   saveScreenshot,
 } from '../../../../test-support/browser.js';
 
-let api: Api;
+const api = useWebhookApi({ webhooks: { timeoutMs: 200 } });
 let ok: Receiver;
 let failing: Receiver;
 let failingId: string;
 beforeAll(async () => {
-  api = await startWebhookApi({ webhooks: { timeoutMs: 200 } });
   ok = await new Receiver().start('/shop/webhooks');
   failing = await new Receiver(() => 503).start('/broken');
   failing.errorBody = '<script>alert(1)</script> down for maintenance';
@@ -30,7 +29,6 @@ beforeAll(async () => {
   await api.started.platform.webhooks.drain();
 });
 afterAll(async () => {
-  await api.close();
   await ok.close();
   await failing.close();
 });

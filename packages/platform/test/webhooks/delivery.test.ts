@@ -1,14 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Api, DEV, ref, T0, webRedirect } from '../support/harness.js';
-import { ALL_EPAYMENT_EVENTS, Receiver, startWebhookApi, verify } from './support.js';
+import { DEV, ref, T0, webRedirect } from '../support/harness.js';
+import { ALL_EPAYMENT_EVENTS, Receiver, useWebhookApi, verify } from './support.js';
 
-let api: Api;
+const api = useWebhookApi();
 let receiver: Receiver;
 let secret: string;
 let webhookId: string;
 
 beforeAll(async () => {
-  api = await startWebhookApi();
   receiver = await new Receiver().start('/hooks/vipps?shop=betal');
   const registered = await api.registerWebhook(receiver.url, ALL_EPAYMENT_EVENTS);
   expect(registered.status).toBe(201);
@@ -16,7 +15,6 @@ beforeAll(async () => {
   webhookId = registered.body.id;
 });
 afterAll(async () => {
-  await api.close();
   await receiver.close();
 });
 

@@ -1,22 +1,20 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Api, ref, webRedirect } from '../support/harness.js';
-import { ALL_EPAYMENT_EVENTS, Receiver, startWebhookApi } from './support.js';
+import { ref, webRedirect } from '../support/harness.js';
+import { ALL_EPAYMENT_EVENTS, Receiver, useWebhookApi } from './support.js';
 
 /** Issue #13 item 3: webhook faults (drop, duplicate, reorder, delay) as a local receiver sees them. */
 
-let api: Api;
+const api = useWebhookApi();
 let receiver: Receiver;
 let webhookId: string;
 
 beforeAll(async () => {
-  api = await startWebhookApi();
   receiver = await new Receiver().start();
   const registered = await api.registerWebhook(receiver.url, ALL_EPAYMENT_EVENTS);
   expect(registered.status).toBe(201);
   webhookId = registered.body.id;
 });
 afterAll(async () => {
-  await api.close();
   await receiver.close();
 });
 afterEach(async () => {

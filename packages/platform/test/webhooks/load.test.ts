@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Api, ref, webRedirect } from '../support/harness.js';
-import { expectInOrder, Receiver, startWebhookApi } from './support.js';
+import { ref, webRedirect } from '../support/harness.js';
+import { expectInOrder, Receiver, useWebhookApi } from './support.js';
 
 /** A small seeded PRNG (mulberry32), so that the failures are random but the same on every run. */
 function prng(seed: number): () => number {
@@ -13,11 +13,10 @@ function prng(seed: number): () => number {
   };
 }
 
-let api: Api;
+const api = useWebhookApi({ webhooks: { concurrencyPerEndpoint: 8 } });
 let flaky: Receiver;
 let steady: Receiver;
 beforeAll(async () => {
-  api = await startWebhookApi({ webhooks: { concurrencyPerEndpoint: 8 } });
   const random = prng(20261122);
   flaky = await new Receiver(() => (random() < 0.3 ? 500 : 200)).start();
   steady = await new Receiver().start();
@@ -25,7 +24,6 @@ beforeAll(async () => {
   await api.registerWebhook(steady.url);
 });
 afterAll(async () => {
-  await api.close();
   await flaky.close();
   await steady.close();
 });

@@ -3,20 +3,18 @@
  * delivery stays whatever its age, so pruning never loses an event that is still owed.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { Api, ref, webRedirect } from '../support/harness.js';
-import { Receiver, startWebhookApi } from './support.js';
+import { ref, webRedirect } from '../support/harness.js';
+import { Receiver, useWebhookApi } from './support.js';
 
 const DAY = 24 * 60 * 60 * 1000;
-let api: Api;
+const api = useWebhookApi();
 let ok: Receiver;
 let down: Receiver;
 beforeAll(async () => {
-  api = await startWebhookApi();
   ok = await new Receiver().start();
   down = await new Receiver(() => 503).start();
 });
 afterAll(async () => {
-  await api.close();
   await ok.close();
   await down.close();
 });

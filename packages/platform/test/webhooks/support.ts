@@ -9,6 +9,7 @@ import {
   type WebhookServiceOptions,
 } from '../../src/internal-entry.js';
 import { ALL_EPAYMENT_EVENTS, Api, T0 } from '../support/harness.js';
+import { openForFile } from '../support/fixture.js';
 
 /** One request a receiver got. `body` is the raw text; `json` its parse. */
 export interface Received {
@@ -168,6 +169,15 @@ export async function startWebhookApi(
   );
   const url = await platform.listen();
   return new Api({ url, platform, clock, reset: (o) => platform.reset(o), close: () => platform.close() });
+}
+
+/**
+ * The webhook-test platform of this file (or `describe`), as an {@link Api}: a `beforeAll` registered where this
+ * is called starts it ({@link startWebhookApi} with `options`) and an `afterAll` closes it (`openForFile`). Use
+ * the answer inside hooks and tests; before the `beforeAll` has run it throws.
+ */
+export function useWebhookApi(options: Parameters<typeof startWebhookApi>[0] = {}): Api {
+  return openForFile(() => startWebhookApi(options));
 }
 
 export { ALL_EPAYMENT_EVENTS };
